@@ -1,0 +1,1 @@
+"""Settings from the environment and the editable TOML files in this folder."""

@@ -1,0 +1,145 @@
+"""One typed settings object, read once from ``HANCHOT_*`` environment variables.
+
+Secrets may come from files (``HANCHOT_SECRET_KEY_FILE=/run/secrets/key``) so containers need not put
+them in the environment. A placeholder secret is refused outside development.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+from urllib.parse import parse_qs, urlsplit
+
+from pydantic import Field, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from config.errors import ConfigError
+
+ROOT = Path(__file__).resolve().parents[1]
+CONFIG_DIR = ROOT / "config"
+VAR_DIR = ROOT / "var"
+PLACEHOLDER_SECRETS = {"", "change-me", "changeme", "secret", "development-only-secret"}
+SECRET_FIELDS = ("secret_key", "zalo_secret_key", "admin_password_hash", "smtp_url")
+
+log = logging.getLogger(__name__)
+
+
+class Settings(BaseSettings):
+    """Everything hanchot reads from its environment. Field names map to ``HANCHOT_<NAME>``."""
+
+    model_config = SettingsConfigDict(env_prefix="HANCHOT_", extra="ignore", strict=False)
+
+    env: Literal["development", "production", "test"] = "development"
+    database_url: str = Field(default_factory=lambda: f"sqlite:///{VAR_DIR / 'hanchot.db'}")
+    base_url: str = "http://127.0.0.1:8000"
+    timezone: str = "Asia/Ho_Chi_Minh"
+    config_dir: Path = CONFIG_DIR
+    smtp_url: str | None = None
+    mail_from: str = "hanchot <hanchot@localhost>"
+    mail_dir: Path = VAR_DIR / "mail"
+    zalo_app_id: str | None = None
+    zalo_secret_key: str | None = None
+    zalo_api_base: str = "https://openapi.zalo.me"
+    zalo_oauth_base: str = "https://oauth.zaloapp.com"
+    zns_api_base: str = "https://business.openapi.zalo.me"
+    admin_password_hash: str | None = None
+    secret_key: str = "development-only-secret"
+    debug: bool = False
+
+    @model_validator(mode="before")
+    @classmethod
+    def read_secret_files(cls, values: dict) -> dict:
+        """Fill ``X`` from the file named by ``HANCHOT_X_FILE`` when ``X`` itself is unset."""
+        for name in SECRET_FIELDS:
+            path = os.environ.get(f"HANCHOT_{name.upper()}_FILE")
+            if path and not values.get(name):
+                try:
+                    values[name] = Path(path).read_text(encoding="utf-8").strip()
+                except OSError as e:
+                    raise ValueError(f"HANCHOT_{name.upper()}_FILE: cannot read {path}: {e.strerror}") from e
+        return values
+
+    @field_validator("database_url")
+    @classmethod
+    def known_database(cls, url: str) -> str:
+        if not url.startswith(("sqlite://", "postgresql://", "postgresql+psycopg://")):
+            raise ValueError("must start with sqlite:// or postgresql+psycopg://")
+        if url.startswith("postgresql://"):
+            url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+        return url
+
+    @field_validator("smtp_url")
+    @classmethod
+    def known_smtp(cls, url: str | None) -> str | None:
+        if url and urlsplit(url).scheme not in ("smtp", "smtps"):
+            raise ValueError("must look like smtp://user:pass@host:587?starttls=1 or smtps://host:465")
+        return url or None
+
+    @model_validator(mode="after")
+    def refuse_placeholder_secret(self) -> Settings:
+        if self.env == "production" and self.secret_key.strip().lower() in PLACEHOLDER_SECRETS:
+            raise ValueError("HANCHOT_SECRET_KEY is a placeholder; set a long random value in production")
+        return self
+
+    @property
+    def smtp(self) -> SmtpSettings | None:
+        return SmtpSettings.from_url(self.smtp_url) if self.smtp_url else None
+
+    @property
+    def zalo_configured(self) -> bool:
+        return bool(self.zalo_app_id and self.zalo_secret_key)
+
+    def startup_warnings(self) -> list[str]:
+        """English log lines for channels that are not configured (house style: warn, don't fail)."""
+        warnings = []
+        if not self.smtp_url:
+            warnings.append(f"HANCHOT_SMTP_URL is not set: emails are written as .eml files to {self.mail_dir}")
+        if not self.zalo_configured:
+            warnings.append("HANCHOT_ZALO_APP_ID / HANCHOT_ZALO_SECRET_KEY are not set: Zalo reminders are off")
+        if not self.admin_password_hash:
+            warnings.append("HANCHOT_ADMIN_PASSWORD_HASH is not set: the admin cannot log in")
+        return warnings
+
+
+class SmtpSettings:
+    """The parts of ``HANCHOT_SMTP_URL``."""
+
+    def __init__(self, host: str, port: int, username: str | None, password: str | None,
+                 use_tls: bool, start_tls: bool, timeout: float) -> None:
+        self.host, self.port, self.username, self.password = host, port, username, password
+        self.use_tls, self.start_tls, self.timeout = use_tls, start_tls, timeout
+
+    @classmethod
+    def from_url(cls, url: str) -> SmtpSettings:
+        parts = urlsplit(url)
+        query = {k: v[-1] for k, v in parse_qs(parts.query).items()}
+        use_tls = parts.scheme == "smtps"
+        return cls(
+            host=parts.hostname or "localhost",
+            port=parts.port or (465 if use_tls else 25),
+            username=parts.username,
+            password=parts.password,
+            use_tls=use_tls,
+            start_tls=query.get("starttls", "0") in ("1", "true", "yes"),
+            timeout=float(query.get("timeout", "30")),
+        )
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read the environment now; raise ConfigError with one readable line on a bad value."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as e:
+        first = e.errors()[0]
+        field = ".".join(str(p) for p in first["loc"]) or "settings"
+        name = f"HANCHOT_{field.upper()}" if first["loc"] else "settings"
+        raise ConfigError(f"{name}: {first['msg'].removeprefix('Value error, ')}") from None
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings, read once."""
+    return load_settings()

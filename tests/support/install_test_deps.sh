@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Installs what the tests need beyond Python packages. Idempotent; quiet when all is there.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+if [ -f tests/js/package.json ] && [ ! -d tests/js/node_modules ]; then
+  (cd tests/js && npm install --no-audit --no-fund --silent)
+fi
+if [ -n "${HANCHOT_NEEDS_CHROMIUM:-}" ] || ls tests/test_web_browser*.py >/dev/null 2>&1; then
+  if ! command -v chromium >/dev/null 2>&1; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  fi
+fi
