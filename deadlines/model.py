@@ -1,0 +1,92 @@
+"""The milestone: one thing due, read from a deadline cell or sentence (deadline-language.md)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+
+
+class Kind(StrEnum):
+    ONCE = "once"
+    RECURRING = "recurring"
+    CONTINUOUS = "continuous"
+    ON_EVENT = "on_event"
+    BY_REFERENCE = "by_reference"
+    DONE = "done"
+    UNRESOLVED = "unresolved"
+
+
+@dataclass(frozen=True)
+class CitedDocument:
+    """A document a deadline defers to: "Kế hoạch số 220/KH-UBND ngày 23/10/2025 của UBND tỉnh"."""
+
+    number: str | None = None  # "220/KH-UBND"
+    doc_type: str | None = None  # "Kế hoạch"
+    issued_on: date | None = None
+    issuer: str | None = None  # "UBND tỉnh"
+
+    def to_json(self) -> dict:
+        return {"number": self.number, "type": self.doc_type,
+                "issued_on": self.issued_on.isoformat() if self.issued_on else None, "issuer": self.issuer}
+
+
+@dataclass(frozen=True)
+class Reference:
+    """What a ``by_reference`` deadline defers to, in words, with the cited document when there is one."""
+
+    text: str
+    document: CitedDocument | None = None
+
+    def to_json(self) -> dict:
+        return {"text": self.text, "document": self.document.to_json() if self.document else None}
+
+
+@dataclass(frozen=True)
+class Occurrence:
+    """One due date of a recurring milestone, with the period it reports on ("quý I", "6 tháng", "năm")."""
+
+    due: date
+    period: str | None = None
+
+
+@dataclass
+class Milestone:
+    """One milestone. ``due``/``start`` are nominal (before any working-day shift).
+
+    ``strict`` is True when the text said "trước ngày X": ``due`` is then X-1 and a working-day shift
+    must never move it onto or past X.
+    """
+
+    kind: Kind
+    label: str | None = None
+    due: date | None = None
+    start: date | None = None
+    rrule: str | None = None  # "DTSTART:20250101\nRRULE:FREQ=YEARLY;BYMONTH=3,6,9,12;BYMONTHDAY=-1;WKST=MO"
+    occurrences: list[Occurrence] = field(default_factory=list)
+    ad_hoc: bool = False
+    event: str | None = None
+    reference: Reference | None = None
+    source: str = ""
+    span: tuple[int, int] | None = None  # character offsets of ``source`` in the input text
+    strict: bool = False
+    warnings: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict:
+        """The JSON object of deadline-language.md (plus ``span``, ``strict`` and ``periods``)."""
+        return {
+            "label": self.label,
+            "kind": self.kind.value,
+            "due": self.due.isoformat() if self.due else None,
+            "start": self.start.isoformat() if self.start else None,
+            "rrule": self.rrule,
+            "occurrences": [o.due.isoformat() for o in self.occurrences],
+            "periods": [o.period for o in self.occurrences],
+            "ad_hoc": self.ad_hoc,
+            "event": self.event,
+            "reference": self.reference.to_json() if self.reference else None,
+            "source": self.source,
+            "span": list(self.span) if self.span else None,
+            "strict": self.strict,
+            "warnings": list(self.warnings),
+        }

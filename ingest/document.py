@@ -1,0 +1,32 @@
+"""A document as hanchot reads it, whatever the file format: paragraphs and tables in order.
+
+Every reader (text layouts, DOCX, PDF) produces a ``Document``; one plan builder turns it into a
+plan draft, so the same plan gives the same tasks from any format.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Paragraph:
+    text: str
+
+
+@dataclass
+class Table:
+    """Rows of cells; a cell's paragraphs and list items are joined with "\\n" (bullets kept as "- ")."""
+
+    rows: list[list[str]]
+
+
+Block = Paragraph | Table
+
+
+@dataclass
+class Document:
+    blocks: list[Block]
+    source_name: str = ""
+    layout: str = ""  # which reader produced it: "tsv-html", "tab-cells", "pdf-flat", "docx", "pdf-tables"
+    warnings: list[str] = field(default_factory=list)
