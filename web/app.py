@@ -1,0 +1,58 @@
+"""The FastAPI application: HTML pages for people, JSON under /api, feeds under /feeds.
+
+``create_app`` builds a fresh app from settings so tests can run several apps with different databases.
+Routers live in their own modules and are included here; a router module that does not exist yet is
+simply not mounted.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from config.settings import Settings, get_settings
+from web.templating import render
+
+HERE = Path(__file__).resolve().parent
+ROUTERS = ("web.pages", "web.feeds", "web.api", "web.auth", "web.admin", "web.links")
+log = logging.getLogger(__name__)
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    app = FastAPI(title="hanchot", description="Hạn chót: hạn nhiệm vụ của các kế hoạch", version="0.1.0",
+                  openapi_url="/api/openapi.json", docs_url="/api/docs", redoc_url=None)
+    app.state.settings = settings
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    for module_name in ROUTERS:
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as e:
+            if e.name == module_name:
+                continue
+            raise
+        app.include_router(module.router)
+
+    @app.get("/healthz", include_in_schema=False)
+    def healthz() -> PlainTextResponse:
+        return PlainTextResponse("ok")
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException):  # type: ignore[no-untyped-def]
+        if request.url.path.startswith(("/api/", "/feeds/")):
+            return JSONResponse({"detail": exc.detail}, status_code=exc.status_code) \
+                if request.url.path.startswith("/api/") else PlainTextResponse("", status_code=exc.status_code)
+        message = {404: "Không tìm thấy trang này.", 403: "Bạn không có quyền xem trang này.",
+                   405: "Thao tác không được hỗ trợ."}.get(exc.status_code, str(exc.detail))
+        return HTMLResponse(render(request, "error.html", {"status": exc.status_code, "message": message}),
+                            status_code=exc.status_code)
+
+    for line in settings.startup_warnings():
+        log.warning(line)
+    return app
