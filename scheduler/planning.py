@@ -1,0 +1,133 @@
+"""When reminders fire for one occurrence: a pure computation from its effective due date and the rules.
+
+Nothing here reads the clock or the database: the caller passes the working-day test and the time zone.
+Days are counted in *working days* (Saturday, Sunday and public holidays skipped, make-up Saturdays
+counted) because officials plan their work in them; the send time is a local wall-clock time converted
+to UTC once, at the end, because Vietnam has no DST but the stored values are UTC.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+IsWorkingDay = Callable[[date], bool]
+MAX_SCAN_DAYS = 400  # a year of holidays can never hide a working day for longer than this
+
+
+@dataclass(frozen=True)
+class Rules:
+    """The reminder policy for one plan and agency (config/policy.toml, resolved by ``scheduler.rules``).
+
+    ``lead_days``: working days before the effective due date (0 is the day itself).
+    ``overdue_every``/``overdue_times``: repeats after the due date, then one escalation if ``escalate``.
+    """
+
+    lead_days: tuple[int, ...] = (7, 3, 1, 0)
+    send_at: time = time(8, 0)
+    overdue_every: int = 3
+    overdue_times: int = 3
+    escalate: bool = True
+    digest: bool = False
+    include_support: bool = False
+    timezone: str = "Asia/Ho_Chi_Minh"
+
+    def __post_init__(self) -> None:
+        if any(d < 0 for d in self.lead_days):
+            raise ValueError(f"lead_days must not be negative: {self.lead_days}")
+        if self.overdue_every < 1 and self.overdue_times > 0:
+            raise ValueError("overdue_every must be at least 1 working day")
+
+
+@dataclass(frozen=True)
+class Fire:
+    """One planned send. ``offset`` is in working days relative to the due date: +3 = three days before,
+    0 = the day itself, -3 = three days late. It is part of the reminder's idempotency key."""
+
+    kind: str  # before | due | overdue | escalation
+    offset: int
+    day: date
+    at: datetime  # UTC
+
+
+def working_days_back(day: date, count: int, is_working_day: IsWorkingDay) -> date:
+    """The ``count``-th working day strictly before ``day`` (``count`` >= 1)."""
+    return _step(day, count, -1, is_working_day)
+
+
+def working_days_forward(day: date, count: int, is_working_day: IsWorkingDay) -> date:
+    """The ``count``-th working day strictly after ``day`` (``count`` >= 1)."""
+    return _step(day, count, 1, is_working_day)
+
+
+def on_or_before(day: date, is_working_day: IsWorkingDay) -> date:
+    """``day`` itself when it is a working day, else the last working day before it."""
+    return day if is_working_day(day) else working_days_back(day, 1, is_working_day)
+
+
+def _step(day: date, count: int, direction: int, is_working_day: IsWorkingDay) -> date:
+    seen, scanned = 0, 0
+    while seen < count:
+        day += timedelta(days=direction)
+        scanned += 1
+        if scanned > MAX_SCAN_DAYS * max(count, 1):
+            raise ValueError(f"no working day found near {day}: is the calendar empty?")
+        if is_working_day(day):
+            seen += 1
+    return day
+
+
+def local_instant(day: date, at: time, tz: str) -> datetime:
+    """``day`` at local wall-clock ``at`` in ``tz``, returned in UTC (the form stored in the outbox)."""
+    return datetime.combine(day, at, tzinfo=ZoneInfo(tz)).astimezone(UTC)
+
+
+def schedule(effective_due: date, rules: Rules, is_working_day: IsWorkingDay) -> list[Fire]:
+    """Every planned send for one occurrence, earliest first, at most one per day.
+
+    Before/due: the due day counts as offset 0 when it is a working day (otherwise the last working day
+    before it does); offset n > 0 is the n-th working day before that. Two offsets landing on one day keep
+    the smaller (more urgent) one. Overdue: every ``overdue_every`` working days after the due date,
+    ``overdue_times`` times, then one escalation ``overdue_every`` working days after the last overdue.
+    """
+    anchor = on_or_before(effective_due, is_working_day)
+    by_day: dict[date, tuple[str, int]] = {}
+    for lead in sorted(set(rules.lead_days), reverse=True):
+        day = anchor if lead == 0 else working_days_back(anchor, lead, is_working_day)
+        by_day[day] = ("due" if lead == 0 else "before", lead)
+    for n, day in enumerate(_after(effective_due, rules, is_working_day), start=1):
+        kind = "escalation" if n > rules.overdue_times else "overdue"
+        by_day.setdefault(day, (kind, -n * rules.overdue_every))
+    return [Fire(kind, offset, day, local_instant(day, rules.send_at, rules.timezone))
+            for day, (kind, offset) in sorted(by_day.items())]
+
+
+def _after(effective_due: date, rules: Rules, is_working_day: IsWorkingDay) -> Iterator[date]:
+    count = rules.overdue_times + (1 if rules.escalate else 0)
+    day = effective_due
+    for _ in range(count):
+        day = working_days_forward(day, rules.overdue_every, is_working_day)
+        yield day
+
+
+def fires_between(fires: list[Fire], start: datetime, end: datetime) -> list[Fire]:
+    """The fires with ``start <= at < end`` (both aware datetimes)."""
+    return [f for f in fires if start <= f.at < end]
+
+
+def snooze_day(today: date, working_days: int, is_working_day: IsWorkingDay) -> date:
+    """The day a snoozed reminder comes back: ``working_days`` working days after ``today``."""
+    return working_days_forward(today, max(working_days, 1), is_working_day)
+
+
+def local_day(instant: datetime, tz: str) -> date:
+    """The local calendar day of an aware instant."""
+    return instant.astimezone(ZoneInfo(tz)).date()
+
+
+def start_of_local_day(instant: datetime, tz: str) -> datetime:
+    """Local midnight of ``instant``'s day, in UTC."""
+    return local_instant(local_day(instant, tz), time(0), tz)
+
