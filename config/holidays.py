@@ -1,0 +1,97 @@
+"""The holiday override table ``config/holidays.toml``: announced days off and make-up working days.
+
+The ``holidays`` package lags the yearly announcements (vietnam-rules.md §7), so swaps it does not know
+live here as data. ``load_work_calendar`` builds the ``WorkCalendar`` the scheduler and the web app use.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import unicodedata
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, field_validator, model_validator
+from pydantic_core import InitErrorDetails, PydanticCustomError, ValidationError
+
+from config.files import load_toml, parse_toml
+from deadlines.workdays import WorkCalendar
+
+HOLIDAYS_FILE = "holidays.toml"
+TABLES = ("day_off", "working_day")
+
+
+class CalendarOverride(BaseModel):
+    """One announced day: ``date`` (a TOML date), ``reason`` shown to users, ``source`` (the act)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    date: dt.date
+    reason: str
+    source: str
+
+    @field_validator("date", mode="before")
+    @classmethod
+    def a_plain_toml_date(cls, value: object) -> object:
+        # tomllib already gives date objects; a quoted string or a date-time is a mistake worth naming.
+        if isinstance(value, dt.datetime) or not isinstance(value, dt.date):
+            raise ValueError(f"must be a TOML date such as 2026-01-02 (no quotes, no time), not {value!r}")
+        return value
+
+    @field_validator("reason", "source")
+    @classmethod
+    def non_empty_nfc(cls, value: str) -> str:
+        value = unicodedata.normalize("NFC", value.strip())
+        if not value:
+            raise ValueError("must not be empty")
+        return value
+
+
+class HolidayOverrides(BaseModel):
+    """The whole file. A date may appear only once across both tables."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    day_off: list[CalendarOverride] = []
+    working_day: list[CalendarOverride] = []
+
+    @model_validator(mode="after")
+    def each_date_once(self) -> HolidayOverrides:
+        seen: dict[dt.date, str] = {}
+        for table in TABLES:
+            for index, entry in enumerate(getattr(self, table)):
+                if entry.date in seen:
+                    # Raised with the entry's own location so the error names the line of the repeat.
+                    raise _error_at((table, index, "date"), entry.date,
+                                    f"{entry.date.isoformat()} is already listed in [[{seen[entry.date]}]]")
+                seen[entry.date] = table
+        return self
+
+    def work_calendar(self) -> WorkCalendar:
+        return WorkCalendar(extra_off={e.date: e.reason for e in self.day_off},
+                            extra_work={e.date: e.reason for e in self.working_day})
+
+
+def load_holiday_overrides(path: Path) -> HolidayOverrides:
+    """Read and validate ``path``; raises ConfigError "<file>:<line>: …" on any problem."""
+    return load_toml(path, HolidayOverrides)
+
+
+def parse_holiday_overrides(text: str, *, name: str = HOLIDAYS_FILE) -> HolidayOverrides:
+    """Validate an edited file before it is saved (same errors as load_holiday_overrides)."""
+    return parse_toml(text, HolidayOverrides, name=name)
+
+
+def load_work_calendar(config_dir: Path) -> WorkCalendar:
+    """The working-day calendar: the holidays package corrected by ``<config_dir>/holidays.toml``.
+
+    The file is required (a missing one raises ConfigError): without it the 2026 New Year swap and
+    every later announcement would silently be wrong.
+    """
+    return load_holiday_overrides(Path(config_dir) / HOLIDAYS_FILE).work_calendar()
+
+
+def _error_at(loc: tuple[str | int, ...], value: object, message: str) -> ValidationError:
+    return ValidationError.from_exception_data(
+        "HolidayOverrides",
+        [InitErrorDetails(type=PydanticCustomError("duplicate_date", message), loc=loc, input=value)],
+    )
