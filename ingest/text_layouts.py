@@ -1,0 +1,107 @@
+"""Read a plan saved as text or Markdown into a Document, whatever layout the converter produced.
+
+Three layouts are known (see the seeds):
+
+- ``tsv-html``: one table row per line, cells separated by tabs, HTML fragments inside cells, the
+  header row repeated on every page;
+- ``tab-cells``: one cell per line opened by a tab, continuation lines without a tab, rows separated
+  by blank lines;
+- ``pdf-flat``: text flattened from a PDF, the table's columns interleaved line by line (handled by
+  ``ingest.pdf_flat``).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from ingest.cells import clean_cell, clean_lines
+from ingest.document import Document, Paragraph, Table
+from ingest.errors import EMPTY_FILE, ImportRefused
+
+_HEADER_FIRST_CELL = re.compile(r"^\s*(?:<[^>]+>\s*)*(?:TT|STT|Số TT)\s*(?:<[^>]+>\s*)*$", re.IGNORECASE)
+_MARKDOWN_DECORATION = re.compile(r"^\s*#{1,6}\s*|\*\*|__")
+
+
+def read_text(text: str, source_name: str = "") -> Document:
+    """Parse ``text`` (already decoded) into a Document; raises ImportRefused for an empty text."""
+    text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n")).lstrip("\ufeff")
+    if not text.strip():
+        raise ImportRefused(EMPTY_FILE)
+    layout = detect_layout(text)
+    if layout == "tab-cells":
+        blocks = _read_tab_cells(text)
+    elif layout == "tsv-html":
+        blocks = _read_tsv(text)
+    else:
+        from ingest.pdf_flat import read_pdf_flat
+
+        return read_pdf_flat(text, source_name)
+    return Document(blocks=blocks, source_name=source_name, layout=layout)
+
+
+def detect_layout(text: str) -> str:
+    lines = text.split("\n")
+    if any(line.rstrip() == "\tTT" or line.rstrip() == "\tSTT" for line in lines):
+        return "tab-cells"
+    if any("\t" in line and _HEADER_FIRST_CELL.match(line.split("\t", 1)[0]) for line in lines):
+        return "tsv-html"
+    return "pdf-flat"
+
+
+def paragraph_text(line: str) -> str:
+    """A prose line without its Markdown decoration (headings, bold)."""
+    return clean_lines(_MARKDOWN_DECORATION.sub("", line)).strip()
+
+
+def _read_tsv(text: str) -> list[Paragraph | Table]:
+    blocks: list[Paragraph | Table] = []
+    rows: list[list[str]] = []
+    for line in text.split("\n"):
+        if "\t" in line:
+            rows.append([clean_cell(cell) for cell in line.split("\t")])
+            continue
+        if rows and line.strip():
+            blocks.append(Table(rows=rows))
+            rows = []
+        if line.strip():
+            blocks.append(Paragraph(text=paragraph_text(line)))
+    if rows:
+        blocks.append(Table(rows=rows))
+    return _merge_adjacent_tables(blocks)
+
+
+def _read_tab_cells(text: str) -> list[Paragraph | Table]:
+    """Cells open with a tab; a line without a tab continues the cell above; a blank line ends a row."""
+    blocks: list[Paragraph | Table] = []
+    rows: list[list[str]] = []
+    row: list[str] = []
+
+    def end_row() -> None:
+        nonlocal row
+        if row:
+            rows.append([clean_lines(cell) for cell in row])
+            row = []
+
+    for line in text.split("\n"):
+        if line.startswith("\t"):
+            row.append(line[1:])
+        elif row and line.strip():
+            row[-1] += "\n" + line
+        elif not line.strip():
+            end_row()
+        else:
+            end_row()
+            if rows:
+                blocks.append(Table(rows=rows))
+                rows = []
+            blocks.append(Paragraph(text=paragraph_text(line)))
+    end_row()
+    if rows:
+        blocks.append(Table(rows=rows))
+    return _merge_adjacent_tables(blocks)
+
+
+def _merge_adjacent_tables(blocks: list[Paragraph | Table]) -> list[Paragraph | Table]:
+    """Drop empty paragraphs so that page-split tables end up adjacent (the builder joins them)."""
+    return [b for b in blocks if not (isinstance(b, Paragraph) and not b.text)]
