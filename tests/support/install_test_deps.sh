@@ -2,8 +2,11 @@
 # Installs what the tests need beyond Python packages. Idempotent; quiet when all is there.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-if [ -f tests/js/package.json ] && [ ! -d tests/js/node_modules ]; then
-  (cd tests/js && npm install --no-audit --no-fund --silent)
+if [ -f tests/js/package.json ] && ! command -v npm >/dev/null 2>&1; then
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null
+fi
+if [ -f tests/js/package.json ] && [ ! -d tests/js/node_modules/ical.js ]; then
+  (cd tests/js && npm ci --no-audit --no-fund --silent)
 fi
 if [ -n "${HANCHOT_NEEDS_CHROMIUM:-}" ] || ls tests/test_web_browser*.py >/dev/null 2>&1; then
   if ! command -v chromium >/dev/null 2>&1; then

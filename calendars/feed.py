@@ -1,0 +1,112 @@
+"""Render a calendar feed to iCalendar bytes with ``icalendar`` 7.x (calendar-feeds.md §2-§3).
+
+The inputs are neutral dataclasses so that rendering needs no database: ``calendars/query.py`` builds them.
+The output is deterministic: the same ``FeedCalendar`` always gives the same bytes (events sorted by day
+then UID, DTSTAMP taken from the data, never "now"), so the body hash can serve as a strong ETag.
+
+Decisions written down here because clients depend on them:
+
+- **One all-day VEVENT per occurrence**, not one VEVENT with an RRULE. Our deadlines move one by one
+  (holidays, weekends: vietnam-rules.md), are completed one by one and change period labels ("quý I",
+  "quý II"); an RRULE would need an EXDATE or a RECURRENCE-ID override for most of them, and every
+  override is one more place where Google, Outlook and ical.js can disagree. Per-occurrence events with a
+  UID built from (milestone id, nominal date) expand identically everywhere, and a moved occurrence keeps
+  its UID (it is the *nominal* date in the UID) so clients update it in place instead of duplicating it.
+- **No VALARM**: subscribed calendars ignore or strip alarms; the scheduler sends the reminders (§5).
+- **TRANSP:TRANSPARENT**: deadlines must not block anybody's free/busy time.
+- Timed events (``FeedEvent.at``) are written with ``TZID=Asia/Ho_Chi_Minh`` and a matching VTIMEZONE
+  from ``add_missing_timezones()``; deadlines themselves are all-day (``VALUE=DATE``, exclusive DTEND).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from icalendar import Calendar, Event, vDuration
+
+PRODID = "-//hanchot//Hạn chót kế hoạch//VI"
+TIMEZONE = "Asia/Ho_Chi_Minh"
+REFRESH = timedelta(hours=1)
+TIMED_EVENT_LENGTH = timedelta(hours=1)
+STATUSES = ("CONFIRMED", "TENTATIVE", "CANCELLED")
+
+
+@dataclass(frozen=True)
+class FeedEvent:
+    """One event of a feed: an all-day deadline on ``day`` (the effective due date), or a timed one at ``at``.
+
+    ``last_modified`` must be an aware datetime (UTC); it is written as DTSTAMP and LAST-MODIFIED.
+    ``sequence`` must grow on every change clients should see (date, summary, status).
+    """
+
+    uid: str
+    summary: str
+    day: date
+    sequence: int
+    last_modified: datetime
+    description: str = ""
+    categories: tuple[str, ...] = ()
+    url: str | None = None
+    status: str = "CONFIRMED"
+    at: time | None = None  # local time in Asia/Ho_Chi_Minh; None means an all-day event
+
+    def __post_init__(self) -> None:
+        if self.last_modified.tzinfo is None:
+            raise ValueError(f"FeedEvent {self.uid}: last_modified must be timezone-aware")
+        if self.status not in STATUSES:
+            raise ValueError(f"FeedEvent {self.uid}: unknown STATUS {self.status!r}")
+        if self.sequence < 0:
+            raise ValueError(f"FeedEvent {self.uid}: SEQUENCE must not be negative")
+
+
+@dataclass(frozen=True)
+class FeedCalendar:
+    """A whole feed. ``uid`` must be stable for the scope (e.g. ``agency-12@host``); ``name`` is shown to users."""
+
+    uid: str
+    name: str
+    description: str
+    events: Sequence[FeedEvent] = field(default_factory=tuple)
+
+    @property
+    def last_modified(self) -> datetime | None:
+        """The latest change of any event (the HTTP Last-Modified), or None for an empty feed."""
+        return max((e.last_modified for e in self.events), default=None)
+
+
+def render(feed: FeedCalendar) -> bytes:
+    """Return the feed as iCalendar bytes (CRLF, folded at 75 octets). Raises ValueError on duplicate UIDs."""
+    uids = [e.uid for e in feed.events]
+    if len(set(uids)) != len(uids):
+        duplicates = sorted({u for u in uids if uids.count(u) > 1})
+        raise ValueError(f"duplicate event UIDs in feed {feed.uid}: {duplicates[:5]}")
+    cal = Calendar.new(
+        uid=feed.uid, prodid=PRODID, name=feed.name, description=feed.description, language="vi",
+        method="PUBLISH", refresh_interval=REFRESH,
+    )
+    cal["REFRESH-INTERVAL"].params["VALUE"] = "DURATION"  # RFC 7986 form; Calendar.new omits it
+    # Calendar.new also writes X-WR-CALNAME and X-WR-CALDESC for older clients.
+    cal.add("X-WR-TIMEZONE", TIMEZONE)
+    cal.add("X-PUBLISHED-TTL", vDuration(REFRESH))  # a bare timedelta would print "1:00:00"
+    for event in sorted(feed.events, key=lambda e: (e.day, e.at or time(0), e.uid)):
+        cal.add_component(_event(event))
+    cal.add_missing_timezones()
+    return cal.to_ical()
+
+
+def _event(event: FeedEvent) -> Event:
+    stamp = event.last_modified.astimezone(UTC)
+    if event.at is None:
+        start: date | datetime = event.day
+        end: date | datetime = event.day + timedelta(days=1)  # DTEND;VALUE=DATE is exclusive
+    else:
+        start = datetime.combine(event.day, event.at, tzinfo=ZoneInfo(TIMEZONE))
+        end = start + TIMED_EVENT_LENGTH
+    return Event.new(
+        uid=event.uid, stamp=stamp, last_modified=stamp, sequence=event.sequence, summary=event.summary,
+        description=event.description or None, categories=event.categories, url=event.url,
+        start=start, end=end, status=event.status, transparency="TRANSPARENT",
+    )
