@@ -1,0 +1,71 @@
+"""Alembic environment: runs on the engine hanchot hands over, or on HANCHOT_DATABASE_URL / ``-x url=``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from alembic import context
+from sqlalchemy import Connection
+
+import models
+from models.base import UtcDateTime
+from models.db import make_engine
+
+config = context.config
+target_metadata = models.Base.metadata
+
+
+def render_item(type_: str, obj: Any, autogen_context: Any) -> str | bool:
+    """Render our UTC column type as the plain type it stores, so migrations never import models.base."""
+    if type_ == "type" and isinstance(obj, UtcDateTime):
+        return "sa.DateTime(timezone=True)"
+    return False
+
+
+def configure(**kwargs: Any) -> None:
+    context.configure(target_metadata=target_metadata, compare_type=True, render_item=render_item, **kwargs)
+
+
+def database_url() -> str:
+    url = context.get_x_argument(as_dictionary=True).get("url")
+    if url:
+        return url
+    from config.settings import get_settings
+
+    return get_settings().database_url
+
+
+def run_on(connection: Connection) -> None:
+    # SQLite cannot ALTER most things: batch mode copies the table instead.
+    configure(connection=connection, render_as_batch=connection.dialect.name == "sqlite")
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+def run_online() -> None:
+    engine = config.attributes.get("engine")
+    if engine is not None:
+        with engine.connect() as connection:
+            run_on(connection)
+            connection.commit()
+        return
+    engine = make_engine(database_url())
+    try:
+        with engine.connect() as connection:
+            run_on(connection)
+            connection.commit()
+    finally:
+        engine.dispose()
+
+
+def run_offline() -> None:
+    url = database_url()
+    configure(url=url, literal_binds=True, render_as_batch=url.startswith("sqlite"))
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+if context.is_offline_mode():
+    run_offline()
+else:
+    run_online()

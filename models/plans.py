@@ -1,0 +1,185 @@
+"""A plan as stored: the plan, its tasks, their milestones and the dated occurrences of each milestone.
+
+Nothing here is deleted on re-import: a task or milestone that vanished from the new text gets
+``cancelled_at``; matching uses the stable ``key`` strings. Deleting a plan (a draft the admin throws
+away) cascades to everything below it.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Connection,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    event,
+    inspect,
+)
+from sqlalchemy.orm import Mapped, Mapper, mapped_column, relationship
+
+from deadlines.model import Kind
+from models.base import Base, UtcDateTime, one_of, utcnow, values
+
+if TYPE_CHECKING:
+    from models.agencies import Assignment
+
+
+class PlanStatus(StrEnum):
+    DRAFT = "draft"
+    PUBLISHED = "published"
+
+
+class TaskOrigin(StrEnum):
+    TABLE = "table"
+    PROSE = "prose"  # an obligation from the prose of "TỔ CHỨC THỰC HIỆN"
+
+
+class OccurrenceStatus(StrEnum):
+    OPEN = "open"
+    DONE = "done"
+    MOVED = "moved"
+    CANCELLED = "cancelled"
+
+
+class Plan(Base):
+    __tablename__ = "plans"
+    __table_args__ = (
+        one_of("status", values(PlanStatus)),
+        # Not unique: numbers are often blank ("Số: /QĐ-UBND") and the same text may be imported twice as drafts.
+        Index("ix_plans_number_issuer", "number", "issuer"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str | None] = mapped_column(String(100))  # "4784/QĐ-UBND"
+    title: Mapped[str] = mapped_column(Text)
+    issuer: Mapped[str | None] = mapped_column(String(255))
+    place: Mapped[str | None] = mapped_column(String(100))
+    issued_on: Mapped[date | None] = mapped_column(Date)
+    plan_year: Mapped[int] = mapped_column(Integer)
+    implements: Mapped[list[str]] = mapped_column(JSON, default=list)  # the plans this one cites
+    source_name: Mapped[str] = mapped_column(String(255), default="")
+    content_hash: Mapped[str] = mapped_column(String(64), index=True)  # sha256 hex of the normalised text
+    status: Mapped[str] = mapped_column(String(16), default=PlanStatus.DRAFT)
+    day_rules: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    warnings: Mapped[list[str]] = mapped_column(JSON, default=list)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)
+    published_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+    tasks: Mapped[list[Task]] = relationship(back_populates="plan", cascade="all, delete-orphan",
+                                             passive_deletes=True, order_by="Task.position")
+
+
+class Task(Base):
+    __tablename__ = "tasks"
+    __table_args__ = (
+        UniqueConstraint("plan_id", "key"),
+        one_of("origin", values(TaskOrigin)),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id", ondelete="CASCADE"), index=True)
+    key: Mapped[str] = mapped_column(String(100))  # "A3-T5" or a short content hash; re-import matches on it
+    origin: Mapped[str] = mapped_column(String(16), default=TaskOrigin.TABLE)
+    appendix_number: Mapped[str | None] = mapped_column(String(20))
+    appendix_title: Mapped[str | None] = mapped_column(Text)
+    number: Mapped[str | None] = mapped_column(String(20))  # TT as written: "1", "2.1", "a"
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    content: Mapped[str] = mapped_column(Text)
+    product: Mapped[str | None] = mapped_column(Text)
+    deadline_text: Mapped[str] = mapped_column(Text, default="")
+    cancelled_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)
+
+    plan: Mapped[Plan] = relationship(back_populates="tasks")
+    milestones: Mapped[list[Milestone]] = relationship(back_populates="task", cascade="all, delete-orphan",
+                                                       passive_deletes=True, order_by="Milestone.position")
+    assignments: Mapped[list[Assignment]] = relationship(back_populates="task", cascade="all, delete-orphan",
+                                                         passive_deletes=True)
+
+
+class Milestone(Base):
+    """One deadline of a task (deadlines.model.Milestone), plus what the admin changed or recorded."""
+
+    __tablename__ = "milestones"
+    __table_args__ = (
+        UniqueConstraint("task_id", "key"),
+        one_of("kind", values(Kind)),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id", ondelete="CASCADE"), index=True)
+    key: Mapped[str] = mapped_column(String(100))  # position + a hash of the label: stable across re-imports
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    label: Mapped[str | None] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(String(16))
+    due: Mapped[date | None] = mapped_column(Date)
+    start: Mapped[date | None] = mapped_column(Date)
+    rrule: Mapped[str | None] = mapped_column(Text)  # RFC 5545 text with DTSTART
+    ad_hoc: Mapped[bool] = mapped_column(Boolean, default=False)
+    event: Mapped[str | None] = mapped_column(Text)
+    event_date: Mapped[date | None] = mapped_column(Date)  # when the admin says the event happened
+    reference: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    source: Mapped[str] = mapped_column(Text, default="")
+    strict: Mapped[bool] = mapped_column(Boolean, default=False)
+    warnings: Mapped[list[str]] = mapped_column(JSON, default=list)
+    manual_override: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # the fields the admin edited
+    sequence: Mapped[int] = mapped_column(Integer, default=0)  # iCalendar SEQUENCE, bumped on every change
+    cancelled_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)
+
+    task: Mapped[Task] = relationship(back_populates="milestones")
+    occurrences: Mapped[list[Occurrence]] = relationship(back_populates="milestone", cascade="all, delete-orphan",
+                                                         passive_deletes=True, order_by="Occurrence.due")
+
+
+class Occurrence(Base):
+    """One dated instance of a milestone: ``due`` as the text says, ``effective_due`` after working-day shifts."""
+
+    __tablename__ = "occurrences"
+    __table_args__ = (
+        UniqueConstraint("milestone_id", "due"),
+        one_of("status", values(OccurrenceStatus)),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    milestone_id: Mapped[int] = mapped_column(ForeignKey("milestones.id", ondelete="CASCADE"))
+    due: Mapped[date] = mapped_column(Date)
+    effective_due: Mapped[date] = mapped_column(Date, index=True)
+    period: Mapped[str | None] = mapped_column(String(100))  # "quý I", "6 tháng", "năm"
+    status: Mapped[str] = mapped_column(String(16), default=OccurrenceStatus.OPEN)
+    moved_to: Mapped[date | None] = mapped_column(Date)
+    done_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    done_by: Mapped[str | None] = mapped_column(String(255))
+    sequence: Mapped[int] = mapped_column(Integer, default=0)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)
+
+    milestone: Mapped[Milestone] = relationship(back_populates="occurrences")
+
+
+_NOT_CONTENT = {"sequence", "updated_at"}
+
+
+@event.listens_for(Milestone, "before_update")
+@event.listens_for(Occurrence, "before_update")
+def _bump_sequence(mapper: Mapper[Any], connection: Connection, target: Milestone | Occurrence) -> None:
+    """Calendar clients only take a changed event when its SEQUENCE grows: bump it on any content change.
+
+    A caller that sets ``sequence`` itself in the same flush wins.
+    """
+    state = inspect(target)
+    if state.attrs.sequence.history.has_changes():
+        return
+    if any(state.attrs[attr.key].history.has_changes() for attr in mapper.column_attrs
+           if attr.key not in _NOT_CONTENT):
+        target.sequence = (target.sequence or 0) + 1
