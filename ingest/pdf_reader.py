@@ -1,0 +1,272 @@
+"""Read a PDF plan into a ``Document`` with pdfplumber.
+
+Ruled tables become ``Table`` blocks: a table that goes on at the top of the next page is joined to
+the one before, its repeated header row dropped and a row split over the page break (its first cell
+empty) joined to the row above. Text outside tables is rebuilt into paragraphs (a line that stops
+short of the right edge ends its paragraph) and sent through the text layout readers, so a PDF with
+no ruled table at all reads like the same plan saved as text.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ingest.document import Block, Document, Paragraph, Table
+from ingest.errors import NOT_A_DOCUMENT, ImportRefused
+from ingest.grid import Merged, merged_from, pad, resolve_row
+
+_BULLETS = ("-", "+", "•", "\uf0b7", "\uf0a7", "\u2013", "*", "▪", "●")
+_LINE_TOLERANCE = 3.0  # points: words whose tops differ less than this are on one line
+_FLAT_TABLE_HEADER = re.compile(r"^\s*S?TT\s+Nội dung", re.MULTILINE | re.IGNORECASE)
+_CELL_PADDING = 6.0  # points: inner margin plus a space; a line ending farther left than this ended a paragraph
+
+
+def read_pdf(path: Path) -> Document:
+    """Return the paragraphs and tables of ``path``. Raises ``ImportRefused`` if it is not a readable PDF."""
+    import pdfplumber  # heavy: only when a PDF is read
+
+    try:
+        pdf = pdfplumber.open(str(path))
+    except Exception as e:  # pdfminer raises many unrelated types for a damaged file
+        raise ImportRefused(NOT_A_DOCUMENT) from e
+    assembler = _Assembler(path.name)
+    try:
+        with pdf:
+            for page in pdf.pages:
+                _read_page(page, assembler)
+    except ImportRefused:
+        raise
+    except Exception as e:
+        raise ImportRefused(NOT_A_DOCUMENT) from e
+    return assembler.document()
+
+
+@dataclass
+class _Line:
+    words: list[dict]
+
+    @property
+    def text(self) -> str:
+        return " ".join(w["text"] for w in self.words)
+
+    @property
+    def x0(self) -> float:
+        return self.words[0]["x0"]
+
+    @property
+    def x1(self) -> float:
+        return self.words[-1]["x1"]
+
+    @property
+    def middle(self) -> float:
+        return (self.words[0]["top"] + self.words[0]["bottom"]) / 2
+
+
+def _read_page(page, assembler: _Assembler) -> None:
+    tables = sorted(page.find_tables(), key=lambda t: t.bbox[1])
+    words = page.extract_words(keep_blank_chars=False, use_text_flow=False)
+    inside = [t.bbox for t in tables]
+    free = [w for w in words if not any(_contains(b, w) for b in inside)]
+    lines = _drop_page_numbers(_lines(free))
+    right_edge = max((ln.x1 for ln in lines), default=page.width)
+    cursor = 0.0
+    for table in tables:
+        above = [ln for ln in lines if cursor <= ln.middle < table.bbox[1]]
+        assembler.add_text(above, right_edge)
+        assembler.add_table(_grid(table, words), at_page_top=not above and cursor == 0.0)
+        cursor = table.bbox[3]
+    assembler.add_text([ln for ln in lines if ln.middle >= cursor], right_edge)
+
+
+def _contains(bbox: tuple, word: dict) -> bool:
+    x = (word["x0"] + word["x1"]) / 2
+    y = (word["top"] + word["bottom"]) / 2
+    return bbox[0] <= x <= bbox[2] and bbox[1] <= y <= bbox[3]
+
+
+def _lines(words: list[dict]) -> list[_Line]:
+    lines: list[_Line] = []
+    for word in sorted(words, key=lambda w: (round(w["top"]), w["x0"])):
+        if lines and abs(lines[-1].words[0]["top"] - word["top"]) < _LINE_TOLERANCE:
+            lines[-1].words.append(word)
+        else:
+            lines.append(_Line([word]))
+    for line in lines:
+        line.words.sort(key=lambda w: w["x0"])
+    return lines
+
+
+def _drop_page_numbers(lines: list[_Line]) -> list[_Line]:
+    """A line that is only a number, first or last on the page, is the page number."""
+    if lines and lines[0].text.isdigit():
+        lines = lines[1:]
+    if lines and lines[-1].text.isdigit():
+        lines = lines[:-1]
+    return lines
+
+
+def _paragraphs(lines: list[_Line], right_edge: float) -> list[str]:
+    """Join wrapped lines; a bullet or a line that stopped short of ``right_edge`` starts a new paragraph."""
+    paragraphs: list[list[str]] = []
+    previous: _Line | None = None
+    for line in lines:
+        first_word = line.words[0]
+        breaks = (previous is None or line.text.startswith(_BULLETS)
+                  or previous.x1 + (first_word["x1"] - first_word["x0"]) + _CELL_PADDING < right_edge)
+        if breaks:
+            paragraphs.append([])
+        paragraphs[-1].append(line.text)
+        previous = line
+    return [_clean(" ".join(p)) for p in paragraphs]
+
+
+def _clean(text: str) -> str:
+    text = unicodedata.normalize("NFC", text)
+    text = re.sub(r"^[\uf0b7\uf0a7•▪●]\s*", "- ", text)
+    return " ".join(text.split())
+
+
+def _grid(table, words: list[dict]) -> list[list[str | Merged]]:
+    """Cells of one pdfplumber table on the page grid; covered slots become "" or ``Merged``."""
+    rows = table.rows
+    grid: list[list[str | Merged]] = []
+    spans: list[list[tuple | None]] = [list(r.cells) for r in rows]
+    for r, row in enumerate(spans):
+        out: list[str | Merged] = []
+        for c, bbox in enumerate(row):
+            if bbox is not None:
+                out.append(_cell_text(bbox, words))
+            elif r > 0 and _covers_vertically(spans, r, c):
+                out.append(merged_from(grid[r - 1][c]))
+            else:
+                out.append("")  # covered by a cell to the left: a horizontal merge
+        grid.append(out)
+    return pad(grid)
+
+
+def _covers_vertically(spans: list[list[tuple | None]], r: int, c: int) -> bool:
+    """True when a cell of an earlier row in column ``c`` reaches down over row ``r``."""
+    row_top = next((b[1] for b in spans[r] if b is not None), None)
+    for above in range(r - 1, -1, -1):
+        bbox = spans[above][c]
+        if bbox is not None:
+            return row_top is None or bbox[3] > row_top + 0.5
+    return False
+
+
+def _cell_text(bbox: tuple, words: list[dict]) -> str:
+    lines = _lines([w for w in words if _contains(bbox, w)])
+    return "\n".join(_paragraphs(lines, bbox[2]))
+
+
+@dataclass
+class _Assembler:
+    """Collects a PDF's blocks in order, joining tables that run over a page break."""
+
+    source_name: str
+    blocks: list[Block] = field(default_factory=list)
+    pending_text: list[str] = field(default_factory=list)
+    open_grid: list[list[str | Merged]] | None = None
+    raw_lines: list[str] = field(default_factory=list)  # every line outside tables, for the text fallback
+
+    def add_text(self, lines: list[_Line], right_edge: float) -> None:
+        if not lines:
+            return
+        self._close_table()
+        self.raw_lines.extend(_clean(line.text) for line in lines)
+        self.pending_text.extend(_paragraphs(lines, right_edge))
+
+    def add_table(self, grid: list[list[str | Merged]], *, at_page_top: bool) -> None:
+        if not grid:
+            return
+        if self.open_grid is not None and at_page_top and not self.pending_text:
+            self._continue_table(grid)
+            return
+        self._close_table()
+        self._flush_text()
+        self.open_grid = grid
+
+    def document(self) -> Document:
+        if not self.blocks and self.open_grid is None:  # no ruled table anywhere: the text fallback
+            blocks = _text_blocks("\n".join(self.raw_lines), self.source_name, whole_document=True)
+            return Document(blocks=blocks, source_name=self.source_name, layout="pdf-text")
+        self._close_table()
+        self._flush_text()
+        return Document(blocks=self.blocks, source_name=self.source_name, layout="pdf-tables")
+
+    def _continue_table(self, grid: list[list[str | Merged]]) -> None:
+        previous = self.open_grid
+        assert previous is not None
+        if _same_row(grid[0], previous[0]):
+            grid = grid[1:]  # the header row Word/LibreOffice repeats on every page
+        if not grid:
+            return
+        grid = _carry_merges(previous[-1], grid)
+        if not _first_cell(grid[0]):
+            previous[-1] = _join_rows(previous[-1], grid[0])  # a row split by the page break
+            grid = grid[1:]
+        previous.extend(grid)
+
+    def _close_table(self) -> None:
+        if self.open_grid is not None:
+            self.blocks.append(Table([resolve_row(r) for r in self.open_grid]))
+            self.open_grid = None
+
+    def _flush_text(self) -> None:
+        if self.pending_text:
+            self.blocks.extend(_text_blocks("\n\n".join(self.pending_text), self.source_name, whole_document=False))
+            self.pending_text = []
+
+
+def _first_cell(row: list[str | Merged]) -> str:
+    return row[0].strip() if row and isinstance(row[0], str) else ""
+
+
+def _plain(cell: str | Merged) -> str:
+    return " ".join((cell.text if isinstance(cell, Merged) else cell).split())
+
+
+def _same_row(a: list[str | Merged], b: list[str | Merged]) -> bool:
+    return len(a) == len(b) and all(_plain(x) == _plain(y) for x, y in zip(a, b, strict=True))
+
+
+def _carry_merges(last: list[str | Merged], grid: list[list[str | Merged]]) -> list[list[str | Merged]]:
+    """A merged cell cut by the page break goes on, empty, at the top of the next page: mark it merged."""
+    top = grid[0]
+    for c, cell in enumerate(last[: len(top)]):
+        if isinstance(cell, Merged) and top[c] == "":
+            marker = cell
+            for row in grid:
+                if c < len(row) and (row is top or (isinstance(row[c], Merged) and row[c].text == "")):
+                    row[c] = marker
+                else:
+                    break
+    return grid
+
+
+def _join_rows(upper: list[str | Merged], lower: list[str | Merged]) -> list[str | Merged]:
+    joined: list[str | Merged] = []
+    for a, b in zip(upper, lower, strict=False):
+        if isinstance(b, Merged) or b == "":
+            joined.append(a)
+        elif isinstance(a, Merged) or a == "":
+            joined.append(b)
+        else:
+            joined.append(f"{a}\n{b}")
+    return joined + upper[len(lower):]
+
+
+def _text_blocks(text: str, source_name: str, *, whole_document: bool) -> list[Block]:
+    """Paragraphs, or, for text that holds a table without rules, the blocks of the text layout readers.
+
+    A PDF with no ruled table at all is read entirely as text (``whole_document``); elsewhere only a
+    stretch of text with a table header line ("TT  Nội dung …") is, so prose is never taken for a table.
+    """
+    if whole_document or _FLAT_TABLE_HEADER.search(text):
+        from ingest.text_layouts import read_text
+
+        return read_text(text, source_name).blocks
+    return [Paragraph(p) for p in text.split("\n\n") if p.strip()]

@@ -1,0 +1,116 @@
+"""Test fixture builders: write a ``Document`` as a real Word file, and convert Word to PDF with LibreOffice.
+
+The DOCX is built the way people type plans in Word: real tables with a repeated header row, one
+paragraph per line of a cell, and the agency columns vertically merged where consecutive tasks name
+the same agency.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+from docx import Document as new_docx
+from docx.enum.section import WD_ORIENT
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt
+
+from ingest.document import Document, Paragraph, Table
+
+AGENCY_HEADERS = ("chủ trì", "cơ quan thực hiện", "phối hợp")
+
+
+def write_docx(document: Document, path: Path, *, merge_agencies: bool = True) -> Path:
+    """Write ``document`` to ``path`` as .docx (A4 landscape, Times New Roman 11) and return the path."""
+    word = new_docx()
+    section = word.sections[0]
+    section.orientation = WD_ORIENT.LANDSCAPE
+    section.page_width, section.page_height = Cm(29.7), Cm(21.0)
+    for margin in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
+        setattr(section, margin, Cm(1.5))
+    style = word.styles["Normal"]
+    style.font.name, style.font.size = "Times New Roman", Pt(11)
+    for block in document.blocks:
+        if isinstance(block, Paragraph):
+            word.add_paragraph(block.text)
+        elif isinstance(block, Table) and block.rows:
+            _add_table(word, block, merge_agencies)
+    word.save(str(path))
+    return path
+
+
+def _add_table(word, block: Table, merge_agencies: bool) -> None:
+    width = max(len(r) for r in block.rows)
+    rows = [r + [""] * (width - len(r)) for r in block.rows]
+    table = word.add_table(rows=len(rows), cols=width)
+    table.style = "Table Grid"
+    _repeat_as_header(table.rows[0])
+    for r, row in enumerate(rows):
+        for c, text in enumerate(row):
+            _fill(table.cell(r, c), text)
+    if merge_agencies:
+        for c in _agency_columns(rows[0]):
+            _merge_runs(table, rows, c)
+
+
+def _fill(cell, text: str) -> None:
+    lines = [line for line in text.split("\n") if line.strip()] or [""]
+    cell.paragraphs[0].text = lines[0]
+    for line in lines[1:]:
+        cell.add_paragraph(line)
+
+
+def _repeat_as_header(row) -> None:
+    tr_pr = row._tr.get_or_add_trPr()
+    header = OxmlElement("w:tblHeader")
+    header.set(qn("w:val"), "true")
+    tr_pr.append(header)
+
+
+def _agency_columns(header: list[str]) -> list[int]:
+    return [c for c, text in enumerate(header) if any(h in text.lower() for h in AGENCY_HEADERS)]
+
+
+def _merge_runs(table, rows: list[list[str]], column: int) -> None:
+    """Vertically merge runs of consecutive task rows that name the same agency in ``column``."""
+    start = 1
+    while start < len(rows):
+        end = start
+        while (end + 1 < len(rows) and rows[start][column].strip() and rows[end + 1][0].strip()
+               and rows[start][0].strip() and rows[end + 1][column] == rows[start][column]):
+            end += 1
+        if end > start:
+            _fill_merged(table.cell(start, column).merge(table.cell(end, column)), rows[start][column])
+        start = end + 1
+
+
+def _fill_merged(cell, text: str) -> None:
+    """merge() concatenates the merged cells' paragraphs: keep one copy of the text."""
+    for paragraph in list(cell.paragraphs)[1:]:
+        paragraph._p.getparent().remove(paragraph._p)
+    _fill(cell, text)
+
+
+def soffice() -> str | None:
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+def docx_to_pdf(sources: list[Path], outdir: Path) -> list[Path]:
+    """Convert Word files to PDF with LibreOffice in one run; return the PDF paths in order."""
+    binary = soffice()
+    if binary is None:
+        raise RuntimeError("LibreOffice (soffice) is not installed: run tests/support/install_test_deps.sh")
+    outdir.mkdir(parents=True, exist_ok=True)
+    profile = outdir / "lo-profile"  # a private profile: parallel runs must not share LibreOffice's lock
+    env = {**os.environ, "HOME": str(outdir)}
+    subprocess.run([binary, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "pdf",
+                    "--outdir", str(outdir), *map(str, sources)], check=True, capture_output=True, env=env,
+                   timeout=600)
+    pdfs = [outdir / f"{source.stem}.pdf" for source in sources]
+    missing = [p.name for p in pdfs if not p.exists()]
+    if missing:
+        raise RuntimeError(f"LibreOffice did not write {missing}")
+    return pdfs
