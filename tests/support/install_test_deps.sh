@@ -13,3 +13,7 @@ if [ -n "${HANCHOT_NEEDS_CHROMIUM:-}" ] || ls tests/test_web_browser*.py >/dev/n
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
   fi
 fi
+# LibreOffice converts the DOCX fixtures of tests/ingest/test_formats*.py to PDF.
+if ! command -v soffice >/dev/null 2>&1; then
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libreoffice-writer-nogui >/dev/null
+fi
