@@ -1,0 +1,253 @@
+"""Build the ``FeedCalendar`` of a scope (agency, plan, contact, province) from the database.
+
+What goes in: dated occurrences of milestones of published plans, neither the task nor the milestone
+cancelled, the occurrence not cancelled. An assignment to a group ("UBND cấp xã") counts for each of its
+member agencies. Milestones with no date yet (continuous, on-event, by-reference) appear once the admin
+records ``event_date``.
+
+Decisions clients depend on (see also ``calendars/feed.py``):
+
+- UID ``ms-<milestone id>-<yyyymmdd of the nominal date>@<host of BASE_URL>``: stable across re-imports
+  (the importer keeps milestone rows, matched by key) and across moves (the nominal date stays).
+- SEQUENCE = milestone.sequence + occurrence.sequence: both only grow (models/plans.py bumps them on every
+  change), so their sum grows whenever either changes. DTSTAMP = LAST-MODIFIED = the latest ``updated_at``
+  of task, milestone and occurrence: deterministic bytes between changes.
+- A done occurrence stays visible, STATUS:CONFIRMED, its summary prefixed "✓ Đã hoàn thành – ". VEVENT
+  has no COMPLETED status, and CANCELLED would make clients hide or strike out a deadline that was met,
+  which reads as "this no longer applies".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import TypeVar
+from urllib.parse import urlsplit
+
+from sqlalchemy import Select, or_, select
+from sqlalchemy.orm import Session, joinedload, selectinload
+
+from calendars.feed import FeedCalendar, FeedEvent
+from deadlines.model import Kind
+from models import (
+    Agency,
+    AgencyGroupMember,
+    Assignment,
+    Contact,
+    FeedRole,
+    FeedScope,
+    FeedToken,
+    Milestone,
+    Occurrence,
+    OccurrenceStatus,
+    Plan,
+    PlanStatus,
+    Role,
+    Task,
+)
+
+TASK_PATH = "/tasks/{id}"
+SHORT_TASK = 80  # characters of the task content used as a summary when the milestone has no label
+DONE_PREFIX = "✓ Đã hoàn thành – "
+ROLE_SUFFIX = {FeedRole.LEAD: " (chủ trì)", FeedRole.SUPPORT: " (phối hợp)", FeedRole.ALL: ""}
+ROLES = {FeedRole.LEAD: (Role.LEAD,), FeedRole.SUPPORT: (Role.SUPPORT,),
+         FeedRole.ALL: (Role.LEAD, Role.SUPPORT, Role.SYNTHESIS)}
+NOTICE = ("Lịch chỉ để xem; nhắc việc được gửi qua email/Zalo. "
+          "Google Lịch có thể cập nhật chậm 12–24 giờ so với hệ thống.")
+
+T = TypeVar("T")
+Reasons = Callable[[date], str | None]  # why a day is not a working day (WorkCalendar.reason)
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Which feed: ``kind`` with the id of its agency, plan or contact (None for the province)."""
+
+    kind: FeedScope
+    id: int | None = None
+    role: FeedRole = FeedRole.ALL
+
+    @classmethod
+    def of_token(cls, token: FeedToken) -> Scope:
+        ids = {FeedScope.AGENCY: token.agency_id, FeedScope.PLAN: token.plan_id,
+               FeedScope.CONTACT: token.contact_id, FeedScope.PROVINCE: None}
+        return cls(FeedScope(token.scope), ids[FeedScope(token.scope)], FeedRole(token.role))
+
+    @property
+    def key(self) -> str:
+        """``"agency:12:lead"``: the FeedState key and the base of the calendar UID."""
+        return f"{self.kind.value}:{self.id if self.id is not None else 'all'}:{self.role.value}"
+
+
+@dataclass(frozen=True)
+class Dated:
+    """One dated instance of a milestone, before it becomes a FeedEvent."""
+
+    milestone: Milestone
+    nominal: date
+    effective: date
+    occurrence: Occurrence | None = None
+
+
+def build_feed(session: Session, scope: Scope, *, base_url: str, reasons: Reasons | None = None) -> FeedCalendar:
+    """The feed of ``scope``. Raises LookupError when its agency, plan or contact does not exist."""
+    name, description, task_filter = _describe(session, scope)
+    host = urlsplit(base_url).hostname or "localhost"
+    query = (select(Milestone).join(Milestone.task).join(Task.plan)
+             .where(Plan.status == PlanStatus.PUBLISHED, Task.cancelled_at.is_(None), Milestone.cancelled_at.is_(None))
+             .options(selectinload(Milestone.occurrences),
+                      joinedload(Milestone.task).joinedload(Task.plan),
+                      joinedload(Milestone.task).selectinload(Task.assignments).joinedload(Assignment.agency)))
+    if task_filter is not None:
+        query = query.where(task_filter)
+    events = [_event(d, host=host, base_url=base_url.rstrip("/"), reasons=reasons)
+              for milestone in session.scalars(query).unique() for d in dated(milestone)]
+    return FeedCalendar(uid=f"hanchot-{scope.key.replace(':', '-')}@{host}", name=name,
+                        description=f"{description} {NOTICE}", events=events)
+
+
+def dated(milestone: Milestone) -> Iterator[Dated]:
+    """The dated instances of a milestone that a feed shows (cancelled occurrences left out)."""
+    live = [o for o in milestone.occurrences if o.status != OccurrenceStatus.CANCELLED]
+    for occurrence in live:
+        yield Dated(milestone, occurrence.due, occurrence.moved_to or occurrence.effective_due, occurrence)
+    if milestone.occurrences:
+        return
+    if milestone.event_date is not None:  # the admin recorded when the event happened
+        yield Dated(milestone, milestone.event_date, milestone.event_date)
+    elif milestone.kind == Kind.ONCE and milestone.due is not None:
+        yield Dated(milestone, milestone.due, milestone.due)
+
+
+def _describe(session: Session, scope: Scope) -> tuple[str, str, object | None]:
+    """(feed name, feed description, a WHERE clause on tasks or None for the whole province)."""
+    suffix = ROLE_SUFFIX[scope.role]
+    if scope.kind == FeedScope.PROVINCE:
+        return (f"Toàn tỉnh – hạn chót{suffix}", "Hạn chót của mọi kế hoạch đã ban hành.",
+                _assigned_to(None, scope.role))
+    if scope.kind == FeedScope.PLAN:
+        plan = _get(session, Plan, scope.id)
+        label = f"Kế hoạch {plan.number}" if plan.number else "Kế hoạch"
+        return (f"{label} – hạn chót{suffix}", f"Hạn chót của {label.lower()}: {plan.title}.",
+                _and_plan(plan.id, _assigned_to(None, scope.role)))
+    if scope.kind == FeedScope.AGENCY:
+        agency = _get(session, Agency, scope.id)
+        return (f"{agency.name} – hạn chót{suffix}", f"Hạn chót các nhiệm vụ giao cho {agency.name}.",
+                _assigned_to(_with_groups(session, [agency.id]), scope.role))
+    contact = _get(session, Contact, scope.id)
+    agencies = _agencies_of(session, contact)
+    names = ", ".join(a.name for a in agencies) or "chưa thuộc cơ quan nào"
+    return (f"{contact.name} – hạn chót{suffix}", f"Hạn chót các nhiệm vụ giao cho {names}.",
+            _assigned_to(_with_groups(session, [a.id for a in agencies]), scope.role))
+
+
+def _and_plan(plan_id: int, clause: object | None) -> object:
+    return Task.plan_id == plan_id if clause is None else (Task.plan_id == plan_id) & clause  # type: ignore[operator]
+
+
+def _assigned_to(agency_ids: Iterable[int] | None, role: FeedRole) -> object | None:
+    """Tasks with an assignment of ``role`` to one of ``agency_ids`` (any agency when None)."""
+    if agency_ids is None and role == FeedRole.ALL:
+        return None
+    assigned: Select = select(Assignment.task_id).where(Assignment.role.in_([r.value for r in ROLES[role]]))
+    if agency_ids is not None:
+        assigned = assigned.where(Assignment.agency_id.in_(list(agency_ids)))
+    return Task.id.in_(assigned)
+
+
+def _with_groups(session: Session, agency_ids: list[int]) -> set[int]:
+    """The agencies plus every group they belong to: an assignment to a group is one to each member."""
+    groups = session.scalars(select(AgencyGroupMember.group_id).where(AgencyGroupMember.member_id.in_(agency_ids)))
+    return set(agency_ids) | set(groups)
+
+
+def _agencies_of(session: Session, contact: Contact) -> list[Agency]:
+    """The contact's own agency and any agency it heads."""
+    clauses = [Agency.head_contact_id == contact.id]
+    if contact.agency_id is not None:
+        clauses.append(Agency.id == contact.agency_id)
+    return list(session.scalars(select(Agency).where(or_(*clauses)).order_by(Agency.name)))
+
+
+def _get(session: Session, model: type[T], ident: int | None) -> T:
+    found = session.get(model, ident) if ident is not None else None
+    if found is None:
+        raise LookupError(f"no {model.__name__} with id {ident}")
+    return found
+
+
+def _event(item: Dated, *, host: str, base_url: str, reasons: Reasons | None) -> FeedEvent:
+    milestone, occurrence = item.milestone, item.occurrence
+    task = milestone.task
+    done = occurrence is not None and occurrence.status == OccurrenceStatus.DONE
+    stamps = [task.updated_at, milestone.updated_at] + ([occurrence.updated_at] if occurrence else [])
+    categories = [f"Phụ lục {task.appendix_number}"] if task.appendix_number else []
+    if milestone.kind == Kind.RECURRING:
+        categories.append("Báo cáo định kỳ")
+    if task.plan.number:
+        categories.append(f"Kế hoạch {task.plan.number}")
+    return FeedEvent(
+        uid=f"ms-{milestone.id}-{item.nominal:%Y%m%d}@{host}",
+        summary=(DONE_PREFIX if done else "") + _summary(milestone, occurrence),
+        day=item.effective,
+        sequence=milestone.sequence + (occurrence.sequence if occurrence else 0),
+        last_modified=max(_aware(s) for s in stamps),
+        description=_description(item, done, f"{base_url}{TASK_PATH.format(id=task.id)}", reasons),
+        categories=tuple(categories),
+        url=f"{base_url}{TASK_PATH.format(id=task.id)}",
+    )
+
+
+def _summary(milestone: Milestone, occurrence: Occurrence | None) -> str:
+    text = milestone.label or _shorten(milestone.task.content)
+    period = occurrence.period if occurrence else None
+    if period and period.lower() not in text.lower():
+        text = f"{text} ({period})"
+    return f"Hạn: {text}"
+
+
+def _shorten(text: str) -> str:
+    text = " ".join(text.split())
+    if len(text) <= SHORT_TASK:
+        return text
+    return text[:SHORT_TASK].rsplit(" ", 1)[0].rstrip(",;:.") + "…"
+
+
+def _description(item: Dated, done: bool, url: str, reasons: Reasons | None) -> str:
+    milestone, occurrence = item.milestone, item.occurrence
+    task = milestone.task
+    plan = task.plan
+    lines = [f"Nhiệm vụ: {' '.join(task.content.split())}"]
+    if task.product:
+        lines.append(f"Sản phẩm: {task.product}")
+    for role, title in ((Role.LEAD, "Cơ quan chủ trì"), (Role.SUPPORT, "Cơ quan phối hợp")):
+        names = [a.agency.name for a in sorted(task.assignments, key=lambda a: a.id) if a.role == role]
+        if names:
+            lines.append(f"{title}: {', '.join(names)}")
+    lines.append(f"Kế hoạch: {plan.number + ' – ' if plan.number else ''}{plan.title}")
+    if task.deadline_text:
+        lines.append(f"Thời hạn (nguyên văn): {task.deadline_text}")
+    lines.append(f"Hạn theo văn bản: {item.nominal:%d/%m/%Y}")
+    if item.effective != item.nominal:
+        lines.append(f"Hạn thực tế: {item.effective:%d/%m/%Y} ({_why_moved(item, reasons)})")
+    if milestone.event_date is not None and occurrence is None:
+        lines.append(f"Ngày xảy ra sự kiện: {milestone.event_date:%d/%m/%Y} (do quản trị ghi nhận)")
+    if done:
+        when = f" ngày {_aware(occurrence.done_at):%d/%m/%Y}" if occurrence and occurrence.done_at else ""
+        lines.append(f"Trạng thái: đã hoàn thành{when}")
+    lines.append(f"Chi tiết: {url}")
+    return "\n".join(lines)
+
+
+def _why_moved(item: Dated, reasons: Reasons | None) -> str:
+    if item.occurrence is not None and item.occurrence.moved_to is not None:
+        return "quản trị đã dời hạn"
+    reason = reasons(item.nominal) if reasons else None
+    if reason:
+        return f"{item.nominal:%d/%m/%Y} là ngày nghỉ: {reason}"
+    return f"{item.nominal:%d/%m/%Y} không phải ngày làm việc"
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
