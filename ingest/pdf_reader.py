@@ -234,16 +234,24 @@ def _same_row(a: list[str | Merged], b: list[str | Merged]) -> bool:
 
 
 def _carry_merges(last: list[str | Merged], grid: list[list[str | Merged]]) -> list[list[str | Merged]]:
-    """A merged cell cut by the page break goes on, empty, at the top of the next page: mark it merged."""
+    """A merged cell cut by the page break goes on, empty, at the top of the next page: mark it merged.
+
+    It is recognised when the slot above the break was already merged, or when the empty cell at the
+    top of the page itself spans several rows. A merge cut after its first row into a one-row rest
+    looks exactly like an empty cell and stays "".
+    """
     top = grid[0]
     for c, cell in enumerate(last[: len(top)]):
-        if isinstance(cell, Merged) and top[c] == "":
-            marker = cell
-            for row in grid:
-                if c < len(row) and (row is top or (isinstance(row[c], Merged) and row[c].text == "")):
-                    row[c] = marker
-                else:
+        if top[c] != "":
+            continue
+        spans_rows = len(grid) > 1 and c < len(grid[1]) and grid[1][c] == Merged("")
+        if isinstance(cell, Merged) or (spans_rows and _plain(cell)):
+            marker = merged_from(cell)
+            top[c] = marker
+            for row in grid[1:]:
+                if c >= len(row) or row[c] != Merged(""):
                     break
+                row[c] = marker
     return grid
 
 

@@ -1,0 +1,183 @@
+"""The DOCX and PDF readers on small documents built here: merges, lists, page breaks, bad files."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import pytest
+from docx import Document as new_docx
+
+from ingest.document import Document, Paragraph, Table
+from ingest.docx_reader import read_docx
+from ingest.errors import EMPTY_FILE, MAX_BYTES, NOT_A_DOCUMENT, TOO_LARGE, ImportRefused
+from ingest.pdf_reader import read_pdf
+from ingest.sniff import sniff
+from tests.support.render_docs import docx_to_pdf, write_docx
+
+HEADER = ["TT", "Nội dung thực hiện", "Sản phẩm", "Cơ quan chủ trì", "Cơ quan phối hợp", "Thời gian hoàn thành"]
+
+
+def _long_plan() -> Document:
+    """Forty tasks over several pages: a merged lead column crossing page breaks and a split row."""
+    rows = [HEADER]
+    for i in range(1, 41):
+        lead = "Sở Nội vụ" if 5 <= i <= 14 else ("Sở Tư pháp" if i % 2 else "- Văn phòng UBND tỉnh;\n- Sở Tài chính.")
+        content = f"Triển khai nhiệm vụ cải cách hành chính số {i} trên địa bàn, bảo đảm chất lượng. " * (1 + i % 3)
+        rows.append([str(i), content.strip(), "Báo cáo kết quả", lead, "Các sở, ban, ngành",
+                     "Trước ngày 30/11/2025" if i % 2 else "Quý I/2025"])
+        if i == 20:
+            rows.append(["", "Phần tiếp theo của nội dung số 20.", "", "", "", ""])
+    return Document([Paragraph("Phụ lục số 01: Các nhiệm vụ trọng tâm về cải cách thể chế"), Table(rows),
+                     Paragraph("Phụ lục số 02: Cải cách thủ tục hành chính")], "long")
+
+
+def _normalised(rows: list[list[str]]) -> list[list[str]]:
+    return [[" ".join(cell.split()) for cell in row] for row in rows]
+
+
+@pytest.fixture(scope="module")
+def long_files(tmp_path_factory) -> tuple[Path, Path]:
+    folder = tmp_path_factory.mktemp("long")
+    docx_path = write_docx(_long_plan(), folder / "long.docx")
+    [pdf_path] = docx_to_pdf([docx_path], folder)
+    return docx_path, pdf_path
+
+
+def test_it_reads_docx_tables_and_paragraphs_in_order(long_files):
+    document = read_docx(long_files[0])
+    assert [type(b).__name__ for b in document.blocks] == ["Paragraph", "Table", "Paragraph"]
+    assert document.blocks[2].text == "Phụ lục số 02: Cải cách thủ tục hành chính"
+    assert _normalised(document.blocks[1].rows) == _normalised(_long_plan().blocks[1].rows)
+
+
+def test_it_repeats_a_merged_agency_on_each_task_it_covers(long_files):
+    rows = read_docx(long_files[0]).blocks[1].rows
+    assert [rows[i][3] for i in range(5, 15)] == ["Sở Nội vụ"] * 10
+
+
+def test_it_reads_the_same_table_from_the_pdf_across_page_breaks(long_files):
+    document = read_pdf(long_files[1])
+    assert document.layout == "pdf-tables"
+    tables = [b for b in document.blocks if isinstance(b, Table)]
+    assert len(tables) == 1, "a table running over pages must come back as one table"
+    assert _normalised(tables[0].rows) == _normalised(_long_plan().blocks[1].rows)
+    assert document.blocks[-1] == Paragraph("Phụ lục số 02: Cải cách thủ tục hành chính")
+
+
+def test_it_keeps_a_vertically_merged_continuation_from_duplicating_text(tmp_path):
+    word = new_docx()
+    table = word.add_table(rows=3, cols=3)
+    table.style = "Table Grid"
+    for c, text in enumerate(["TT", "Nội dung", "Thời gian"]):
+        table.cell(0, c).text = text
+    table.cell(1, 0).merge(table.cell(2, 0)).text = "1"
+    table.cell(1, 1).merge(table.cell(2, 1)).text = "Xây dựng kế hoạch kiểm tra"
+    table.cell(1, 2).text = "- Kế hoạch: tháng 01/2025"
+    table.cell(2, 2).text = "- Báo cáo: tháng 11/2025"
+    word.save(str(tmp_path / "m.docx"))
+    expected = [["TT", "Nội dung", "Thời gian"], ["1", "Xây dựng kế hoạch kiểm tra", "- Kế hoạch: tháng 01/2025"],
+                ["", "", "- Báo cáo: tháng 11/2025"]]
+    assert read_docx(tmp_path / "m.docx").blocks[0].rows == expected
+    [pdf] = docx_to_pdf([tmp_path / "m.docx"], tmp_path)
+    assert read_pdf(pdf).blocks[0].rows == expected
+
+
+def test_it_gives_a_horizontally_merged_cell_to_its_first_column(tmp_path):
+    word = new_docx()
+    table = word.add_table(rows=2, cols=3)
+    table.cell(0, 0).merge(table.cell(0, 2)).text = "I. Cải cách thể chế"
+    for c, text in enumerate(["1", "Rà soát văn bản", "Quý I/2025"]):
+        table.cell(1, c).text = text
+    word.save(str(tmp_path / "h.docx"))
+    assert read_docx(tmp_path / "h.docx").blocks[0].rows == [["I. Cải cách thể chế", "", ""],
+                                                            ["1", "Rà soát văn bản", "Quý I/2025"]]
+
+
+def test_it_writes_list_numbering_the_way_word_shows_it(tmp_path):
+    word = new_docx()
+    word.add_paragraph("Sở Nội vụ", style="List Bullet")
+    word.add_paragraph("Ban hành kế hoạch", style="List Number")
+    word.add_paragraph("Tổ chức thực hiện", style="List Number")
+    table = word.add_table(rows=1, cols=1)
+    cell = table.cell(0, 0)
+    cell.paragraphs[0].text = "Các đơn vị:"
+    cell.add_paragraph("Sở Tư pháp", style="List Bullet")
+    cell.add_paragraph("Sở Tài chính", style="List Bullet")
+    word.save(str(tmp_path / "l.docx"))
+    blocks = read_docx(tmp_path / "l.docx").blocks
+    assert blocks[:3] == [Paragraph("- Sở Nội vụ"), Paragraph("1. Ban hành kế hoạch"),
+                          Paragraph("2. Tổ chức thực hiện")]
+    assert blocks[3].rows == [["Các đơn vị:\n- Sở Tư pháp\n- Sở Tài chính"]]
+
+
+def test_it_reads_a_pdf_without_ruled_tables_as_text(tmp_path):
+    source = tmp_path / "prose.txt"
+    source.write_text("KẾ HOẠCH\nCải cách hành chính năm 2025\nI. MỤC ĐÍCH, YÊU CẦU\n", encoding="utf-8")
+    [pdf] = docx_to_pdf([source], tmp_path)
+    document = read_pdf(pdf)
+    assert document.layout == "pdf-text"
+    text = " ".join(b.text for b in document.blocks if isinstance(b, Paragraph))
+    assert "Cải cách hành chính năm 2025" in text and "MỤC ĐÍCH, YÊU CẦU" in text
+
+
+def _write(path: Path, data: bytes) -> Path:
+    path.write_bytes(data)
+    return path
+
+
+def _zip_without_word(path: Path) -> Path:
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("hello.txt", "xin chào")
+    return path
+
+
+def _truncated_docx(path: Path, long_files) -> Path:
+    data = long_files[0].read_bytes()
+    path.write_bytes(data[: len(data) // 2])
+    return path
+
+
+@pytest.mark.parametrize(("name", "make", "message"), [
+    ("empty.docx", lambda p, _: _write(p, b""), EMPTY_FILE),
+    ("blank.txt", lambda p, _: _write(p, b"  \n\n "), EMPTY_FILE),
+    ("notzip.docx", lambda p, _: _write(p, "Kế hoạch".encode()), NOT_A_DOCUMENT),
+    ("other.docx", lambda p, _: _zip_without_word(p), NOT_A_DOCUMENT),
+    ("cut.docx", _truncated_docx, NOT_A_DOCUMENT),
+    ("noheader.pdf", lambda p, _: _write(p, b"1 0 obj << >> endobj\n" * 10), NOT_A_DOCUMENT),
+    ("binary.txt", lambda p, _: _write(p, bytes(range(256)) * 4), NOT_A_DOCUMENT),
+    ("latin1.txt", lambda p, _: _write(p, "Kế hoạch".encode("utf-16")), NOT_A_DOCUMENT),
+])
+def test_it_refuses_files_that_cannot_be_plans(tmp_path, long_files, name, make, message):
+    path = make(tmp_path / name, long_files)
+    with pytest.raises(ImportRefused) as refused:
+        sniff(path)
+    assert str(refused.value) == message
+
+
+def test_it_refuses_a_file_over_20_mb(tmp_path):
+    path = tmp_path / "big.pdf"
+    with path.open("wb") as f:
+        f.write(b"%PDF-1.7\n")
+        f.seek(MAX_BYTES)
+        f.write(b"\n")
+    with pytest.raises(ImportRefused, match=TOO_LARGE):
+        sniff(path)
+
+
+def test_it_refuses_a_pdf_whose_body_is_garbage(tmp_path):
+    path = tmp_path / "broken.pdf"
+    path.write_bytes(b"%PDF-1.7\n" + bytes(range(256)) * 20)
+    assert sniff(path) == "pdf"
+    with pytest.raises(ImportRefused, match=NOT_A_DOCUMENT):
+        read_pdf(path)
+
+
+def test_it_sniffs_content_not_the_extension(tmp_path, long_files):
+    renamed = tmp_path / "ke-hoach.bin"
+    renamed.write_bytes(long_files[1].read_bytes())
+    assert sniff(renamed) == "pdf"
+    word_as_txt = tmp_path / "ke-hoach.txt"
+    word_as_txt.write_bytes(long_files[0].read_bytes())
+    assert sniff(word_as_txt) == "docx"
+    assert sniff(long_files[0]) == "docx"
