@@ -46,15 +46,33 @@ def _register() -> None:
 
 
 def main() -> None:
-    """Entry point: run the app; print a UserError as one line and exit 2 (a traceback with --debug)."""
+    """Entry point: run the app; print a UserError as one line and exit 2 (a traceback with --debug).
+
+    Usage errors (unknown command or option) are one line too, instead of click's usage box.
+    """
+    try:  # typer >= 0.20 carries its own copy of click
+        from typer._click import exceptions as click_errors
+    except ImportError:
+        from click import exceptions as click_errors
+
     _register()
     try:
-        app(prog_name="hanchot")
+        code = app(prog_name="hanchot", standalone_mode=False)
+    except click_errors.NoArgsIsHelpError as e:
+        e.show()
+        sys.exit(e.exit_code)
+    except click_errors.ClickException as e:
+        print(f"hanchot: {e.format_message()} (see hanchot --help)", file=sys.stderr)
+        sys.exit(e.exit_code)
+    except typer.Abort:
+        print("hanchot: aborted", file=sys.stderr)
+        sys.exit(1)
     except UserError as e:
         if _state["debug"]:
             raise
         print(f"hanchot: {e}", file=sys.stderr)
         sys.exit(2)
+    sys.exit(code if isinstance(code, int) else 0)
 
 
 if __name__ == "__main__":

@@ -51,8 +51,9 @@ def make_engine(url: str | None = None, **kwargs: Any) -> Engine:
             kwargs.setdefault("pool_pre_ping", True)
         # ensure_ascii=False keeps Vietnamese readable in the JSON columns (psql, sqlite3, backups).
         engine = create_engine(parsed, json_serializer=lambda obj: json.dumps(obj, ensure_ascii=False), **kwargs)
-    except ArgumentError as e:  # includes NoSuchModuleError for an unknown driver
-        raise UserError(f"the database URL {mask(url)} is not usable: {_first_line(e)}") from e
+    except (ArgumentError, ValueError) as e:  # ArgumentError includes NoSuchModuleError (unknown driver)
+        reason = "the port is not a number" if "int()" in str(e) else _first_line(e)
+        raise UserError(f"the database URL {mask(url)} is not usable: {reason}") from e
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
     return engine
@@ -66,7 +67,9 @@ def _create_sqlite_folder(url: URL) -> None:
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as e:
-        raise UserError(f"cannot create the folder of the SQLite database {database}: {e.strerror}") from e
+        blocker = next((p for p in (folder, *folder.parents) if p.exists() and not p.is_dir()), None)
+        reason = f"{blocker} is a file, not a folder" if blocker else e.strerror
+        raise UserError(f"cannot create the folder of the SQLite database {database}: {reason}") from e
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
