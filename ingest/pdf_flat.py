@@ -20,7 +20,7 @@ UNCERTAIN = "Hàng đọc từ bảng PDF bị dàn phẳng, các cột có th�
 _TABLE_HEADER = re.compile(r"^\s*(?:S?TT)\s+Nội dung", re.IGNORECASE)
 _SECTION = re.compile(r"^\s*(I|II|III|IV|V|VI|VII|VIII|IX|X)\s+(\S.*)$")
 _NUMBER = re.compile(r"^\s*(\d{1,2})\s*\.?\s*$")
-_PROSE_START = re.compile(r"^\s*(?:\d+(?:\.\d+)*\.\s|[a-zđ]\)\s|[-+•]\s?|[IVX]+\.\s)")
+_PROSE_START = re.compile(r"^\s*(?:Thực hiện\s|Căn cứ\s|\d+(?:\.\d+)*\.\s|[a-zđ]\)\s|[-+•]\s?|[IVX]+\.\s)")
 _DEADLINE = re.compile(
     r"^\s*-?\s*(?:Thường|Quý|Tháng|Năm\b|Trong năm|Định kỳ|Chậm nhất|Trước|Sau khi|Ngay sau|Tổ chức thực|"
     r"Thực hiện Kế|Xây dựng kế|Kế hoạch kiểm|BC\b|KH\b|Báo cáo kết|Hoàn thành)", re.IGNORECASE)

@@ -103,5 +103,15 @@ def _read_tab_cells(text: str) -> list[Paragraph | Table]:
 
 
 def _merge_adjacent_tables(blocks: list[Paragraph | Table]) -> list[Paragraph | Table]:
-    """Drop empty paragraphs so that page-split tables end up adjacent (the builder joins them)."""
-    return [b for b in blocks if not (isinstance(b, Paragraph) and not b.text)]
+    """Drop empty paragraphs (page-split tables end up adjacent: the builder joins them) and re-join a
+    sentence that a page break cut in two (the second half starts in lower case)."""
+    merged: list[Paragraph | Table] = []
+    for block in blocks:
+        if isinstance(block, Paragraph):
+            if not block.text:
+                continue
+            if merged and isinstance(merged[-1], Paragraph) and block.text[:1].islower():
+                merged[-1] = Paragraph(text=merged[-1].text + " " + block.text)
+                continue
+        merged.append(block)
+    return merged

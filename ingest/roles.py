@@ -1,0 +1,132 @@
+"""Split an agency cell into lead, support and synthesis agencies.
+
+Cells say it many ways: "- Cơ quan chủ trì: Sở Tư pháp. - Cơ quan phối hợp: …", "Cơ quan thực hiện:",
+"Cơ quan tổng hợp:", "Cơ quan chủ trì, chỉ đạo: … - Cơ quan thực hiện: …", "Sở Tư pháp chủ trì, phối
+hợp với Công an tỉnh, …", or a plain list. Names are split on bullets, semicolons and commas, and put
+back together whenever the directory knows the longer name ("Các sở, ban, ngành cấp tỉnh",
+"Phòng Văn hóa - Xã hội").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from config.agencies import AgencyDirectory, display_name, normalise
+
+_LABEL = re.compile(r"(?:^|(?<=[\s.;:]))[-+•]?\s*(?P<label>(?:Cơ quan|Đơn vị|Bộ phận)\b[^:\n]{0,70}?)\s*:",
+                    re.IGNORECASE)
+_SENTENCE = re.compile(r"^(?P<lead>.+?)\s+chủ trì(?:\s*,\s*|\s+)(?:phối hợp\s*(?:với)?\s*(?P<support>.+))?$",
+                       re.IGNORECASE)
+_TRAILING_DUTY = re.compile(r"\s+(?:phối hợp|tổng hợp|chủ trì|thẩm định|theo dõi|báo cáo)\b.*$", re.IGNORECASE)
+_TITLE = re.compile(r"^(?:Đề nghị\s+)?(?:Giám đốc|Thủ trưởng|Trưởng|Chủ tịch|Chánh Văn phòng)\s+(?=\S)", re.IGNORECASE)
+_BARE_LEVEL = re.compile(r"^cấp (?:tỉnh|huyện|xã)$", re.IGNORECASE)
+_PIECES = re.compile(r"\n|;|\s[-+•]\s|(?<=[.,])\s*[-+•]\s*|^[-+•]\s*")
+
+
+@dataclass
+class Roles:
+    lead: list[str] = field(default_factory=list)
+    support: list[str] = field(default_factory=list)
+    synthesis: list[str] = field(default_factory=list)
+
+    def add(self, role: str, names: list[str]) -> None:
+        target = getattr(self, role)
+        for name in names:
+            if name and normalise(name) not in {normalise(n) for n in target}:
+                target.append(name)
+
+
+def split_roles(cell: str, default: str, directory: AgencyDirectory, context: str | None = None) -> Roles:
+    """Roles named in one cell; text outside any label goes to ``default`` ("lead" or "support")."""
+    roles = Roles()
+    position, role = 0, default
+    for label in _LABEL.finditer(cell):
+        roles_of_label = _label_roles(label.group("label"))
+        if not roles_of_label:
+            continue
+        _add_segment(roles, role, cell[position:label.start()], directory, context)
+        position, role = label.end(), ",".join(roles_of_label)
+    _add_segment(roles, role, cell[position:], directory, context)
+    return roles
+
+
+def _label_roles(label: str) -> list[str]:
+    text = label.lower()
+    found = []
+    if "chủ trì" in text or "thực hiện" in text:
+        found.append("lead")
+    if "phối hợp" in text or "thẩm định" in text:
+        found.append("support")
+    if "tổng hợp" in text:
+        found.append("synthesis")
+    return found
+
+
+def _add_segment(roles: Roles, role: str, text: str, directory: AgencyDirectory, context: str | None) -> None:
+    if not text.strip(" .;:-\n"):
+        return
+    for piece in _merge_known(_PIECES.split(text), " - ", directory, context):
+        sentence = _SENTENCE.match(piece.strip(" .;"))
+        if sentence:
+            roles.add("lead", agency_names(sentence.group("lead"), directory, context))
+            if sentence.group("support"):
+                roles.add("support", agency_names(sentence.group("support"), directory, context))
+            continue
+        for each in role.split(","):
+            roles.add(each, agency_names(piece, directory, context))
+
+
+def agency_names(text: str, directory: AgencyDirectory, context: str | None = None) -> list[str]:
+    """The agency names in one list item, split on commas only where the directory agrees."""
+    item = display_name(text)
+    if not item:
+        return []
+    if ":" in item:
+        left, right = (part.strip() for part in item.split(":", 1))
+        if directory.is_known(left, context=context) or not right:
+            item = left  # "Sở Nội vụ: theo dõi, kiểm tra" — what follows is a duty
+        else:
+            item = right  # "Tổ chức thực hiện: Các sở, ban, ngành" — what precedes is an activity
+    item = _TITLE.sub("", display_name(item))
+    if not directory.is_known(item, context=context):
+        stripped = _TRAILING_DUTY.sub("", item)
+        if stripped and directory.is_known(stripped, context=context):
+            item = stripped
+    if directory.is_known(item, context=context):
+        return [display_name(item)]
+    parts = _merge_known(item.split(","), ", ", directory, context)
+    if not any(directory.is_known(p, context=context) for p in parts):
+        return [display_name(item)]
+    names = [display_name(_TITLE.sub("", p.strip())) for p in parts if display_name(p)]
+    # "UBND cấp huyện, cấp xã": the second name borrows the first one's head
+    return [f"UBND {n}" if _BARE_LEVEL.match(n) and i and names[i - 1].startswith("UBND") else n
+            for i, n in enumerate(names)]
+
+
+def _merge_known(parts: list[str | None], joiner: str, directory: AgencyDirectory, context: str | None) -> list[str]:
+    """Greedy left-to-right: take the longest run of parts whose join the directory knows; unknown runs stay
+    together so that a name the directory lacks is not cut into pieces."""
+    parts = [p.strip() for p in parts if p and p.strip(" .;:-\n")]
+    out: list[str] = []
+    pending: list[str] = []
+    i = 0
+    while i < len(parts):
+        for j in range(len(parts), i, -1):
+            candidate = joiner.join(parts[i:j])
+            if directory.is_known(display_name(candidate), context=context):
+                if pending:
+                    out.append(joiner.join(pending))
+                    pending = []
+                out.append(candidate)
+                i = j
+                break
+        else:
+            if joiner == ", ":
+                pending.append(parts[i])
+            else:
+                out.append(parts[i])
+            i += 1
+    if pending:
+        out.append(joiner.join(pending))
+    return out
