@@ -1,0 +1,114 @@
+"""Wiring from settings to the scheduler's parts: calendar, policy, notifiers, links. One pass = plan + dispatch.
+
+``run_pass`` is what ``hanchot remind`` and the scheduler's jobs call; everything below it takes ``now``.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from functools import lru_cache
+from typing import Any
+from urllib.parse import urlsplit
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from notifiers.base import Notifier
+from scheduler.compose import LinkSettings
+from scheduler.dispatch import DispatchConfig, Dispatcher, DispatchStats
+from scheduler.outbox import PlanStats, RulesFor, plan_reminders
+from scheduler.planning import IsWorkingDay, Rules
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class PassReport:
+    planned: PlanStats
+    dispatched: DispatchStats | None
+
+
+def worker_name() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def work_calendar(settings: Any) -> IsWorkingDay:
+    from config.holidays import load_work_calendar
+
+    return load_work_calendar(settings.config_dir).is_working_day
+
+
+def rules_resolver(settings: Any) -> RulesFor:
+    """``(plan_number, agency_name) → Rules`` from config/policy.toml; defaults when the file is absent."""
+    try:
+        from config.policy import load_policy
+    except ModuleNotFoundError:
+        log.warning("config/policy.py is missing: using the default reminder policy")
+        return lambda plan_number, agency_name: Rules(timezone=settings.timezone)
+    policy = load_policy(settings.config_dir)
+
+    @lru_cache(maxsize=1024)
+    def resolve(plan_number: str | None, agency_name: str | None) -> Rules:
+        return rules_from_policy(policy.for_(plan_number, agency_name), settings.timezone)
+
+    return resolve
+
+
+def rules_from_policy(resolved: Any, timezone: str) -> Rules:
+    """Map the storage engineer's resolved policy onto planning ``Rules`` (attribute names tolerated)."""
+    def pick(*names: str, default: Any = None) -> Any:
+        for name in names:
+            if hasattr(resolved, name):
+                return getattr(resolved, name)
+        return default
+    defaults = Rules()
+    return Rules(
+        lead_days=tuple(pick("lead_days", "lead_times", default=defaults.lead_days)),
+        send_at=pick("send_at", "send_time", default=defaults.send_at),
+        overdue_every=pick("overdue_every", "overdue_every_days", default=defaults.overdue_every),
+        overdue_times=pick("overdue_times", "overdue_count", "overdue_repeats", default=defaults.overdue_times),
+        escalate=pick("escalate", "escalation", default=defaults.escalate),
+        digest=pick("digest", default=defaults.digest) in (True, "daily", "digest"),
+        include_support=pick("include_support", default=defaults.include_support),
+        timezone=timezone,
+    )
+
+
+def link_settings(settings: Any) -> LinkSettings:
+    return LinkSettings(base_url=settings.base_url, secret_key=settings.secret_key,
+                        host=urlsplit(settings.base_url).hostname or "hanchot")
+
+
+def build_notifiers(settings: Any, factory: sessionmaker[Session]) -> dict[str, Notifier]:
+    """channel → Notifier: email over SMTP (or .eml files without SMTP), Zalo OA and ZNS when configured."""
+    from notifiers import load_notifier
+    from notifiers.base import NotifierError
+
+    notifiers: dict[str, Notifier] = {"email": load_notifier("email" if settings.smtp_url else "eml", settings)}
+    if settings.zalo_configured:
+        from notifiers.zalo_tokens import tokens_from_settings
+
+        tokens = tokens_from_settings(settings, session_factory=factory)  # one per process, shared by channels
+        for kind in ("zalo", "zns"):
+            try:
+                notifiers[kind] = load_notifier(kind, settings, tokens=tokens)
+            except NotifierError as e:
+                log.warning("channel %s is off: %s", kind, e)
+    return notifiers
+
+
+def run_pass(factory: sessionmaker[Session], settings: Any, now: datetime, *, dispatch: bool = True,
+             clock: Callable[[], datetime] | None = None, config: DispatchConfig | None = None,
+             notifiers: dict[str, Notifier] | None = None) -> PassReport:
+    """Plan the coming days into the outbox, then send what is due at ``now`` (or at ``clock()``)."""
+    with factory() as session:
+        planned = plan_reminders(session, now, work_calendar(settings), rules_resolver(settings))
+    if not dispatch:
+        return PassReport(planned, None)
+    dispatcher = Dispatcher(factory, notifiers if notifiers is not None else build_notifiers(settings, factory),
+                            link_settings(settings), clock or (lambda: now), config, worker_name())
+    return PassReport(planned, dispatcher.run())
