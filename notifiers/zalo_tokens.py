@@ -2,9 +2,9 @@
 
 The refresh token is single use and rotates (zalo-api.md §2.3): two workers refreshing with the same
 token means one of them fails and, if their saves overlap, a dead token can be stored. So a refresh is
-*claimed* first by a compare-and-swap on ``version`` (even: settled, odd: a refresh is in flight since
-``updated_at``), the new pair is saved with a second compare-and-swap, and everyone else re-reads.
-A claim older than ``lease`` is presumed abandoned (crashed worker) and may be taken over.
+*claimed* first by a compare-and-swap on ``version`` (odd: settled, even: a refresh is in flight since
+``updated_at``; a new row starts at 1), the new pair is saved with a second compare-and-swap, and
+everyone else re-reads. A claim older than ``lease`` is presumed abandoned (crashed worker) and may be taken over.
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ class FreshTokens:
 
 @dataclass(frozen=True)
 class TokenState:
-    """The stored pair plus the compare-and-swap ``version`` (odd while a refresh is claimed)."""
+    """The stored pair plus the compare-and-swap ``version`` (even while a refresh is claimed)."""
 
     access_token: str
     refresh_token: str
@@ -51,7 +51,7 @@ class TokenState:
 
     @property
     def refreshing(self) -> bool:
-        return self.version % 2 == 1
+        return self.version % 2 == 0
 
 
 class TokenStore(ABC):
@@ -99,8 +99,7 @@ class MemoryTokenStore(TokenStore):
 
     async def put(self, fresh: FreshTokens, now: datetime) -> None:
         with self._guard:
-            version = self._state.version + 2 - self._state.version % 2 if self._state else 0
-            self._state = _state_of(fresh, version, now)
+            self._state = _state_of(fresh, next_settled(self._state.version) if self._state else 1, now)
 
     def _bump(self, version: int, now: datetime, fresh: FreshTokens | None = None) -> bool:
         with self._guard:
@@ -111,6 +110,11 @@ class MemoryTokenStore(TokenStore):
             else:
                 self._state = _state_of(fresh, version + 1, now)
             return True
+
+
+def next_settled(version: int) -> int:
+    """The odd version after ``version``: an unconditional write makes every pending claim fail its CAS."""
+    return version + 1 if version % 2 == 0 else version + 2
 
 
 def _state_of(fresh: FreshTokens, version: int, now: datetime) -> TokenState:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from notifiers import Links, Message, Recipient
+from tests.fakes.zalo_fake import zalo_fake  # noqa: F401  (fixture)
 from tests.support.smtp_sink import smtp_sink, smtp_sink_tls  # noqa: F401  (fixtures)
 
 ICS = (b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//hanchot//VI\r\nMETHOD:PUBLISH\r\nBEGIN:VEVENT\r\n"
