@@ -21,6 +21,7 @@ from ingest.grid import Merged, merged_from, pad, resolve_row
 _BULLETS = ("-", "+", "•", "\uf0b7", "\uf0a7", "\u2013", "*", "▪", "●")
 _LINE_TOLERANCE = 3.0  # points: words whose tops differ less than this are on one line
 _FLAT_TABLE_HEADER = re.compile(r"^\s*S?TT\s+Nội dung", re.MULTILINE | re.IGNORECASE)
+_OPEN_HYPHEN = re.compile(r"\w-$")  # "QĐ-" at a line end: the word goes on; "2019 -" keeps its space
 _CELL_PADDING = 6.0  # points: inner margin plus a space; a line ending farther left than this ended a paragraph
 
 
@@ -120,7 +121,16 @@ def _paragraphs(lines: list[_Line], right_edge: float) -> list[str]:
             paragraphs.append([])
         paragraphs[-1].append(line.text)
         previous = line
-    return [_clean(" ".join(p)) for p in paragraphs]
+    return [_clean(_join_wrapped(p)) for p in paragraphs]
+
+
+def _join_wrapped(lines: list[str]) -> str:
+    """Join a paragraph's lines; a line ending inside a hyphenated word ("06/QĐ-" + "TTg") takes no space."""
+    text = ""
+    for line in lines:
+        glued = _OPEN_HYPHEN.search(text) is not None
+        text = f"{text}{line}" if glued or not text else f"{text} {line}"
+    return text
 
 
 def _clean(text: str) -> str:
@@ -206,8 +216,9 @@ class _Assembler:
             return
         grid = _carry_merges(previous[-1], grid)
         if not _first_cell(grid[0]):
-            previous[-1] = _join_rows(previous[-1], grid[0])  # a row split by the page break
-            grid = grid[1:]
+            top, grid = grid[0], grid[1:]
+            previous[-1] = _join_rows(previous[-1], top)  # a row split by the page break
+            _extend_merges(top, previous[-1], grid)
         previous.extend(grid)
 
     def _close_table(self) -> None:
@@ -253,6 +264,17 @@ def _carry_merges(last: list[str | Merged], grid: list[list[str | Merged]]) -> l
                     break
                 row[c] = marker
     return grid
+
+
+def _extend_merges(part: list[str | Merged], whole: list[str | Merged], below: list[list[str | Merged]]) -> None:
+    """Rows under a split row that share one of its merged cells share the whole joined text, not its tail."""
+    for c, cell in enumerate(part):
+        if not isinstance(cell, str) or not cell or c >= len(whole):
+            continue
+        for row in below:
+            if c >= len(row) or row[c] != Merged(cell):
+                break
+            row[c] = merged_from(whole[c])
 
 
 def _join_rows(upper: list[str | Merged], lower: list[str | Merged]) -> list[str | Merged]:

@@ -84,11 +84,10 @@ def agency_names(text: str, directory: AgencyDirectory, context: str | None = No
         return []
     if ":" in item:
         left, right = (part.strip() for part in item.split(":", 1))
-        if directory.is_known(left, context=context) or not right:
-            item = left  # "Sở Nội vụ: theo dõi, kiểm tra" — what follows is a duty
-        else:
-            item = right  # "Tổ chức thực hiện: Các sở, ban, ngành" — what precedes is an activity
-    item = _TITLE.sub("", display_name(item))
+        # "Sở Nội vụ: theo dõi, kiểm tra" names the agency first; "Tổ chức thực hiện: Các sở, …" names it after
+        item = left if directory.is_known(left, context=context) or not right else right
+    if not directory.is_known(item, context=context):
+        item = _TITLE.sub("", display_name(item))
     if not directory.is_known(item, context=context):
         stripped = _TRAILING_DUTY.sub("", item)
         if stripped and directory.is_known(stripped, context=context):

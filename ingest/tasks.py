@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from config.agencies import AgencyDirectory, normalise
 from ingest.cells import joined
-from ingest.document import Document, Paragraph, Table
+from ingest.document import Document, Paragraph
 from ingest.draft import TaskDraft
 from ingest.roles import Roles, split_roles
 

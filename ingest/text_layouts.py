@@ -83,19 +83,24 @@ def _read_tab_cells(text: str) -> list[Paragraph | Table]:
             rows.append([clean_lines(cell) for cell in row])
             row = []
 
+    blank = False
     for line in text.split("\n"):
         if line.startswith("\t"):
+            if blank:
+                end_row()
             row.append(line[1:])
-        elif row and line.strip():
-            row[-1] += "\n" + line
         elif not line.strip():
-            end_row()
+            blank = True
+            continue
+        elif row and (not blank or line.lstrip().startswith(("-", "+", "•")) or line.lstrip()[:1].islower()):
+            row[-1] += "\n" + line  # a blank line inside a cell does not end the row when a list item follows
         else:
             end_row()
             if rows:
                 blocks.append(Table(rows=rows))
                 rows = []
             blocks.append(Paragraph(text=paragraph_text(line)))
+        blank = False
     end_row()
     if rows:
         blocks.append(Table(rows=rows))
@@ -110,7 +115,8 @@ def _merge_adjacent_tables(blocks: list[Paragraph | Table]) -> list[Paragraph | 
         if isinstance(block, Paragraph):
             if not block.text:
                 continue
-            if merged and isinstance(merged[-1], Paragraph) and block.text[:1].islower():
+            if merged and isinstance(merged[-1], Paragraph) and block.text[:1].islower() \
+                    and not re.match(r"[a-zđ]\)\s", block.text):
                 merged[-1] = Paragraph(text=merged[-1].text + " " + block.text)
                 continue
         merged.append(block)
