@@ -71,6 +71,7 @@ class Milestone:
     span: tuple[int, int] | None = None  # character offsets of ``source`` in the input text
     strict: bool = False
     warnings: list[str] = field(default_factory=list)
+    period: str | None = None  # what a ``once`` due closes, for explanations: "Quý I/2025", "trước ngày 30/11/2025"
 
     def to_json(self) -> dict:
         """The JSON object of deadline-language.md (plus ``span``, ``strict`` and ``periods``)."""

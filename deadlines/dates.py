@@ -1,0 +1,121 @@
+"""Time atoms (a date, a day, a month, a quarter, a half or a whole year) found in folded text.
+
+An atom keeps what was written; ``periods.py`` turns it into days once the year is known.
+"""
+
+from __future__ import annotations
+
+import calendar as _cal
+from dataclasses import dataclass, replace
+from datetime import date
+
+from deadlines.lexicon import ATOMS, ROMAN
+
+POINTS = {"dau": "đầu", "giua": "giữa", "cuoi": "cuối", "thuong tuan": "thượng tuần", "trung tuan": "trung tuần",
+          "ha tuan": "hạ tuần"}
+
+
+@dataclass(frozen=True)
+class Atom:
+    """One time expression. ``kind`` is date, day, month, quarter, half or year; ``span`` is folded."""
+
+    kind: str
+    span: tuple[int, int]
+    day: int | None = None
+    month: int | None = None
+    quarter: int | None = None
+    months: int | None = None  # "6 tháng" / "9 tháng"
+    year: int | None = None
+    year_word: str | None = None  # "sau" (next year), "nay"/"toi"
+    bad_year: str | None = None  # a garbled year as written ("202")
+    point: str | None = None  # dau/giua/cuoi/thuong tuan/trung tuan/ha tuan
+    first_day: int | None = None  # the first day of a "26 - 27/6" range
+
+    @property
+    def has_year(self) -> bool:
+        return self.year is not None or self.year_word is not None or self.bad_year is not None
+
+
+def _year(raw: str | None, word: str | None) -> dict:
+    if word and not word.isdigit():
+        return {"year_word": word}
+    text = raw or word
+    if text is None:
+        return {}
+    if len(text) == 4 and 1900 <= int(text) <= 2199:
+        return {"year": int(text)}
+    return {"bad_year": text}
+
+
+def _int(s: str | None) -> int | None:
+    return int(s) if s else None
+
+
+def scan(folded: str) -> list[Atom]:
+    """Every atom of ``folded`` (already masked of cited documents), left to right, non-overlapping."""
+    atoms = []
+    for m in ATOMS.finditer(folded):
+        g = m.groupdict()
+        span = m.span()
+        if g["dw"]:
+            atoms.append(Atom("date", span, day=int(g["dwd"]), month=int(g["dwm"]), **_year(g["dwy"], g["dwyw"])))
+        elif g["dr"]:
+            atoms.append(Atom("date", span, day=int(g["drd"]), month=int(g["drm"]), first_day=int(g["dra"]),
+                              **_year(g["dry"], g["dryw"])))
+        elif g["dt"]:
+            if g["dts"] != "/" and not g["dty"] and not g["dtw"]:
+                continue  # "21-3" or "1.5" alone is not a date; "ngày 21-3" is
+            atoms.append(Atom("date", span, day=int(g["dtd"]), month=int(g["dtm"]), **_year(g["dty"], g["dtyw"])))
+        elif g["my"]:
+            atoms.append(Atom("month", span, month=int(g["mym"]), year=int(g["myy"])))
+        elif g["mo"]:
+            atoms.append(Atom("month", span, month=int(g["mom"]), point=g["mop"], **_year(g["moy"], g["moyw"])))
+        elif g["q"]:
+            atoms.append(Atom("quarter", span, quarter=ROMAN[g["qn"]], point=g["qp"],
+                              **_year(g["qy"] or g["qy2"], g["qyw"])))
+        elif g["h"]:
+            n = 6 if (g["hn"] or g["hw"]) in ("6", "06", "sau") else 9
+            atoms.append(Atom("half", span, months=12 if n == 6 and g["hp"] == "cuoi" else n, **_year(g["hy"], None)))
+        elif g["yr"]:
+            atoms.append(Atom("year", span, point=g["yrp"], **_year(None, g["yry"])))
+        elif g["yp"]:
+            atoms.append(Atom("year", span, point=g["ypp"]))
+        elif g["d"]:
+            atoms.append(Atom("day", span, day=int(g["dd"])))
+    return atoms
+
+
+def with_year(atom: Atom, year: int) -> Atom:
+    return replace(atom, year=year, year_word=None)
+
+
+def resolve_year(atom: Atom, plan_year: int, borrowed: int | None = None) -> int | None:
+    """The calendar year of an atom: written, "năm sau" (plan year + 1), borrowed from the end of a
+    range or list, or the plan year. None for a garbled year (the caller warns)."""
+    if atom.bad_year is not None:
+        return None
+    if atom.year is not None:
+        return atom.year
+    if atom.year_word == "sau" or atom.year_word == "toi":
+        return plan_year + 1
+    if atom.year_word == "nay":
+        return plan_year
+    return borrowed if borrowed is not None else plan_year
+
+
+def month_end(year: int, month: int) -> date:
+    return date(year, month, _cal.monthrange(year, month)[1])
+
+
+def clamp(year: int, month: int, day: int) -> tuple[date | None, str | None]:
+    """A real date for day/month/year, clamping an impossible day to the month's end with a warning;
+    an impossible month or day 0 gives None with a warning."""
+    if not 1 <= month <= 12:
+        return None, f"Tháng {month} không hợp lệ trong ngày {day:02d}/{month:02d}/{year}: bỏ qua ngày này."
+    if day < 1:
+        return None, f"Ngày {day} không hợp lệ trong ngày {day:02d}/{month:02d}/{year}: bỏ qua ngày này."
+    last = _cal.monthrange(year, month)[1]
+    if day > last:
+        return date(year, month, last), (f"Ngày {day:02d}/{month:02d}/{year} không tồn tại: "
+                                        f"lấy ngày cuối tháng {last:02d}/{month:02d}/{year}.")
+    return date(year, month, day), None

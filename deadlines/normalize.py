@@ -1,0 +1,89 @@
+"""A folded copy of the input for matching, with offsets back into the original text.
+
+Matching runs on lower-case ASCII-ish text with every Vietnamese diacritic removed ("Quý" and "Quy",
+"hằng" and "hang", "hoà" and "hòa" all fold to the same letters), so the grammar tolerates missing or
+misplaced tone marks and upper case. The folded string has one character per grapheme of the input,
+so a span found in it maps back to the exact original substring for ``source`` and labels.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+
+def _fold_char(ch: str) -> str:
+    """One input character (NFC) to exactly one folded character."""
+    if ch in "đĐ":
+        return "d"
+    base = unicodedata.normalize("NFD", ch)[0]
+    low = base.lower()
+    if len(low) != 1:
+        return base
+    if low in "\u00a0\u2007\u202f\t\r\f\v":  # stray non-breaking and other blanks behave as spaces
+        return " "
+    if low in "\u2010\u2011\u2012\u2013\u2014\u2212":  # dashes of every width behave as "-"
+        return "-"
+    return low
+
+
+# Latin-1, Latin Extended-A/B and the Vietnamese block of Latin Extended Additional, plus punctuation
+# and blanks: everything else folds to itself (lower-cased when that keeps one character).
+_RANGES = [(0, 0x250), (0x1E00, 0x1F00), (0x2000, 0x2070)]
+_TABLE = {cp: _fold_char(chr(cp)) for lo, hi in _RANGES for cp in range(lo, hi) if _fold_char(chr(cp)) != chr(cp)}
+
+
+# Combining marks left over after NFC (a mark on a letter with no precomposed form) need the slow path.
+_COMBINING = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
+
+
+@dataclass(frozen=True)
+class Folded:
+    """``folded[i]`` stands for ``original[offsets[i]:offsets[i + 1]]`` (identity when offsets is None)."""
+
+    original: str
+    folded: str
+    offsets: tuple[int, ...] | None = None
+
+    def orig_index(self, i: int) -> int:
+        """Offset in the original text of folded position ``i`` (``len(folded)`` maps to the end)."""
+        if self.offsets is None:
+            return i
+        return self.offsets[i] if i < len(self.offsets) else len(self.original)
+
+    def orig_span(self, start: int, end: int) -> tuple[int, int]:
+        return self.orig_index(start), self.orig_index(end)
+
+    def text(self, start: int, end: int) -> str:
+        """The original substring for a folded span, NFC-normalised for display."""
+        a, b = self.orig_span(start, end)
+        return unicodedata.normalize("NFC", self.original[a:b])
+
+    def is_upper_at(self, i: int) -> bool:
+        """Whether the original grapheme at folded position ``i`` is an upper-case letter."""
+        j = self.orig_index(i)
+        return j < len(self.original) and self.original[j].isupper()
+
+
+def fold(text: str) -> Folded:
+    """Fold ``text``. NFC input (the usual case) folds in one C-level ``translate``; other input
+    (NFD, stray combining marks) is folded grapheme by grapheme with an offset table."""
+    if text.isascii():
+        return Folded(text, text.lower())
+    if unicodedata.is_normalized("NFC", text) and not _COMBINING.search(text):
+        folded = text.translate(_TABLE).lower()
+        if len(folded) == len(text):
+            return Folded(text, folded)
+    out: list[str] = []
+    offsets: list[int] = []
+    i, n = 0, len(text)
+    while i < n:
+        j = i + 1
+        while j < n and unicodedata.combining(text[j]):
+            j += 1
+        composed = unicodedata.normalize("NFC", text[i:j])
+        out.append(_fold_char(composed[0]) if composed else " ")
+        offsets.append(i)
+        i = j
+    return Folded(text, "".join(out), tuple(offsets))

@@ -1,0 +1,158 @@
+"""``parse``: one deadline cell or sentence to ordered milestones (deadline-language.md).
+
+Pipeline: fold (normalize.py) → mask cited documents and glosses (references.py) → split into parts
+(segment.py) → per part: label, time atoms (dates.py), recurrence (recurrence.py), dateless markers →
+resolve (periods.py) → optional day rules (rules.py).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from datetime import date
+
+from deadlines import dates, periods, recurrence
+from deadlines.lexicon import AD_HOC, PREFIX
+from deadlines.model import Kind, Milestone, Occurrence, Reference
+from deadlines.normalize import Folded, fold
+from deadlines.references import cited_document, first_marker, masked
+from deadlines.segment import CUNG_JOIN, Part, clean_label, colon_label, split
+
+_INTERNAL = "Lỗi nội bộ khi đọc thời hạn; cần kiểm tra thủ công."
+_NAME_YEAR = "“{}” là một phần của tên nhiệm vụ/văn bản, không phải thời hạn."
+
+
+def parse(text: str, plan_year: int, *, rules: Sequence = (), horizon: tuple[date, date] | None = None
+          ) -> list[Milestone]:
+    """Milestones of ``text`` in order. Never raises on a str: an unexpected failure becomes one
+    ``unresolved`` milestone with a warning (tests check that it never happens)."""
+    if horizon is None:
+        horizon = (date(plan_year, 1, 1), date(plan_year, 12, 31))
+    try:
+        milestones = _parse(text, plan_year, horizon)
+        if rules:
+            from deadlines.rules import apply_day_rules
+
+            milestones = apply_day_rules(milestones, rules, horizon=horizon)
+        return milestones
+    except Exception:
+        return [Milestone(Kind.UNRESOLVED, source=text[:500], warnings=[_INTERNAL])]
+
+
+def _parse(text: str, plan_year: int, horizon: tuple[date, date]) -> list[Milestone]:
+    f = fold(text)
+    hidden, _ = masked(f.folded)
+    groups: list[tuple[Part, list[Milestone], bool, int]] = []  # part, milestones, usable, raw parts joined
+    for part in split(f):
+        found = _parse_part(f, hidden, part, plan_year, horizon)
+        usable = any(m.kind is not Kind.UNRESOLVED for m in found)
+        if groups and part.sep == "semicolon" and not (usable and groups[-1][2]):
+            # "…; Thủ tướng Chính phủ" lists authorities; "Báo cáo A; Báo cáo B: …" joins two labels
+            prev = groups[-1][0]
+            groups[-1] = (Part(prev.start, part.end, prev.sep), [], usable or groups[-1][2], groups[-1][3] + 1)
+        else:
+            groups.append((part, found, usable, 1))
+    out: list[Milestone] = []
+    for part, found, _usable, joined in groups:
+        # each raw part is parsed at most twice, so the whole cell stays linear
+        out.extend(found if joined == 1 else _parse_part(f, hidden, part, plan_year, horizon))
+    return out
+
+
+def _parse_part(f: Folded, hidden: str, part: Part, plan_year: int, horizon: tuple[date, date]) -> list[Milestone]:
+    label, lo = colon_label(f, part)
+    sub = hidden[lo:part.end]
+    atoms = dates.scan(sub)
+    rec = recurrence.find(sub, atoms)
+    marker = first_marker(sub)
+    ad_hoc = bool(AD_HOC.search(sub))
+    names = [a for a in atoms if _in_name(a, sub)]
+    atoms = [a for a in atoms if a not in names]
+    first = min([p for p in (rec.span[0] if rec else None, _expr_start(sub, atoms)) if p is not None], default=None)
+    if marker and (first is None or marker.span[0] < first):
+        first = marker.span[0]
+        kind_of = "marker"
+    else:
+        kind_of = "recurring" if rec and (not atoms or rec.span[0] <= atoms[0].span[0] or _is_yearly(rec)) else (
+            "once" if atoms else "")
+    if label is None and first is not None and first > 0:
+        label = _label_without_colon(f, sub, lo, first)
+    source = f.text(part.start, part.end).strip()
+    base = {"label": label, "source": source, "span": f.orig_span(part.start, part.end), "ad_hoc": ad_hoc}
+    if kind_of == "marker":
+        return [_dateless(f, sub, lo, marker, base)]  # type: ignore[arg-type]
+    if kind_of == "recurring":
+        return [_recurring(rec, base, horizon)]  # type: ignore[arg-type]
+    if kind_of == "once":
+        return _once(periods.resolve_once(atoms, sub, plan_year), base)
+    warnings = [_NAME_YEAR.format(f.text(lo + a.span[0], lo + a.span[1])) for a in names]
+    if "dot xuat" in sub:
+        return [Milestone(Kind.ON_EVENT, event="đột xuất", ad_hoc=True, **base)]
+    if names and base["label"] is None:
+        base["label"] = clean_label(f, part.start, part.end)
+    why = "Không tìm thấy thời hạn, chu kỳ hay căn cứ nào trong nội dung này."
+    return [Milestone(Kind.UNRESOLVED, warnings=warnings or [why], **base)]
+
+
+def _is_yearly(rec: recurrence.Recurrence) -> bool:
+    return bool(rec.months) and len(rec.months) == 1
+
+
+def _expr_start(sub: str, atoms: list[dates.Atom]) -> int | None:
+    """Where the first time expression starts, including its prefix words ("Chậm nhất trong …")."""
+    if not atoms:
+        return None
+    start = atoms[0].span[0]
+    m = PREFIX.search(sub, max(0, start - 40), start)
+    return m.start() if m else start
+
+
+def _in_name(atom: dates.Atom, sub: str) -> bool:
+    """A bare "năm 2024" after a noun ("Kế hoạch cải cách hành chính năm 2024") names a product."""
+    if atom.kind != "year" or atom.point or atom.span[0] == 0:
+        return False
+    before = sub[max(0, atom.span[0] - 40):atom.span[0]]
+    return bool(re.search(r"[a-z]\s*$", before)) and not PREFIX.search(before)
+
+
+def _label_without_colon(f: Folded, sub: str, lo: int, first: int) -> str | None:
+    join = CUNG_JOIN.search(sub, 0, first + 12)
+    if join and join.start() < first:
+        return clean_label(f, lo, lo + join.start())
+    if f.is_upper_at(lo + first):
+        return clean_label(f, lo, lo + first)
+    return None
+
+
+def _dateless(f: Folded, sub: str, lo: int, marker, base: dict) -> Milestone:
+    kind = marker.kind
+    words = f.text(lo + marker.span[1], lo + len(sub)).strip(" .;,") or None
+    if kind is Kind.ON_EVENT:
+        lead = f.folded[lo + marker.span[0]:lo + marker.span[1]].strip()
+        led = lead.startswith(("ngay", "sau", "khi", "ke tu"))
+        event = words if led else f.text(lo + marker.span[0], lo + len(sub))
+        return Milestone(kind, event=event.strip(" .;,") if event else None, **base)
+    if kind is Kind.BY_REFERENCE:
+        doc = cited_document(f, lo + marker.span[0], lo + len(sub))
+        return Milestone(kind, reference=Reference(words or "", doc), **base)
+    return Milestone(kind, **base)
+
+
+def _recurring(rec: recurrence.Recurrence, base: dict, horizon: tuple[date, date]) -> Milestone:
+    dtstart = date(rec.first_year, 1, 1) if rec.first_year else horizon[0]
+    occ = rec.expand(max(dtstart, horizon[0]), horizon[1])
+    return Milestone(Kind.RECURRING, rrule=rec.rrule(dtstart), occurrences=[Occurrence(d, p) for d, p in occ],
+                     strict=rec.strict, **base)
+
+
+def _once(found: list[periods.Once], base: dict) -> list[Milestone]:
+    good = [o for o in found if o.due is not None]
+    warnings = [w for o in found for w in o.warnings]
+    if not good:
+        return [Milestone(Kind.UNRESOLVED, warnings=warnings or ["Không đọc được ngày."], **base)]
+    out = []
+    for i, o in enumerate(good):
+        ws = warnings if i == 0 else []
+        out.append(Milestone(Kind.ONCE, due=o.due, start=o.start, strict=o.strict, period=o.name, warnings=ws,
+                             **base))
+    return out

@@ -1,0 +1,154 @@
+"""From atoms to one-time deadlines: periods as day intervals, "trước" (strict), ranges and lists.
+
+Fixed points follow Bộ luật Dân sự 2015 Điều 146: đầu/giữa/cuối tháng = 1/15/last day, đầu năm = 1/1,
+giữa năm = 30/6, cuối năm = 31/12; thượng/trung/hạ tuần end on the 10th, the 20th and the last day.
+A quarter ends on the last day of its last month (by analogy; vietnam-rules.md §1).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from deadlines.dates import Atom, clamp, month_end, resolve_year
+from deadlines.lexicon import LIST_GAP, PREFIX, QUARTER_NAMES, RANGE_GAP
+
+ONE_DAY = timedelta(days=1)
+
+
+@dataclass
+class Once:
+    """A resolved one-time deadline and the folded span it was read from."""
+
+    due: date | None
+    span: tuple[int, int]
+    start: date | None = None
+    strict: bool = False
+    name: str = ""  # "Quý I/2025", "tháng 11/2025", "ngày 30/11/2025" (for explanations)
+    warnings: list[str] = field(default_factory=list)
+
+
+def interval(atom: Atom, year: int) -> tuple[date | None, date | None, str, str | None]:
+    """(first day, last day, name, warning) of an atom in ``year``."""
+    if atom.kind in ("date", "day"):
+        if atom.month is None:
+            return None, None, "", f"Thiếu tháng cho ngày {atom.day}: không xác định được hạn."
+        d, warning = clamp(year, atom.month, atom.day or 0)
+        return d, d, f"ngày {d:%d/%m/%Y}" if d else "", warning
+    if atom.kind == "month":
+        if not 1 <= (atom.month or 0) <= 12:
+            return None, None, "", f"Tháng {atom.month} không hợp lệ: bỏ qua."
+        first, last = date(year, atom.month, 1), month_end(year, atom.month)
+        name = f"tháng {atom.month:02d}/{year}"
+        return (*_point_in_month(first, last, atom.point), name, None)
+    if atom.kind == "quarter":
+        q = atom.quarter or 1
+        first, last = date(year, 3 * q - 2, 1), month_end(year, 3 * q)
+        point = {"dau": (first, first), "giua": (month_end(year, 3 * q - 1), month_end(year, 3 * q - 1))}
+        return (*point.get(atom.point or "", (first, last)), f"Quý {QUARTER_NAMES[q]}/{year}", None)
+    if atom.kind == "half":
+        months = atom.months or 6
+        if months == 12:
+            return date(year, 7, 1), date(year, 12, 31), f"6 tháng cuối năm {year}", None
+        return date(year, 1, 1), month_end(year, months), f"{months} tháng đầu năm {year}", None
+    first, last = date(year, 1, 1), date(year, 12, 31)
+    point = {"dau": (first, first), "giua": (date(year, 6, 30), date(year, 6, 30)), "cuoi": (last, last)}
+    return (*point.get(atom.point or "", (first, last)), f"năm {year}", None)
+
+
+def _point_in_month(first: date, last: date, point: str | None) -> tuple[date, date]:
+    days = {"dau": 1, "giua": 15, "thuong tuan": 10, "trung tuan": 20}
+    if point in days:
+        d = first.replace(day=days[point])
+        return d, d
+    return (last, last) if point in ("cuoi", "ha tuan") else (first, last)
+
+
+def prefix_of(folded: str, start: int) -> str | None:
+    """"strict", "from", "to" or "incl" for the words right before ``start``, else None."""
+    m = PREFIX.search(folded, max(0, start - 40), start)
+    if not m:
+        return None
+    return next(k for k in ("strict", "from", "to", "incl") if m.group(k))
+
+
+def resolve_once(atoms: list[Atom], folded: str, plan_year: int) -> list[Once]:
+    """Group atoms into ranges ("từ … đến …", "26 - 27/6") and lists, borrow a year written only on
+    the last atom, then resolve each group to a deadline."""
+    groups: list[list[Atom]] = []
+    joins: list[str] = []  # "range" or "list" between an atom and the previous one
+    for i, atom in enumerate(atoms):
+        if i and atom.kind in ("date", "day", "month", "quarter", "year") and groups:
+            prev = atoms[i - 1]
+            gap = folded[prev.span[1]:atom.span[0]]
+            ranged = RANGE_GAP.fullmatch(gap) and (prefix_of(folded, prev.span[0]) == "from" or "-" in gap)
+            if ranged and len(groups[-1]) == 1:
+                groups[-1].append(atom)
+                joins[-1] = "range"
+                continue
+            if LIST_GAP.fullmatch(gap):
+                groups[-1].append(atom)
+                joins[-1] = joins[-1] or "list"
+                continue
+        groups.append([atom])
+        joins.append("")
+    out: list[Once] = []
+    for group, join in zip(groups, joins, strict=True):
+        out.extend(_range(group, folded, plan_year) if join == "range" else _list(group, folded, plan_year))
+    return out
+
+
+def _borrowed_years(group: list[Atom], plan_year: int) -> list[int | None]:
+    """Each atom's year; an atom without one takes the next written year in its group."""
+    years: list[int | None] = [None] * len(group)
+    later: int | None = None
+    for i in range(len(group) - 1, -1, -1):
+        years[i] = resolve_year(group[i], plan_year, later)
+        if group[i].has_year and years[i] is not None:
+            later = years[i]
+    return years
+
+
+def _list(group: list[Atom], folded: str, plan_year: int) -> list[Once]:
+    out = []
+    for atom, year in zip(group, _borrowed_years(group, plan_year), strict=True):
+        once = _single(atom, year, folded)
+        if once:
+            out.append(once)
+    return out
+
+
+def _single(atom: Atom, year: int | None, folded: str) -> Once | None:
+    if year is None:
+        return Once(None, atom.span, warnings=[f"Năm “{atom.bad_year}” không hợp lệ: không lấy ngày từ đây."])
+    first, last, name, warning = interval(atom, year)
+    once = Once(last, atom.span, name=name, warnings=[warning] if warning else [])
+    if first is None or last is None:
+        return once
+    if atom.first_day is not None:  # "26 - 27/6/2025"
+        once.start = clamp(year, atom.month or 1, atom.first_day)[0]
+    elif prefix_of(folded, atom.span[0]) == "strict":
+        once.due, once.strict = first - ONE_DAY, True
+        once.name = f"trước {name}"
+    elif first != last and atom.kind != "date":
+        once.name = f"hết {name}"
+    return once
+
+
+def _range(group: list[Atom], folded: str, plan_year: int) -> list[Once]:
+    a, b = group
+    yb = resolve_year(b, plan_year)
+    if yb is None:
+        return [_single(b, None, folded)]  # type: ignore[list-item]
+    if a.kind == "day" and b.month:
+        a = Atom("date", a.span, day=a.day, month=b.month, year=a.year, year_word=a.year_word, bad_year=a.bad_year)
+    ya = resolve_year(a, plan_year, yb)
+    if ya is None:
+        return [_single(a, None, folded)]  # type: ignore[list-item]
+    first_a = interval(a, ya)[0]
+    _, last_b, name_b, warning = interval(b, yb)
+    if first_a and last_b and first_a > last_b and not a.has_year:
+        first_a = interval(a, ya - 1)[0]  # "từ tháng 11 đến tháng 2/2018" starts the year before
+    warnings = [w for w in (interval(a, ya)[3], warning) if w]
+    name = f"từ {interval(a, ya)[2]} đến {name_b}" if first_a else name_b
+    return [Once(last_b, (a.span[0], b.span[1]), start=first_a, name=name, warnings=warnings)]

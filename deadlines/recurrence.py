@@ -1,0 +1,196 @@
+"""Recurring deadlines: "định kỳ hằng quý", "quý, 6 tháng, 9 tháng, cả năm", "ngày 25 hằng tháng", …
+
+A recurrence is kept as a small spec that renders to an exact RFC 5545 rule (months pinned, WKST=MO)
+and expands itself; tests check that dateutil expands the rendered rule to the same dates.
+Without a day rule a report is due on the last day of each period.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from deadlines.dates import Atom, month_end
+from deadlines.lexicon import QUARTER_NAMES
+
+_P = r"(?:quy|0?3 thang|0?6 thang|sau thang|0?9 thang|chin thang|ca nam|nam(?![\s/.-]*\d)|thang(?![\s/.-]*\d)|tuan)"
+_LIST = rf"{_P}(?:\s*(?:,|;|va|hoac|/|-)\s*(?:(?:hang|moi|dinh ky)\s+)?{_P}){{0,8}}"
+MARKED = re.compile(rf"\b(?:dinh ky|hang|moi|tung)\s+(?:(?:hang|moi)\s+)?(?P<list>{_LIST})")
+BARE_LIST = re.compile(rf"\b(?P<list>{_LIST})")
+LAST_MONTH_DAY = re.compile(
+    r"(?P<strict>truoc\s+)?ngay\s+(?:mung\s+)?(?P<d>\d{1,2})\s+(?:cua\s+)?thang\s+cuoi(?:\s+cung)?\s+"
+    r"(?:cua\s+)?(?:(?:moi|hang|cac|tung)\s+)?(?P<per>quy|ky bao cao|ky|nam)")
+MONTH_DAY = re.compile(
+    r"(?P<strict>truoc\s+)?ngay\s+(?:mung\s+)?(?P<d>\d{1,2})\s+(?:(?:cua|trong)\s+)?(?:(?:hang|moi|cac|tung)\s+)?"
+    r"thang\b(?![\s/.-]*\d)(?!\s+cuoi)")
+TIMES_A_MONTH = re.compile(
+    r"\b(?P<n>0?[1-3]|hai|ba|mot)\s*(?:ky|lan|dot)\s*(?:/|trong|moi|mot|1)?\s*(?:mot\s+)?thang\b")
+EVERY_YEAR_AFTER = re.compile(r"\s*,?\s*(?:(?:vao|cua)\s+)?(?:hang|moi|tung)\s+nam\b")
+YEAR_SPAN = re.compile(r"(?:tu\s+nam|giai doan|nam)\s+(?P<a>\d{4})\s*(?:-|den|toi)\s*(?:nam\s+)?(?P<b>\d{4})")
+_WORD_N = {"mot": 1, "hai": 2, "ba": 3}
+
+
+@dataclass(frozen=True)
+class Recurrence:
+    """Yearly on ``months`` (or monthly when months is empty, weekly when ``weekly``) on ``monthdays``.
+
+    ``names`` gives each month its reporting period ("quý I", "6 tháng", "9 tháng", "năm").
+    """
+
+    months: tuple[int, ...] = ()
+    monthdays: tuple[int, ...] = (-1,)
+    weekly: bool = False
+    names: tuple[tuple[int, str], ...] = ()
+    strict: bool = False
+    span: tuple[int, int] = (0, 0)
+    first_year: int | None = None
+    until: date | None = None
+    extra: list[str] = field(default_factory=list, compare=False)
+
+    def rrule(self, dtstart: date) -> str:
+        """"DTSTART:20250101\\nRRULE:FREQ=YEARLY;BYMONTH=3,6,9,12;BYMONTHDAY=-1;WKST=MO"."""
+        if self.weekly:
+            body = "FREQ=WEEKLY;BYDAY=SU"
+        elif self.months:
+            body = f"FREQ=YEARLY;BYMONTH={','.join(map(str, self.months))};BYMONTHDAY={_days(self.monthdays)}"
+        else:
+            body = f"FREQ=MONTHLY;BYMONTHDAY={_days(self.monthdays)}"
+        until = f";UNTIL={self.until:%Y%m%d}" if self.until else ""
+        return f"DTSTART:{dtstart:%Y%m%d}\nRRULE:{body}{until};WKST=MO"
+
+    def expand(self, start: date, end: date) -> list[tuple[date, str]]:
+        """Due dates (with their period names) between ``start`` and ``end`` inclusive, as RFC 5545 does:
+        a BYMONTHDAY that a month lacks is skipped, not clamped."""
+        if self.until and self.until < end:
+            end = self.until
+        if self.weekly:
+            first = start + timedelta(days=(6 - start.weekday()) % 7)
+            return [(first + timedelta(weeks=k), "tuần") for k in range(max(0, (end - first).days // 7 + 1))]
+        names = dict(self.names)
+        out = []
+        for year in range(start.year, end.year + 1):
+            for month in self.months or range(1, 13):
+                last = month_end(year, month).day
+                for md in sorted({last + 1 + d if d < 0 else d for d in self.monthdays if abs(d) <= last}):
+                    due = date(year, month, md)
+                    if start <= due <= end:
+                        out.append((due, names.get(month, f"tháng {month}")))
+        return out
+
+
+def _days(monthdays: tuple[int, ...]) -> str:
+    return ",".join(map(str, monthdays))
+
+
+def period_names(items: set[str]) -> tuple[tuple[int, ...], tuple[tuple[int, str], ...]]:
+    """Months and period names of a union of periods ("quy", "6", "9", "nam")."""
+    months: set[int] = set()
+    if "quy" in items:
+        months |= {3, 6, 9, 12}
+    if "6" in items:
+        months |= {6, 12}
+    if "9" in items:
+        months.add(9)
+    if "nam" in items:
+        months.add(12)
+    names = []
+    for m in sorted(months):
+        if m == 12 and ("nam" in items or "6" in items):
+            names.append((m, "năm"))
+        elif m == 9 and "9" in items:
+            names.append((m, "9 tháng"))
+        elif m == 6 and "6" in items:
+            names.append((m, "6 tháng"))
+        else:
+            names.append((m, f"quý {QUARTER_NAMES[m // 3]}"))
+    return tuple(sorted(months)), tuple(names)
+
+
+def _items(text: str) -> set[str]:
+    items = set()
+    for word in re.findall(r"quy|\d+ thang|sau thang|chin thang|nam|thang|tuan", text):
+        if word.endswith("thang") and word != "thang":
+            items.add({"3": "quy", "03": "quy", "6": "6", "06": "6", "sau": "6"}.get(word.split()[0], "9"))
+        else:
+            items.add(word)
+    return items
+
+
+def find(folded: str, atoms: list[Atom]) -> Recurrence | None:
+    """The recurrence stated in ``folded``, or None. Specific forms win over the bare markers."""
+    rec = _specific(folded, atoms)
+    if rec is None:
+        m = MARKED.search(folded)
+        if m is None:
+            m = BARE_LIST.search(folded)
+            if m and not (len(_items(m.group("list"))) >= 2 and re.search(r"\d thang|quy", m.group("list"))):
+                m = None
+        if m is None:
+            return None
+        rec = _from_items(_items(m.group("list")), m.span())
+        if rec is None:
+            return None
+    span = YEAR_SPAN.search(folded)
+    if span and int(span.group("a")) <= int(span.group("b")):
+        rec = Recurrence(rec.months, rec.monthdays, rec.weekly, rec.names, rec.strict, rec.span,
+                         int(span.group("a")), date(int(span.group("b")), 12, 31))
+    return rec
+
+
+def _from_items(items: set[str], span: tuple[int, int]) -> Recurrence | None:
+    if "thang" in items:
+        return Recurrence(span=span)
+    if "tuan" in items:
+        return Recurrence(weekly=True, span=span)
+    months, names = period_names(items)
+    return Recurrence(months, names=names, span=span) if months else None
+
+
+def _day(d: int, strict: bool) -> int:
+    """"trước ngày 15" is due on the 14th; "trước ngày 01" on the last day of the month before."""
+    return d - 1 if strict and d > 1 else d
+
+
+def _specific(folded: str, atoms: list[Atom]) -> Recurrence | None:
+    m = LAST_MONTH_DAY.search(folded)
+    if m:
+        strict, d = bool(m.group("strict")), int(m.group("d"))
+        items = {"nam"} if m.group("per") == "nam" else {"quy"}
+        months, names = period_names(items)
+        if strict and d == 1:
+            return Recurrence(tuple(x - 1 for x in months), names=tuple((x - 1, n) for x, n in names),
+                              strict=True, span=m.span())
+        return Recurrence(months, (_day(d, strict),), names=names, strict=strict, span=m.span())
+    m = MONTH_DAY.search(folded)
+    if m:
+        strict, d = bool(m.group("strict")), int(m.group("d"))
+        return Recurrence(monthdays=(-1,) if strict and d == 1 else (_day(d, strict),), strict=strict, span=m.span())
+    m = TIMES_A_MONTH.search(folded)
+    if m:
+        n = _WORD_N.get(m.group("n")) or int(m.group("n"))
+        days = {1: (-1,), 2: (15, -1), 3: (10, 20, -1)}[n]
+        return Recurrence(monthdays=days, span=m.span())
+    for atom in atoms:
+        if EVERY_YEAR_AFTER.match(folded, atom.span[1]) and not atom.year:
+            return _yearly_at(atom, folded)
+    return None
+
+
+def _yearly_at(atom: Atom, folded: str) -> Recurrence | None:
+    """"tháng 12 hằng năm", "quý I hàng năm", "(trước) ngày 20/11 hằng năm"."""
+    strict = bool(re.search(r"truoc\s*$", folded[max(0, atom.span[0] - 8):atom.span[0]]))
+    if atom.kind == "month" and atom.month and 1 <= atom.month <= 12:
+        return Recurrence((atom.month,), names=((atom.month, f"tháng {atom.month}"),), span=atom.span)
+    if atom.kind == "quarter" and atom.quarter:
+        m = 3 * atom.quarter
+        return Recurrence((m,), names=((m, f"quý {QUARTER_NAMES[atom.quarter]}"),), span=atom.span)
+    if atom.kind == "date" and atom.month and atom.day and 1 <= atom.month <= 12 and 1 <= atom.day <= 31:
+        month, day = atom.month, _day(atom.day, strict)
+        if strict and atom.day == 1:
+            month, day = (month - 2) % 12 + 1, -1
+        return Recurrence((month,), (day,), names=((month, "năm"),), strict=strict, span=atom.span)
+    if atom.kind == "half" and atom.months:
+        m = atom.months if atom.months != 12 else 12
+        return Recurrence((m,), names=((m, f"{atom.months} tháng" if m != 12 else "năm"),), span=atom.span)
+    return None

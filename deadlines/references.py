@@ -1,0 +1,66 @@
+"""Cited documents and glosses (never deadlines), and the words that announce dateless kinds."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from deadlines.lexicon import BARE_NUMBER, BY_REFERENCE, CITED, CONTINUOUS, DONE, GLOSS, GLOSS_BODY, ON_EVENT
+from deadlines.model import CitedDocument, Kind
+from deadlines.normalize import Folded
+
+_DATE = re.compile(r"(\d{1,2})\s*(?:[/.-]|\s+thang\s+)\s*(\d{1,2})\s*(?:[/.-]|\s+nam\s+)\s*(\d{4})")
+
+
+@dataclass(frozen=True)
+class Marker:
+    """A word group that makes a part dateless: its kind and folded span."""
+
+    kind: Kind
+    span: tuple[int, int]
+
+
+def masked(folded: str) -> tuple[str, list[tuple[int, int]]]:
+    """``folded`` with cited documents, document numbers and bracketed glosses blanked out (same
+    length), and the spans of the cited documents."""
+    cited = [m.span() for m in CITED.finditer(folded) if m.group("num") or m.group("date")]
+    blank = cited + [m.span() for m in BARE_NUMBER.finditer(folded)]
+    blank += [m.span() for m in GLOSS.finditer(folded) if GLOSS_BODY.fullmatch(m.group("g"))]
+    if not blank:
+        return folded, cited
+    chars = list(folded)
+    for a, b in blank:
+        chars[a:b] = "#" * (b - a)
+    return "".join(chars), cited
+
+
+def cited_document(f: Folded, lo: int, hi: int) -> CitedDocument | None:
+    """The first cited document inside the folded span [lo, hi), parsed into number/type/date/issuer."""
+    m = CITED.search(f.folded, lo, hi)
+    while m and not (m.group("num") or m.group("date")):
+        m = CITED.search(f.folded, m.end(), hi)
+    if m is None:
+        return None
+    issued = None
+    if m.group("date"):
+        d = _DATE.search(m.group("date"))
+        if d:
+            try:
+                issued = date(int(d.group(3)), int(d.group(2)), int(d.group(1)))
+            except ValueError:
+                issued = None
+    number = re.sub(r"\s+", "", f.text(*m.span("num"))) if m.group("num") else None
+    issuer = f.text(*m.span("issuer")).strip() if m.group("issuer") else None
+    return CitedDocument(number=number, doc_type=f.text(*m.span("type")), issued_on=issued, issuer=issuer)
+
+
+def first_marker(folded: str) -> Marker | None:
+    """The earliest word group announcing done/continuous/on_event/by_reference in ``folded``."""
+    best: Marker | None = None
+    for kind, pattern in ((Kind.DONE, DONE), (Kind.CONTINUOUS, CONTINUOUS), (Kind.ON_EVENT, ON_EVENT),
+                          (Kind.BY_REFERENCE, BY_REFERENCE)):
+        m = pattern.search(folded)
+        if m and (best is None or m.start() < best.span[0]):
+            best = Marker(kind, m.span())
+    return best

@@ -1,0 +1,81 @@
+"""Split a cell into parts (one milestone each) and find each part's label.
+
+Parts are separated by line breaks, bullets ("- ", "+ ", "•") and semicolons. A semicolon split is only
+tentative: the parser joins a part back when either side has nothing usable (it listed authorities, or
+joined two labels). A dash inside a line is a bullet only before an upper-case word or after "." / ";",
+so ranges ("26 - 27/6") and names ("2019 - 2023") stay whole.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from deadlines.normalize import Folded
+
+_BREAK = re.compile(r"\n|;|•|(?<![^\s.;:,])[-+*](?=\s*[^\s\d])")
+_TRIM = " \t\r\n-+*•.;,:"
+COLON = re.compile(r":(?!\d)")
+CUNG_JOIN = re.compile(r"\s+cung(?:\s+voi)?\s+(?:bao cao|ky bao cao|ky)\b")
+
+
+@dataclass(frozen=True)
+class Part:
+    """A folded span of the cell, with what separated it from the previous part."""
+
+    start: int
+    end: int
+    sep: str  # "start", "line", "bullet" or "semicolon"
+
+
+def split(f: Folded) -> list[Part]:
+    """Non-empty parts of the cell in order."""
+    text = f.folded
+    parts: list[Part] = []
+    start, sep = 0, "start"
+    for m in _BREAK.finditer(text):
+        ch = m.group()
+        if ch in "-+*" and not _is_bullet(f, m.start()):
+            continue
+        _add(parts, text, start, m.start(), sep)
+        start = m.end()
+        sep = {"\n": "line", ";": "semicolon"}.get(ch, "bullet")
+        if sep == "semicolon" and re.match(r"\s*[-+•*]\s", text[start:start + 4]):
+            sep = "bullet"  # "; -" is a bullet list
+    _add(parts, text, start, len(text), sep)
+    return parts
+
+
+def _is_bullet(f: Folded, i: int) -> bool:
+    """A dash or plus at a line start or after "." ";" ":" is a bullet; elsewhere only before a capital."""
+    text, k, j = f.folded, i - 1, i + 1
+    while k >= 0 and text[k] in " \t":
+        k -= 1
+    if k < 0 or text[k] in "\n.;:":
+        return True
+    while j < len(text) and text[j] in " \t":
+        j += 1
+    return j > i + 1 and j < len(text) and f.is_upper_at(j)
+
+
+def _add(parts: list[Part], text: str, start: int, end: int, sep: str) -> None:
+    while start < end and text[start] in _TRIM:
+        start += 1
+    while end > start and text[end - 1] in _TRIM:
+        end -= 1
+    if end > start:
+        parts.append(Part(start, end, sep))
+
+
+def colon_label(f: Folded, part: Part) -> tuple[str | None, int]:
+    """(label before the first colon, start of the text after it); (None, part.start) without a colon."""
+    m = COLON.search(f.folded, part.start, part.end)
+    if m is None or not f.folded[m.end():part.end].strip(_TRIM):
+        return None, part.start
+    return clean_label(f, part.start, m.start()), m.end()
+
+
+def clean_label(f: Folded, start: int, end: int) -> str | None:
+    """The original text of a label span, trimmed of bullets, blanks and trailing punctuation."""
+    text = f.text(start, end).strip(_TRIM)
+    return re.sub(r"\s+", " ", text) or None
