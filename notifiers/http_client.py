@@ -9,8 +9,10 @@ failure is raised at once as ZaloApiError so the caller can refresh a token or f
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import random
+import ssl
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -64,7 +66,7 @@ class ZaloHttp:
 
     async def _request(self, url: str, *, method: str = "POST", **kwargs: Any) -> dict[str, Any]:
         last: ZaloApiError | None = None
-        async with httpx.AsyncClient(timeout=self.timeout, transport=self.transport) as client:
+        async with httpx.AsyncClient(timeout=self.timeout, transport=self.transport, verify=_tls_context()) as client:
             for attempt in range(1, self.attempts + 1):
                 retry_after: float | None = None
                 try:
@@ -115,6 +117,12 @@ class ZaloHttp:
         text = payload.get("message") or payload.get("error_description") or payload.get("error_name") or ""
         raise ZaloApiError(f"{where}: Zalo error {code} {text}".rstrip(), outcome=classify(code), zalo_code=code,
                            retry_after=_retry_after(response))
+
+
+@functools.cache
+def _tls_context() -> ssl.SSLContext:
+    """Built once: loading the CA bundle costs tens of milliseconds, too much for every call."""
+    return ssl.create_default_context()
 
 
 def _retry_after(response: httpx.Response) -> float | None:

@@ -333,7 +333,8 @@ def start_fake(fake: ZaloFake | None = None) -> tuple[ZaloFake, ThreadingHTTPSer
     server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(fake))
     server.daemon_threads = True
     fake.url = f"http://127.0.0.1:{server.server_address[1]}"
-    threading.Thread(target=server.serve_forever, name="zalo-fake", daemon=True).start()
+    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, name="zalo-fake",
+                     daemon=True).start()
     return fake, server
 
 
