@@ -1,0 +1,140 @@
+"""Dispatch through a real SMTP server process on loopback (tests/support/smtp_sink.py), both databases."""
+
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from sqlalchemy import select
+
+from models import Delivery, Reminder
+from models.db import session_factory
+from notifiers.mail_content import message_id_for
+from scheduler.actions import mark_done
+from scheduler.dispatch import DispatchConfig, Dispatcher
+from scheduler.outbox import plan_reminders
+from scheduler.planning import Rules
+from scheduler.runtime import build_notifiers, link_settings
+from tests.scheduler.independent import plain_is_working
+from tests.scheduler.world import build_world
+
+pytestmark = pytest.mark.external_service
+HCM = ZoneInfo("Asia/Ho_Chi_Minh")
+MORNING = datetime(2025, 3, 20, 8, 0, tzinfo=HCM)  # 7 working days before 31/03/2025
+
+
+def plan(session, now=MORNING):
+    return plan_reminders(session, now, plain_is_working, lambda p, a: Rules(), horizon_days=0)
+
+
+def dispatcher(engine, settings, clock, **config):
+    factory = session_factory(engine)
+    return Dispatcher(factory, build_notifiers(settings, factory), link_settings(settings), clock,
+                      DispatchConfig(**config), worker="test")
+
+
+def test_it_sends_each_due_reminder_once_with_its_delivery_row(engine, session, smtp_sink, settings_for):
+    world = build_world(session)
+    plan(session)
+    stats = dispatcher(engine, settings_for(smtp_sink), lambda: MORNING.astimezone(UTC)).run()
+
+    received = smtp_sink.received(expect=3)
+    # An and Bình by email; Dung's Zalo is not configured here, so her reminder is re-planned as an email
+    # and sent in the same pass.
+    assert stats.sent == 3 and stats.claimed == 4 and stats.failed == 1
+    assert sorted(r.rcpt_tos[0] for r in received) == ["an@snv.example", "binh@snv.example", "dung@ngason.example"]
+    subject = received[0].message["Subject"]
+    assert subject == "[hanchot] Còn 7 ngày làm việc: Báo cáo CCHC (quý I) — hạn 31/03/2025"
+    body = received[0].message.get_body(("plain",)).get_content()
+    assert "Kế hoạch: 4784/KH-UBND Kế hoạch cải cách hành chính năm 2025" in body
+    assert "Cơ quan chủ trì: Sở Nội vụ; UBND cấp huyện" in body and "https://hanchot.example/r/" in body
+    assert [p.get_content_type() for p in received[0].message.walk()][-1] == "text/calendar"
+    sent = session.scalars(select(Reminder).where(Reminder.status == "sent")).all()
+    assert {message_id_for(r.idempotency_key) for r in sent} == {r.message["Message-ID"] for r in received}
+    deliveries = session.scalars(select(Delivery).order_by(Delivery.id)).all()
+    assert [d.status for d in deliveries if d.channel == "email"] == ["sent", "sent", "sent"]
+    zalo = session.scalars(select(Reminder).where(Reminder.channel == "zalo")).one()
+    assert zalo.status == "failed" and "not configured" in zalo.last_error and zalo.permanent_failure
+    fallback = session.scalars(select(Reminder).where(Reminder.idempotency_key.endswith(":email-fallback"))).one()
+    assert fallback.contact_id == world.district.id and fallback.status == "sent"
+
+
+def test_it_sends_nothing_when_run_again(engine, session, smtp_sink, settings_for):
+    build_world(session)
+    plan(session)
+    clock = lambda: MORNING.astimezone(UTC)  # noqa: E731
+    dispatcher(engine, settings_for(smtp_sink), clock).run()
+    again = dispatcher(engine, settings_for(smtp_sink), clock).run()
+    assert again.claimed == 0
+    assert len(smtp_sink.received(expect=4, timeout=0.5)) == 3
+
+
+def test_it_retries_with_backoff_while_smtp_is_down_then_delivers(engine, session, smtp_sink, settings_for):
+    build_world(session)
+    plan(session)
+    settings = settings_for(smtp_sink)
+    smtp_sink.stop()
+    with time_machine.travel(MORNING, tick=False) as traveller:
+        clock = lambda: datetime.now(UTC)  # noqa: E731
+        down = dispatcher(engine, settings, clock).run()
+        assert down.retrying == 3 and down.sent == 0
+        waiting = session.scalars(select(Reminder).where(Reminder.channel == "email")).all()
+        assert all(r.status == "pending" and r.next_attempt_at > clock() for r in waiting)
+        assert all(timedelta(seconds=30) <= r.next_attempt_at - clock() <= timedelta(minutes=1) for r in waiting)
+        traveller.shift(timedelta(seconds=20))
+        assert dispatcher(engine, settings, clock).run().claimed == 0  # not before next_attempt_at
+        smtp_sink.start()
+        traveller.shift(timedelta(minutes=2))
+        back = dispatcher(engine, settings, clock).run()
+    assert back.sent == 3  # An, Bình and Dung's email fallback
+    assert len(smtp_sink.received(expect=3)) == 3
+    statuses = session.scalars(select(Delivery.status).where(Delivery.channel == "email").order_by(Delivery.id)).all()
+    assert statuses == ["failed"] * 3 + ["sent"] * 3
+
+
+def test_it_stops_at_a_permanent_smtp_error(engine, session, smtp_sink, settings_for):
+    build_world(session)
+    plan(session)
+    smtp_sink.answer("554 5.7.1 Rejected by policy")
+    stats = dispatcher(engine, settings_for(smtp_sink), lambda: MORNING.astimezone(UTC)).run()
+    rejected = session.scalars(select(Reminder).where(Reminder.channel == "email")).all()
+    assert len(rejected) == 3 and stats.sent == 0
+    assert all(r.status == "failed" and r.permanent_failure and "554" in r.last_error for r in rejected)
+    smtp_sink.answer(None)
+    assert dispatcher(engine, settings_for(smtp_sink), lambda: MORNING.astimezone(UTC)).run().claimed == 0
+
+
+def test_it_cancels_and_sends_nothing_once_the_occurrence_is_done(engine, session, smtp_sink, settings_for):
+    world = build_world(session)
+    plan(session)
+    result = mark_done(session, world.occurrences[0].id, world.lead.id, MORNING.astimezone(UTC))
+    assert result.changed
+    stats = dispatcher(engine, settings_for(smtp_sink), lambda: MORNING.astimezone(UTC)).run()
+    assert stats.claimed == 0 and smtp_sink.received(expect=1, timeout=0.5) == []
+    assert set(session.scalars(select(Reminder.status))) == {"cancelled"}
+    plan(session)  # planning again creates nothing for a done occurrence
+    assert set(session.scalars(select(Reminder.status))) == {"cancelled"}
+
+
+def test_it_cancels_a_reminder_whose_due_date_moved(engine, session, smtp_sink, settings_for):
+    world = build_world(session)
+    plan(session)
+    world.occurrences[0].effective_due = world.occurrences[0].effective_due + timedelta(days=1)
+    session.commit()
+    stats = dispatcher(engine, settings_for(smtp_sink), lambda: MORNING.astimezone(UTC)).run()
+    assert stats.sent == 0 and stats.cancelled == 3
+    assert all("moved" in r.last_error for r in session.scalars(select(Reminder)))
+
+
+def test_it_reclaims_a_claim_older_than_the_lease(engine, session, smtp_sink, settings_for):
+    build_world(session)
+    plan(session)
+    start = MORNING.astimezone(UTC)
+    session.execute(Reminder.__table__.update().where(Reminder.channel == "email")
+                    .values(status="claimed", claimed_at=start, claimed_by="dead-worker", attempts=1))
+    session.commit()
+    early = dispatcher(engine, settings_for(smtp_sink), lambda: start + timedelta(minutes=5)).run()
+    assert early.reclaimed == 0 and early.sent == 1  # only Dung's email fallback: the claims are still leased
+    late = dispatcher(engine, settings_for(smtp_sink), lambda: start + timedelta(minutes=11)).run()
+    assert late.reclaimed == 2 and late.sent == 2
+    assert len(smtp_sink.received(expect=3)) == 3
