@@ -27,7 +27,9 @@ def _explain(m: Milestone) -> str:
         return "Thường xuyên, không có hạn cụ thể"
     if m.kind is Kind.ON_EVENT:
         event = m.event or "có sự kiện kích hoạt"
-        return f"{event[:1].upper()}{event[1:]}" if event.lower().startswith("khi") else f"Khi {event}"
+        if event.lower().startswith(("khi", "không quá", "trong", "kể từ")):
+            return f"{event[:1].upper()}{event[1:]}"
+        return f"Khi {event}"
     if m.kind is Kind.BY_REFERENCE:
         return f"Theo {m.reference.text}" if m.reference and m.reference.text else "Theo quy định/kế hoạch được dẫn"
     if m.kind is Kind.DONE:

@@ -87,7 +87,7 @@ def _parse_part(f: Folded, hidden: str, part: Part, plan_year: int, horizon: tup
         return _once(periods.resolve_once(atoms, sub, plan_year), base)
     warnings = [_NAME_YEAR.format(f.text(lo + a.span[0], lo + a.span[1])) for a in names]
     if "dot xuat" in sub:
-        return [Milestone(Kind.ON_EVENT, event="đột xuất", ad_hoc=True, **base)]
+        return [Milestone(Kind.ON_EVENT, event="có yêu cầu đột xuất", **{**base, "ad_hoc": True})]
     if names and base["label"] is None:
         base["label"] = clean_label(f, part.start, part.end)
     why = "Không tìm thấy thời hạn, chu kỳ hay căn cứ nào trong nội dung này."

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from deadlines.dates import Atom, clamp, month_end, resolve_year
+from deadlines.dates import POINTS, Atom, clamp, month_end, resolve_year
 from deadlines.lexicon import LIST_GAP, PREFIX, QUARTER_NAMES, RANGE_GAP
 
 ONE_DAY = timedelta(days=1)
@@ -81,8 +81,7 @@ def resolve_once(atoms: list[Atom], folded: str, plan_year: int) -> list[Once]:
         if i and atom.kind in ("date", "day", "month", "quarter", "year") and groups:
             prev = atoms[i - 1]
             gap = folded[prev.span[1]:atom.span[0]]
-            ranged = RANGE_GAP.fullmatch(gap) and (prefix_of(folded, prev.span[0]) == "from" or "-" in gap)
-            if ranged and len(groups[-1]) == 1:
+            if RANGE_GAP.fullmatch(gap) and len(groups[-1]) == 1:
                 groups[-1].append(atom)
                 joins[-1] = "range"
                 continue
@@ -124,6 +123,9 @@ def _single(atom: Atom, year: int | None, folded: str) -> Once | None:
     first, last, name, warning = interval(atom, year)
     once = Once(last, atom.span, name=name, warnings=[warning] if warning else [])
     if first is None or last is None:
+        return once
+    if atom.point:  # "đầu tháng 10/2024" is a day, not the month
+        once.name = f"{POINTS[atom.point]} {name}"
         return once
     if atom.first_day is not None:  # "26 - 27/6/2025"
         once.start = clamp(year, atom.month or 1, atom.first_day)[0]

@@ -29,33 +29,42 @@ class Part:
 
 
 def split(f: Folded) -> list[Part]:
-    """Non-empty parts of the cell in order."""
+    """Non-empty parts of the cell in order.
+
+    A dash inside a line before a capital ("… năm 2024 - Báo cáo …") starts a new part only in a list
+    (the cell already used bullets) or after a labelled part, so "Phòng Tài chính - Kế hoạch:" stays whole.
+    """
     text = f.folded
     parts: list[Part] = []
-    start, sep = 0, "start"
+    start, sep, in_list = 0, "start", False
     for m in _BREAK.finditer(text):
         ch = m.group()
-        if ch in "-+*" and not _is_bullet(f, m.start()):
-            continue
+        if ch in "-+*":
+            kind = _bullet_kind(f, m.start())
+            if kind is None or (kind == "inline" and not (in_list or ":" in text[start:m.start()])):
+                continue
+            in_list = True
         _add(parts, text, start, m.start(), sep)
         start = m.end()
         sep = {"\n": "line", ";": "semicolon"}.get(ch, "bullet")
+        in_list = in_list or ch == "•"
         if sep == "semicolon" and re.match(r"\s*[-+•*]\s", text[start:start + 4]):
             sep = "bullet"  # "; -" is a bullet list
     _add(parts, text, start, len(text), sep)
     return parts
 
 
-def _is_bullet(f: Folded, i: int) -> bool:
-    """A dash or plus at a line start or after "." ";" ":" is a bullet; elsewhere only before a capital."""
+def _bullet_kind(f: Folded, i: int) -> str | None:
+    """"start" for a dash or plus at a line start or after "." ";" ":", "inline" before a capital
+    elsewhere, else None."""
     text, k, j = f.folded, i - 1, i + 1
     while k >= 0 and text[k] in " \t":
         k -= 1
     if k < 0 or text[k] in "\n.;:":
-        return True
+        return "start"
     while j < len(text) and text[j] in " \t":
         j += 1
-    return j > i + 1 and j < len(text) and f.is_upper_at(j)
+    return "inline" if j > i + 1 and j < len(text) and f.is_upper_at(j) else None
 
 
 def _add(parts: list[Part], text: str, start: int, end: int, sep: str) -> None:
