@@ -11,7 +11,7 @@ import os
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -74,9 +74,24 @@ class Settings(BaseSettings):
     @field_validator("smtp_url")
     @classmethod
     def known_smtp(cls, url: str | None) -> str | None:
-        if url and urlsplit(url).scheme not in ("smtp", "smtps"):
+        url = (url or "").strip()
+        if not url:
+            return None
+        parts = urlsplit(url)
+        if parts.scheme not in ("smtp", "smtps"):
             raise ValueError("must look like smtp://user:pass@host:587?starttls=1 or smtps://host:465")
-        return url or None
+        try:
+            parts.port  # noqa: B018 - urlsplit checks the port only when it is read
+        except ValueError:
+            raise ValueError("the port is not a number") from None
+        if not parts.hostname:
+            raise ValueError("names no host (smtp://host:587)")
+        timeout = parse_qs(parts.query).get("timeout", ["30"])[-1]
+        try:
+            float(timeout)
+        except ValueError:
+            raise ValueError(f"timeout must be a number of seconds, not {timeout!r}") from None
+        return url
 
     @model_validator(mode="after")
     def refuse_placeholder_secret(self) -> Settings:
@@ -120,8 +135,8 @@ class SmtpSettings:
         return cls(
             host=parts.hostname or "localhost",
             port=parts.port or (465 if use_tls else 25),
-            username=parts.username,
-            password=parts.password,
+            username=unquote(parts.username) if parts.username is not None else None,
+            password=unquote(parts.password) if parts.password is not None else None,
             use_tls=use_tls,
             start_tls=query.get("starttls", "0") in ("1", "true", "yes"),
             timeout=float(query.get("timeout", "30")),
@@ -134,9 +149,11 @@ def load_settings(**overrides: object) -> Settings:
         return Settings(**overrides)  # type: ignore[arg-type]
     except ValidationError as e:
         first = e.errors()[0]
-        field = ".".join(str(p) for p in first["loc"]) or "settings"
-        name = f"HANCHOT_{field.upper()}" if first["loc"] else "settings"
-        raise ConfigError(f"{name}: {first['msg'].removeprefix('Value error, ')}") from None
+        message = first["msg"].removeprefix("Value error, ")
+        if not first["loc"]:  # a whole-model check: its message names the variables itself
+            raise ConfigError(message) from None
+        field = ".".join(str(p) for p in first["loc"])
+        raise ConfigError(f"HANCHOT_{field.upper()}: {message}") from None
 
 
 @lru_cache(maxsize=1)
