@@ -161,3 +161,24 @@ def test_it_exports_the_import_json_shape_with_group_members():
     assert first["lead"] == ["Sở Tư pháp"] and first["lead_members"] == ["Sở Tư pháp"]
     assert "Sở Nội vụ" in first["support_members"]  # "Các sở, ban, ngành cấp tỉnh" expanded
     json.dumps(data, ensure_ascii=False)
+
+
+def test_it_puts_seed_003_quarterly_reports_on_the_plans_day_rule():
+    draft = plan("003")
+    assert draft.rules
+    quarterly = task("003", "2-3")
+    assert quarterly.deadline_text == "Định kỳ hằng Quý."
+    [milestone] = quarterly.milestones
+    assert [o.due.isoformat() for o in milestone.occurrences] == ["2024-03-06", "2024-06-06", "2024-09-06",
+                                                                    "2024-11-06"]
+    prose = next(o for o in draft.obligations if o.lead == ["Phòng Tư pháp"])
+    assert prose.milestones[0].occurrences[0].due.isoformat() == "2024-03-06"
+
+
+def test_it_attaches_the_engines_milestones_to_table_cells_and_prose_duties():
+    first = task("000", "1-1")
+    assert [(m.label, m.kind.value, m.due and m.due.isoformat()) for m in first.milestones] == [
+        ("Kế hoạch kiểm tra, rà soát văn bản QPPL", "once", "2025-03-31"),
+        ("Báo cáo kết quả rà soát", "by_reference", None)]
+    justice = next(o for o in plan("000").obligations if o.lead == ["Sở Tư pháp"])
+    assert [m.due.isoformat() for m in justice.milestones if m.due] == ["2025-11-29"]
