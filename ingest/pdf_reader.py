@@ -77,7 +77,8 @@ def _read_page(page, assembler: _Assembler) -> None:
     for table in tables:
         above = [ln for ln in lines if cursor <= ln.middle < table.bbox[1]]
         assembler.add_text(above, right_edge)
-        assembler.add_table(_grid(table, words), at_page_top=not above and cursor == 0.0)
+        assembler.add_table(_grid(table, words), at_page_top=not above and cursor == 0.0,
+                            page_number=page.page_number)
         cursor = table.bbox[3]
     assembler.add_text([ln for ln in lines if ln.middle >= cursor], right_edge)
 
@@ -115,8 +116,9 @@ def _paragraphs(lines: list[_Line], right_edge: float) -> list[str]:
     previous: _Line | None = None
     for line in lines:
         first_word = line.words[0]
-        breaks = (previous is None or line.text.startswith(_BULLETS)
-                  or previous.x1 + (first_word["x1"] - first_word["x0"]) + _CELL_PADDING < right_edge)
+        breaks = previous is None or line.text.startswith(_BULLETS) or (
+            previous.x1 + (first_word["x1"] - first_word["x0"]) + _CELL_PADDING < right_edge
+            and not _OPEN_HYPHEN.search(previous.text))  # "4278/QĐ-" wraps before "UBND", leaving room
         if breaks:
             paragraphs.append([])
         paragraphs[-1].append(line.text)
@@ -181,6 +183,7 @@ class _Assembler:
     pending_text: list[str] = field(default_factory=list)
     open_grid: list[list[str | Merged]] | None = None
     raw_lines: list[str] = field(default_factory=list)  # every line outside tables, for the text fallback
+    warnings: list[str] = field(default_factory=list)
 
     def add_text(self, lines: list[_Line], right_edge: float) -> None:
         if not lines:
@@ -189,11 +192,11 @@ class _Assembler:
         self.raw_lines.extend(_clean(line.text) for line in lines)
         self.pending_text.extend(_paragraphs(lines, right_edge))
 
-    def add_table(self, grid: list[list[str | Merged]], *, at_page_top: bool) -> None:
+    def add_table(self, grid: list[list[str | Merged]], *, at_page_top: bool, page_number: int) -> None:
         if not grid:
             return
         if self.open_grid is not None and at_page_top and not self.pending_text:
-            self._continue_table(grid)
+            self._continue_table(grid, page_number)
             return
         self._close_table()
         self._flush_text()
@@ -202,19 +205,22 @@ class _Assembler:
     def document(self) -> Document:
         if not self.blocks and self.open_grid is None:  # no ruled table anywhere: the text fallback
             blocks = _text_blocks("\n".join(self.raw_lines), self.source_name, whole_document=True)
-            return Document(blocks=blocks, source_name=self.source_name, layout="pdf-text")
+            return Document(blocks=blocks, source_name=self.source_name, layout="pdf-text", warnings=self.warnings)
         self._close_table()
         self._flush_text()
-        return Document(blocks=self.blocks, source_name=self.source_name, layout="pdf-tables")
+        return Document(blocks=self.blocks, source_name=self.source_name, layout="pdf-tables", warnings=self.warnings)
 
-    def _continue_table(self, grid: list[list[str | Merged]]) -> None:
+    def _continue_table(self, grid: list[list[str | Merged]], page_number: int) -> None:
         previous = self.open_grid
         assert previous is not None
         if _same_row(grid[0], previous[0]):
             grid = grid[1:]  # the header row Word/LibreOffice repeats on every page
         if not grid:
             return
-        grid = _carry_merges(previous[-1], grid)
+        grid, guessed = _carry_merges(previous[-1], grid)
+        if guessed:
+            self.warnings.append(f"Trang {page_number}: ô trống ở đầu trang được hiểu là ô gộp nối tiếp từ trang "
+                                 "trước, cần kiểm tra lại.")
         if not _first_cell(grid[0]):
             top, grid = grid[0], grid[1:]
             previous[-1] = _join_rows(previous[-1], top)  # a row split by the page break
@@ -244,26 +250,30 @@ def _same_row(a: list[str | Merged], b: list[str | Merged]) -> bool:
     return len(a) == len(b) and all(_plain(x) == _plain(y) for x, y in zip(a, b, strict=True))
 
 
-def _carry_merges(last: list[str | Merged], grid: list[list[str | Merged]]) -> list[list[str | Merged]]:
+def _carry_merges(last: list[str | Merged], grid: list[list[str | Merged]]) -> tuple[list[list[str | Merged]], bool]:
     """A merged cell cut by the page break goes on, empty, at the top of the next page: mark it merged.
 
-    It is recognised when the slot above the break was already merged, or when the empty cell at the
-    top of the page itself spans several rows. A merge cut after its first row into a one-row rest
-    looks exactly like an empty cell and stays "".
+    It is certain when the slot above the break was already merged or when the empty cell at the top
+    of the page spans several rows. A merge cut into two one-row parts looks like an empty cell; in a
+    row that starts a new task it is still taken as the merge (Word plans leave an agency or deadline
+    cell empty far less often than a page break cuts a merged one), and the second value says so.
     """
     top = grid[0]
+    guessed = False
     for c, cell in enumerate(last[: len(top)]):
-        if top[c] != "":
+        if c == 0 or top[c] != "" or not _plain(cell):
             continue
         spans_rows = len(grid) > 1 and c < len(grid[1]) and grid[1][c] == Merged("")
-        if isinstance(cell, Merged) or (spans_rows and _plain(cell)):
-            marker = merged_from(cell)
-            top[c] = marker
-            for row in grid[1:]:
-                if c >= len(row) or row[c] != Merged(""):
-                    break
-                row[c] = marker
-    return grid
+        if not (isinstance(cell, Merged) or spans_rows or _first_cell(top)):
+            continue
+        guessed = guessed or not (isinstance(cell, Merged) or spans_rows)
+        marker = merged_from(cell)
+        top[c] = marker
+        for row in grid[1:]:
+            if c >= len(row) or row[c] != Merged(""):
+                break
+            row[c] = marker
+    return grid, guessed
 
 
 def _extend_merges(part: list[str | Merged], whole: list[str | Merged], below: list[list[str | Merged]]) -> None:

@@ -33,11 +33,15 @@ def write_docx(document: Document, path: Path, *, merge_agencies: bool = True) -
         setattr(section, margin, Cm(1.5))
     style = word.styles["Normal"]
     style.font.name, style.font.size = "Times New Roman", Pt(11)
+    previous = None
     for block in document.blocks:
         if isinstance(block, Paragraph):
             word.add_paragraph(block.text)
         elif isinstance(block, Table) and block.rows:
+            if isinstance(previous, Table):
+                word.add_paragraph("")  # adjacent w:tbl elements would render as one table
             _add_table(word, block, merge_agencies)
+        previous = block
     word.save(str(path))
     return path
 
@@ -45,6 +49,8 @@ def write_docx(document: Document, path: Path, *, merge_agencies: bool = True) -
 def _add_table(word, block: Table, merge_agencies: bool) -> None:
     width = max(len(r) for r in block.rows)
     rows = [r + [""] * (width - len(r)) for r in block.rows]
+    # A text layout repeats the header row at each of its page breaks; Word repeats it by itself (tblHeader).
+    rows = rows[:1] + [r for r in rows[1:] if _plain(r) != _plain(rows[0])]
     table = word.add_table(rows=len(rows), cols=width)
     table.style = "Table Grid"
     _repeat_as_header(table.rows[0])
@@ -54,6 +60,10 @@ def _add_table(word, block: Table, merge_agencies: bool) -> None:
     if merge_agencies:
         for c in _agency_columns(rows[0]):
             _merge_runs(table, rows, c)
+
+
+def _plain(row: list[str]) -> list[str]:
+    return [" ".join(cell.split()) for cell in row]
 
 
 def _fill(cell, text: str) -> None:
