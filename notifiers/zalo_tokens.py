@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
+import weakref
 from abc import ABC, abstractmethod
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
@@ -171,7 +172,13 @@ class ZaloTokens:
                  sleep: Callable[[float], Awaitable[None]] = asyncio.sleep) -> None:
         self.store, self.oauth, self.margin, self.lease, self.poll = store, oauth, margin, lease, poll
         self.sleep = sleep
-        self._lock = asyncio.Lock()
+        # One lock per event loop: the scheduler calls asyncio.run() on every tick with this same instance,
+        # and an asyncio.Lock used under one loop refuses to work under the next.
+        self._locks: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = weakref.WeakKeyDictionary()
+
+    @property
+    def _lock(self) -> asyncio.Lock:
+        return self._locks.setdefault(asyncio.get_running_loop(), asyncio.Lock())
 
     async def access_token(self, now: datetime, rejected: str | None = None) -> str:
         """A token valid for ``margin`` more; ``rejected`` is one the API just refused (-216/-220/-124)."""

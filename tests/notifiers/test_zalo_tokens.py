@@ -148,3 +148,20 @@ async def test_it_spends_the_refresh_token_once_across_database_connections(zalo
     used = [c.headers["access_token"] for c in zalo_fake.calls(CS)]
     assert used.count(access) == 12                                    # each send tried the old token once
     assert len(set(used) - {access}) == 1 and len(used) == 24          # and all retried with the one new token
+
+
+def test_it_serves_one_process_wide_manager_across_event_loops(zalo_fake):
+    """The scheduler runs asyncio.run() per tick with one shared ZaloTokens."""
+    http = ZaloHttp(sleep=Sleeps(), attempts=2)
+    store, _, _ = asyncio.run(seeded_store(zalo_fake))
+    tokens = tokens_for(zalo_fake, store, http)
+
+    async def racing_refreshes(hours: int) -> set[str]:
+        now = datetime.now(UTC) + timedelta(hours=hours)
+        return set(await asyncio.gather(*(tokens.access_token(now) for _ in range(5))))
+
+    first = asyncio.run(racing_refreshes(25))
+    second = asyncio.run(racing_refreshes(50))
+
+    assert len(first) == len(second) == 1 and first != second
+    assert len(zalo_fake.calls(TOKEN)) == 2
