@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from logging.config import fileConfig
 from typing import Any
 
 from alembic import context
@@ -13,6 +14,8 @@ from models.db import make_engine
 
 config = context.config
 target_metadata = models.Base.metadata
+if config.config_file_name and "engine" not in config.attributes:  # the alembic command: log what it runs
+    fileConfig(config.config_file_name, disable_existing_loggers=False)
 
 
 def render_item(type_: str, obj: Any, autogen_context: Any) -> str | bool:
