@@ -10,13 +10,18 @@ from __future__ import annotations
 import importlib
 import logging
 from pathlib import Path
+from urllib.parse import quote
 
 from fastapi import FastAPI, Request
-from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse
+from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from config.settings import Settings, get_settings
+from models.db import make_engine, session_factory
+from web.deps import STALE_SESSION, CsrfFailed, FormError, LoginRequired
+from web.ratelimit import LoginThrottle
+from web.sessions import SessionMiddleware
 from web.templating import render
 
 HERE = Path(__file__).resolve().parent
@@ -29,6 +34,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app = FastAPI(title="hanchot", description="Hạn chót: hạn nhiệm vụ của các kế hoạch", version="0.1.0",
                   openapi_url="/api/openapi.json", docs_url="/api/docs", redoc_url=None)
     app.state.settings = settings
+    app.state.engine = make_engine(settings.database_url)
+    app.state.sessions = session_factory(app.state.engine)
+    app.state.throttle = LoginThrottle()
+    app.add_middleware(SessionMiddleware, secret_key=settings.secret_key,
+                       secure=settings.base_url.startswith("https://"))
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     for module_name in ROUTERS:
         try:
@@ -52,6 +62,23 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                    405: "Thao tác không được hỗ trợ."}.get(exc.status_code, str(exc.detail))
         return HTMLResponse(render(request, "error.html", {"status": exc.status_code, "message": message}),
                             status_code=exc.status_code)
+
+    @app.exception_handler(LoginRequired)
+    async def login_required(request: Request, exc: LoginRequired) -> RedirectResponse:
+        return RedirectResponse(f"/login?next={quote(exc.next_path)}", status_code=303)
+
+    @app.exception_handler(CsrfFailed)
+    async def csrf_failed(request: Request, exc: CsrfFailed) -> HTMLResponse | JSONResponse:
+        if request.url.path.startswith("/api/"):
+            return JSONResponse({"detail": STALE_SESSION}, status_code=403)
+        return HTMLResponse(render(request, "error.html", {"status": 403, "message": STALE_SESSION}), status_code=403)
+
+    @app.exception_handler(FormError)
+    async def form_error(request: Request, exc: FormError) -> HTMLResponse | JSONResponse:
+        if request.url.path.startswith("/api/"):
+            return JSONResponse({"detail": str(exc)}, status_code=400)
+        return HTMLResponse(render(request, "error.html", {"status": 400, "message": str(exc), "back": True}),
+                            status_code=400)
 
     for line in settings.startup_warnings():
         log.warning(line)

@@ -30,5 +30,35 @@ def serve(
             child.wait(timeout=10)
 
 
+
+admin_app = typer.Typer(help="Administration helpers for the web app.", no_args_is_help=True)
+
+
+@admin_app.command("hash-password")
+def hash_password(
+    password: str = typer.Option(..., prompt=True, hide_input=True, confirmation_prompt=True,
+                                 help="The admin password (asked when omitted)."),
+) -> None:
+    """Print the argon2 hash to put in HANCHOT_ADMIN_PASSWORD_HASH."""
+    from argon2 import PasswordHasher
+
+    from config.errors import UserError
+
+    if len(password) < 8:
+        raise UserError("the password must have at least 8 characters")
+    typer.echo(PasswordHasher().hash(password))
+
+
+@admin_app.command("api-token")
+def api_token(name: str = typer.Option("api", help="A name for the token, kept inside it (e.g. the script using it).")
+              ) -> None:
+    """Print a bearer token for the JSON API (signed with HANCHOT_SECRET_KEY; changing the key revokes all)."""
+    from config.settings import get_settings
+    from web.api_auth import make_api_token
+
+    typer.echo(make_api_token(get_settings().secret_key, name))
+
+
 def register(app: typer.Typer) -> None:
     app.command("serve")(serve)
+    app.add_typer(admin_app, name="admin")

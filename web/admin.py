@@ -1,0 +1,11 @@
+"""Everything only the provincial admin may do, gathered under one router (each area in its own module)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from web import admin_agencies, admin_audit, admin_plans, admin_policy
+
+router = APIRouter(include_in_schema=False)
+for module in (admin_plans, admin_agencies, admin_policy, admin_audit):
+    router.include_router(module.router)

@@ -1,0 +1,203 @@
+"""Admin edits of the directory: agencies (hierarchy, groups, aliases, merging duplicates), contacts, feed tokens."""
+
+from __future__ import annotations
+
+import re
+
+from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi.responses import RedirectResponse
+from sqlalchemy import delete, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+from starlette.datastructures import FormData
+
+from models import Agency, AgencyGroupMember, AgencyLevel, Assignment, Contact, FeedRole, FeedScope, FeedToken
+from web.audit import record, snapshot
+from web.deps import DB, Form, FormError, int_field, now, require_admin, text_field
+
+router = APIRouter(include_in_schema=False, dependencies=[Depends(require_admin)])
+CHANNELS = ("email", "zalo", "zns")
+EMAIL = re.compile(r"^[^@\s<>\"']+@[^@\s<>\"']+\.[^@\s<>\"']+$")
+PHONE = re.compile(r"^\+?[0-9 .-]{8,20}$")
+AGENCY_FIELDS = ("name", "aliases", "level", "parent_id", "is_group", "needs_review")
+
+
+def _agency(session: Session, agency_id: int) -> Agency:
+    agency = session.get(Agency, agency_id)
+    if agency is None:
+        raise HTTPException(404)
+    return agency
+
+
+def _aliases(form: FormData) -> list[str]:
+    raw = form.get("aliases")
+    names = [line.strip() for line in (raw if isinstance(raw, str) else "").splitlines() if line.strip()]
+    if any(len(n) > 255 for n in names) or len(names) > 50:
+        raise FormError("Danh sách tên khác quá dài.")
+    return list(dict.fromkeys(names))
+
+
+def _name_free(session: Session, name: str, agency_id: int | None) -> None:
+    other = session.scalar(select(Agency).where(Agency.name == name))
+    if other is not None and other.id != agency_id:
+        raise FormError(f"Đã có cơ quan tên \"{name}\".")
+
+
+@router.post("/agencies")
+def create_agency(request: Request, form: Form,
+                  session: DB) -> RedirectResponse:
+    name = text_field(form, "name", "tên cơ quan", required=True)
+    level = str(form.get("level", "other"))
+    if level not in {lv.value for lv in AgencyLevel}:
+        raise FormError("Cấp cơ quan không hợp lệ.")
+    _name_free(session, name, None)
+    agency = Agency(name=name, aliases=_aliases(form), level=level, is_group=form.get("is_group") == "1")
+    session.add(agency)
+    session.flush()
+    record(session, "admin", "agency.create", "agencies", agency.id, None, snapshot(agency, AGENCY_FIELDS))
+    return RedirectResponse(f"/agencies/{agency.id}", status_code=303)
+
+
+@router.post("/agencies/{agency_id}")
+def edit_agency(request: Request, agency_id: int, form: Form,
+                session: DB) -> RedirectResponse:
+    agency = _agency(session, agency_id)
+    before = snapshot(agency, AGENCY_FIELDS)
+    name = text_field(form, "name", "tên cơ quan", required=True)
+    _name_free(session, name, agency.id)
+    parent_id = int_field(form, "parent_id", "cơ quan cấp trên")
+    if parent_id is not None and (parent_id == agency.id or session.get(Agency, parent_id) is None):
+        raise FormError("Cơ quan cấp trên không hợp lệ.")
+    agency.name, agency.aliases, agency.parent_id = name, _aliases(form), parent_id
+    agency.is_group = form.get("is_group") == "1"
+    agency.needs_review = form.get("reviewed") != "1"
+    if agency.is_group and "members" in form:
+        _set_members(session, agency, form.getlist("members"))
+    record(session, "admin", "agency.update", "agencies", agency.id, before, snapshot(agency, AGENCY_FIELDS))
+    return RedirectResponse(f"/agencies/{agency.id}", status_code=303)
+
+
+def _set_members(session: Session, group: Agency, raw: list) -> None:
+    ids = {int(v) for v in raw if isinstance(v, str) and v.isdigit()}
+    if len(ids) != len(raw) or (ids and len(session.scalars(select(Agency.id).where(Agency.id.in_(ids))).all())
+                                 != len(ids)) or group.id in ids:
+        raise FormError("Danh sách thành viên không hợp lệ.")
+    session.execute(delete(AgencyGroupMember).where(AgencyGroupMember.group_id == group.id))
+    session.add_all(AgencyGroupMember(group_id=group.id, member_id=i) for i in sorted(ids))
+
+
+@router.post("/agencies/{agency_id}/merge")
+def merge_agency(request: Request, agency_id: int, form: Form,
+                 session: DB) -> RedirectResponse:
+    """Move assignments, contacts, feed tokens and group memberships to the survivor, then delete the duplicate."""
+    duplicate = _agency(session, agency_id)
+    into_id = int_field(form, "into_id", "cơ quan giữ lại", required=True)
+    survivor = session.get(Agency, into_id)
+    if survivor is None or survivor.id == duplicate.id:
+        raise FormError("Cơ quan giữ lại không hợp lệ.")
+    before = {"duplicate": snapshot(duplicate, AGENCY_FIELDS), "survivor": snapshot(survivor, AGENCY_FIELDS)}
+    for assignment in session.scalars(select(Assignment).where(Assignment.agency_id == duplicate.id)).all():
+        clash = session.scalar(select(Assignment).where(Assignment.task_id == assignment.task_id,
+                                                        Assignment.agency_id == survivor.id,
+                                                        Assignment.role == assignment.role))
+        if clash is None:
+            assignment.agency_id = survivor.id
+        else:
+            session.delete(assignment)
+    session.execute(update(Contact).where(Contact.agency_id == duplicate.id).values(agency_id=survivor.id))
+    session.execute(update(FeedToken).where(FeedToken.agency_id == duplicate.id).values(agency_id=survivor.id))
+    session.execute(update(Agency).where(Agency.parent_id == duplicate.id).values(parent_id=survivor.id))
+    _move_memberships(session, duplicate.id, survivor.id)
+    survivor.aliases = list(dict.fromkeys([*(survivor.aliases or []), duplicate.name, *(duplicate.aliases or [])]))
+    session.flush()
+    session.delete(duplicate)
+    record(session, "admin", "agency.merge", "agencies", survivor.id, before, snapshot(survivor, AGENCY_FIELDS))
+    return RedirectResponse(f"/agencies/{survivor.id}", status_code=303)
+
+
+def _move_memberships(session: Session, old: int, new: int) -> None:
+    for column in (AgencyGroupMember.member_id, AgencyGroupMember.group_id):
+        for row in session.scalars(select(AgencyGroupMember).where(column == old)).all():
+            pair = {"group_id": row.group_id, "member_id": row.member_id}
+            pair["member_id" if column is AgencyGroupMember.member_id else "group_id"] = new
+            session.delete(row)
+            session.flush()
+            if pair["group_id"] != pair["member_id"] and session.get(
+                    AgencyGroupMember, (pair["group_id"], pair["member_id"])) is None:
+                session.add(AgencyGroupMember(**pair))
+
+
+@router.post("/agencies/{agency_id}/contacts")
+def add_contact(request: Request, agency_id: int, form: Form,
+                session: DB) -> RedirectResponse:
+    agency = _agency(session, agency_id)
+    name = text_field(form, "name", "họ tên", required=True)
+    email = text_field(form, "email", "email")
+    zalo = text_field(form, "zalo_user_id", "Zalo user id", max_length=64)
+    phone = text_field(form, "phone", "số điện thoại", max_length=32)
+    if email and not EMAIL.match(email):
+        raise FormError("Địa chỉ email không hợp lệ.")
+    if zalo and not zalo.isdigit():
+        raise FormError("Zalo user id chỉ gồm chữ số.")
+    if phone and not PHONE.match(phone):
+        raise FormError("Số điện thoại không hợp lệ.")
+    channels = [c for c in form.getlist("channels") if c in CHANNELS]
+    if len(channels) != len(form.getlist("channels")):
+        raise FormError("Kênh nhận không hợp lệ.")
+    if ("email" in channels and not email) or ({"zalo", "zns"} & set(channels) and not (zalo or phone)):
+        raise FormError("Kênh đã chọn cần email (cho Email) hoặc Zalo user id / số điện thoại (cho Zalo).")
+    contact = Contact(name=name, agency_id=agency.id, email=email, zalo_user_id=zalo, phone=phone,
+                      channels=channels or ["email"], is_focal_point=form.get("is_focal_point") == "1",
+                      is_head=form.get("is_head") == "1", digest=form.get("digest") == "1")
+    session.add(contact)
+    session.flush()
+    if contact.is_head and agency.head_contact_id is None:
+        agency.head_contact_id = contact.id
+    record(session, "admin", "contact.create", "contacts", contact.id, None, snapshot(contact))
+    return RedirectResponse(f"/agencies/{agency.id}", status_code=303)
+
+
+@router.post("/contacts/{contact_id}/deactivate")
+def deactivate_contact(request: Request, contact_id: int, form: Form,
+                       session: DB) -> RedirectResponse:
+    contact = session.get(Contact, contact_id)
+    if contact is None:
+        raise HTTPException(404)
+    contact.active = False
+    record(session, "admin", "contact.deactivate", "contacts", contact.id, {"active": True}, {"active": False})
+    return RedirectResponse(f"/agencies/{contact.agency_id}" if contact.agency_id else "/agencies", status_code=303)
+
+
+@router.post("/agencies/{agency_id}/feed-tokens")
+def create_feed_token(request: Request, agency_id: int, form: Form,
+                      session: DB) -> RedirectResponse:
+    from calendars.tokens import new_token
+
+    agency = _agency(session, agency_id)
+    role = str(form.get("role", "all"))
+    if role not in {r.value for r in FeedRole}:
+        raise FormError("Vai trò không hợp lệ.")
+    token, token_hash = new_token()
+    row = FeedToken(token_hash=token_hash, name=text_field(form, "name", "tên") or agency.name,
+                    scope=FeedScope.AGENCY, agency_id=agency.id, role=role)
+    session.add(row)
+    try:
+        session.flush()
+    except IntegrityError as e:  # a 256-bit collision: practically impossible, but never store half
+        raise FormError("Không tạo được đường dẫn, vui lòng thử lại.") from e
+    record(session, "admin", "feed_token.create", "feed_tokens", row.id, None,
+           {"agency_id": agency.id, "role": role, "name": row.name})
+    return RedirectResponse(f"/subscribe/{token}", status_code=303)
+
+
+@router.post("/feed-tokens/{token_id}/revoke")
+def revoke_feed_token(request: Request, token_id: int, form: Form,
+                      session: DB) -> RedirectResponse:
+    row = session.get(FeedToken, token_id)
+    if row is None:
+        raise HTTPException(404)
+    if row.revoked_at is None:
+        row.revoked_at = now(request)
+        record(session, "admin", "feed_token.revoke", "feed_tokens", row.id, None,
+               {"revoked_at": row.revoked_at.isoformat()})
+    return RedirectResponse(f"/agencies/{row.agency_id}" if row.agency_id else "/agencies", status_code=303)

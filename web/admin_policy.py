@@ -1,0 +1,114 @@
+"""Edit the TOML files of config/ (reminder policy, holiday overrides, report day rules) from the browser.
+
+The admin edits the file text itself, so comments and layout survive exactly (the files are documented
+inline). Before saving, the text is validated with the same pydantic schema the services load it with;
+an error is shown in Vietnamese with its line and nothing is written. Saving is atomic (temporary file in
+the same folder, fsync, rename) so the scheduler never reads half a file.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import re
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from config.errors import ConfigError
+from web.audit import record
+from web.deps import DB, Form, require_admin
+from web.pages import page
+
+router = APIRouter(include_in_schema=False, dependencies=[Depends(require_admin)])
+MAX_TEXT = 200_000
+# file name → (title, "module:validator"): a validator takes (text, name) and raises ConfigError.
+FILES: dict[str, tuple[str, str]] = {
+    "policy.toml": ("Chính sách nhắc việc", "web.admin_policy:validate_policy"),
+    "holidays.toml": ("Ngày nghỉ, ngày làm bù", "config.holidays:parse_holiday_overrides"),
+    "day_rules.toml": ("Quy tắc ngày nộp báo cáo", "web.admin_policy:validate_day_rules"),
+}
+ERROR = re.compile(r"^(?P<name>[^:]+):(?P<line>\d+): (?P<detail>.*)$", re.S)
+
+
+def validate_policy(text: str, name: str) -> Any:
+    from config.files import parse_toml
+    from config.policy import Policy
+
+    return parse_toml(text, Policy, name=name)
+
+
+def validate_day_rules(text: str, name: str) -> Any:
+    from config.files import parse_toml
+
+    module = importlib.import_module("config.day_rules")
+    model = next(getattr(module, n) for n in ("DayRulesFile", "DayRules", "DayRulesConfig") if hasattr(module, n))
+    return parse_toml(text, model, name=name)
+
+
+def _validator(spec: str) -> Callable[..., Any]:
+    module, function = spec.split(":")
+    return getattr(importlib.import_module(module), function)
+
+
+def vietnamese(error: ConfigError) -> str:
+    matched = ERROR.match(str(error))
+    if not matched:
+        return f"Tệp cấu hình không hợp lệ: {error}"
+    return f"Lỗi ở dòng {matched['line']} của {Path(matched['name']).name}: {matched['detail']}"
+
+
+def write_atomically(path: Path, text: str) -> None:
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _files(request: Request) -> list[dict[str, Any]]:
+    folder = Path(request.app.state.settings.config_dir)
+    return [{"name": name, "title": title, "exists": (folder / name).exists(),
+             "text": (folder / name).read_text(encoding="utf-8") if (folder / name).exists() else ""}
+            for name, (title, _) in FILES.items()]
+
+
+@router.get("/policy")
+def policy(request: Request) -> HTMLResponse:
+    return page(request, "policy.html", {"files": _files(request)})
+
+
+@router.post("/policy/{name}")
+def save(request: Request, name: str, form: Form,
+         session: DB) -> Response:
+    if name not in FILES:
+        raise HTTPException(404)
+    text = str(form.get("text", "")).replace("\r\n", "\n")
+    files = _files(request)
+    try:
+        if len(text) > MAX_TEXT:
+            raise ConfigError(f"{name}:1: the file is too long")
+        _validator(FILES[name][1])(text, name=name)
+    except (ConfigError, StopIteration, ModuleNotFoundError) as e:
+        message = vietnamese(e) if isinstance(e, ConfigError) else "Chưa hỗ trợ kiểm tra tệp này."
+        for f in files:
+            if f["name"] == name:
+                f["text"], f["error"] = text, message
+        return page(request, "policy.html", {"files": files, "messages": [("error", message)]}, status=400)
+    path = Path(request.app.state.settings.config_dir) / name
+    before = path.read_text(encoding="utf-8") if path.exists() else None
+    write_atomically(path, text)
+    if hasattr(request.app.state, "work_rules"):
+        del request.app.state.work_rules
+    record(session, "admin", "config.update", "config", None, {"file": name, "text": before},
+           {"file": name, "text": text})
+    return RedirectResponse(f"/policy?saved={name}#{name}", status_code=303)

@@ -1,0 +1,119 @@
+"""What routes depend on: the database session, the clock, who is logged in, and the CSRF check."""
+
+from __future__ import annotations
+
+import hmac
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlalchemy.orm import Session
+from starlette.datastructures import FormData
+
+STALE_SESSION = "Phiên làm việc đã hết hạn, vui lòng tải lại trang."
+MAX_FORM_FIELDS = 2000
+
+
+class LoginRequired(Exception):
+    """An anonymous visitor asked for a page that needs a login: redirect to /login?next=…"""
+
+    def __init__(self, next_path: str) -> None:
+        super().__init__(next_path)
+        self.next_path = next_path
+
+
+class CsrfFailed(Exception):
+    """A POST without the session's CSRF token: answered 403 with STALE_SESSION, nothing stored."""
+
+
+def db(request: Request) -> Iterator[Session]:
+    """One session per request: committed when the route returns, rolled back when it raises."""
+    session = request.app.state.sessions()
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+
+
+def now(request: Request) -> datetime:
+    """The current instant (UTC). Tests may replace ``app.state.clock``."""
+    return request.app.state.clock() if hasattr(request.app.state, "clock") else datetime.now(UTC)
+
+
+def actor(request: Request) -> str | None:
+    return getattr(request.state, "actor", None)
+
+
+def is_admin(request: Request) -> bool:
+    return actor(request) == "admin"
+
+
+def contact_id_of(request: Request) -> int | None:
+    """The contact id of an agency focal point's session, or None."""
+    who = actor(request) or ""
+    return int(who.split(":", 1)[1]) if who.startswith("contact:") else None
+
+
+def require_admin(request: Request) -> str:
+    if not is_admin(request):
+        if actor(request) is None:
+            raise LoginRequired(request.url.path)
+        from fastapi import HTTPException
+
+        raise HTTPException(403)
+    return "admin"
+
+
+def require_login(request: Request) -> str:
+    who = actor(request)
+    if who is None:
+        raise LoginRequired(request.url.path)
+    return who
+
+
+async def checked_form(request: Request) -> FormData:
+    """The posted form, after checking its CSRF token against the session's (constant-time)."""
+    form = await request.form(max_fields=MAX_FORM_FIELDS)
+    sent = form.get("csrf_token")
+    expected = getattr(request.state, "csrf_token", "")
+    if not isinstance(sent, str) or not expected or not hmac.compare_digest(sent, expected):
+        raise CsrfFailed()
+    return form
+
+
+
+
+class FormError(Exception):
+    """A form value we cannot accept; ``str()`` is the Vietnamese message shown with status 400."""
+
+
+def text_field(form: FormData, name: str, label: str, *, required: bool = False, max_length: int = 255) -> str | None:
+    """A trimmed text value; None when empty. Raises FormError when required and missing, or too long."""
+    value = form.get(name)
+    text = value.strip() if isinstance(value, str) else ""
+    if required and not text:
+        raise FormError(f"Vui lòng nhập {label}.")
+    if len(text) > max_length:
+        raise FormError(f"{label[:1].upper()}{label[1:]} dài quá {max_length} ký tự.")
+    return text or None
+
+
+def int_field(form: FormData, name: str, label: str, *, required: bool = False) -> int | None:
+    value = form.get(name)
+    text = value.strip() if isinstance(value, str) else ""
+    if not text:
+        if required:
+            raise FormError(f"Vui lòng chọn {label}.")
+        return None
+    if not text.isdigit() or len(text) > 12:
+        raise FormError(f"Giá trị của {label} không hợp lệ.")
+    return int(text)
+
+
+DB = Annotated[Session, Depends(db)]
+Form = Annotated[FormData, Depends(checked_form)]

@@ -1,0 +1,124 @@
+"""Admin corrections of a stored milestone: its date, recurrence, kind and label, or the date of its event.
+
+Occurrences are kept where they still apply (their ids anchor reminders and completion), new dates get
+new rows, and dates that no longer apply are cancelled, never deleted. The effective due date follows
+the working-day calendar and the due policy, as at import. Every change is audited by the caller.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from dateutil.rrule import rrulestr
+
+from deadlines.duepolicy import DuePolicy, effective_due
+from deadlines.model import Kind
+from deadlines.workdays import WorkCalendar
+from models import Milestone, Occurrence, OccurrenceStatus
+from web.deps import FormError
+
+DMY = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+MAX_OCCURRENCES = 400  # a daily rule over a year, with room; more is a typo, not a plan
+DATED_KINDS = {Kind.ONCE, Kind.RECURRING}
+
+
+def parse_day(text: str | None, label: str) -> date | None:
+    """``31/03/2025`` (as officials write) or ``2025-03-31`` (what <input type=date> sends); None when empty."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    matched = DMY.match(text)
+    parts = (int(matched[3]), int(matched[2]), int(matched[1])) if matched else None
+    if parts is None and (iso := ISO.match(text)):
+        parts = (int(iso[1]), int(iso[2]), int(iso[3]))
+    try:
+        if parts is None or not 2000 <= parts[0] <= 2100:
+            raise ValueError
+        return date(*parts)
+    except ValueError:
+        raise FormError(f"{label} không hợp lệ: \"{text[:40]}\" (nhập theo dạng ngày/tháng/năm, ví dụ 31/03/2025).")\
+            from None
+
+
+def expand_rrule(text: str, year: int) -> list[date]:
+    """The dates of an RFC 5545 recurrence (DTSTART line optional) inside ``year``."""
+    text = text.strip()
+    if "DTSTART" not in text.upper():
+        text = f"DTSTART:{year}0101\n{text if text.upper().startswith('RRULE:') else 'RRULE:' + text}"
+    try:
+        rule = rrulestr(text, forceset=True)
+        days = []
+        for moment in rule:
+            if moment.year > year:
+                break
+            if moment.year == year:
+                days.append(moment.date())
+            if len(days) > MAX_OCCURRENCES:
+                raise FormError("Quy tắc lặp tạo quá nhiều ngày trong năm.")
+    except FormError:
+        raise
+    except (ValueError, TypeError, OverflowError):
+        raise FormError("Quy tắc lặp (RRULE) không hợp lệ, ví dụ: FREQ=MONTHLY;BYMONTH=3,6,9,12;BYMONTHDAY=-1") \
+            from None
+    if not days:
+        raise FormError(f"Quy tắc lặp không có ngày nào trong năm {year}.")
+    return days
+
+
+def set_dates(milestone: Milestone, days: list[date], calendar: WorkCalendar, policy: DuePolicy,
+              periods: dict[date, str | None] | None = None) -> None:
+    """Make the milestone's live occurrences exactly ``days``: keep matching rows, add, cancel the rest."""
+    wanted = set(days)
+    existing = {o.due: o for o in milestone.occurrences}
+    for due, occurrence in existing.items():
+        if due not in wanted and occurrence.status == OccurrenceStatus.OPEN:
+            occurrence.status = OccurrenceStatus.CANCELLED
+    for day in sorted(wanted):
+        occurrence = existing.get(day)
+        effective = effective_due(day, strict=milestone.strict, calendar=calendar, policy=policy).date
+        if occurrence is None:
+            milestone.occurrences.append(Occurrence(due=day, effective_due=effective,
+                                                    period=(periods or {}).get(day)))
+        else:
+            if occurrence.status == OccurrenceStatus.CANCELLED:
+                occurrence.status = OccurrenceStatus.OPEN
+            occurrence.effective_due = effective
+
+
+def apply_edit(milestone: Milestone, *, kind: str, label: str | None, due: date | None, rrule: str | None,
+               plan_year: int, calendar: WorkCalendar, policy: DuePolicy) -> dict:
+    """Apply an admin correction; return the fields changed (stored in ``manual_override``)."""
+    try:
+        new_kind = Kind(kind)
+    except ValueError:
+        raise FormError("Loại thời hạn không hợp lệ.") from None
+    if new_kind == Kind.ONCE and due is None:
+        raise FormError("Hạn một lần cần có ngày.")
+    if new_kind == Kind.RECURRING and not rrule:
+        raise FormError("Hạn định kỳ cần quy tắc lặp (RRULE).")
+    days = [due] if new_kind == Kind.ONCE else (expand_rrule(rrule or "", plan_year)
+                                                if new_kind == Kind.RECURRING else [])
+    if new_kind == Kind.ONCE:
+        milestone.strict = False  # the admin typed the exact last day
+    changed = {}
+    for field, value in (("kind", new_kind.value), ("label", label), ("due", due if new_kind == Kind.ONCE else None),
+                         ("rrule", rrule if new_kind == Kind.RECURRING else None)):
+        if getattr(milestone, field) != value:
+            changed[field] = value.isoformat() if isinstance(value, date) else value
+            setattr(milestone, field, value)
+    if new_kind in DATED_KINDS or milestone.event_date is None:
+        set_dates(milestone, days, calendar, policy)
+    milestone.manual_override = {**(milestone.manual_override or {}), **changed}
+    return changed
+
+
+def record_event(milestone: Milestone, event_day: date, due: date | None, calendar: WorkCalendar,
+                 policy: DuePolicy) -> None:
+    """The event happened on ``event_day``; the deadline is ``due`` (default: that day)."""
+    if due is not None and due < event_day:
+        raise FormError("Hạn không thể trước ngày xảy ra sự kiện.")
+    milestone.event_date = event_day
+    set_dates(milestone, [due or event_day], calendar, policy)
+    milestone.manual_override = {**(milestone.manual_override or {}), "event_date": event_day.isoformat()}

@@ -1,0 +1,94 @@
+"""Upload → PlanDraft (ingest.read_plan) → stored draft plan (ingest.store.store_plan), with the re-import diff.
+
+The diff compares the stored tasks and milestones of the plan before and after the import, by their
+stable keys: what was added, changed and cancelled. It is computed here, from the database, so it shows
+exactly what the importer wrote.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from ingest.errors import MAX_BYTES, TOO_LARGE, ImportRefused
+from models import Plan
+
+ALLOWED_SUFFIXES = {".txt", ".md", ".docx", ".pdf"}
+NOT_ALLOWED = "Chỉ nhận tệp .txt, .md, .docx hoặc .pdf."
+
+
+@dataclass
+class Diff:
+    added: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    cancelled: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, list[str]]:
+        return {"added": self.added, "changed": self.changed, "cancelled": self.cancelled}
+
+
+def check_upload(name: str, size: int) -> None:
+    """Refuse by name and size before any reader runs (the readers check the content itself)."""
+    if Path(name).suffix.lower() not in ALLOWED_SUFFIXES:
+        raise ImportRefused(NOT_ALLOWED)
+    if size > MAX_BYTES:
+        raise ImportRefused(TOO_LARGE)
+
+
+def import_file(session: Session, path: Path, plan_year: int | None, config_dir: Path) -> tuple[Plan, Diff | None]:
+    """Read and store one plan as a draft in the caller's transaction. Raises ImportRefused."""
+    from ingest.store import store_plan
+
+    from config.agencies import AgencyDirectory
+    from ingest import read_plan
+
+    draft = read_plan(path, plan_year=plan_year)
+    directory = AgencyDirectory.load(Path(config_dir) / "agencies.toml")
+    previous = session.scalars(select(Plan).where(or_(
+        Plan.content_hash == draft.content_hash,
+        (Plan.number == draft.number) & (Plan.issuer == draft.issuer) if draft.number else False))).all()
+    before = {p.id: shape(p) for p in previous}
+    result = store_plan(session, draft, directory)
+    plan = _plan_of(session, result)
+    session.flush()
+    session.refresh(plan)
+    return plan, (diff(before[plan.id], shape(plan)) if plan.id in before else None)
+
+
+def _plan_of(session: Session, result: Any) -> Plan:
+    if isinstance(result, Plan):
+        return result
+    plan = getattr(result, "plan", None)
+    if isinstance(plan, Plan):
+        return plan
+    found = session.get(Plan, getattr(result, "plan_id", None))
+    if found is None:
+        raise RuntimeError(f"store_plan returned {result!r}, which names no plan")
+    return found
+
+
+def shape(plan: Plan) -> dict[str, Any]:
+    """Per task key: its text and, per milestone key, the fields a reader of the calendar would notice."""
+    return {t.key: {"label": f"{t.number or t.key}. {' '.join(t.content.split())[:90]}",
+                    "live": t.cancelled_at is None, "content": t.content, "deadline": t.deadline_text,
+                    "milestones": {m.key: (m.cancelled_at is None, m.kind, m.due, m.rrule, m.label, m.event)
+                                   for m in t.milestones}}
+            for t in plan.tasks}
+
+
+def diff(before: dict[str, Any], after: dict[str, Any]) -> Diff:
+    result = Diff()
+    for key, task in after.items():
+        old = before.get(key)
+        if task["live"] and (old is None or not old["live"]):
+            result.added.append(task["label"])
+        elif not task["live"] and old is not None and old["live"]:
+            result.cancelled.append(task["label"])
+        elif task["live"] and (old["content"], old["deadline"], old["milestones"]) != \
+                (task["content"], task["deadline"], task["milestones"]):
+            result.changed.append(task["label"])
+    return result

@@ -1,0 +1,134 @@
+"""Read models for the pages: live occurrences with their task, plan and agencies, and on-time rates.
+
+"Live" means what feeds and reminders use: a published plan, task and milestone not cancelled, the
+occurrence not cancelled. The day shown is ``moved_to`` when the admin moved it, else ``effective_due``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Select, select
+from sqlalchemy.orm import Session, joinedload, selectinload
+
+from models import (
+    Agency,
+    AgencyGroupMember,
+    Assignment,
+    Milestone,
+    Occurrence,
+    OccurrenceStatus,
+    Plan,
+    PlanStatus,
+    Role,
+    Task,
+)
+
+LOCAL = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+@dataclass(frozen=True)
+class Item:
+    occurrence: Occurrence
+    day: date
+
+    @property
+    def milestone(self) -> Milestone:
+        return self.occurrence.milestone
+
+    @property
+    def task(self) -> Task:
+        return self.occurrence.milestone.task
+
+    @property
+    def done(self) -> bool:
+        return self.occurrence.status == OccurrenceStatus.DONE
+
+    def overdue(self, today: date) -> bool:
+        return not self.done and self.day < today
+
+    def leads(self) -> list[Agency]:
+        return [a.agency for a in self.task.assignments if a.role == Role.LEAD]
+
+    def supports(self) -> list[Agency]:
+        return [a.agency for a in self.task.assignments if a.role == Role.SUPPORT]
+
+
+def local_today(now: datetime) -> date:
+    return now.astimezone(LOCAL).date()
+
+
+def day_of(occurrence: Occurrence) -> date:
+    return occurrence.moved_to or occurrence.effective_due
+
+
+def live_occurrences() -> Select:
+    return (select(Occurrence).join(Occurrence.milestone).join(Milestone.task).join(Task.plan)
+            .where(Plan.status == PlanStatus.PUBLISHED, Task.cancelled_at.is_(None),
+                   Milestone.cancelled_at.is_(None), Occurrence.status != OccurrenceStatus.CANCELLED)
+            .options(joinedload(Occurrence.milestone).joinedload(Milestone.task).joinedload(Task.plan),
+                     joinedload(Occurrence.milestone).joinedload(Milestone.task)
+                     .selectinload(Task.assignments).joinedload(Assignment.agency)))
+
+
+def agency_and_groups(session: Session, agency_id: int) -> set[int]:
+    """The agency plus the groups it belongs to (a task for "UBND cấp xã" is a task of each commune)."""
+    groups = session.scalars(select(AgencyGroupMember.group_id).where(AgencyGroupMember.member_id == agency_id))
+    return {agency_id, *groups}
+
+
+def items(session: Session, *, start: date | None = None, end: date | None = None,
+          agency_id: int | None = None, roles: tuple[str, ...] = (Role.LEAD, Role.SUPPORT, Role.SYNTHESIS),
+          open_only: bool = False) -> list[Item]:
+    """Live occurrences whose shown day is in [start, end], optionally of one agency, sorted by day."""
+    query = live_occurrences()
+    if agency_id is not None:
+        ids = agency_and_groups(session, agency_id)
+        assigned = select(Assignment.task_id).where(Assignment.agency_id.in_(ids), Assignment.role.in_(roles))
+        query = query.where(Task.id.in_(assigned))
+    if open_only:
+        query = query.where(Occurrence.status == OccurrenceStatus.OPEN)
+    found = [Item(o, day_of(o)) for o in session.scalars(query).unique()]
+    found = [i for i in found if (start is None or i.day >= start) and (end is None or i.day <= end)]
+    return sorted(found, key=lambda i: (i.day, i.task.plan_id, i.task.position, i.milestone.position))
+
+
+def overdue(session: Session, today: date) -> list[Item]:
+    return [i for i in items(session, end=today, open_only=True) if i.day < today]
+
+
+@dataclass(frozen=True)
+class Rate:
+    agency: Agency
+    due: int
+    on_time: int
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.on_time / self.due) if self.due else 0
+
+
+def on_time_rates(session: Session, year: int, today: date) -> list[Rate]:
+    """Per lead agency: occurrences of ``year`` due by today, and how many were done on or before their day."""
+    counts: dict[int, list[int]] = {}
+    agencies: dict[int, Agency] = {}
+    for item in items(session, start=date(year, 1, 1), end=min(today, date(year, 12, 31))):
+        if item.day >= today and not item.done:
+            continue  # not due yet: neither late nor on time
+        done_day = item.occurrence.done_at.astimezone(LOCAL).date() if item.occurrence.done_at else None
+        on_time = item.done and (done_day is None or done_day <= item.day)
+        for agency in item.leads():
+            agencies[agency.id] = agency
+            tally = counts.setdefault(agency.id, [0, 0])
+            tally[0] += 1
+            tally[1] += int(on_time)
+    rates = [Rate(agencies[i], due, ok) for i, (due, ok) in counts.items()]
+    return sorted(rates, key=lambda r: (-r.percent, r.agency.name))
+
+
+def plan_with_everything(session: Session, plan_id: int) -> Plan | None:
+    return session.scalar(select(Plan).where(Plan.id == plan_id).options(
+        selectinload(Plan.tasks).selectinload(Task.milestones).selectinload(Milestone.occurrences),
+        selectinload(Plan.tasks).selectinload(Task.assignments).joinedload(Assignment.agency)))
