@@ -66,8 +66,9 @@ def _parse_part(f: Folded, hidden: str, part: Part, plan_year: int, horizon: tup
     rec = recurrence.find(sub, atoms)
     marker = first_marker(sub)
     ad_hoc = bool(AD_HOC.search(sub))
-    names = [a for a in atoms if _in_name(a, sub)]
-    atoms = [a for a in atoms if a not in names]
+    in_name = [_in_name(a, sub) for a in atoms]
+    names = [a for a, n in zip(atoms, in_name, strict=True) if n]
+    atoms = [a for a, n in zip(atoms, in_name, strict=True) if not n]
     first = min([p for p in (rec.span[0] if rec else None, _expr_start(sub, atoms)) if p is not None], default=None)
     if marker and (first is None or marker.span[0] < first):
         first = marker.span[0]
