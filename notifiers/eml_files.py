@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import os
 import tempfile
@@ -38,7 +39,7 @@ class EmlNotifier(Notifier):
             raise NotifierError(f"email: {e}", permanent=True, code="recipient") from None
         try:
             self.mail_dir.mkdir(parents=True, exist_ok=True)
-            _write_once(target, data)
+            await asyncio.to_thread(_write_once, target, data)      # fsync must not stall other sends
         except OSError as e:
             raise NotifierError(f"cannot write {target}: {e.strerror}", permanent=False, code="transient") from e
         return SendResult(self.kind, message_id)
