@@ -98,7 +98,7 @@ def occurrence_block(occurrence: Occurrence) -> str:
 
 def occurrence_ics(occurrence: Occurrence, host: str) -> bytes:
     """The occurrence as a one-event calendar, with the UID scheme of the feeds so clients merge them."""
-    event = FeedEvent(uid=f"hanchot-{occurrence.milestone_id}-{occurrence.due:%Y%m%d}@{host}",
+    event = FeedEvent(uid=f"ms-{occurrence.milestone_id}-{occurrence.due:%Y%m%d}@{host}",
                       summary=occurrence_title(occurrence), day=occurrence.effective_due,
                       sequence=occurrence.sequence + occurrence.milestone.sequence,
                       last_modified=occurrence.updated_at, description=occurrence_block(occurrence))

@@ -52,11 +52,13 @@ def digest_key(contact_id: int, channel: str, day: date) -> str:
 
 
 def plan_reminders(session: Session, now: datetime, is_working_day: IsWorkingDay, rules_for: RulesFor,
-                   horizon_days: int = 2, page_size: int = 2000) -> PlanStats:
+                   horizon_days: int = 2, page_size: int = 2000, commit: bool = True) -> PlanStats:
     """Insert the reminders that fire from the start of ``now``'s local day through ``horizon_days`` later.
 
-    Commits after every page. Returns counts; ``inserted`` excludes rows that already existed.
+    Commits after every page (only flushes with ``commit=False``, for a dry run the caller rolls back).
+    Returns counts; ``inserted`` excludes rows that already existed.
     """
+    finish = session.commit if commit else session.flush
     default_rules = rules_for(None, None)
     first_day = local_day(now, default_rules.timezone)
     last_day = first_day + timedelta(days=horizon_days)
@@ -79,11 +81,11 @@ def plan_reminders(session: Session, now: datetime, is_working_day: IsWorkingDay
                     _route(occ, recipient, fire, rules, rows, digests)
         stats.planned += len(rows)
         stats.inserted += insert_reminders(session, rows)
-        session.commit()
+        finish()
     digest_rows = digests.rows()
     stats.planned += len(digest_rows)
     stats.digests = upsert_digests(session, digest_rows)
-    session.commit()
+    finish()
     return stats
 
 
@@ -111,7 +113,8 @@ def _fires(occ: Any, assignments: list[tuple[int, str]], directory: Directory, r
     for fire in cached_schedule(occ.effective_due, task_rules):
         if fire.kind == ReminderKind.ESCALATION:
             if heads is None:
-                heads = directory.escalation_recipients(a for a, role in assignments if role == "lead")
+                heads = directory.escalation_recipients((a for a, role in assignments if role == "lead"),
+                                                       task_rules.escalate_to)
             out.extend((head, fire, task_rules) for head in heads)
     return out
 

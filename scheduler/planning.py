@@ -32,6 +32,8 @@ class Rules:
     escalate: bool = True
     digest: bool = False
     include_support: bool = False
+    escalate_to: tuple[str, ...] = ("head", "focal_point")
+    working_days_only: bool = True  # False: lead and overdue days are calendar days
     timezone: str = "Asia/Ho_Chi_Minh"
 
     def __post_init__(self) -> None:
@@ -92,6 +94,8 @@ def schedule(effective_due: date, rules: Rules, is_working_day: IsWorkingDay) ->
     the smaller (more urgent) one. Overdue: every ``overdue_every`` working days after the due date,
     ``overdue_times`` times, then one escalation ``overdue_every`` working days after the last overdue.
     """
+    if not rules.working_days_only:
+        is_working_day = _every_day
     anchor = on_or_before(effective_due, is_working_day)
     by_day: dict[date, tuple[str, int]] = {}
     for lead in sorted(set(rules.lead_days), reverse=True):
@@ -102,6 +106,10 @@ def schedule(effective_due: date, rules: Rules, is_working_day: IsWorkingDay) ->
         by_day.setdefault(day, (kind, -n * rules.overdue_every))
     return [Fire(kind, offset, day, local_instant(day, rules.send_at, rules.timezone))
             for day, (kind, offset) in sorted(by_day.items())]
+
+
+def _every_day(day: date) -> bool:
+    return True
 
 
 def _after(effective_due: date, rules: Rules, is_working_day: IsWorkingDay) -> Iterator[date]:

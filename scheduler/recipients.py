@@ -93,17 +93,23 @@ class Directory:
                         found[person.id] = Recipient(person, member_id, role)
         return list(found.values())
 
-    def escalation_recipients(self, lead_agency_ids: Iterable[int]) -> list[Recipient]:
-        """The head of each lead agency; the CCHC focal points for agencies without a head."""
+    def escalation_recipients(self, lead_agency_ids: Iterable[int], escalate_to: Iterable[str]) -> list[Recipient]:
+        """The head of each lead agency (``"head"``) and/or the CCHC focal points (``"focal_point"``).
+
+        With ``"head"`` alone, an agency without a head on record falls back to the focal points.
+        """
+        targets = set(escalate_to)
         found: dict[int, Recipient] = {}
         for group_or_agency in lead_agency_ids:
             for agency_id in self.expand(group_or_agency):
-                head = self.people.get(self.heads.get(agency_id, -1))
-                for person in [head] if head else self.focal_points:
+                head = self.people.get(self.heads.get(agency_id, -1)) if "head" in targets else None
+                people = [head] if head else []
+                if "focal_point" in targets or (head is None and "head" in targets):
+                    people += self.focal_points
+                for person in people:
                     if person.channels and person.id not in found:
                         found[person.id] = Recipient(person, agency_id, Role.LEAD)
         return list(found.values())
-
 
 def assignments_by_task(session: Session, task_ids: Iterable[int]) -> dict[int, list[tuple[int, str]]]:
     """``task_id → [(agency_id, role)]`` for the given tasks, in one query."""

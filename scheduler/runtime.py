@@ -43,12 +43,9 @@ def work_calendar(settings: Any) -> IsWorkingDay:
 
 
 def rules_resolver(settings: Any) -> RulesFor:
-    """``(plan_number, agency_name) → Rules`` from config/policy.toml; defaults when the file is absent."""
-    try:
-        from config.policy import load_policy
-    except ModuleNotFoundError:
-        log.warning("config/policy.py is missing: using the default reminder policy")
-        return lambda plan_number, agency_name: Rules(timezone=settings.timezone)
+    """``(plan_number, agency_name) → Rules`` from config/policy.toml (defaults when the file is absent)."""
+    from config.policy import load_policy
+
     policy = load_policy(settings.config_dir)
 
     @lru_cache(maxsize=1024)
@@ -59,24 +56,12 @@ def rules_resolver(settings: Any) -> RulesFor:
 
 
 def rules_from_policy(resolved: Any, timezone: str) -> Rules:
-    """Map the storage engineer's resolved policy onto planning ``Rules`` (attribute names tolerated)."""
-    def pick(*names: str, default: Any = None) -> Any:
-        for name in names:
-            if hasattr(resolved, name):
-                return getattr(resolved, name)
-        return default
-    defaults = Rules()
-    return Rules(
-        lead_days=tuple(pick("lead_days", "lead_times", default=defaults.lead_days)),
-        send_at=pick("send_at", "send_time", default=defaults.send_at),
-        overdue_every=pick("overdue_every", "overdue_every_days", default=defaults.overdue_every),
-        overdue_times=pick("overdue_times", "overdue_count", "overdue_repeats", default=defaults.overdue_times),
-        escalate=pick("escalate", "escalation", default=defaults.escalate),
-        digest=pick("digest", default=defaults.digest) in (True, "daily", "digest"),
-        include_support=pick("include_support", default=defaults.include_support),
-        timezone=timezone,
-    )
-
+    """Map a ``config.policy.EffectivePolicy`` onto the planning ``Rules``."""
+    return Rules(lead_days=tuple(resolved.lead_days), send_at=resolved.send_time,
+                 overdue_every=resolved.overdue_every, overdue_times=resolved.overdue_times,
+                 escalate=resolved.escalate, escalate_to=tuple(resolved.escalate_to),
+                 digest=resolved.digest == "daily", include_support=resolved.include_support,
+                 working_days_only=resolved.working_days_only, timezone=timezone)
 
 def link_settings(settings: Any) -> LinkSettings:
     return LinkSettings(base_url=settings.base_url, secret_key=settings.secret_key,

@@ -1,0 +1,70 @@
+"""The contact directory behind ``hanchot contacts``: add a person to an agency found by name or alias."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from config.agencies import normalise
+from config.errors import UserError
+from models import Agency, Contact
+
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+PHONE = re.compile(r"^\+?[0-9][0-9 .-]{7,14}$")
+
+
+def find_agency(session: Session, name: str) -> Agency:
+    """The agency whose name, short name or alias matches ``name`` (accents, case and spacing folded).
+
+    Raises UserError in Vietnamese for an unknown or ambiguous name.
+    """
+    key = normalise(name)
+    found = [a for a in session.scalars(select(Agency).order_by(Agency.name))
+             if key in {normalise(n) for n in [a.name, a.short_name or "", *(a.aliases or [])] if n}]
+    if not found:
+        raise UserError(f"Không tìm thấy cơ quan “{name}”. Kiểm tra tên (hoặc tên viết tắt) trong danh mục cơ quan.")
+    if len(found) > 1:
+        names = "; ".join(a.name for a in found)
+        raise UserError(f"Tên “{name}” khớp nhiều cơ quan ({names}); hãy ghi tên đầy đủ.")
+    return found[0]
+
+
+def add_contact(session: Session, *, agency: str, name: str, email: str | None = None,
+                zalo_user_id: str | None = None, phone: str | None = None, is_head: bool = False,
+                digest: bool = False) -> Contact:
+    """Add a contact; channels follow the addresses given (email first). Raises UserError on bad input."""
+    name = " ".join(name.split())
+    if not name:
+        raise UserError("Thiếu họ tên người nhận (--name).")
+    if email and not EMAIL.match(email):
+        raise UserError(f"Địa chỉ email “{email}” không hợp lệ.")
+    if phone and not PHONE.match(phone.strip()):
+        raise UserError(f"Số điện thoại “{phone}” không hợp lệ.")
+    if zalo_user_id and not zalo_user_id.isdigit():
+        raise UserError(f"Mã người dùng Zalo “{zalo_user_id}” phải là một dãy số.")
+    if not (email or zalo_user_id or phone):
+        raise UserError("Cần ít nhất một cách liên lạc: --email, --zalo-user-id hoặc --phone.")
+    found = find_agency(session, agency)
+    # Zalo OA falls back to ZNS by phone on its own; a separate ZNS channel only when there is no Zalo id.
+    channels = [c for c, v in (("email", email), ("zalo", zalo_user_id), ("zns", phone and not zalo_user_id)) if v]
+    contact = Contact(name=name, agency_id=found.id, email=email, zalo_user_id=zalo_user_id, phone=phone,
+                      channels=channels, is_head=is_head, digest=digest)
+    session.add(contact)
+    session.flush()
+    if is_head and found.head_contact_id is None:
+        found.head_contact_id = contact.id
+    contact.agency = found
+    return contact
+
+
+def list_contacts(session: Session, agency: str | None = None) -> list[dict[str, Any]]:
+    query = select(Contact).order_by(Contact.agency_id, Contact.name)
+    if agency:
+        query = query.where(Contact.agency_id == find_agency(session, agency).id)
+    return [{"id": c.id, "name": c.name, "agency": c.agency.name if c.agency else None, "email": c.email,
+             "zalo_user_id": c.zalo_user_id, "phone": c.phone, "channels": list(c.channels or []),
+             "is_head": c.is_head, "digest": c.digest, "active": c.active}
+            for c in session.scalars(query)]
