@@ -12,8 +12,9 @@ from config.errors import UserError
 
 
 def register(app: typer.Typer) -> None:
-    app.command("parse", help="Đọc một ô thời hạn và in các mốc (hoặc JSON với --json; --batch đọc JSON lines).")(
-        parse_command)
+    # Cells often start with a bullet ("- Kế hoạch: …"): let such text through as the argument.
+    app.command("parse", context_settings={"ignore_unknown_options": True},
+                help="Đọc một ô thời hạn và in các mốc (--json: JSON; --batch: JSON lines trên stdin).")(parse_command)
 
 
 def parse_command(
