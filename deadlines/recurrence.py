@@ -29,6 +29,7 @@ TIMES_A_MONTH = re.compile(
 EVERY_YEAR_AFTER = re.compile(r"\s*,?\s*(?:(?:vao|cua)\s+)?(?:hang|moi|tung)\s+nam\b")
 YEAR_SPAN = re.compile(r"(?:tu\s+nam|giai doan|nam)\s+(?P<a>\d{4})\s*(?:-|den|toi)\s*(?:nam\s+)?(?P<b>\d{4})")
 _WORD_N = {"mot": 1, "hai": 2, "ba": 3}
+_CUES = ("quy", "thang", "nam", "tuan", "ky", "lan", "dot")  # every recurrence contains one of these
 
 
 @dataclass(frozen=True)
@@ -119,6 +120,8 @@ def _items(text: str) -> set[str]:
 
 def find(folded: str, atoms: list[Atom]) -> Recurrence | None:
     """The recurrence stated in ``folded``, or None. Specific forms win over the bare markers."""
+    if not any(w in folded for w in _CUES):
+        return None
     rec = _specific(folded, atoms)
     if rec is None:
         m = MARKED.search(folded)

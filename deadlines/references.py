@@ -10,6 +10,7 @@ from deadlines.lexicon import BARE_NUMBER, BY_REFERENCE, CITED, CONTINUOUS, DONE
 from deadlines.model import CitedDocument, Kind
 from deadlines.normalize import Folded
 
+_DIGIT = re.compile(r"\d")
 _DATE = re.compile(r"(\d{1,2})\s*(?:[/.-]|\s+thang\s+)\s*(\d{1,2})\s*(?:[/.-]|\s+nam\s+)\s*(\d{4})")
 
 
@@ -24,9 +25,12 @@ class Marker:
 def masked(folded: str) -> tuple[str, list[tuple[int, int]]]:
     """``folded`` with cited documents, document numbers and bracketed glosses blanked out (same
     length), and the spans of the cited documents."""
+    if not _DIGIT.search(folded):
+        return folded, []  # documents are cited by number or date, glosses we mask hold none without digits
     cited = [m.span() for m in CITED.finditer(folded) if m.group("num") or m.group("date")]
-    blank = cited + [m.span() for m in BARE_NUMBER.finditer(folded)]
-    blank += [m.span() for m in GLOSS.finditer(folded) if GLOSS_BODY.fullmatch(m.group("g"))]
+    blank = cited + ([m.span() for m in BARE_NUMBER.finditer(folded)] if "/" in folded else [])
+    if "(" in folded:
+        blank += [m.span() for m in GLOSS.finditer(folded) if GLOSS_BODY.fullmatch(m.group("g"))]
     if not blank:
         return folded, cited
     chars = list(folded)
@@ -55,11 +59,18 @@ def cited_document(f: Folded, lo: int, hi: int) -> CitedDocument | None:
     return CitedDocument(number=number, doc_type=f.text(*m.span("type")), issued_on=issued, issuer=issuer)
 
 
+# (kind, pattern, words one of which every match contains): the cheap test skips most regex searches.
+_MARKERS = ((Kind.DONE, DONE, ("da",)), (Kind.CONTINUOUS, CONTINUOUS, ("thuong", "lien tuc", "ngay")),
+            (Kind.ON_EVENT, ON_EVENT, ("khi", "ke tu", "ngay", "trong", "khong qua")),
+            (Kind.BY_REFERENCE, BY_REFERENCE, ("theo",)))
+
+
 def first_marker(folded: str) -> Marker | None:
     """The earliest word group announcing done/continuous/on_event/by_reference in ``folded``."""
     best: Marker | None = None
-    for kind, pattern in ((Kind.DONE, DONE), (Kind.CONTINUOUS, CONTINUOUS), (Kind.ON_EVENT, ON_EVENT),
-                          (Kind.BY_REFERENCE, BY_REFERENCE)):
+    for kind, pattern, cues in _MARKERS:
+        if not any(c in folded for c in cues):
+            continue
         m = pattern.search(folded)
         if m and (best is None or m.start() < best.span[0]):
             best = Marker(kind, m.span())
