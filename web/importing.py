@@ -41,22 +41,26 @@ def check_upload(name: str, size: int) -> None:
 
 def import_file(session: Session, path: Path, plan_year: int | None, config_dir: Path) -> tuple[Plan, Diff | None]:
     """Read and store one plan as a draft in the caller's transaction. Raises ImportRefused."""
-    from ingest.store import store_plan
-
     from config.agencies import AgencyDirectory
     from ingest import read_plan
 
-    draft = read_plan(path, plan_year=plan_year)
+    draft = read_plan(path, plan_year=plan_year)  # refuses a bad file before anything is stored
     directory = AgencyDirectory.load(Path(config_dir) / "agencies.toml")
     previous = session.scalars(select(Plan).where(or_(
         Plan.content_hash == draft.content_hash,
         (Plan.number == draft.number) & (Plan.issuer == draft.issuer) if draft.number else False))).all()
     before = {p.id: shape(p) for p in previous}
-    result = store_plan(session, draft, directory)
+    result = _store(session, draft, directory)
     plan = _plan_of(session, result)
     session.flush()
     session.refresh(plan)
     return plan, (diff(before[plan.id], shape(plan)) if plan.id in before else None)
+
+
+def _store(session: Session, draft: Any, directory: Any) -> Any:
+    from ingest.store import store_plan
+
+    return store_plan(session, draft, directory)
 
 
 def _plan_of(session: Session, result: Any) -> Plan:
