@@ -6,10 +6,13 @@ An atom keeps what was written; ``periods.py`` turns it into days once the year 
 from __future__ import annotations
 
 import calendar as _cal
+import re
 from dataclasses import dataclass, replace
 from datetime import date
 
 from deadlines.lexicon import ATOMS, ROMAN
+
+_YEAR_RANGE_GAP = re.compile(r"\s*(?:-|den het|den|toi)\s*(?:nam\s+)?")
 
 POINTS = {"dau": "đầu", "giua": "giữa", "cuoi": "cuối", "thuong tuan": "thượng tuần", "trung tuan": "trung tuần",
           "ha tuan": "hạ tuần"}
@@ -80,9 +83,25 @@ def scan(folded: str) -> list[Atom]:
             atoms.append(Atom("year", span, point=g["yrp"], **_year(None, g["yry"])))
         elif g["yp"]:
             atoms.append(Atom("year", span, point=g["ypp"]))
+        elif g["yb"]:
+            if _bare_year_kept(folded, span, atoms):
+                atoms.append(Atom("year", span, year=int(g["yb"])))
+        elif g["qx"]:
+            if atoms and atoms[-1].kind == "quarter" and span[0] - atoms[-1].span[1] <= 5:
+                atoms.append(Atom("quarter", span, quarter=ROMAN[g["qxn"]], **_year(g["qxy"], None)))
         elif g["d"]:
             atoms.append(Atom("day", span, day=int(g["dd"])))
     return atoms
+
+
+def _bare_year_kept(folded: str, span: tuple[int, int], atoms: list[Atom]) -> bool:
+    before = folded[:span[0]].rstrip()
+    if not before.strip(" .,;:-+•(") and not folded[span[1]:].strip(" .,;)"):
+        return True  # the whole cell is a year
+    if before.endswith("giai doan"):
+        return True
+    return bool(atoms) and atoms[-1].kind == "year" and bool(_YEAR_RANGE_GAP.fullmatch(folded, atoms[-1].span[1],
+                                                                                     span[0]))
 
 
 def with_year(atom: Atom, year: int) -> Atom:

@@ -27,7 +27,7 @@ _NOT_NUM_BEFORE = r"(?<![\d/.])"
 
 # Time atoms, most specific first: the scanner takes, at each position, the first alternative that matches.
 # The look-ahead lets the scanner skip, cheaply, positions where no atom can start.
-ATOMS = re.compile(r"(?=[\dndgcthqs])(?:" + "|".join([
+ATOMS = re.compile(r"(?=[\dndgcthqsi])(?:" + "|".join([
     # "ngày 30 tháng 12 năm 2025"
     rf"(?P<dw>{_DAY_WORD}?(?P<dwd>\d{{1,2}})\s+thang\s+(?P<dwm>\d{{1,2}})\b{_year_tail('dw', '/-')})",
     # a day range with one month: "26 - 27/6/2025", "ngày 7 đến 21-3-2018"
@@ -45,12 +45,17 @@ ATOMS = re.compile(r"(?=[\dndgcthqs])(?:" + "|".join([
     # "Quý I/2025", "quý 4", "Quý II năm 2025", "cuối quý III"
     r"(?P<q>(?:(?P<qp>dau|giua|cuoi)\s+)?quy\s+(?P<qn>iv|iii|ii|i|[1-4])(?![a-z0-9])"
     r"(?:\s*[/.-]\s*(?P<qy>\d{1,5})(?![\d/])|\s*,?\s*nam\s+(?P<qyw>\d{3,5}|sau|nay|toi)\b|\s+(?P<qy2>\d{4})\b)?)",
+    # the second quarter of "Quý III, IV/2025" (kept only right after a quarter)
+    r"(?P<qx>(?:(?<=, )|(?<=,)|(?<=- )|(?<=va ))(?P<qxn>iv|iii|ii|i)(?![a-z0-9])"
+    r"(?:\s*[/.-]\s*(?P<qxy>\d{1,5})(?![\d/]))?)",
     # "6 tháng đầu năm 2025", "9 tháng", "sáu tháng cuối năm"
     r"(?P<h>(?:(?P<hn>0?6|0?9)\s+thang|(?P<hw>sau|chin)\s+thang(?=\s+(?:dau|cuoi)\s+nam))"
     r"(?:\s+(?P<hp>dau|cuoi)\s+nam)?(?:\s*,?\s*(?:nam\s+)?(?P<hy>\d{4})\b)?)",
     # "năm 2026", "cuối năm 2025", "năm sau", "giữa năm"
     r"(?P<yr>(?:(?P<yrp>dau|giua|cuoi)\s+)?nam\s+(?P<yry>\d{3,5}|sau|nay|toi)\b)",
     r"(?P<yp>(?P<ypp>dau|giua|cuoi)\s+nam\b)",
+    # a bare year: kept only as a whole cell ("2025"), after "giai đoạn", or ending a range of years
+    r"(?P<yb>(?<![\d/.])(?:19|20|21)\d\d(?![\d/]))",
     # a day without its month: "ngày 7" (a range start), "ngày 25" (of each month)
     rf"(?P<d>{_DAY_WORD}(?P<dd>\d{{1,2}})\b(?![/.-]\d))",
 ]) + ")")

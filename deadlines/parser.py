@@ -66,7 +66,10 @@ def _parse_part(f: Folded, hidden: str, part: Part, plan_year: int, horizon: tup
     rec = recurrence.find(sub, atoms)
     marker = first_marker(sub)
     ad_hoc = bool(AD_HOC.search(sub))
-    in_name = [_in_name(a, sub) for a in atoms]
+    in_name: list[bool] = []
+    for i, a in enumerate(atoms):  # "… giai đoạn 2019-2023": the end of a named range is named too
+        chained = i > 0 and in_name[-1] and a.kind == "year" and sub[atoms[i - 1].span[1]:a.span[0]].strip() == "-"
+        in_name.append(chained or _in_name(a, sub))
     names = [a for a, n in zip(atoms, in_name, strict=True) if n]
     atoms = [a for a, n in zip(atoms, in_name, strict=True) if not n]
     first = min([p for p in (rec.span[0] if rec else None, _expr_start(sub, atoms)) if p is not None], default=None)
@@ -110,7 +113,7 @@ def _expr_start(sub: str, atoms: list[dates.Atom]) -> int | None:
 
 def _in_name(atom: dates.Atom, sub: str) -> bool:
     """A bare "năm 2024" after a noun ("Kế hoạch cải cách hành chính năm 2024") names a product."""
-    if atom.kind != "year" or atom.point or atom.span[0] == 0:
+    if atom.kind != "year" or atom.point or atom.span[0] == 0 or sub[:atom.span[0]].startswith("giai doan"):
         return False
     before = sub[max(0, atom.span[0] - 40):atom.span[0]]
     return bool(re.search(r"[a-z]\s*$", before)) and not PREFIX.search(before)

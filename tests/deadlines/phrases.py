@@ -100,6 +100,9 @@ PHRASES: dict[str, list[tuple[str, int, list[dict]]]] = {
         ("Đầu quý III/2025", 2025, [once("2025-07-01")]),
         ("trong quý IV năm 2024", 2024, [once("2024-12-31")]),
         ("Quý II đến Quý III/2025", 2025, [once("2025-09-30", start="2025-04-01")]),
+        ("Quý III, IV/2025", 2025, [once("2025-09-30"), once("2025-12-31")]),
+        ("Trong Quý II và Quý III/2025", 2025, [once("2025-06-30"), once("2025-09-30")]),
+        ("Tháng 9-10/2025", 2025, [once("2025-10-31", start="2025-09-01")]),
     ],
     "years": [
         ("Năm 2026", 2026, [once("2026-12-31")]),
@@ -115,6 +118,12 @@ PHRASES: dict[str, list[tuple[str, int, list[dict]]]] = {
         ("6 tháng đầu năm 2024", 2025, [once("2024-06-30")]),
         ("9 tháng", 2025, [once("2025-09-30")]),
         ("6 tháng cuối năm", 2025, [once("2025-12-31")]),
+        ("2025", 2025, [once("2025-12-31")]),
+        ("Năm 2025 - 2026", 2025, [once("2026-12-31", start="2025-01-01")]),
+        ("Giai đoạn 2026-2030", 2025, [once("2030-12-31", start="2026-01-01")]),
+        ("từ năm 2025 đến năm 2027", 2025, [once("2027-12-31", start="2025-01-01")]),
+        ("Báo cáo công bố kết quả hệ thống hóa văn bản QPPL giai đoạn 2019-2023", 2024,
+         [kind("unresolved", warn=True)]),
     ],
     "points in a month": [
         ("đầu tháng 10/2024", 2024, [once("2024-10-01")]),
