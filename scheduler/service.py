@@ -67,11 +67,18 @@ def build_scheduler(database_url: str, timezone: str = TIMEZONE) -> BackgroundSc
 
 
 def ensure_jobs(scheduler: BackgroundScheduler, specs: list[JobSpec]) -> list[str]:
-    """Add missing jobs and update changed triggers; keep stored next run times. Return the ids added/changed.
+    """Add missing jobs, update changed ones, remove stored jobs no longer defined; keep stored next run times.
 
-    Must be called on a started (paused) scheduler so that the stored jobs are visible.
+    Returns the ids added, changed or removed. Must be called on a started (paused) scheduler so that the
+    stored jobs are visible. A stored job whose function moved would fail to load at every tick: removing
+    what we no longer define keeps the store clean.
     """
+    wanted = {spec.id for spec in specs}
     changed = []
+    for job in scheduler.get_jobs():
+        if job.id not in wanted:
+            scheduler.remove_job(job.id)
+            changed.append(job.id)
     for spec in specs:
         stored = scheduler.get_job(spec.id)
         if stored is None:
