@@ -8,7 +8,7 @@ fi
 if [ -f tests/js/package.json ] && [ ! -d tests/js/node_modules/ical.js ]; then
   (cd tests/js && npm ci --no-audit --no-fund --silent)
 fi
-if [ -n "${HANCHOT_NEEDS_CHROMIUM:-}" ] || ls tests/test_web_browser*.py tests/web/test_web_browser*.py 2>/dev/null | grep -q .; then
+if [ -n "${HANCHOT_NEEDS_CHROMIUM:-}" ] || compgen -G 'tests/test_web_browser*.py' >/dev/null || compgen -G 'tests/web/test_web_browser*.py' >/dev/null; then
   if ! command -v chromium >/dev/null 2>&1; then
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
   fi

@@ -1,0 +1,219 @@
+"""The app in a real uvicorn server driven by Debian's Chromium through Playwright.
+
+One server (SQLite temp file, private config copy) serves every test of this module. The main flow:
+log in, upload seed 000, correct one milestone, publish, see it on the agency page and in its feed,
+plan reminders, mark the occurrence done, see its reminders cancelled. Then bad input: non-documents,
+a 30 MB file, HTML/JS in plan text, a stale CSRF token — each refused or escaped, nothing stored.
+Screenshots (desktop and phone) go to tests/artifacts/ (git-ignored).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+from argon2 import PasswordHasher
+from icalendar import Calendar
+
+from tests.web.server import ROOT, free_port, running_server, server_env
+
+pytestmark = pytest.mark.external_service
+
+SEED_000 = ROOT.parent / "shared" / "seeds" / "000_7ac37e54dd30bcb3.txt"
+ARTIFACTS = ROOT / "tests" / "artifacts"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+PASSWORD = "mật-khẩu-trình-duyệt"
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}
+FIRST_TASK = "Kế hoạch kiểm tra, rà soát văn bản QPPL"
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory, migrated_sqlite_template: Path) -> Iterator[dict]:
+    folder = tmp_path_factory.mktemp("browser")
+    shutil.copy(migrated_sqlite_template, folder / "web.db")
+    config = folder / "config"
+    config.mkdir()
+    for path in (ROOT / "config").glob("*.toml"):
+        shutil.copy(path, config / path.name)
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    env = server_env(base, f"sqlite:///{folder / 'web.db'}", config, folder / "mail", PasswordHasher().hash(PASSWORD))
+    with running_server(env, port, folder / "server.log") as url:
+        yield {"url": url, "db": folder / "web.db", "env": env, "folder": folder}
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator:  # type: ignore[type-arg]
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Debian's chromium is missing: `make test-deps` installs it", pytrace=False)
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser, site):  # type: ignore[no-untyped-def]
+    context = browser.new_context(viewport=DESKTOP, base_url=site["url"], locale="vi-VN")
+    dialogs: list[str] = []
+    tab = context.new_page()
+    tab.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    tab.dialogs = dialogs
+    yield tab
+    assert dialogs == [], f"a JavaScript dialog fired: {dialogs}"
+    context.close()
+
+
+def query(site: dict, sql: str, *params: object) -> list[tuple]:
+    with sqlite3.connect(site["db"]) as connection:
+        return connection.execute(sql, params).fetchall()
+
+
+def counts(site: dict) -> tuple[int, ...]:
+    return tuple(query(site, f"SELECT count(*) FROM {t}")[0][0]
+                 for t in ("plans", "tasks", "milestones", "agencies", "contacts"))
+
+
+def shoot(page, name: str) -> None:  # type: ignore[no-untyped-def]
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    for label, size in (("desktop", DESKTOP), ("phone", PHONE)):
+        page.set_viewport_size(size)
+        page.screenshot(path=str(ARTIFACTS / f"{name}-{label}.png"), full_page=label == "phone")
+    page.set_viewport_size(DESKTOP)
+
+
+def log_in(page) -> None:  # type: ignore[no-untyped-def]
+    page.goto("/plans")
+    assert "/login" in page.url
+    page.fill("input[name=password]", PASSWORD)
+    page.click("form[action='/login'] button")
+    page.wait_for_url("**/plans")
+
+
+def upload(page, name: str, data: bytes, mime: str = "text/plain") -> None:  # type: ignore[no-untyped-def]
+    page.goto("/plans/upload")
+    page.set_input_files("input[type=file]", files=[{"name": name, "mimeType": mime, "buffer": data}])
+    page.click("form[action='/plans/upload'] button")
+
+
+def test_it_runs_the_whole_review_publish_feed_done_flow(page, site) -> None:  # type: ignore[no-untyped-def]
+    log_in(page)
+    upload(page, SEED_000.name, SEED_000.read_bytes())
+    page.wait_for_url("**/plans/*")
+    assert "Bản nháp — chưa ai được nhắc" in page.content()
+    assert page.locator("article.task").count() == 42
+    shoot(page, "review")
+
+    first = page.locator(".milestone", has_text=FIRST_TASK).first
+    assert "31/03/2025" in first.inner_text()
+    first.locator("summary", has_text="Sửa thời hạn").click()
+    first.locator("input[name=due]").fill("15/04/2025")
+    first.locator("button", has_text="Lưu thời hạn").click()
+    page.wait_for_load_state()
+    corrected = page.locator(".milestone", has_text=FIRST_TASK).first
+    assert "15/04/2025" in corrected.inner_text() and "đã sửa tay" in corrected.inner_text()
+
+    page.click("text=Ban hành kế hoạch")
+    page.wait_for_load_state()
+    assert "Đã ban hành" in page.content()
+
+    page.goto("/policy")  # one message per milestone, so the reminders belong to the occurrence
+    editor = page.locator("form[action='/policy/policy.toml'] textarea")
+    editor.fill(editor.input_value().replace('digest = "daily"', 'digest = "each"'))
+    page.click("form[action='/policy/policy.toml'] button")
+    assert "Đã lưu policy.toml" in page.content()
+
+    page.goto("/agencies?q=Sở Tư pháp")
+    page.click("a:text-is('Sở Tư pháp')")
+    agency_url = page.url
+    assert FIRST_TASK in page.content()
+    page.click("summary:text('Thêm người nhận')")
+    page.fill("form[action$='/contacts'] input[name=name]", "Nguyễn Văn An")
+    page.fill("form[action$='/contacts'] input[name=email]", "an@stp.test")
+    page.click("form[action$='/contacts'] button")
+    page.wait_for_url(agency_url)
+    shoot(page, "agency")
+
+    page.fill("form[action$='/feed-tokens'] input[name=name]", "Điện thoại chánh văn phòng")
+    page.click("form[action$='/feed-tokens'] button")
+    page.wait_for_url("**/subscribe/*")
+    assert "webcal://" in page.locator("a", has_text="Apple").get_attribute("href")
+    shoot(page, "subscribe")
+    feed_url = page.locator("input.copy").input_value()
+    feed = page.request.get(feed_url)
+    assert feed.status == 200 and feed.headers["content-type"] == "text/calendar; charset=utf-8"
+    events = Calendar.from_ical(feed.body()).walk("VEVENT")
+    assert [e["DTSTART"].dt for e in events if FIRST_TASK in str(e["SUMMARY"])] == [date(2025, 4, 15)]
+
+    plan = subprocess.run([sys.executable, "-m", "hanchot", "remind", "--now", "2025-04-14T07:00"], cwd=ROOT,
+                          env=site["env"], capture_output=True, text=True, timeout=120)
+    assert plan.returncode == 0, plan.stderr
+    occurrence_id, = query(site, "SELECT o.id FROM occurrences o JOIN milestones m ON m.id = o.milestone_id "
+                                 "WHERE o.due = '2025-04-15' AND m.label = ?", FIRST_TASK)[0]
+    assert query(site, "SELECT status FROM reminders WHERE occurrence_id = ?", occurrence_id) != []
+    assert {s for (s,) in query(site, "SELECT status FROM reminders WHERE occurrence_id = ?", occurrence_id)} \
+        == {"pending"}
+
+    page.goto(agency_url)
+    row = page.locator("tr", has_text=FIRST_TASK).first
+    row.locator("button", has_text="Đánh dấu hoàn thành").click()
+    page.wait_for_url(agency_url)
+    assert "Đã hoàn thành" in page.locator("tr", has_text=FIRST_TASK).first.inner_text()
+    assert query(site, "SELECT status FROM occurrences WHERE id = ?", occurrence_id) == [("done",)]
+    assert {s for (s,) in query(site, "SELECT status FROM reminders WHERE occurrence_id = ?", occurrence_id)} \
+        == {"cancelled"}
+
+    page.goto("/")
+    shoot(page, "dashboard")
+    page.goto("/audit")
+    assert "occurrence.done" in page.content() and "milestone.update" in page.content()
+
+
+def test_it_refuses_bad_uploads_with_vietnamese_messages(page, site) -> None:  # type: ignore[no-untyped-def]
+    log_in(page)
+    before = counts(site)
+    for name, data, message in [
+            ("virus.exe", b"MZ\x90\x00", "Chỉ nhận tệp .txt, .md, .docx hoặc .pdf."),
+            ("plan.pdf", b"not a pdf at all", "Tệp không phải là tài liệu Word/PDF/văn bản hợp lệ."),
+            ("big.txt", os.urandom(16) * (30 * 1024 * 1024 // 16), "Tệp lớn hơn 20 MB."),
+            ("notes.txt", "Ghi chú không có bảng nhiệm vụ.".encode(), "Không tìm thấy bảng nhiệm vụ")]:
+        upload(page, name, data)
+        page.wait_for_load_state()
+        assert message in page.locator(".flash.error").inner_text(), name
+    assert counts(site) == before
+
+
+def test_it_escapes_html_and_script_from_plan_text(page, site) -> None:  # type: ignore[no-untyped-def]
+    log_in(page)
+    text = SEED_000.read_text(encoding="utf-8").replace(
+        "Kế hoạch kiểm tra, rà soát văn bản QPPL", "<script>alert('xss')</script><b>in đậm</b> kiểm tra QPPL", 1)
+    upload(page, "xss.txt", text.encode())
+    page.wait_for_url("**/plans/*")
+    html = page.content()
+    assert "&lt;script&gt;alert('xss')&lt;/script&gt;" in html
+    assert page.locator("b", has_text="in đậm").count() == 0  # shown as text, not as markup
+
+
+def test_it_refuses_a_stale_csrf_token_in_the_browser(page, site) -> None:  # type: ignore[no-untyped-def]
+    log_in(page)
+    before = counts(site)
+    page.goto("/agencies")
+    page.click("summary:text('Thêm cơ quan')")
+    page.fill("form[action='/agencies'] input[name=name]", "Sở Thử Nghiệm")
+    page.eval_on_selector("form[action='/agencies'] input[name=csrf_token]", "e => e.value = 'stale'")
+    page.click("form[action='/agencies'] button")
+    page.wait_for_load_state()
+    assert "Phiên làm việc đã hết hạn, vui lòng tải lại trang." in page.content()
+    assert counts(site) == before
