@@ -22,7 +22,7 @@ _BULLETS = ("-", "+", "•", "\uf0b7", "\uf0a7", "\u2013", "*", "▪", "●")
 _LINE_TOLERANCE = 3.0  # points: words whose tops differ less than this are on one line
 _FLAT_TABLE_HEADER = re.compile(r"^\s*S?TT\s+Nội dung", re.MULTILINE | re.IGNORECASE)
 _OPEN_HYPHEN = re.compile(r"\w-$")  # "QĐ-" at a line end: the word goes on; "2019 -" keeps its space
-_CELL_PADDING = 6.0  # points: inner margin plus a space; a line ending farther left than this ended a paragraph
+_CELL_PADDING = 10.0  # points: inner margin (~5.4) + a space (~2.8) + slack
 
 
 def read_pdf(path: Path) -> Document:
@@ -111,12 +111,14 @@ def _drop_page_numbers(lines: list[_Line]) -> list[_Line]:
 
 
 def _paragraphs(lines: list[_Line], right_edge: float) -> list[str]:
-    """Join wrapped lines; a bullet or a line that stopped short of ``right_edge`` starts a new paragraph."""
+    """Join wrapped lines; a line that stopped short of ``right_edge`` ended its paragraph."""
     paragraphs: list[list[str]] = []
     previous: _Line | None = None
     for line in lines:
         first_word = line.words[0]
-        breaks = previous is None or line.text.startswith(_BULLETS) or (
+        # The layout engine moves a word down only when it does not fit; "- " leading a wrapped line is
+        # common ("…; - UBND cấp huyện;" wraps before its dash), so a dash alone proves nothing.
+        breaks = previous is None or (
             previous.x1 + (first_word["x1"] - first_word["x0"]) + _CELL_PADDING < right_edge
             and not _OPEN_HYPHEN.search(previous.text))  # "4278/QĐ-" wraps before "UBND", leaving room
         if breaks:
@@ -260,11 +262,12 @@ def _carry_merges(last: list[str | Merged], grid: list[list[str | Merged]]) -> t
     """
     top = grid[0]
     guessed = False
+    task_row = _first_cell(top) and any(_plain(cell) for cell in top[2:])  # not a heading row ("II | Cải cách …")
     for c, cell in enumerate(last[: len(top)]):
         if c == 0 or top[c] != "" or not _plain(cell):
             continue
         spans_rows = len(grid) > 1 and c < len(grid[1]) and grid[1][c] == Merged("")
-        if not (isinstance(cell, Merged) or spans_rows or _first_cell(top)):
+        if not (isinstance(cell, Merged) or spans_rows or task_row):
             continue
         guessed = guessed or not (isinstance(cell, Merged) or spans_rows)
         marker = merged_from(cell)
@@ -294,8 +297,8 @@ def _join_rows(upper: list[str | Merged], lower: list[str | Merged]) -> list[str
             joined.append(a)
         elif isinstance(a, Merged) or a == "":
             joined.append(b)
-        else:
-            joined.append(f"{a}\n{b}")
+        else:  # the page break cut a paragraph unless the lower part opens a list item
+            joined.append(f"{a}\n{b}" if b.lstrip().startswith(_BULLETS) else f"{a} {b}")
     return joined + upper[len(lower):]
 
 

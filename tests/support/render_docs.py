@@ -23,6 +23,40 @@ from ingest.document import Document, Paragraph, Table
 AGENCY_HEADERS = ("chủ trì", "cơ quan thực hiện", "phối hợp")
 
 
+def word_shaped(document: Document) -> Document:
+    """``document`` as its author's Word table held it, before a converter damaged it.
+
+    The text layouts carry converter artifacts a Word table cannot have: a row with more cells than
+    its header (a cell split in two). The plan builder repairs those rows when it reads the text, so
+    the fixture applies the builder's own repair (``ingest.tasks._unshift``) and a real table gets the
+    repaired row; rows of the flattened-PDF layout keep only the header's columns, as the builder does.
+    """
+    from config.agencies import AgencyDirectory
+    from ingest.builder import _context
+    from ingest.metadata import read_metadata
+    from ingest.tasks import _unshift, column_map
+
+    directory = AgencyDirectory.load()
+    meta = read_metadata([b.text for b in document.blocks if isinstance(b, Paragraph)])
+    context = _context(meta.issuer, directory)
+    blocks: list[Paragraph | Table] = []
+    width: int | None = None
+    for block in document.blocks:
+        if isinstance(block, Paragraph):
+            blocks.append(block)
+            continue
+        rows = []
+        for row in block.rows:
+            columns = column_map(row)
+            if columns:
+                width = max(columns.values()) + 1
+            elif width is not None and len(row) > width:
+                row = row[:width] if document.layout == "pdf-flat" else _unshift(row, width, directory, context)
+            rows.append(row)
+        blocks.append(Table(rows))
+    return Document(blocks=blocks, source_name=document.source_name, layout=document.layout)
+
+
 def write_docx(document: Document, path: Path, *, merge_agencies: bool = True) -> Path:
     """Write ``document`` to ``path`` as .docx (A4 landscape, Times New Roman 11) and return the path."""
     word = new_docx()
