@@ -1,0 +1,257 @@
+"""Store a plan draft in the database, in the caller's one transaction, idempotently.
+
+Re-importing the same document (same number and issuer, or same content hash) updates the plan in
+place: unchanged tasks and milestones keep their rows and IDs (calendar UIDs depend on them), changed
+ones are updated (milestones get their ``sequence`` bumped by the model), vanished ones get
+``cancelled_at``; nothing is deleted. Attributes are only assigned when their value differs, so an
+identical re-import leaves every row, ``updated_at`` included, untouched.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from config.agencies import AgencyDirectory
+from deadlines.model import Kind
+from ingest.draft import PlanDraft, TaskDraft
+from models.agencies import Agency, AgencyGroupMember, Assignment, Role
+from models.plans import Milestone, Occurrence, OccurrenceStatus, Plan, Task
+
+
+@dataclass
+class ImportResult:
+    plan_id: int
+    created: bool
+    tasks_added: int = 0
+    tasks_changed: int = 0
+    tasks_cancelled: int = 0
+    agencies_created: list[str] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        return self.created or bool(self.tasks_added or self.tasks_changed or self.tasks_cancelled)
+
+
+def store_plan(session: Session, draft: PlanDraft, directory: AgencyDirectory, *,
+               now: datetime | None = None) -> ImportResult:
+    """Insert or update the plan of ``draft``; flushes, never commits (the caller owns the transaction)."""
+    now = now or datetime.now(UTC)
+    plan = _find_plan(session, draft)
+    created = plan is None
+    if plan is None:
+        plan = Plan(title=draft.title, plan_year=draft.plan_year, content_hash=draft.content_hash)
+        session.add(plan)
+    _assign(plan, number=draft.number, title=draft.title, issuer=draft.issuer, place=draft.place,
+            issued_on=draft.issued_on, plan_year=draft.plan_year, implements=list(draft.implements),
+            source_name=draft.source_name, content_hash=draft.content_hash,
+            day_rules=[_json(r) for r in draft.rules], warnings=list(draft.warnings))
+    session.flush()
+    agencies = _Agencies(session, directory, _context(draft.issuer, directory))
+    result = ImportResult(plan_id=plan.id, created=created)
+    existing = {t.key: t for t in session.scalars(select(Task).where(Task.plan_id == plan.id))}
+    seen: set[str] = set()
+    for position, item in enumerate([*draft.tasks, *draft.obligations]):
+        seen.add(item.key)
+        task = existing.get(item.key)
+        if task is None:
+            task = Task(plan_id=plan.id, key=item.key, content=item.content, assignments=[], milestones=[])
+            session.add(task)
+            result.tasks_added += 1
+            _store_task(session, task, item, position, agencies, now)
+        elif _store_task(session, task, item, position, agencies, now):
+            result.tasks_changed += 1
+    for key, task in existing.items():
+        if key not in seen and task.cancelled_at is None:
+            task.cancelled_at = now
+            for milestone in task.milestones:
+                milestone.cancelled_at = milestone.cancelled_at or now
+            result.tasks_cancelled += 1
+    session.flush()
+    result.agencies_created = agencies.created
+    return result
+
+
+def _find_plan(session: Session, draft: PlanDraft) -> Plan | None:
+    if draft.number:
+        found = session.scalars(select(Plan).where(Plan.number == draft.number, Plan.issuer == draft.issuer)
+                                .order_by(Plan.id)).first()
+        if found is not None:
+            return found
+    return session.scalars(select(Plan).where(Plan.content_hash == draft.content_hash).order_by(Plan.id)).first()
+
+
+def _store_task(session: Session, task: Task, item: TaskDraft, position: int, agencies: _Agencies,
+                now: datetime) -> bool:
+    """Bring ``task`` in line with ``item``; return True when anything changed."""
+    changed = _assign(task, origin=item.origin, appendix_number=item.appendix_number,
+                      appendix_title=item.appendix_title, number=item.number, position=position,
+                      content=item.content, product=item.product, deadline_text=item.deadline_text,
+                      cancelled_at=None)
+    changed |= _store_assignments(session, task, item, agencies)
+    changed |= _store_milestones(session, task, item, now)
+    return changed
+
+
+def _store_assignments(session: Session, task: Task, item: TaskDraft, agencies: _Agencies) -> bool:
+    wanted: dict[tuple[int, str], str] = {}
+    for role, names in ((Role.LEAD, item.lead), (Role.SUPPORT, item.support), (Role.SYNTHESIS, item.synthesis)):
+        for name in names:
+            wanted.setdefault((agencies.get(name).id, role.value), name)
+    current = {(a.agency_id, a.role): a for a in task.assignments}
+    changed = False
+    for key, assignment in current.items():
+        if key not in wanted:
+            task.assignments.remove(assignment)
+            changed = True
+    for (agency_id, role), name in wanted.items():
+        if (agency_id, role) not in current:
+            task.assignments.append(Assignment(agency_id=agency_id, role=role, as_written=name))
+            changed = True
+        else:
+            changed |= _assign(current[(agency_id, role)], as_written=name)
+    return changed
+
+
+def _milestone_key(position: int, label: str | None, source: str) -> str:
+    digest = hashlib.sha1(f"{label or ''}|{source}".encode()).hexdigest()[:10]
+    return f"{position}-{digest}"
+
+
+def _store_milestones(session: Session, task: Task, item: TaskDraft, now: datetime) -> bool:
+    existing = {m.key: m for m in task.milestones}
+    seen: set[str] = set()
+    changed = False
+    for position, parsed in enumerate(item.milestones):
+        key = _milestone_key(position, parsed.label, " ".join(parsed.source.split()))
+        seen.add(key)
+        row = existing.get(key)
+        if row is None:
+            row = Milestone(key=key, kind=parsed.kind.value)
+            task.milestones.append(row)
+            changed = True
+        if row.manual_override:  # the admin's edits win over the document
+            continue
+        changed |= _assign(row, position=position, label=parsed.label, kind=parsed.kind.value, due=parsed.due,
+                           start=parsed.start, rrule=parsed.rrule, ad_hoc=parsed.ad_hoc, event=parsed.event,
+                           reference=parsed.reference.to_json() if parsed.reference else None,
+                           source=parsed.source, strict=parsed.strict, warnings=list(parsed.warnings),
+                           cancelled_at=None)
+        changed |= _store_occurrences(row, _due_dates(parsed), parsed.strict)
+    for key, row in existing.items():
+        if key not in seen and row.cancelled_at is None:
+            row.cancelled_at = now
+            changed = True
+    return changed
+
+
+def _due_dates(parsed: Any) -> dict[date, str | None]:
+    if parsed.occurrences:
+        return {o.due: o.period for o in parsed.occurrences}
+    if parsed.kind in (Kind.ONCE, Kind.RECURRING) and parsed.due is not None:
+        return {parsed.due: None}
+    return {}
+
+
+def _store_occurrences(row: Milestone, dues: dict[date, str | None], strict: bool) -> bool:
+    current = {o.due: o for o in row.occurrences}
+    changed = False
+    for due, period in dues.items():
+        effective = _effective_due(due, strict)
+        if due not in current:
+            row.occurrences.append(Occurrence(due=due, effective_due=effective, period=period))
+            changed = True
+        else:
+            status = current[due].status
+            revived = OccurrenceStatus.OPEN.value if status == OccurrenceStatus.CANCELLED.value else status
+            changed |= _assign(current[due], effective_due=effective, period=period, status=revived)
+    for due, occurrence in current.items():
+        if due not in dues and occurrence.status != OccurrenceStatus.CANCELLED.value:
+            occurrence.status = OccurrenceStatus.CANCELLED.value
+            changed = True
+    return changed
+
+
+_CALENDAR: list[Any] = []
+
+
+def _effective_due(due: date, strict: bool) -> date:
+    """The working-day-shifted due date (deadlines.duepolicy); the nominal date if that is unavailable."""
+    try:
+        from deadlines.duepolicy import effective_due
+        from deadlines.workdays import WorkCalendar
+    except ImportError:
+        return due
+    if not _CALENDAR:
+        _CALENDAR.append(WorkCalendar())
+    return effective_due(due, strict=strict, calendar=_CALENDAR[0]).date
+
+
+def _context(issuer: str | None, directory: AgencyDirectory) -> str | None:
+    agency = directory.resolve(issuer) if issuer else None
+    return agency.id if agency and agency.kind == "ubnd" and agency.level != "tinh" else None
+
+
+class _Agencies:
+    """Agency rows by the names a plan uses: directory agencies, groups with members, or new rows to review."""
+
+    def __init__(self, session: Session, directory: AgencyDirectory, context: str | None):
+        self.session, self.directory, self.context = session, directory, context
+        self.cache: dict[str, Agency] = {}
+        self.created: list[str] = []
+
+    def get(self, name: str) -> Agency:
+        if name not in self.cache:
+            self.cache[name] = self._load(name)
+        return self.cache[name]
+
+    def _row(self, name: str, **fields: Any) -> Agency:
+        row = self.session.scalars(select(Agency).where(Agency.name == name)).first()
+        if row is None:
+            row = Agency(name=name, **fields)
+            self.session.add(row)
+            self.session.flush()
+            self.created.append(name)
+        return row
+
+    def _load(self, name: str) -> Agency:
+        group = self.directory.group(name)
+        if group is not None:
+            row = self._row(group.name, is_group=True)
+            members = [self._row(a.name, level=_level(a.level)) for a in
+                       self.directory.expand(group, context=self.context)]
+            have = set(self.session.scalars(select(AgencyGroupMember.member_id)
+                                            .where(AgencyGroupMember.group_id == row.id)))
+            for member in members:
+                if member.id not in have and member.id != row.id:
+                    self.session.add(AgencyGroupMember(group_id=row.id, member_id=member.id))
+                    have.add(member.id)
+            return row
+        known = self.directory.resolve(name, context=self.context)
+        if known is not None:
+            return self._row(known.name, level=_level(known.level), needs_review=known.review)
+        return self._row(name, needs_review=True)
+
+
+def _level(level: str) -> str:
+    return level if level in ("tinh", "huyen", "xa") else "other"
+
+
+def _assign(row: Any, **values: Any) -> bool:
+    """Set only the attributes whose value differs; return True if any did."""
+    changed = False
+    for name, value in values.items():
+        if getattr(row, name) != value:
+            setattr(row, name, value)
+            changed = True
+    return changed
+
+
+def _json(rule: Any) -> Any:
+    to_json = getattr(rule, "to_json", None)
+    return to_json() if callable(to_json) else str(rule)
