@@ -146,10 +146,14 @@ def engine(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> Iter
 
 
 def _empty_tables(engine: Engine) -> None:
+    from sqlalchemy.orm import close_all_sessions
+
     from models import Base
 
+    close_all_sessions()  # a session the test left open would hold locks that TRUNCATE waits for
     tables = ", ".join(f'"{table.name}"' for table in Base.metadata.sorted_tables)
     with engine.begin() as connection:
+        connection.execute(text("SET LOCAL lock_timeout = '10s'"))  # fail loudly rather than hang
         connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
 
 

@@ -1,5 +1,8 @@
 """The Alembic migrations build the schema the models describe, on SQLite and PostgreSQL."""
 
+import subprocess
+from pathlib import Path
+
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
@@ -8,6 +11,8 @@ from sqlalchemy import inspect
 import models
 from models.db import make_engine
 from models.migrate import alembic_config, current_revision, head_revision, upgrade
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def schema_drift(engine) -> list:
@@ -61,3 +66,11 @@ def test_it_names_constraints_the_same_on_both_backends(engine):
     assert [u["name"] for u in inspector.get_unique_constraints("reminders")] == ["uq_reminders_idempotency_key"]
     assert {c["name"] for c in inspector.get_check_constraints("reminders")} == {
         "ck_reminders_channel", "ck_reminders_kind", "ck_reminders_status"}
+
+
+def test_it_runs_the_alembic_command_from_any_directory(db_url, tmp_path):
+    alembic = [str(ROOT / ".venv" / "bin" / "alembic"), "-c", str(ROOT / "alembic.ini"), "-x", f"url={db_url}"]
+    for args in (["upgrade", "head"], ["check"]):
+        result = subprocess.run([*alembic, *args], capture_output=True, text=True, cwd=tmp_path, timeout=60)
+        assert result.returncode == 0, result.stderr
+    assert "No new upgrade operations detected" in result.stdout + result.stderr
