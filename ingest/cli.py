@@ -1,0 +1,136 @@
+"""``hanchot import FILE|DIR`` and ``hanchot plans list|show|publish``."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from config.errors import UserError
+
+plans_app = typer.Typer(help="List, show and publish imported plans.", no_args_is_help=True)
+PLAN_SUFFIXES = {".docx", ".pdf", ".txt", ".md"}
+
+
+def import_command(
+    path: Annotated[Path, typer.Argument(help="A plan (.docx, .pdf, .txt, .md) or a folder of plans.")],
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Read and check, write nothing.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the plan draft as JSON.")] = False,
+    plan_year: Annotated[int | None, typer.Option("--plan-year", help="The plan's year if the text lacks it.")] = None,
+    publish: Annotated[bool, typer.Option("--publish", help="Publish the plan after importing it.")] = False,
+) -> None:
+    """Read plans and store them as drafts (one transaction per plan; a re-import updates in place)."""
+    from config.agencies import AgencyDirectory
+    from ingest import read_plan
+
+    files = _plan_files(path)
+    directory = AgencyDirectory.load()
+    drafts = [(f, read_plan(f, plan_year=plan_year)) for f in _progress(files)]
+    if as_json:
+        payload = [d.to_json(directory) for _, d in drafts]
+        typer.echo(json.dumps(payload[0] if path.is_file() else payload, ensure_ascii=False, indent=2))
+    if dry_run:
+        return
+    from ingest.store import store_plan
+    from models.db import session_scope
+
+    for file, draft in drafts:
+        with session_scope() as session:  # one transaction per plan: a failure leaves nothing half-written
+            result = store_plan(session, draft, directory)
+            if publish:
+                _publish(session, result.plan_id)
+        if not as_json:
+            state = "mới" if result.created else ("cập nhật" if result.changed else "không đổi")
+            typer.echo(f"{file.name}: kế hoạch #{result.plan_id} ({state}), {len(draft.tasks)} nhiệm vụ, "
+                       f"{len(result.agencies_created)} cơ quan mới cần xem lại")
+
+
+def _plan_files(path: Path) -> list[Path]:
+    if not path.exists():
+        raise UserError(f"Không tìm thấy {path}.")
+    if path.is_file():
+        return [path]
+    files = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in PLAN_SUFFIXES)
+    if not files:
+        raise UserError(f"Thư mục {path} không có tệp kế hoạch (.docx, .pdf, .txt, .md).")
+    return files
+
+
+def _progress(files: list[Path]):
+    if len(files) == 1:
+        yield from files
+        return
+    from rich.console import Console
+    from rich.progress import Progress
+
+    with Progress(console=Console(file=sys.stderr)) as progress:
+        task = progress.add_task("Đang đọc kế hoạch", total=len(files))
+        for file in files:
+            yield file
+            progress.advance(task)
+
+
+def _publish(session, plan_id: int) -> None:
+    from datetime import UTC, datetime
+
+    from models.plans import Plan, PlanStatus
+
+    plan = session.get(Plan, plan_id)
+    if plan is None:
+        raise UserError(f"Không có kế hoạch #{plan_id}.")
+    if plan.status != PlanStatus.PUBLISHED:
+        plan.status, plan.published_at = PlanStatus.PUBLISHED.value, datetime.now(UTC)
+
+
+@plans_app.command("list")
+def list_command() -> None:
+    """One line per plan: id, status, number, year, tasks, title."""
+    from sqlalchemy import func, select
+
+    from models.db import session_scope
+    from models.plans import Plan, Task
+
+    with session_scope() as session:
+        counts = dict(session.execute(select(Task.plan_id, func.count()).where(Task.cancelled_at.is_(None))
+                                      .group_by(Task.plan_id)).all())
+        for plan in session.scalars(select(Plan).order_by(Plan.id)):
+            typer.echo(f"#{plan.id}\t{plan.status}\t{plan.number or '(chưa số)'}\t{plan.plan_year}\t"
+                       f"{counts.get(plan.id, 0)} nhiệm vụ\t{plan.title}")
+
+
+@plans_app.command("show")
+def show_command(plan_id: Annotated[int, typer.Argument(help="The plan's id (see 'hanchot plans list').")]) -> None:
+    """The plan and its tasks with their deadlines."""
+    from models.db import session_scope
+    from models.plans import Plan
+
+    with session_scope() as session:
+        plan = session.get(Plan, plan_id)
+        if plan is None:
+            raise UserError(f"Không có kế hoạch #{plan_id}.")
+        typer.echo(f"#{plan.id} {plan.title} ({plan.number or 'chưa số'}, {plan.issuer or '?'}, "
+                   f"năm {plan.plan_year}, {plan.status})")
+        for task in plan.tasks:
+            if task.cancelled_at is not None:
+                continue
+            leads = ", ".join(a.as_written for a in task.assignments if a.role == "lead")
+            typer.echo(f"  {task.appendix_number or '-'}.{task.number or '-'}\t{task.content[:80]}\t{leads}\t"
+                       f"{task.deadline_text}")
+
+
+@plans_app.command("publish")
+def publish_command(plan_id: Annotated[int, typer.Argument(help="The plan's id.")]) -> None:
+    """Publish a draft plan: its deadlines go to calendars and reminders."""
+    from models.db import session_scope
+
+    with session_scope() as session:
+        _publish(session, plan_id)
+    typer.echo(f"Đã công bố kế hoạch #{plan_id}.")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("import")(import_command)
+    app.add_typer(plans_app, name="plans")
