@@ -1,0 +1,122 @@
+"""Importing plans into SQLite and PostgreSQL: counts, idempotent re-imports, refused files leave no trace."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from config.agencies import AgencyDirectory
+from ingest import read_plan
+from ingest.store import store_plan
+from models.agencies import Agency
+from models.plans import Milestone, Plan, Task
+
+SEEDS = Path("/work/shared/seeds")
+ROOT = Path(__file__).resolve().parents[2]
+COUNTS = {"000": 42, "001": 36, "002": 54, "003": 48, "004": 40}
+
+
+def _seed(prefix: str) -> Path:
+    [path] = SEEDS.glob(f"{prefix}_*.txt")
+    return path
+
+
+@pytest.fixture(scope="module")
+def directory() -> AgencyDirectory:
+    return AgencyDirectory.load()
+
+
+def _table_tasks(session: Session, plan_id: int) -> int:
+    return session.scalar(select(func.count()).select_from(Task).where(
+        Task.plan_id == plan_id, Task.origin == "table", Task.cancelled_at.is_(None)))
+
+
+def test_it_imports_every_seed_with_its_task_count(session, directory):
+    for prefix, count in COUNTS.items():
+        result = store_plan(session, read_plan(_seed(prefix)), directory)
+        session.commit()
+        assert result.created
+        assert _table_tasks(session, result.plan_id) == count
+    assert session.scalar(select(func.count()).select_from(Plan)) == 5
+    assert session.scalar(select(func.count()).select_from(Agency).where(Agency.needs_review)) > 0
+
+
+def test_it_changes_nothing_when_the_same_plan_is_imported_again(session, directory):
+    draft = read_plan(_seed("004"))
+    first = store_plan(session, draft, directory)
+    session.commit()
+    stamps = session.execute(select(Milestone.id, Milestone.sequence, Milestone.updated_at)).all()
+    again = store_plan(session, read_plan(_seed("004")), directory)
+    session.commit()
+    assert again.plan_id == first.plan_id and not again.changed
+    assert session.execute(select(Milestone.id, Milestone.sequence, Milestone.updated_at)).all() == stamps
+
+
+def test_it_keeps_ids_bumps_changed_and_cancels_removed_tasks(session, directory, tmp_path):
+    text = _seed("004").read_text(encoding="utf-8")
+    store_plan(session, read_plan(_seed("004")), directory)
+    session.commit()
+    before = {t.key: t.id for t in session.scalars(select(Task))}
+    milestones = {(m.task.key, m.key): (m.id, m.sequence) for m in session.scalars(select(Milestone))}
+    edited = text.replace("\tTháng 12/2018.", "\tTháng 12/2019.", 1)
+    start = edited.index("\t2\n\tHướng dẫn chuyên môn, nghiệp vụ về theo dõi thi hành pháp luật")
+    edited = edited[:start] + edited[edited.index("\n\n", start) + 2:]  # task 1-2 leaves the plan
+    assert edited != text
+    path = tmp_path / "004-edited.txt"
+    path.write_text(edited, encoding="utf-8")
+    draft = read_plan(path)
+    removed = {k for k in before} - {t.key for t in [*draft.tasks, *draft.obligations]}
+    result = store_plan(session, draft, directory)
+    session.commit()
+    assert result.tasks_changed >= 1 and result.tasks_cancelled == len(removed) >= 1
+    after = {t.key: t for t in session.scalars(select(Task))}
+    assert all(after[k].id == i for k, i in before.items())
+    assert all(after[k].cancelled_at is not None for k in removed)
+    changed = [m for m in session.scalars(select(Milestone)) if m.task.key == "1-1" and m.cancelled_at is None]
+    assert any(m.sequence > milestones.get((m.task.key, m.key), (None, 0))[1] or (m.task.key, m.key)
+               not in milestones for m in changed)
+    kept = [(k, mid) for k, (mid, seq) in milestones.items() if k[0] not in removed and k[0] != "1-1"]
+    ids = {(m.task.key, m.key): m.id for m in session.scalars(select(Milestone))}
+    assert all(ids[k] == mid for k, mid in kept)
+
+
+def _hanchot(db_url: str, *args: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "HANCHOT_DATABASE_URL": db_url}
+    return subprocess.run([sys.executable, "-m", "hanchot", *args], cwd=ROOT, env=env, capture_output=True,
+                          text=True, timeout=300)
+
+
+def _counts(db_url: str) -> tuple:
+    from models.db import make_engine
+
+    engine = make_engine(db_url)
+    with Session(engine) as session:
+        counts = tuple(session.scalar(select(func.count()).select_from(m)) for m in (Plan, Task, Agency))
+    engine.dispose()
+    return counts
+
+
+@pytest.mark.slow
+def test_it_refuses_bad_files_with_one_message_and_writes_nothing(db_url, tmp_path):
+    assert _hanchot(db_url, "db", "upgrade").returncode == 0
+    assert _hanchot(db_url, "import", str(_seed("004"))).returncode == 0
+    before = _counts(db_url)
+    bad = {"empty.docx": b"", "binary.docx": bytes(range(256)) * 8, "fake.pdf": b"not a pdf at all",
+           "prose.txt": "KẾ HOẠCH\nKhông có bảng nào ở đây.\n".encode()}
+    messages = []
+    for name, data in bad.items():
+        (tmp_path / name).write_bytes(data)
+        run = _hanchot(db_url, "import", str(tmp_path / name))
+        assert run.returncode == 2, run.stderr
+        assert len(run.stderr.strip().splitlines()) == 1 and "Traceback" not in run.stderr
+        messages.append(run.stderr.strip())
+    assert messages[0] == "hanchot: Tệp trống."
+    assert messages[2] == "hanchot: Tệp không phải là tài liệu Word/PDF/văn bản hợp lệ."
+    assert messages[3] == "hanchot: Không tìm thấy bảng nhiệm vụ trong tài liệu."
+    assert _counts(db_url) == before
