@@ -31,6 +31,7 @@ class Atom:
     year: int | None = None
     year_word: str | None = None  # "sau" (next year), "nay"/"toi"
     bad_year: str | None = None  # a garbled year as written ("202")
+    short_year: str | None = None  # a two-digit year as written ("25" read as 2025, with a warning)
     point: str | None = None  # dau/giua/cuoi/thuong tuan/trung tuan/ha tuan
     first_day: int | None = None  # the first day of a "26 - 27/6" range
 
@@ -47,6 +48,8 @@ def _year(raw: str | None, word: str | None) -> dict:
         return {}
     if len(text) == 4 and 1900 <= int(text) <= 2199:
         return {"year": int(text)}
+    if len(text) == 2:  # "31/12/25": read as 2025, never silently (periods.py warns)
+        return {"year": 2000 + int(text), "short_year": text}
     return {"bad_year": text}
 
 

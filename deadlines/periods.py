@@ -64,6 +64,12 @@ def _point_in_month(first: date, last: date, point: str | None) -> tuple[date, d
     return (last, last) if point in ("cuoi", "ha tuan") else (first, last)
 
 
+def short_year_warning(atom: Atom) -> str | None:
+    if atom.short_year is None:
+        return None
+    return f"Năm viết tắt “{atom.short_year}”: hiểu là năm {atom.year}, cần kiểm tra lại."
+
+
 def prefix_of(folded: str, start: int) -> str | None:
     """"strict", "from", "to" or "incl" for the words right before ``start``, else None."""
     m = PREFIX.search(folded, max(0, start - 40), start)
@@ -121,7 +127,7 @@ def _single(atom: Atom, year: int | None, folded: str) -> Once | None:
     if year is None:
         return Once(None, atom.span, warnings=[f"Năm “{atom.bad_year}” không hợp lệ: không lấy ngày từ đây."])
     first, last, name, warning = interval(atom, year)
-    once = Once(last, atom.span, name=name, warnings=[warning] if warning else [])
+    once = Once(last, atom.span, name=name, warnings=[w for w in (warning, short_year_warning(atom)) if w])
     if first is None or last is None:
         return once
     if atom.point:  # "đầu tháng 10/2024" is a day, not the month
@@ -151,6 +157,6 @@ def _range(group: list[Atom], folded: str, plan_year: int) -> list[Once]:
     _, last_b, name_b, warning = interval(b, yb)
     if first_a and last_b and first_a > last_b and not a.has_year:
         first_a = interval(a, ya - 1)[0]  # "từ tháng 11 đến tháng 2/2018" starts the year before
-    warnings = [w for w in (interval(a, ya)[3], warning) if w]
+    warnings = [w for w in (interval(a, ya)[3], warning, short_year_warning(a), short_year_warning(b)) if w]
     name = f"từ {interval(a, ya)[2]} đến {name_b}" if first_a else name_b
     return [Once(last_b, (a.span[0], b.span[1]), start=first_a, name=name, warnings=warnings)]

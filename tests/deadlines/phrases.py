@@ -154,6 +154,13 @@ PHRASES: dict[str, list[tuple[str, int, list[dict]]]] = {
         ("Trước ngày 15/13/2025", 2025, [kind("unresolved", warn=True)]),
         ("ngày 12/5/20255", 2025, [kind("unresolved", warn=True)]),
     ],
+    "two-digit years (read, with a warning)": [
+        ("31/12/25", 2025, [once("2025-12-31", warn=True)]),
+        ("Tháng 12/25", 2025, [once("2025-12-31", warn=True)]),
+        ("Quý IV/25", 2025, [once("2025-12-31", warn=True)]),
+        ("Trước ngày 15/12/25", 2025, [once("2025-12-14", warn=True)]),
+        ("từ 01/12/24 đến 15/1/25", 2024, [once("2025-01-15", start="2024-12-01", warn=True)]),
+    ],
     "cited documents are not deadlines": [
         ("Theo Kế hoạch số 76/KH-UBND ngày 05/4/2018", 2018, [kind("by_reference")]),
         ("Theo Quyết định số 3533/QĐ-UBND ngày 02/10/2023 của UBND tỉnh", 2024, [kind("by_reference")]),
