@@ -26,8 +26,11 @@ _DAY_WORD = r"(?:ngay\s+(?:mung\s+)?)"
 _NOT_NUM_BEFORE = r"(?<![\d/.])"
 
 # Time atoms, most specific first: the scanner takes, at each position, the first alternative that matches.
-# The look-ahead lets the scanner skip, cheaply, positions where no atom can start.
-ATOMS = re.compile(r"(?=[\dndgcthqsi])(?:" + "|".join([
+# The look-aheads let the scanner skip, cheaply, positions where no atom can start: first a character
+# class (one test per position), then the words an alternative can start with (extend both for a new one).
+_ATOM_START = (r"(?=[\dndgcthqsi])(?=\d|ngay|thang|quy|nam|dau|giua|cuoi|thuong tuan|trung tuan|ha tuan|sau|chin"
+               r"|(?:(?<=,)|(?<=, )|(?<=- )|(?<=va ))i)")
+ATOMS = re.compile(_ATOM_START + "(?:" + "|".join([
     # "ngày 30 tháng 12 năm 2025"
     rf"(?P<dw>{_DAY_WORD}?(?P<dwd>\d{{1,2}})\s+thang\s+(?P<dwm>\d{{1,2}})\b{_year_tail('dw', '/-')})",
     # a day range with one month: "26 - 27/6/2025", "ngày 7 đến 21-3-2018"
