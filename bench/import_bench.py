@@ -1,0 +1,73 @@
+"""Import 1,000 plans (the seeds with varied numbers) and report plans per second.
+
+    .venv/bin/python -m bench.import_bench [--pg] [--count N]
+
+Each seed is read once; the drafts are stored with distinct numbers and hashes, one transaction per
+plan, into a fresh SQLite file (and, with --pg, a fresh PostgreSQL schema of HANCHOT_TEST_PG_URL).
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import secrets
+import tempfile
+import time
+from pathlib import Path
+
+from sqlalchemy import create_engine, text
+from sqlalchemy.orm import Session
+
+from config.agencies import AgencyDirectory
+from ingest import read_plan
+from ingest.store import store_plan
+from models.db import make_engine
+from models.migrate import upgrade
+
+SEEDS = Path("/work/shared/seeds")
+PG = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+
+
+def run(url: str, count: int) -> float:
+    engine = make_engine(url)
+    upgrade(engine)
+    directory = AgencyDirectory.load()
+    drafts = [read_plan(p) for p in sorted(SEEDS.glob("*.txt"))]
+    start = time.perf_counter()
+    for i in range(count):
+        draft = copy.copy(drafts[i % len(drafts)])
+        draft.number, draft.content_hash = f"{i + 1}/KH-BENCH", f"{i:064x}"
+        with Session(engine) as session:
+            store_plan(session, draft, directory)
+            session.commit()
+    elapsed = time.perf_counter() - start
+    engine.dispose()
+    return count / elapsed
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--pg", action="store_true", help="Also import into PostgreSQL.")
+    parser.add_argument("--count", type=int, default=1000)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder:
+        print(f"sqlite: {run(f'sqlite:///{folder}/bench.db', args.count):.1f} plans/s ({args.count} plans)")
+    if args.pg:
+        import os
+
+        server = os.environ.get("HANCHOT_TEST_PG_URL", PG)
+        schema = f"bench_{secrets.token_hex(4)}"
+        admin = create_engine(server)
+        with admin.begin() as c:
+            c.execute(text(f'CREATE SCHEMA "{schema}"'))
+        try:
+            url = f"{server}?options=-csearch_path%3D{schema}"
+            print(f"postgresql: {run(url, args.count):.1f} plans/s ({args.count} plans)")
+        finally:
+            with admin.begin() as c:
+                c.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+            admin.dispose()
+
+
+if __name__ == "__main__":
+    main()
