@@ -61,39 +61,38 @@ def scan(folded: str) -> list[Atom]:
     """Every atom of ``folded`` (already masked of cited documents), left to right, non-overlapping."""
     atoms = []
     for m in ATOMS.finditer(folded):
-        g = m.groupdict()
-        span = m.span()
-        if g["dw"]:
-            atoms.append(Atom("date", span, day=int(g["dwd"]), month=int(g["dwm"]), **_year(g["dwy"], g["dwyw"])))
-        elif g["dr"]:
-            atoms.append(Atom("date", span, day=int(g["drd"]), month=int(g["drm"]), first_day=int(g["dra"]),
-                              **_year(g["dry"], g["dryw"])))
-        elif g["dt"]:
-            if g["dts"] != "/" and not g["dty"] and not g["dtw"]:
+        g, k, span = m.group, m.lastgroup, m.span()  # the outer group of an alternative closes last
+        if k == "dw":
+            atoms.append(Atom("date", span, day=int(g("dwd")), month=int(g("dwm")), **_year(g("dwy"), g("dwyw"))))
+        elif k == "dr":
+            atoms.append(Atom("date", span, day=int(g("drd")), month=int(g("drm")), first_day=int(g("dra")),
+                              **_year(g("dry"), g("dryw"))))
+        elif k == "dt":
+            if g("dts") != "/" and not g("dty") and not g("dtw"):
                 continue  # "21-3" or "1.5" alone is not a date; "ngày 21-3" is
-            atoms.append(Atom("date", span, day=int(g["dtd"]), month=int(g["dtm"]), **_year(g["dty"], g["dtyw"])))
-        elif g["my"]:
-            atoms.append(Atom("month", span, month=int(g["mym"]), year=int(g["myy"])))
-        elif g["mo"]:
-            atoms.append(Atom("month", span, month=int(g["mom"]), point=g["mop"], **_year(g["moy"], g["moyw"])))
-        elif g["q"]:
-            atoms.append(Atom("quarter", span, quarter=ROMAN[g["qn"]], point=g["qp"],
-                              **_year(g["qy"] or g["qy2"], g["qyw"])))
-        elif g["h"]:
-            n = 6 if (g["hn"] or g["hw"]) in ("6", "06", "sau") else 9
-            atoms.append(Atom("half", span, months=12 if n == 6 and g["hp"] == "cuoi" else n, **_year(g["hy"], None)))
-        elif g["yr"]:
-            atoms.append(Atom("year", span, point=g["yrp"], **_year(None, g["yry"])))
-        elif g["yp"]:
-            atoms.append(Atom("year", span, point=g["ypp"]))
-        elif g["yb"]:
+            atoms.append(Atom("date", span, day=int(g("dtd")), month=int(g("dtm")), **_year(g("dty"), g("dtyw"))))
+        elif k == "my":
+            atoms.append(Atom("month", span, month=int(g("mym")), year=int(g("myy"))))
+        elif k == "mo":
+            atoms.append(Atom("month", span, month=int(g("mom")), point=g("mop"), **_year(g("moy"), g("moyw"))))
+        elif k == "q":
+            atoms.append(Atom("quarter", span, quarter=ROMAN[g("qn")], point=g("qp"),
+                              **_year(g("qy") or g("qy2"), g("qyw"))))
+        elif k == "h":
+            n = 6 if (g("hn") or g("hw")) in ("6", "06", "sau") else 9
+            atoms.append(Atom("half", span, months=12 if n == 6 and g("hp") == "cuoi" else n, **_year(g("hy"), None)))
+        elif k == "yr":
+            atoms.append(Atom("year", span, point=g("yrp"), **_year(None, g("yry"))))
+        elif k == "yp":
+            atoms.append(Atom("year", span, point=g("ypp")))
+        elif k == "yb":
             if _bare_year_kept(folded, span, atoms):
-                atoms.append(Atom("year", span, year=int(g["yb"])))
-        elif g["qx"]:
+                atoms.append(Atom("year", span, year=int(g("yb"))))
+        elif k == "qx":
             if atoms and atoms[-1].kind == "quarter" and span[0] - atoms[-1].span[1] <= 5:
-                atoms.append(Atom("quarter", span, quarter=ROMAN[g["qxn"]], **_year(g["qxy"], None)))
-        elif g["d"]:
-            atoms.append(Atom("day", span, day=int(g["dd"])))
+                atoms.append(Atom("quarter", span, quarter=ROMAN[g("qxn")], **_year(g("qxy"), None)))
+        elif k == "d":
+            atoms.append(Atom("day", span, day=int(g("dd"))))
     return atoms
 
 
@@ -125,8 +124,16 @@ def resolve_year(atom: Atom, plan_year: int, borrowed: int | None = None) -> int
     return borrowed if borrowed is not None else plan_year
 
 
+_MONTH_DAYS = (0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
 def month_end(year: int, month: int) -> date:
-    return date(year, month, _cal.monthrange(year, month)[1])
+    return date(year, month, month_length(year, month))
+
+
+def month_length(year: int, month: int) -> int:
+    """Days in the month (a table lookup: ``calendar.monthrange`` also computes a weekday)."""
+    return 29 if month == 2 and _cal.isleap(year) else _MONTH_DAYS[month]
 
 
 def clamp(year: int, month: int, day: int) -> tuple[date | None, str | None]:
@@ -136,7 +143,7 @@ def clamp(year: int, month: int, day: int) -> tuple[date | None, str | None]:
         return None, f"Tháng {month} không hợp lệ trong ngày {day:02d}/{month:02d}/{year}: bỏ qua ngày này."
     if day < 1:
         return None, f"Ngày {day} không hợp lệ trong ngày {day:02d}/{month:02d}/{year}: bỏ qua ngày này."
-    last = _cal.monthrange(year, month)[1]
+    last = month_length(year, month)
     if day > last:
         return date(year, month, last), (f"Ngày {day:02d}/{month:02d}/{year} không tồn tại: "
                                         f"lấy ngày cuối tháng {last:02d}/{month:02d}/{year}.")
