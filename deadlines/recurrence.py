@@ -8,7 +8,7 @@ Without a day rule a report is due on the last day of each period.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 from deadlines.dates import Atom, month_end
@@ -26,9 +26,11 @@ MONTH_DAY = re.compile(
     r"thang\b(?![\s/.-]*\d)(?!\s+cuoi)")
 TIMES_A_MONTH = re.compile(
     r"\b(?P<n>0?[1-3]|hai|ba|mot)\s*(?:ky|lan|dot)\s*(?:/|trong|moi|mot|1)?\s*(?:mot\s+)?thang\b")
+TIMES_A_YEAR = re.compile(r"\b(?P<n>0?[124]|mot|hai|bon)\s*(?:ky|lan|dot)\s*(?:/|trong|moi|mot|1)?\s*(?:mot\s+)?nam\b")
+_PER_YEAR = {1: {"nam"}, 2: {"6"}, 4: {"quy"}}  # "02 lần/năm" is every half year
 EVERY_YEAR_AFTER = re.compile(r"\s*,?\s*(?:(?:vao|cua)\s+)?(?:hang|moi|tung)\s+nam\b")
 YEAR_SPAN = re.compile(r"(?:tu\s+nam|giai doan|nam)\s+(?P<a>\d{4})\s*(?:-|den|toi)\s*(?:nam\s+)?(?P<b>\d{4})")
-_WORD_N = {"mot": 1, "hai": 2, "ba": 3}
+_WORD_N = {"mot": 1, "hai": 2, "ba": 3, "bon": 4}
 _CUES = ("quy", "thang", "nam", "tuan", "ky", "lan", "dot")  # every recurrence contains one of these
 
 
@@ -122,9 +124,10 @@ def find(folded: str, atoms: list[Atom]) -> Recurrence | None:
     """The recurrence stated in ``folded``, or None. Specific forms win over the bare markers."""
     if not any(w in folded for w in _CUES):
         return None
-    rec = _specific(folded, atoms)
+    marked = MARKED.search(folded)
+    rec = _specific(folded, atoms, marked)
     if rec is None:
-        m = MARKED.search(folded)
+        m = marked
         if m is None:
             m = BARE_LIST.search(folded)
             if m and not (len(_items(m.group("list"))) >= 2 and re.search(r"\d thang|quy", m.group("list"))):
@@ -134,6 +137,7 @@ def find(folded: str, atoms: list[Atom]) -> Recurrence | None:
         rec = _from_items(_items(m.group("list")), m.span())
         if rec is None:
             return None
+        rec = _pinned(rec, folded, atoms)
     span = YEAR_SPAN.search(folded)
     if span and int(span.group("a")) <= int(span.group("b")):
         rec = Recurrence(rec.months, rec.monthdays, rec.weekly, rec.names, rec.strict, rec.span,
@@ -155,16 +159,20 @@ def _day(d: int, strict: bool) -> int:
     return d - 1 if strict and d > 1 else d
 
 
-def _specific(folded: str, atoms: list[Atom]) -> Recurrence | None:
+def _specific(folded: str, atoms: list[Atom], marked: re.Match | None = None) -> Recurrence | None:
     m = LAST_MONTH_DAY.search(folded)
     if m:
         strict, d = bool(m.group("strict")), int(m.group("d"))
         items = {"nam"} if m.group("per") == "nam" else {"quy"}
+        span = m.span()
+        if marked and m.group("per").startswith("ky"):  # "định kỳ 6 tháng, năm (… tháng cuối kỳ)": the listed periods
+            items = (_items(marked.group("list")) - {"thang", "tuan"}) or items
+            span = (min(span[0], marked.start()), max(span[1], marked.end()))
         months, names = period_names(items)
         if strict and d == 1:
             return Recurrence(tuple(x - 1 for x in months), names=tuple((x - 1, n) for x, n in names),
-                              strict=True, span=m.span())
-        return Recurrence(months, (_day(d, strict),), names=names, strict=strict, span=m.span())
+                              strict=True, span=span)
+        return Recurrence(months, (_day(d, strict),), names=names, strict=strict, span=span)
     m = MONTH_DAY.search(folded)
     if m:
         strict, d = bool(m.group("strict")), int(m.group("d"))
@@ -174,15 +182,64 @@ def _specific(folded: str, atoms: list[Atom]) -> Recurrence | None:
         n = _WORD_N.get(m.group("n")) or int(m.group("n"))
         days = {1: (-1,), 2: (15, -1), 3: (10, 20, -1)}[n]
         return Recurrence(monthdays=days, span=m.span())
+    m = TIMES_A_YEAR.search(folded)
+    if m:
+        months, names = period_names(_PER_YEAR[_WORD_N.get(m.group("n")) or int(m.group("n"))])
+        return _pinned(Recurrence(months, names=names, span=m.span()), folded, atoms)
     for atom in atoms:
+        if marked and marked.start() <= atom.span[0] < marked.end():
+            continue  # "định kỳ 6 tháng, hằng năm" lists periods
         if EVERY_YEAR_AFTER.match(folded, atom.span[1]) and not atom.year:
-            return _yearly_at(atom, folded)
+            listed = [a for a in atoms if not a.has_year and a.span[1] <= atom.span[1]]
+            return _yearly_on(listed, folded) or _yearly_at(atom, folded)
     return None
+
+
+def _strict_at(folded: str, start: int) -> bool:
+    return bool(re.search(r"truoc\s*$", folded[max(0, start - 8):start]))
+
+
+def _pinned(rec: Recurrence, folded: str, atoms: list[Atom]) -> Recurrence:
+    """A bare recurrence pinned by the yearless atoms of the same text: "hằng năm (trước ngày 15/11)",
+    "hằng năm, vào tháng 11", "hằng tháng, chậm nhất ngày 20", "6 tháng (trước ngày 15/6) và hằng năm
+    (trước ngày 15/12)". Left as it is when the atoms do not fit it."""
+    free = [a for a in atoms if not a.has_year and not rec.span[0] <= a.span[0] < rec.span[1]]
+    if rec.weekly or not free:
+        return rec
+    span = (min(rec.span[0], free[0].span[0]), max(rec.span[1], free[-1].span[1]))
+    if not rec.months:  # monthly: one day without its month
+        days = [a for a in free if a.kind == "day" and a.day and 1 <= a.day <= 31]
+        if len(days) != 1 or len(free) != 1:
+            return rec
+        strict, d = _strict_at(folded, days[0].span[0]), days[0].day or 1
+        return replace(rec, monthdays=(-1,) if strict and d == 1 else (_day(d, strict),), strict=strict, span=span)
+    if rec.months == (12,) and rec.monthdays == (-1,):  # yearly: the month, quarter or day named
+        pinned = _yearly_on(free, folded)
+        return replace(pinned, span=span) if pinned else rec
+    dated = [a for a in free if a.kind == "date" and a.day and a.month]
+    strict = {_strict_at(folded, a.span[0]) for a in dated}
+    days = {_day(a.day or 1, _strict_at(folded, a.span[0])) for a in dated}
+    if len(dated) != len(free) or {a.month for a in dated} != set(rec.months) or len(days) != 1 or len(strict) != 1 \
+            or 1 in {a.day for a in dated}:
+        return rec
+    return replace(rec, monthdays=(days.pop(),), strict=strict.pop(), span=span)
+
+
+def _yearly_on(points: list[Atom], folded: str) -> Recurrence | None:
+    """One yearly recurrence on every month named: "tháng 6 và tháng 12 hằng năm"; None when the named
+    days differ (one RRULE cannot hold them) or nothing can be pinned."""
+    recs = [r for r in (_yearly_at(a, folded) for a in points) if r is not None]
+    if not recs or len({r.monthdays for r in recs}) != 1 or len(recs) != len(points):
+        return None
+    months = tuple(sorted({m for r in recs for m in r.months}))
+    names = tuple(sorted({n for r in recs for n in r.names}))
+    return Recurrence(months, recs[0].monthdays, names=names, strict=any(r.strict for r in recs),
+                      span=(recs[0].span[0], recs[-1].span[1]))
 
 
 def _yearly_at(atom: Atom, folded: str) -> Recurrence | None:
     """"tháng 12 hằng năm", "quý I hàng năm", "(trước) ngày 20/11 hằng năm"."""
-    strict = bool(re.search(r"truoc\s*$", folded[max(0, atom.span[0] - 8):atom.span[0]]))
+    strict = _strict_at(folded, atom.span[0])
     if atom.kind == "month" and atom.month and 1 <= atom.month <= 12:
         return Recurrence((atom.month,), names=((atom.month, f"tháng {atom.month}"),), span=atom.span)
     if atom.kind == "quarter" and atom.quarter:
