@@ -17,6 +17,8 @@ _BREAK = re.compile(r"(?=[\n;•+*-])(?:[\n;•]|(?<![^\s.;:,])[-+*](?=\s*[^\s\d
 _TRIM = " \t\r\n-+*•.;,:"
 COLON = re.compile(r":(?!\d)")
 CUNG_JOIN = re.compile(r"\s+cung(?:\s+voi)?\s+(?:bao cao|ky bao cao|ky)\b")
+_BLANKS = re.compile(r"\s+")
+_BULLET_AFTER = re.compile(r"\s*[-+•*]\s")
 
 
 @dataclass(frozen=True)
@@ -48,7 +50,7 @@ def split(f: Folded) -> list[Part]:
         start = m.end()
         sep = {"\n": "line", ";": "semicolon"}.get(ch, "bullet")
         in_list = in_list or ch == "•"
-        if sep == "semicolon" and re.match(r"\s*[-+•*]\s", text[start:start + 4]):
+        if sep == "semicolon" and _BULLET_AFTER.match(text, start, start + 4):
             sep = "bullet"  # "; -" is a bullet list
     _add(parts, text, start, len(text), sep)
     return parts
@@ -68,12 +70,11 @@ def _bullet_kind(f: Folded, i: int) -> str | None:
 
 
 def _add(parts: list[Part], text: str, start: int, end: int, sep: str) -> None:
-    while start < end and text[start] in _TRIM:
-        start += 1
-    while end > start and text[end - 1] in _TRIM:
-        end -= 1
-    if end > start:
-        parts.append(Part(start, end, sep))
+    piece = text[start:end]
+    kept = piece.strip(_TRIM)
+    if kept:
+        start += len(piece) - len(piece.lstrip(_TRIM))
+        parts.append(Part(start, start + len(kept), sep))
 
 
 def colon_label(f: Folded, part: Part) -> tuple[str | None, int]:
@@ -87,4 +88,4 @@ def colon_label(f: Folded, part: Part) -> tuple[str | None, int]:
 def clean_label(f: Folded, start: int, end: int) -> str | None:
     """The original text of a label span, trimmed of bullets, blanks and trailing punctuation."""
     text = f.text(start, end).strip(_TRIM)
-    return re.sub(r"\s+", " ", text) or None
+    return _BLANKS.sub(" ", text) or None
