@@ -12,10 +12,11 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import insert, select
+from sqlalchemy.orm import Session, selectinload
 
 from config.agencies import AgencyDirectory
 from deadlines.model import Kind
@@ -42,39 +43,87 @@ def store_plan(session: Session, draft: PlanDraft, directory: AgencyDirectory, *
                now: datetime | None = None) -> ImportResult:
     """Insert or update the plan of ``draft``; flushes, never commits (the caller owns the transaction)."""
     now = now or datetime.now(UTC)
-    plan = _find_plan(session, draft)
-    created = plan is None
-    if plan is None:
-        plan = Plan(title=draft.title, plan_year=draft.plan_year, content_hash=draft.content_hash)
-        session.add(plan)
-    _assign(plan, number=draft.number, title=draft.title, issuer=draft.issuer, place=draft.place,
-            issued_on=draft.issued_on, plan_year=draft.plan_year, implements=list(draft.implements),
-            source_name=draft.source_name, content_hash=draft.content_hash,
-            day_rules=[_json(r) for r in draft.rules], warnings=list(draft.warnings))
+    items = [*draft.tasks, *draft.obligations]
+    with session.no_autoflush:  # flushing once per batch, not before every query, is most of the speed
+        plan = _find_plan(session, draft)
+        created = plan is None
+        if plan is None:
+            plan = Plan(title=draft.title, plan_year=draft.plan_year, content_hash=draft.content_hash)
+            session.add(plan)
+        _assign(plan, number=draft.number, title=draft.title, issuer=draft.issuer, place=draft.place,
+                issued_on=draft.issued_on, plan_year=draft.plan_year, implements=list(draft.implements),
+                source_name=draft.source_name, content_hash=draft.content_hash,
+                day_rules=[_json(r) for r in draft.rules], warnings=list(draft.warnings))
+        agencies = _Agencies(session, directory, _context(draft.issuer, directory))
+        agencies.prepare({n for item in items for n in [*item.lead, *item.support, *item.synthesis]})
+        session.flush()
+        result = ImportResult(plan_id=plan.id, created=created, agencies_created=agencies.created)
+        existing = {} if created else {t.key: t for t in session.scalars(
+            select(Task).where(Task.plan_id == plan.id).options(
+                selectinload(Task.assignments),
+                selectinload(Task.milestones).selectinload(Milestone.occurrences)))}
+        seen: set[str] = set()
+        new: list[tuple[int, TaskDraft]] = []
+        for position, item in enumerate(items):
+            seen.add(item.key)
+            task = existing.get(item.key)
+            if task is None:
+                new.append((position, item))
+            elif _store_task(task, item, position, agencies, now):
+                result.tasks_changed += 1
+        _insert_tasks(session, plan.id, new, agencies)
+        result.tasks_added = len(new)
+        for key, task in existing.items():
+            if key not in seen and task.cancelled_at is None:
+                task.cancelled_at = now
+                for milestone in task.milestones:
+                    milestone.cancelled_at = milestone.cancelled_at or now
+                result.tasks_cancelled += 1
     session.flush()
-    agencies = _Agencies(session, directory, _context(draft.issuer, directory))
-    result = ImportResult(plan_id=plan.id, created=created)
-    existing = {t.key: t for t in session.scalars(select(Task).where(Task.plan_id == plan.id))}
-    seen: set[str] = set()
-    for position, item in enumerate([*draft.tasks, *draft.obligations]):
-        seen.add(item.key)
-        task = existing.get(item.key)
-        if task is None:
-            task = Task(plan_id=plan.id, key=item.key, content=item.content, assignments=[], milestones=[])
-            session.add(task)
-            result.tasks_added += 1
-            _store_task(session, task, item, position, agencies, now)
-        elif _store_task(session, task, item, position, agencies, now):
-            result.tasks_changed += 1
-    for key, task in existing.items():
-        if key not in seen and task.cancelled_at is None:
-            task.cancelled_at = now
-            for milestone in task.milestones:
-                milestone.cancelled_at = milestone.cancelled_at or now
-            result.tasks_cancelled += 1
-    session.flush()
-    result.agencies_created = agencies.created
     return result
+
+
+def _insert_tasks(session: Session, plan_id: int, new: list[tuple[int, TaskDraft]], agencies: _Agencies) -> None:
+    """New tasks with their assignments, milestones and occurrences: four multi-row INSERTs, no ORM objects."""
+    if not new:
+        return
+    task_ids = session.scalars(insert(Task).returning(Task.id, sort_by_parameter_order=True), [
+        {"plan_id": plan_id, "key": item.key, **_task_values(item, position)} for position, item in new]).all()
+    assignments: list[dict[str, Any]] = []
+    milestones: list[dict[str, Any]] = []
+    dues: list[tuple[dict[date, str | None], bool]] = []
+    for task_id, (_, item) in zip(task_ids, new, strict=True):
+        assignments += [{"task_id": task_id, "agency_id": agency_id, "role": role, "as_written": name}
+                        for (agency_id, role), name in _wanted_assignments(item, agencies).items()]
+        for position, parsed in enumerate(item.milestones):
+            milestones.append({"task_id": task_id, "key": _milestone_key(parsed, position), "position": position,
+                               **_milestone_values(parsed)})
+            dues.append((_due_dates(parsed), parsed.strict))
+    if assignments:
+        session.execute(insert(Assignment), assignments)
+    if not milestones:
+        return
+    milestone_ids = session.scalars(insert(Milestone).returning(Milestone.id, sort_by_parameter_order=True),
+                                    milestones).all()
+    occurrences = [{"milestone_id": milestone_id, "due": due, "effective_due": _effective_due(due, strict),
+                    "period": period}
+                   for milestone_id, (by_due, strict) in zip(milestone_ids, dues, strict=True)
+                   for due, period in by_due.items()]
+    if occurrences:
+        session.execute(insert(Occurrence), occurrences)
+
+
+def _task_values(item: TaskDraft, position: int) -> dict[str, Any]:
+    return {"origin": item.origin, "appendix_number": item.appendix_number, "appendix_title": item.appendix_title,
+            "number": item.number, "position": position, "content": item.content, "product": item.product,
+            "deadline_text": item.deadline_text}
+
+
+def _milestone_values(parsed: Any) -> dict[str, Any]:
+    return {"label": parsed.label, "kind": parsed.kind.value, "due": parsed.due, "start": parsed.start,
+            "rrule": parsed.rrule, "ad_hoc": parsed.ad_hoc, "event": parsed.event,
+            "reference": parsed.reference.to_json() if parsed.reference else None, "source": parsed.source,
+            "strict": parsed.strict, "warnings": list(parsed.warnings)}
 
 
 def _find_plan(session: Session, draft: PlanDraft) -> Plan | None:
@@ -86,23 +135,25 @@ def _find_plan(session: Session, draft: PlanDraft) -> Plan | None:
     return session.scalars(select(Plan).where(Plan.content_hash == draft.content_hash).order_by(Plan.id)).first()
 
 
-def _store_task(session: Session, task: Task, item: TaskDraft, position: int, agencies: _Agencies,
-                now: datetime) -> bool:
+def _store_task(task: Task, item: TaskDraft, position: int, agencies: _Agencies, now: datetime) -> bool:
     """Bring ``task`` in line with ``item``; return True when anything changed."""
-    changed = _assign(task, origin=item.origin, appendix_number=item.appendix_number,
-                      appendix_title=item.appendix_title, number=item.number, position=position,
-                      content=item.content, product=item.product, deadline_text=item.deadline_text,
-                      cancelled_at=None)
-    changed |= _store_assignments(session, task, item, agencies)
-    changed |= _store_milestones(session, task, item, now)
+    changed = _assign(task, **_task_values(item, position), cancelled_at=None)
+    changed |= _store_assignments(task, item, agencies)
+    changed |= _store_milestones(task, item, now)
     return changed
 
 
-def _store_assignments(session: Session, task: Task, item: TaskDraft, agencies: _Agencies) -> bool:
+def _wanted_assignments(item: TaskDraft, agencies: _Agencies) -> dict[tuple[int, str], str]:
+    """(agency id, role) → the name as the plan wrote it; a name listed twice counts once."""
     wanted: dict[tuple[int, str], str] = {}
     for role, names in ((Role.LEAD, item.lead), (Role.SUPPORT, item.support), (Role.SYNTHESIS, item.synthesis)):
         for name in names:
             wanted.setdefault((agencies.get(name).id, role.value), name)
+    return wanted
+
+
+def _store_assignments(task: Task, item: TaskDraft, agencies: _Agencies) -> bool:
+    wanted = _wanted_assignments(item, agencies)
     current = {(a.agency_id, a.role): a for a in task.assignments}
     changed = False
     for key, assignment in current.items():
@@ -118,30 +169,28 @@ def _store_assignments(session: Session, task: Task, item: TaskDraft, agencies: 
     return changed
 
 
-def _milestone_key(position: int, label: str | None, source: str) -> str:
-    digest = hashlib.sha1(f"{label or ''}|{source}".encode()).hexdigest()[:10]
+def _milestone_key(parsed: Any, position: int) -> str:
+    """Position plus a hash of label and source: the same milestone of the same cell keeps its row."""
+    source = " ".join(parsed.source.split())
+    digest = hashlib.sha1(f"{parsed.label or ''}|{source}".encode()).hexdigest()[:10]
     return f"{position}-{digest}"
 
 
-def _store_milestones(session: Session, task: Task, item: TaskDraft, now: datetime) -> bool:
+def _store_milestones(task: Task, item: TaskDraft, now: datetime) -> bool:
     existing = {m.key: m for m in task.milestones}
     seen: set[str] = set()
     changed = False
     for position, parsed in enumerate(item.milestones):
-        key = _milestone_key(position, parsed.label, " ".join(parsed.source.split()))
+        key = _milestone_key(parsed, position)
         seen.add(key)
         row = existing.get(key)
         if row is None:
-            row = Milestone(key=key, kind=parsed.kind.value)
+            row = Milestone(key=key, kind=parsed.kind.value, occurrences=[])
             task.milestones.append(row)
             changed = True
         if row.manual_override:  # the admin's edits win over the document
             continue
-        changed |= _assign(row, position=position, label=parsed.label, kind=parsed.kind.value, due=parsed.due,
-                           start=parsed.start, rrule=parsed.rrule, ad_hoc=parsed.ad_hoc, event=parsed.event,
-                           reference=parsed.reference.to_json() if parsed.reference else None,
-                           source=parsed.source, strict=parsed.strict, warnings=list(parsed.warnings),
-                           cancelled_at=None)
+        changed |= _assign(row, position=position, **_milestone_values(parsed), cancelled_at=None)
         changed |= _store_occurrences(row, _due_dates(parsed), parsed.strict)
     for key, row in existing.items():
         if key not in seen and row.cancelled_at is None:
@@ -177,19 +226,21 @@ def _store_occurrences(row: Milestone, dues: dict[date, str | None], strict: boo
     return changed
 
 
-_CALENDAR: list[Any] = []
-
-
+@lru_cache(maxsize=4096)
 def _effective_due(due: date, strict: bool) -> date:
     """The working-day-shifted due date (deadlines.duepolicy); the nominal date if that is unavailable."""
     try:
         from deadlines.duepolicy import effective_due
-        from deadlines.workdays import WorkCalendar
     except ImportError:
         return due
-    if not _CALENDAR:
-        _CALENDAR.append(WorkCalendar())
-    return effective_due(due, strict=strict, calendar=_CALENDAR[0]).date
+    return effective_due(due, strict=strict, calendar=_work_calendar()).date
+
+
+@lru_cache(maxsize=1)
+def _work_calendar() -> Any:
+    from deadlines.workdays import WorkCalendar
+
+    return WorkCalendar()
 
 
 def _context(issuer: str | None, directory: AgencyDirectory) -> str | None:
@@ -202,40 +253,45 @@ class _Agencies:
 
     def __init__(self, session: Session, directory: AgencyDirectory, context: str | None):
         self.session, self.directory, self.context = session, directory, context
-        self.cache: dict[str, Agency] = {}
+        self.by_name: dict[str, Agency] = {}
+        self.rows: dict[str, Agency] = {}
         self.created: list[str] = []
 
     def get(self, name: str) -> Agency:
-        if name not in self.cache:
-            self.cache[name] = self._load(name)
-        return self.cache[name]
+        return self.by_name[name]
+
+    def prepare(self, names: set[str]) -> None:
+        """Resolve every name of the plan with two queries and one flush; create what is missing."""
+        self.rows = {a.name: a for a in self.session.scalars(select(Agency))}
+        groups: dict[Agency, list[Agency]] = {}
+        for name in sorted(names):
+            group = self.directory.group(name)
+            if group is not None:
+                row = self._row(group.name, is_group=True)
+                groups[row] = [self._row(a.name, level=_level(a.level))
+                               for a in self.directory.expand(group, context=self.context)]
+            elif (known := self.directory.resolve(name, context=self.context)) is not None:
+                row = self._row(known.name, level=_level(known.level), needs_review=known.review)
+            else:
+                row = self._row(name, needs_review=True)
+            self.by_name[name] = row
+        if groups:
+            self.session.flush()
+            have = set(self.session.execute(select(AgencyGroupMember.group_id, AgencyGroupMember.member_id)
+                                            .where(AgencyGroupMember.group_id.in_([g.id for g in groups]))).all())
+            for group_row, members in groups.items():
+                for member in members:
+                    if (group_row.id, member.id) not in have and member.id != group_row.id:
+                        self.session.add(AgencyGroupMember(group_id=group_row.id, member_id=member.id))
+                        have.add((group_row.id, member.id))
 
     def _row(self, name: str, **fields: Any) -> Agency:
-        row = self.session.scalars(select(Agency).where(Agency.name == name)).first()
+        row = self.rows.get(name)
         if row is None:
-            row = Agency(name=name, **fields)
+            row = self.rows[name] = Agency(name=name, **fields)
             self.session.add(row)
-            self.session.flush()
             self.created.append(name)
         return row
-
-    def _load(self, name: str) -> Agency:
-        group = self.directory.group(name)
-        if group is not None:
-            row = self._row(group.name, is_group=True)
-            members = [self._row(a.name, level=_level(a.level)) for a in
-                       self.directory.expand(group, context=self.context)]
-            have = set(self.session.scalars(select(AgencyGroupMember.member_id)
-                                            .where(AgencyGroupMember.group_id == row.id)))
-            for member in members:
-                if member.id not in have and member.id != row.id:
-                    self.session.add(AgencyGroupMember(group_id=row.id, member_id=member.id))
-                    have.add(member.id)
-            return row
-        known = self.directory.resolve(name, context=self.context)
-        if known is not None:
-            return self._row(known.name, level=_level(known.level), needs_review=known.review)
-        return self._row(name, needs_review=True)
 
 
 def _level(level: str) -> str:
