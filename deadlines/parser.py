@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import fields
 from datetime import date
+from functools import lru_cache
 
 from deadlines import dates, periods, recurrence
 from deadlines.lexicon import AD_HOC, PREFIX
@@ -29,7 +31,10 @@ def parse(text: str, plan_year: int, *, rules: Sequence = (), horizon: tuple[dat
     if horizon is None:
         horizon = (date(plan_year, 1, 1), date(plan_year, 12, 31))
     try:
-        milestones = _parse(text, plan_year, horizon)
+        if len(text) <= _CACHED_LENGTH:
+            milestones = _built(_recipes(text, plan_year, horizon))
+        else:
+            milestones = _parse(text, plan_year, horizon)
         if rules:
             from deadlines.rules import apply_day_rules
 
@@ -37,6 +42,29 @@ def parse(text: str, plan_year: int, *, rules: Sequence = (), horizon: tuple[dat
         return milestones
     except Exception:
         return [Milestone(Kind.UNRESOLVED, source=text[:500], warnings=[_INTERNAL])]
+
+
+# Cells repeat within and across plans ("Thường xuyên", "Quý IV/2025"), and parsing is a pure function of
+# (text, plan year, horizon): the constructor arguments of its milestones are cached, never the
+# milestones themselves (they are mutable), so every call hands out new objects and new lists.
+_CACHED_LENGTH = 2_000  # longer inputs are documents, not cells: not worth keeping
+_FIELDS = tuple(f.name for f in fields(Milestone))
+_LISTS = frozenset({"occurrences", "warnings"})
+
+
+@lru_cache(maxsize=4096)
+def _recipes(text: str, plan_year: int, horizon: tuple[date, date]) -> tuple[tuple, ...]:
+    return tuple(tuple(tuple(getattr(m, n)) if n in _LISTS else getattr(m, n) for n in _FIELDS)
+                 for m in _parse(text, plan_year, horizon))
+
+
+def _built(recipes: tuple[tuple, ...]) -> list[Milestone]:
+    return [Milestone(*(list(v) if n in _LISTS else v for n, v in zip(_FIELDS, r, strict=True))) for r in recipes]
+
+
+def clear_cache() -> None:
+    """Forget cached cells (benchmarks measure the cold path with it)."""
+    _recipes.cache_clear()
 
 
 def _parse(text: str, plan_year: int, horizon: tuple[date, date]) -> list[Milestone]:
