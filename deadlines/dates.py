@@ -12,6 +12,8 @@ from datetime import date
 
 from deadlines.lexicon import ATOMS, ROMAN
 
+_STAGE = re.compile(r"giai doan\s+(?:[ivx]{1,4}|\d)\s*[(:]$")
+_YEAR_RANGE_CELL = re.compile(r"[\s.,;:(+•-]*(?:19|20|21)\d\d\s*(?:-|den|toi)\s*(?:19|20|21)\d\d[\s.,;)]*")
 _YEAR_RANGE_GAP = re.compile(r"\s*(?:-|den het|den|toi)\s*(?:nam\s+)?")
 
 POINTS = {"dau": "đầu", "giua": "giữa", "cuoi": "cuối", "thuong tuan": "thượng tuần", "trung tuan": "trung tuần",
@@ -100,8 +102,10 @@ def _bare_year_kept(folded: str, span: tuple[int, int], atoms: list[Atom]) -> bo
     before = folded[:span[0]].rstrip()
     if not before.strip(" .,;:-+•(") and not folded[span[1]:].strip(" .,;)"):
         return True  # the whole cell is a year
-    if before.endswith("giai doan"):
-        return True
+    if before.endswith("giai doan") or _STAGE.search(before):
+        return True  # "giai đoạn 2026-2030", "Giai đoạn I (2025 - 2027)"
+    if _YEAR_RANGE_CELL.fullmatch(folded):
+        return True  # the whole cell is a range of years: "2025-2030"
     return bool(atoms) and atoms[-1].kind == "year" and bool(_YEAR_RANGE_GAP.fullmatch(folded, atoms[-1].span[1],
                                                                                      span[0]))
 

@@ -29,7 +29,7 @@ _NOT_NUM_BEFORE = r"(?<![\d/.])"
 # The look-aheads let the scanner skip, cheaply, positions where no atom can start: first a character
 # class (one test per position), then the words an alternative can start with (extend both for a new one).
 _ATOM_START = (r"(?=[\dndgcthqsi])(?=\d|ngay|thang|quy|nam|dau|giua|cuoi|thuong tuan|trung tuan|ha tuan|sau|chin"
-               r"|(?:(?<=,)|(?<=, )|(?<=- )|(?<=va ))i)")
+               r"|(?:(?<=,)|(?<=, )|(?<=- )|(?<=-)|(?<=va ))i)")
 ATOMS = re.compile(_ATOM_START + "(?:" + "|".join([
     # "ngày 30 tháng 12 năm 2025"
     rf"(?P<dw>{_DAY_WORD}?(?P<dwd>\d{{1,2}})\s+thang\s+(?P<dwm>\d{{1,2}})\b{_year_tail('dw', '/-')})",
@@ -49,7 +49,7 @@ ATOMS = re.compile(_ATOM_START + "(?:" + "|".join([
     r"(?P<q>(?:(?P<qp>dau|giua|cuoi)\s+)?quy\s+(?P<qn>iv|iii|ii|i|[1-4])(?![a-z0-9])"
     r"(?:\s*[/.-]\s*(?P<qy>\d{1,5})(?![\d/])|\s*,?\s*nam\s+(?P<qyw>\d{3,5}|sau|nay|toi)\b|\s+(?P<qy2>\d{4})\b)?)",
     # the second quarter of "Quý III, IV/2025" (kept only right after a quarter)
-    r"(?P<qx>(?:(?<=, )|(?<=,)|(?<=- )|(?<=va ))(?P<qxn>iv|iii|ii|i)(?![a-z0-9])"
+    r"(?P<qx>(?:(?<=, )|(?<=,)|(?<=- )|(?<=-)|(?<=va ))(?P<qxn>iv|iii|ii|i)(?![a-z0-9])"
     r"(?:\s*[/.-]\s*(?P<qxy>\d{1,5})(?![\d/]))?)",
     # "6 tháng đầu năm 2025", "9 tháng", "sáu tháng cuối năm"
     r"(?P<h>(?:(?P<hn>0?6|0?9)\s+thang|(?P<hw>sau|chin)\s+thang(?=\s+(?:dau|cuoi)\s+nam))"

@@ -20,6 +20,8 @@ from deadlines.normalize import Folded, fold
 from deadlines.references import cited_document, first_marker, masked
 from deadlines.segment import CUNG_JOIN, Part, clean_label, colon_label, split
 
+_DURATION = re.compile(r"(?:khong qua|trong vong|trong)\s+\d")
+_ANCHOR = re.compile(r"\b(?:ke tu|sau|khi)\b")
 _INTERNAL = "Lỗi nội bộ khi đọc thời hạn; cần kiểm tra thủ công."
 _NAME_YEAR = "“{}” là một phần của tên nhiệm vụ/văn bản, không phải thời hạn."
 
@@ -93,6 +95,8 @@ def _parse_part(f: Folded, hidden: str, part: Part, plan_year: int, horizon: tup
     atoms = dates.scan(sub)
     rec = recurrence.find(sub, atoms)
     marker = first_marker(sub)
+    if marker and atoms and _DURATION.match(sub, marker.span[0]) and not _ANCHOR.search(sub):
+        marker = None  # "Trong 02 ngày (20-21/8/2025)": a duration with its dates, not after an event
     ad_hoc = bool(AD_HOC.search(sub))
     in_name: list[bool] = []
     for i, a in enumerate(atoms):  # "… giai đoạn 2019-2023": the end of a named range is named too
@@ -144,7 +148,9 @@ def _in_name(atom: dates.Atom, sub: str) -> bool:
     if atom.kind != "year" or atom.point or atom.span[0] == 0 or sub[:atom.span[0]].startswith("giai doan"):
         return False
     before = sub[max(0, atom.span[0] - 40):atom.span[0]]
-    return bool(re.search(r"[a-z]\s*$", before)) and not PREFIX.search(before)
+    if re.search(r"\b(?:ca|suot)\s*$", before):
+        return False  # "Cả năm 2025", "suốt năm 2025"
+    return bool(re.search(r"[a-z]\s*\(?\s*$", before)) and not PREFIX.search(before)
 
 
 def _label_without_colon(f: Folded, sub: str, lo: int, first: int) -> str | None:

@@ -103,6 +103,7 @@ PHRASES: dict[str, list[tuple[str, int, list[dict]]]] = {
         ("Quý III, IV/2025", 2025, [once("2025-09-30"), once("2025-12-31")]),
         ("Trong Quý II và Quý III/2025", 2025, [once("2025-06-30"), once("2025-09-30")]),
         ("Tháng 9-10/2025", 2025, [once("2025-10-31", start="2025-09-01")]),
+        ("Quý II-III/2025", 2025, [once("2025-09-30", start="2025-04-01")]),
     ],
     "years": [
         ("Năm 2026", 2026, [once("2026-12-31")]),
@@ -122,6 +123,10 @@ PHRASES: dict[str, list[tuple[str, int, list[dict]]]] = {
         ("Năm 2025 - 2026", 2025, [once("2026-12-31", start="2025-01-01")]),
         ("Giai đoạn 2026-2030", 2025, [once("2030-12-31", start="2026-01-01")]),
         ("từ năm 2025 đến năm 2027", 2025, [once("2027-12-31", start="2025-01-01")]),
+        ("2025-2030", 2025, [once("2030-12-31", start="2025-01-01")]),
+        ("Giai đoạn I (2025 - 2027)", 2025, [once("2027-12-31", start="2025-01-01")]),
+        ("Cả năm 2025", 2025, [once("2025-12-31")]),
+        ("Đề án giai đoạn I (2021-2025)", 2025, [kind("unresolved", warn=True)]),
         ("Báo cáo công bố kết quả hệ thống hóa văn bản QPPL giai đoạn 2019-2023", 2024,
          [kind("unresolved", warn=True)]),
     ],
@@ -145,6 +150,7 @@ PHRASES: dict[str, list[tuple[str, int, list[dict]]]] = {
         ("Từ ngày 01/7 đến ngày 15/7/2025", 2025, [once("2025-07-15", start="2025-07-01")]),
         ("từ quý II đến hết quý III/2025", 2025, [once("2025-09-30", start="2025-04-01")]),
         ("Từ ngày 10 đến ngày 20/5/2025", 2025, [once("2025-05-20", start="2025-05-10")]),
+        ("Trong 02 ngày (20-21/8/2025)", 2025, [once("2025-08-21", start="2025-08-20")]),
     ],
     "impossible and garbled dates": [
         ("31/02/2024", 2024, [once("2024-02-29", warn=True)]),
@@ -261,6 +267,8 @@ PHRASES: dict[str, list[tuple[str, int, list[dict]]]] = {
         ("Sau khi được phê duyệt", 2025, [kind("on_event")]),
         ("trong vòng 10 ngày kể từ khi nhận được văn bản", 2025, [kind("on_event")]),
         ("Đột xuất", 2025, [kind("on_event", ad_hoc=True)]),
+        ("Trong 05 ngày", 2025, [kind("on_event")]),
+        ("không quá 05 ngày làm việc kể từ ngày 01/3/2025", 2025, [kind("on_event")]),
     ],
     "by reference": [
         ("Theo kế hoạch của UBND tỉnh", 2025, [kind("by_reference")]),
