@@ -115,5 +115,5 @@ def int_field(form: FormData, name: str, label: str, *, required: bool = False) 
     return int(text)
 
 
-DB = Annotated[Session, Depends(db)]
+DB = Annotated[Session, Depends(db, scope="function")]  # commit BEFORE the response (a redirect) leaves
 Form = Annotated[FormData, Depends(checked_form)]
