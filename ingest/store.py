@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from functools import lru_cache
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session, selectinload
@@ -87,30 +88,37 @@ def _insert_tasks(session: Session, plan_id: int, new: list[tuple[int, TaskDraft
     """New tasks with their assignments, milestones and occurrences: four multi-row INSERTs, no ORM objects."""
     if not new:
         return
-    task_ids = session.scalars(insert(Task).returning(Task.id, sort_by_parameter_order=True), [
-        {"plan_id": plan_id, "key": item.key, **_task_values(item, position)} for position, item in new]).all()
+    # Core INSERTs on the tables, then one SELECT for the new IDs: the ORM's bulk path splits rows into
+    # one statement per pattern of None values, and RETURNING in parameter order sends SQLite rows one by one.
+    session.execute(insert(Task.__table__), [{"plan_id": plan_id, "key": item.key, **_task_values(item, position)}
+                                   for position, item in new])
+    keys = [item.key for _, item in new]
+    task_ids = dict(session.execute(select(Task.key, Task.id).where(Task.plan_id == plan_id, Task.key.in_(keys))).all())
     assignments: list[dict[str, Any]] = []
     milestones: list[dict[str, Any]] = []
-    dues: list[tuple[dict[date, str | None], bool]] = []
-    for task_id, (_, item) in zip(task_ids, new, strict=True):
+    dues: dict[tuple[int, str], tuple[dict[date, str | None], bool]] = {}
+    for _, item in new:
+        task_id = task_ids[item.key]
         assignments += [{"task_id": task_id, "agency_id": agency_id, "role": role, "as_written": name}
                         for (agency_id, role), name in _wanted_assignments(item, agencies).items()]
         for position, parsed in enumerate(item.milestones):
-            milestones.append({"task_id": task_id, "key": _milestone_key(parsed, position), "position": position,
-                               **_milestone_values(parsed)})
-            dues.append((_due_dates(parsed), parsed.strict))
+            key = _milestone_key(parsed, position)
+            milestones.append({"task_id": task_id, "key": key, "position": position, **_milestone_values(parsed)})
+            dues[(task_id, key)] = (_due_dates(parsed), parsed.strict)
     if assignments:
-        session.execute(insert(Assignment), assignments)
+        session.execute(insert(Assignment.__table__), assignments)
     if not milestones:
         return
-    milestone_ids = session.scalars(insert(Milestone).returning(Milestone.id, sort_by_parameter_order=True),
-                                    milestones).all()
+    session.execute(insert(Milestone.__table__), milestones)
+    milestone_ids = session.execute(select(Milestone.task_id, Milestone.key, Milestone.id)
+                                    .where(Milestone.task_id.in_(list(task_ids.values())))).all()
     occurrences = [{"milestone_id": milestone_id, "due": due, "effective_due": _effective_due(due, strict),
                     "period": period}
-                   for milestone_id, (by_due, strict) in zip(milestone_ids, dues, strict=True)
-                   for due, period in by_due.items()]
+                   for task_id, key, milestone_id in milestone_ids
+                   for due, period in dues[(task_id, key)][0].items()
+                   for strict in [dues[(task_id, key)][1]]]
     if occurrences:
-        session.execute(insert(Occurrence), occurrences)
+        session.execute(insert(Occurrence.__table__), occurrences)
 
 
 def _task_values(item: TaskDraft, position: int) -> dict[str, Any]:
@@ -262,19 +270,14 @@ class _Agencies:
 
     def prepare(self, names: set[str]) -> None:
         """Resolve every name of the plan with two queries and one flush; create what is missing."""
-        self.rows = {a.name: a for a in self.session.scalars(select(Agency))}
+        targets = {name: _resolve(self.directory, name, self.context) for name in sorted(names)}
+        wanted = {t.name for t in targets.values()} | {m.name for t in targets.values() for m in t.members}
+        self.rows = {a.name: a for a in self.session.scalars(select(Agency).where(Agency.name.in_(wanted)))}
         groups: dict[Agency, list[Agency]] = {}
-        for name in sorted(names):
-            group = self.directory.group(name)
-            if group is not None:
-                row = self._row(group.name, is_group=True)
-                groups[row] = [self._row(a.name, level=_level(a.level))
-                               for a in self.directory.expand(group, context=self.context)]
-            elif (known := self.directory.resolve(name, context=self.context)) is not None:
-                row = self._row(known.name, level=_level(known.level), needs_review=known.review)
-            else:
-                row = self._row(name, needs_review=True)
-            self.by_name[name] = row
+        for name, target in targets.items():
+            row = self.by_name[name] = self._row(target.name, **target.fields)
+            if target.is_group:
+                groups[row] = [self._row(m.name, **m.fields) for m in target.members]
         if groups:
             self.session.flush()
             have = set(self.session.execute(select(AgencyGroupMember.group_id, AgencyGroupMember.member_id)
@@ -292,6 +295,36 @@ class _Agencies:
             self.session.add(row)
             self.created.append(name)
         return row
+
+
+@dataclass(frozen=True)
+class _Target:
+    """The agency row a plan's name stands for: its name, its columns, and a group's members."""
+
+    name: str
+    fields: dict[str, Any]
+    is_group: bool = False
+    members: tuple[_Target, ...] = ()
+
+
+_RESOLVED: WeakKeyDictionary[AgencyDirectory, dict[tuple[str, str | None], _Target]] = WeakKeyDictionary()
+
+
+def _resolve(directory: AgencyDirectory, name: str, context: str | None) -> _Target:
+    """Memoised per directory: every plan names the same few dozen agencies."""
+    memo = _RESOLVED.setdefault(directory, {})
+    key = (name, context)
+    if key not in memo:
+        group = directory.group(name)
+        if group is not None:
+            members = tuple(_Target(a.name, {"level": _level(a.level)})
+                            for a in directory.expand(group, context=context))
+            memo[key] = _Target(group.name, {"is_group": True}, True, members)
+        elif (known := directory.resolve(name, context=context)) is not None:
+            memo[key] = _Target(known.name, {"level": _level(known.level), "needs_review": known.review})
+        else:
+            memo[key] = _Target(name, {"needs_review": True})
+    return memo[key]
 
 
 def _level(level: str) -> str:
