@@ -80,6 +80,8 @@ CITED = re.compile(
     r"|\d{1,2}\s+thang\s+\d{1,2}\s+nam\s+\d{4}))?"
     r"(?:\s+cua\s+(?P<issuer>[^.;,()\n]{1,80}?)(?=\s*(?:[.;,()\n]|$|\s+ve\s|\s+va\s)))?")
 BARE_NUMBER = re.compile(r"\b\d{1,6}\s*/\s*(?:\d{4}\s*/\s*)?[a-z][a-z0-9.-]*")
+# The period a report covers, in brackets: "(số liệu tính từ ngày 15/12/2024 đến ngày 14/11/2025)".
+DATA_PERIOD = re.compile(r"\((?=[^()\n]{0,30}?\b(?:so lieu|ky bao cao)\b)[^()\n]{1,160}\)")
 GLOSS = re.compile(r"\((?P<g>[^()\n]{1,40})\)")
 GLOSS_BODY = re.compile(r"\s*(?:chu nhat|thu\s+(?:hai|ba|tu|nam|sau|bay|[2-7])|[^()]*\b(?:am lich|al|thang chap|"
                         r"thang gieng|tet|mong|mung)\b[^()]*)\s*")

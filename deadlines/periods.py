@@ -7,6 +7,7 @@ A quarter ends on the last day of its last month (by analogy; vietnam-rules.md �
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -78,9 +79,37 @@ def prefix_of(folded: str, start: int) -> str | None:
     return next(k for k in ("strict", "from", "to", "incl") if m.group(k))
 
 
+_BRACKET_GAP = re.compile(r"\s*\(\s*(?P<words>[a-z ]{0,30}?)[\s,:]*")
+
+
+def _without_glosses(atoms: list[Atom], folded: str, plan_year: int) -> list[Atom]:
+    """Atoms minus what a bracket right after an atom says about it. A dated bracket inside the atom's
+    period sharpens it ("Tháng 12/2025 (trước ngày 20/12/2025)" is due on 19/12); a bare period word
+    describes it ("Quý I/2025 (đầu năm)" is due on 31/3)."""
+    dropped: set[int] = set()
+    for i in range(1, len(atoms)):
+        prev, cur = atoms[i - 1], atoms[i]
+        gap = _BRACKET_GAP.fullmatch(folded, prev.span[1], cur.span[0])
+        if gap is None or not folded[cur.span[1]:cur.span[1] + 3].lstrip().startswith(")") or i - 1 in dropped:
+            continue
+        if cur.kind == "date" and prev.kind != "date":
+            y_cur = resolve_year(cur, plan_year)
+            y_prev = resolve_year(prev, plan_year, y_cur)
+            if y_cur is None or y_prev is None:
+                continue
+            first, last, _, _ = interval(prev, y_prev)
+            inner = interval(cur, y_cur)[1]
+            if first and last and inner and first <= inner <= last:
+                dropped.add(i - 1)
+        elif cur.kind in ("year", "half") and not gap.group("words").strip() and not cur.has_year:
+            dropped.add(i)
+    return [a for i, a in enumerate(atoms) if i not in dropped]
+
+
 def resolve_once(atoms: list[Atom], folded: str, plan_year: int) -> list[Once]:
     """Group atoms into ranges ("từ … đến …", "26 - 27/6") and lists, borrow a year written only on
     the last atom, then resolve each group to a deadline."""
+    atoms = _without_glosses(atoms, folded, plan_year)
     groups: list[list[Atom]] = []
     joins: list[str] = []  # "range" or "list" between an atom and the previous one
     for i, atom in enumerate(atoms):

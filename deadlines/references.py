@@ -6,7 +6,17 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from deadlines.lexicon import BARE_NUMBER, BY_REFERENCE, CITED, CONTINUOUS, DONE, GLOSS, GLOSS_BODY, ON_EVENT
+from deadlines.lexicon import (
+    BARE_NUMBER,
+    BY_REFERENCE,
+    CITED,
+    CONTINUOUS,
+    DATA_PERIOD,
+    DONE,
+    GLOSS,
+    GLOSS_BODY,
+    ON_EVENT,
+)
 from deadlines.model import CitedDocument, Kind
 from deadlines.normalize import Folded
 
@@ -31,6 +41,8 @@ def masked(folded: str) -> tuple[str, list[tuple[int, int]]]:
     blank = cited + ([m.span() for m in BARE_NUMBER.finditer(folded)] if "/" in folded else [])
     if "(" in folded:
         blank += [m.span() for m in GLOSS.finditer(folded) if GLOSS_BODY.fullmatch(m.group("g"))]
+        if "so lieu" in folded or "ky bao cao" in folded:
+            blank += [m.span() for m in DATA_PERIOD.finditer(folded)]
     if not blank:
         return folded, cited
     chars = list(folded)
