@@ -56,12 +56,17 @@ _LISTS = frozenset({"occurrences", "warnings"})
 
 @lru_cache(maxsize=4096)
 def _recipes(text: str, plan_year: int, horizon: tuple[date, date]) -> tuple[tuple, ...]:
-    return tuple(tuple(tuple(getattr(m, n)) if n in _LISTS else getattr(m, n) for n in _FIELDS)
-                 for m in _parse(text, plan_year, horizon))
+    return tuple(tuple(getattr(m, n) for n in _FIELDS) for m in _parse(text, plan_year, horizon))
 
 
 def _built(recipes: tuple[tuple, ...]) -> list[Milestone]:
-    return [Milestone(*(list(v) if n in _LISTS else v for n, v in zip(_FIELDS, r, strict=True))) for r in recipes]
+    out = []
+    for r in recipes:
+        m = Milestone(*r)
+        for n in _LISTS:  # the cached lists stay private to the cache
+            setattr(m, n, list(getattr(m, n)))
+        out.append(m)
+    return out
 
 
 def clear_cache() -> None:

@@ -17,7 +17,7 @@ from deadlines.lexicon import QUARTER_NAMES
 _P = r"(?:quy|0?3 thang|0?6 thang|sau thang|0?9 thang|chin thang|ca nam|nam(?![\s/.-]*\d)|thang(?![\s/.-]*\d)|tuan)"
 _LIST = rf"{_P}(?:\s*(?:,|;|va|hoac|/|-)\s*(?:(?:hang|moi|dinh ky)\s+)?{_P}){{0,8}}"
 MARKED = re.compile(rf"\b(?:dinh ky|hang|moi|tung)\s+(?:(?:hang|moi)\s+)?(?P<list>{_LIST})")
-BARE_LIST = re.compile(rf"\b(?P<list>{_LIST})")
+BARE_LIST = re.compile(rf"\b(?=quy|\d|sau|chin|ca|nam|thang|tuan)(?P<list>{_LIST})")  # look-ahead: skip words fast
 LAST_MONTH_DAY = re.compile(
     r"(?P<strict>truoc\s+)?ngay\s+(?:mung\s+)?(?P<d>\d{1,2})\s+(?:cua\s+)?thang\s+cuoi(?:\s+cung)?\s+"
     r"(?:cua\s+)?(?:(?:moi|hang|cac|tung)\s+)?(?P<per>quy|ky bao cao|ky|nam)")
@@ -160,7 +160,8 @@ def _day(d: int, strict: bool) -> int:
 
 
 def _specific(folded: str, atoms: list[Atom], marked: re.Match | None = None) -> Recurrence | None:
-    m = LAST_MONTH_DAY.search(folded)
+    # each search below runs only when a word its pattern cannot match without is there
+    m = LAST_MONTH_DAY.search(folded) if "cuoi" in folded and "ngay" in folded else None
     if m:
         strict, d = bool(m.group("strict")), int(m.group("d"))
         items = {"nam"} if m.group("per") == "nam" else {"quy"}
@@ -173,16 +174,16 @@ def _specific(folded: str, atoms: list[Atom], marked: re.Match | None = None) ->
             return Recurrence(tuple(x - 1 for x in months), names=tuple((x - 1, n) for x, n in names),
                               strict=True, span=span)
         return Recurrence(months, (_day(d, strict),), names=names, strict=strict, span=span)
-    m = MONTH_DAY.search(folded)
+    m = MONTH_DAY.search(folded) if "ngay" in folded and "thang" in folded else None
     if m:
         strict, d = bool(m.group("strict")), int(m.group("d"))
         return Recurrence(monthdays=(-1,) if strict and d == 1 else (_day(d, strict),), strict=strict, span=m.span())
-    m = TIMES_A_MONTH.search(folded)
+    m = TIMES_A_MONTH.search(folded) if "thang" in folded else None
     if m:
         n = _WORD_N.get(m.group("n")) or int(m.group("n"))
         days = {1: (-1,), 2: (15, -1), 3: (10, 20, -1)}[n]
         return Recurrence(monthdays=days, span=m.span())
-    m = TIMES_A_YEAR.search(folded)
+    m = TIMES_A_YEAR.search(folded) if "nam" in folded else None
     if m:
         months, names = period_names(_PER_YEAR[_WORD_N.get(m.group("n")) or int(m.group("n"))])
         return _pinned(Recurrence(months, names=names, span=m.span()), folded, atoms)
