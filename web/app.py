@@ -20,6 +20,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from config.settings import Settings, get_settings
 from models.db import make_engine, session_factory
 from web.deps import STALE_SESSION, CsrfFailed, FormError, LoginRequired
+from web.feed_cache import FeedCache
 from web.ratelimit import LoginThrottle
 from web.sessions import SessionMiddleware
 from web.templating import render
@@ -37,6 +38,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.engine = make_engine(settings.database_url)
     app.state.sessions = session_factory(app.state.engine)
     app.state.throttle = LoginThrottle()
+    app.state.feed_cache = FeedCache()
     app.add_middleware(SessionMiddleware, secret_key=settings.secret_key,
                        secure=settings.base_url.startswith("https://"))
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")

@@ -25,6 +25,7 @@ from calendars.query import Scope, build_feed
 from calendars.tokens import hash_token, looks_like_token, token_from_filename
 from models import FeedToken
 from web.deps import DB, now
+from web.feed_cache import FeedCache, Rendered, fingerprint
 from web.pages import page
 
 router = APIRouter(include_in_schema=False)
@@ -51,16 +52,23 @@ def feed(request: Request, filename: str, session: DB) -> Response:
     row = _live_token(session, token_from_filename(filename))
     if row is None:
         return Response(status_code=404)
-    try:
-        calendar = build_feed(session, Scope.of_token(row), base_url=request.app.state.settings.base_url,
-                              reasons=_reasons(request))
-    except LookupError:
-        return Response(status_code=404)
-    body = render_ics(calendar)
-    etag, modified = etag_for(body), calendar.last_modified
+    scope = Scope.of_token(row)
+    cache: FeedCache = request.app.state.feed_cache
+    stamp = fingerprint(session)
+    rendered = cache.get(scope.key, stamp)
+    if rendered is None:
+        try:
+            calendar = build_feed(session, scope, base_url=request.app.state.settings.base_url,
+                                  reasons=_reasons(request))
+        except LookupError:
+            return Response(status_code=404)
+        body = render_ics(calendar)
+        rendered = Rendered(body, etag_for(body), calendar.last_modified, calendar.name)
+        cache.put(scope.key, stamp, rendered)
+    body, etag, modified = rendered.body, rendered.etag, rendered.last_modified
     row.last_used_at = now(request)
     headers = {"ETag": etag, "Cache-Control": "no-cache",
-               "Content-Disposition": content_disposition(f"{calendar.name}.ics")}
+               "Content-Disposition": content_disposition(f"{rendered.name}.ics")}
     if modified is not None:
         headers["Last-Modified"] = http_date(modified)
     if evaluate_conditional(dict(request.headers), etag, modified) == 304:

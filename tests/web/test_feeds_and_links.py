@@ -103,3 +103,13 @@ def test_it_refuses_a_tampered_reminder_link(client: TestClient, world, web_sett
     token = make_token(web_settings.secret_key, "done", world.soon.id, world.contact.id, datetime.now(UTC))
     for response in (client.get(f"/r/{token}x"), client.post(f"/r/{token}x")):
         assert response.status_code == 400 and "Liên kết không hợp lệ" in response.text
+
+
+def test_it_renders_the_feed_again_once_an_occurrence_changes(admin: TestClient, client: TestClient, world) -> None:
+    token = _new_feed(admin, world.tu_phap.id)
+    first = client.get(f"/feeds/{token}.ics")
+    assert client.get(f"/feeds/{token}.ics").headers["etag"] == first.headers["etag"]  # served from the cache
+    admin.post(f"/occurrences/{world.soon.id}/done", data={"csrf_token": csrf(admin, "/")})
+    second = client.get(f"/feeds/{token}.ics", headers={"If-None-Match": first.headers["etag"]})
+    assert second.status_code == 200 and second.headers["etag"] != first.headers["etag"]
+    assert "✓ Đã hoàn thành" in second.content.decode()
