@@ -20,6 +20,8 @@ from deadlines.normalize import Folded, fold
 from deadlines.references import cited_document, first_marker, masked
 from deadlines.segment import CUNG_JOIN, Part, clean_label, colon_label, split
 
+_REPORT_NAMED = re.compile(r"\b(?:bao cao|so ket|tong ket)(?:\s+(?:ket qua|tinh hinh|cong tac))?\s+$")
+_DIGIT_AFTER = re.compile(r"\d")
 _DURATION = re.compile(r"(?:khong qua|trong vong|trong)\s+\d")
 _ANCHOR = re.compile(r"\b(?:ke tu|sau|khi)\b")
 _INTERNAL = "Lỗi nội bộ khi đọc thời hạn; cần kiểm tra thủ công."
@@ -114,7 +116,9 @@ def _parse_part(f: Folded, hidden: str, part: Part, plan_year: int, horizon: tup
         first = marker.span[0]
         kind_of = "marker"
     else:
-        kind_of = "recurring" if rec and (not atoms or rec.span[0] <= atoms[0].span[0] or _is_yearly(rec)) else (
+        # a day without its month ("Từ ngày 01 đến ngày 05 hằng tháng") belongs to the recurrence
+        dated = [a for a in atoms if a.kind != "day"]
+        kind_of = "recurring" if rec and (not dated or rec.span[0] <= dated[0].span[0] or _is_yearly(rec)) else (
             "once" if atoms else "")
     if label is None and first is not None and first > 0:
         label = _label_without_colon(f, sub, lo, first)
@@ -149,7 +153,10 @@ def _expr_start(sub: str, atoms: list[dates.Atom]) -> int | None:
 
 
 def _in_name(atom: dates.Atom, sub: str) -> bool:
-    """A bare "năm 2024" after a noun ("Kế hoạch cải cách hành chính năm 2024") names a product."""
+    """A bare "năm 2024" after a noun ("Kế hoạch cải cách hành chính năm 2024") names a product, and so
+    does "6 tháng" in "Báo cáo 6 tháng trước ngày 15/6" (a report named by its period, its date follows)."""
+    if atom.kind == "half" and _REPORT_NAMED.search(sub, max(0, atom.span[0] - 24), atom.span[0]):
+        return bool(_DIGIT_AFTER.search(sub, atom.span[1]))
     if atom.kind != "year" or atom.point or atom.span[0] == 0 or sub[:atom.span[0]].startswith("giai doan"):
         return False
     before = sub[max(0, atom.span[0] - 40):atom.span[0]]

@@ -120,7 +120,7 @@ def resolve_once(atoms: list[Atom], folded: str, plan_year: int) -> list[Once]:
                 groups[-1].append(atom)
                 joins[-1] = "range"
                 continue
-            if LIST_GAP.fullmatch(gap):
+            if LIST_GAP.fullmatch(gap) and joins[-1] != "range":  # a range is closed: what follows starts anew
                 groups[-1].append(atom)
                 joins[-1] = joins[-1] or "list"
                 continue

@@ -43,7 +43,8 @@ def split(f: Folded) -> list[Part]:
         ch = m.group()
         if ch in "-+*":
             kind = _bullet_kind(f, m.start())
-            if kind is None or (kind == "inline" and not (in_list or ":" in text[start:m.start()])):
+            if kind is None or (kind == "inline" and not (in_list or ":" in text[start:m.start()]
+                                                          or _date_then_label(text, start, m.start()))):
                 continue
             in_list = True
         _add(parts, text, start, m.start(), sep)
@@ -54,6 +55,16 @@ def split(f: Folded) -> list[Part]:
             sep = "bullet"  # "; -" is a bullet list
     _add(parts, text, start, len(text), sep)
     return parts
+
+
+def _date_then_label(text: str, start: int, i: int) -> bool:
+    """"Trước 31/3/2025 - Báo cáo kết quả: …": a time expression ends before the dash and a labelled part
+    follows it (a range such as "Tháng 6/2025 - Tháng 9/2025" has no colon after it)."""
+    before = text[start:i].rstrip()
+    if not before or not (before[-1].isdigit() or before[-1] == ")"):
+        return False
+    end = min([p for p in (text.find("\n", i), text.find(";", i)) if p >= 0] or [len(text)])
+    return COLON.search(text, i, end) is not None
 
 
 def _bullet_kind(f: Folded, i: int) -> str | None:
