@@ -145,7 +145,9 @@ def _find_plan(session: Session, draft: PlanDraft) -> Plan | None:
 
 def _store_task(task: Task, item: TaskDraft, position: int, agencies: _Agencies, now: datetime) -> bool:
     """Bring ``task`` in line with ``item``; return True when anything changed."""
-    changed = _assign(task, **_task_values(item, position), cancelled_at=None)
+    values = _task_values(item, position)
+    _assign(task, position=values.pop("position"))  # a task above was added or removed: order only, not a change
+    changed = _assign(task, **values, cancelled_at=None)
     changed |= _store_assignments(task, item, agencies)
     changed |= _store_milestones(task, item, now)
     return changed
@@ -178,9 +180,9 @@ def _store_assignments(task: Task, item: TaskDraft, agencies: _Agencies) -> bool
 
 
 def _milestone_key(parsed: Any, position: int) -> str:
-    """Position plus a hash of label and source: the same milestone of the same cell keeps its row."""
-    source = " ".join(parsed.source.split())
-    digest = hashlib.sha1(f"{parsed.label or ''}|{source}".encode()).hexdigest()[:10]
+    """Position plus a hash of the label ("Báo cáo kết quả"): a new date for the same milestone updates its row
+    (and its calendar event, SEQUENCE bumped) instead of cancelling it and creating another."""
+    digest = hashlib.sha1((parsed.label or "").encode()).hexdigest()[:10]
     return f"{position}-{digest}"
 
 

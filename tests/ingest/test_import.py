@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -62,28 +63,41 @@ def test_it_keeps_ids_bumps_changed_and_cancels_removed_tasks(session, directory
     text = _seed("004").read_text(encoding="utf-8")
     store_plan(session, read_plan(_seed("004")), directory)
     session.commit()
-    before = {t.key: t.id for t in session.scalars(select(Task))}
-    milestones = {(m.task.key, m.key): (m.id, m.sequence) for m in session.scalars(select(Milestone))}
-    edited = text.replace("\tTháng 12/2018.", "\tTháng 12/2019.", 1)
+    tasks_before = {t.key: t.id for t in session.scalars(select(Task))}
+    milestones_before = {m.id: (m.task.key, m.sequence, m.due) for m in session.scalars(select(Milestone))}
+    edited = text.replace("\tTháng 12/2018.", "\tTháng 02/2019.", 1)  # task 1-1 gets a new deadline
     start = edited.index("\t2\n\tHướng dẫn chuyên môn, nghiệp vụ về theo dõi thi hành pháp luật")
     edited = edited[:start] + edited[edited.index("\n\n", start) + 2:]  # task 1-2 leaves the plan
-    assert edited != text
     path = tmp_path / "004-edited.txt"
     path.write_text(edited, encoding="utf-8")
-    draft = read_plan(path)
-    removed = {k for k in before} - {t.key for t in [*draft.tasks, *draft.obligations]}
-    result = store_plan(session, draft, directory)
+
+    result = store_plan(session, read_plan(path), directory)
     session.commit()
-    assert result.tasks_changed >= 1 and result.tasks_cancelled == len(removed) >= 1
-    after = {t.key: t for t in session.scalars(select(Task))}
-    assert all(after[k].id == i for k, i in before.items())
-    assert all(after[k].cancelled_at is not None for k in removed)
-    changed = [m for m in session.scalars(select(Milestone)) if m.task.key == "1-1" and m.cancelled_at is None]
-    assert any(m.sequence > milestones.get((m.task.key, m.key), (None, 0))[1] or (m.task.key, m.key)
-               not in milestones for m in changed)
-    kept = [(k, mid) for k, (mid, seq) in milestones.items() if k[0] not in removed and k[0] != "1-1"]
-    ids = {(m.task.key, m.key): m.id for m in session.scalars(select(Milestone))}
-    assert all(ids[k] == mid for k, mid in kept)
+
+    assert (result.tasks_added, result.tasks_changed, result.tasks_cancelled) == (0, 1, 1)
+    tasks = {t.key: t for t in session.scalars(select(Task))}
+    assert {k: t.id for k, t in tasks.items()} == tasks_before  # nothing deleted, nothing renumbered
+    assert tasks["1-2"].cancelled_at is not None and tasks["1-1"].cancelled_at is None
+    milestones = {m.id: m for m in session.scalars(select(Milestone))}
+    assert set(milestones) == set(milestones_before)
+    for milestone_id, (task_key, sequence, due) in milestones_before.items():
+        milestone = milestones[milestone_id]
+        if task_key == "1-1":
+            assert (milestone.due, milestone.sequence) == (date(2019, 2, 28), sequence + 1)
+            assert [o.due for o in milestone.occurrences if o.status == "open"] == [date(2019, 2, 28)]
+        elif task_key == "1-2":
+            assert milestone.cancelled_at is not None
+        else:
+            assert (milestone.sequence, milestone.due, milestone.cancelled_at) == (sequence, due, None)
+
+
+def test_it_recognises_a_plan_without_number_by_its_content(session, directory):
+    first = store_plan(session, read_plan(_seed("000")), directory)
+    session.commit()
+    again = store_plan(session, read_plan(_seed("000")), directory)
+    session.commit()
+    assert first.plan_id == again.plan_id and not again.changed
+    assert session.scalar(select(func.count()).select_from(Plan)) == 1
 
 
 def _hanchot(db_url: str, *args: str) -> subprocess.CompletedProcess:
