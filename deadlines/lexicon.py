@@ -65,6 +65,7 @@ ATOMS = re.compile(_ATOM_START + "(?:" + "|".join([
 
 # Words just before an atom that make it a deadline and tell how to read it.
 PREFIX = re.compile(
+    r"(?=[tdcmhvxnb])"  # the class skips, cheaply, positions where none of the words can start
     r"(?:(?P<strict>truoc)|(?P<from>tu)|(?P<to>den het|den|toi|cho den)|(?P<incl>cham nhat|muon nhat|han chot|"
     r"han|het|trong|vao|hoan thanh|xong|nop|bat dau))"
     r"(?:\s+(?:la|vao|trong|ngay|khoang|thoi gian))*[\s,:]*$")

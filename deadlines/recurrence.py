@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
-from deadlines.dates import Atom, month_end
+from deadlines.dates import Atom, month_length
 from deadlines.lexicon import QUARTER_NAMES
 
 _P = r"(?:quy|0?3 thang|0?6 thang|sau thang|0?9 thang|chin thang|ca nam|nam(?![\s/.-]*\d)|thang(?![\s/.-]*\d)|tuan)"
@@ -74,7 +74,7 @@ class Recurrence:
         out = []
         for year in range(start.year, end.year + 1):
             for month in self.months or range(1, 13):
-                last = month_end(year, month).day
+                last = month_length(year, month)
                 for md in sorted({last + 1 + d if d < 0 else d for d in self.monthdays if abs(d) <= last}):
                     due = date(year, month, md)
                     if start <= due <= end:
