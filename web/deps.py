@@ -11,8 +11,11 @@ from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
+from ingest.errors import TOO_LARGE
+
 STALE_SESSION = "Phiên làm việc đã hết hạn, vui lòng tải lại trang."
 MAX_FORM_FIELDS = 2000
+MAX_BODY_BYTES = 21 * 1024 * 1024  # a 20 MB plan plus the multipart envelope
 
 
 class LoginRequired(Exception):
@@ -78,6 +81,9 @@ def require_login(request: Request) -> str:
 
 async def checked_form(request: Request) -> FormData:
     """The posted form, after checking its CSRF token against the session's (constant-time)."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > MAX_BODY_BYTES:  # refuse before spooling a huge body to disk
+        raise FormError(TOO_LARGE)
     form = await request.form(max_fields=MAX_FORM_FIELDS)
     sent = form.get("csrf_token")
     expected = getattr(request.state, "csrf_token", "")
