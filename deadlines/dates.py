@@ -17,7 +17,7 @@ _YEAR_RANGE_CELL = re.compile(r"[\s.,;:(+•-]*(?:19|20|21)\d\d\s*(?:-|den|toi)\
 _YEAR_RANGE_GAP = re.compile(r"\s*(?:-|den het|den|toi)\s*(?:nam\s+)?")
 
 POINTS = {"dau": "đầu", "giua": "giữa", "cuoi": "cuối", "thuong tuan": "thượng tuần", "trung tuan": "trung tuần",
-          "ha tuan": "hạ tuần"}
+          "ha tuan": "hạ tuần", "tuan dau": "tuần đầu", "tuan cuoi": "tuần cuối"}
 
 
 @dataclass(frozen=True)

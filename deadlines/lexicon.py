@@ -28,7 +28,7 @@ _NOT_NUM_BEFORE = r"(?<![\d/.])"
 # Time atoms, most specific first: the scanner takes, at each position, the first alternative that matches.
 # The look-aheads let the scanner skip, cheaply, positions where no atom can start: first a character
 # class (one test per position), then the words an alternative can start with (extend both for a new one).
-_ATOM_START = (r"(?=[\dndgcthqsi])(?=\d|ngay|thang|quy|nam|dau|giua|cuoi|thuong tuan|trung tuan|ha tuan|sau|chin"
+_ATOM_START = (r"(?=[\dndgcthqsi])(?=\d|ngay|thang|quy|nam|dau|giua|cuoi|thuong tuan|trung tuan|ha tuan|tuan|sau|chin"
                r"|(?:(?<=,)|(?<=, )|(?<=- )|(?<=-)|(?<=va ))i)")
 ATOMS = re.compile(_ATOM_START + "(?:" + "|".join([
     # "ngày 30 tháng 12 năm 2025"
@@ -43,7 +43,8 @@ ATOMS = re.compile(_ATOM_START + "(?:" + "|".join([
     # "06/2019" (month/year with a four-digit year only)
     rf"(?P<my>{_NOT_NUM_BEFORE}(?P<mym>\d{{1,2}})\s*[/-]\s*(?P<myy>\d{{4}})(?![\d/]))",
     # "tháng 11/2025", "cuối tháng 5/2010", "trung tuần tháng 4/2018", "tháng 12 năm 2025"
-    rf"(?P<mo>(?:(?P<mop>dau|giua|cuoi|thuong tuan|trung tuan|ha tuan)\s+)?thang\s+(?P<mom>\d{{1,2}})\b"
+    rf"(?P<mo>(?:(?P<mop>dau|giua|cuoi|thuong tuan|trung tuan|ha tuan|tuan dau|tuan cuoi)(?:\s+(?:tien|cung))?"
+    rf"(?:\s+cua)?\s+)?thang\s+(?P<mom>\d{{1,2}})\b"
     rf"{_year_tail('mo')})",
     # "Quý I/2025", "quý 4", "Quý II năm 2025", "cuối quý III"
     r"(?P<q>(?:(?P<qp>dau|giua|cuoi)\s+)?quy\s+(?P<qn>iv|iii|ii|i|[1-4])(?![a-z0-9])"

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import fields
 from datetime import date
 from functools import lru_cache
+from operator import attrgetter
 
 from deadlines import dates, periods, recurrence
 from deadlines.lexicon import AD_HOC, PREFIX
@@ -52,21 +53,19 @@ def parse(text: str, plan_year: int, *, rules: Sequence = (), horizon: tuple[dat
 # (text, plan year, horizon): the constructor arguments of its milestones are cached, never the
 # milestones themselves (they are mutable), so every call hands out new objects and new lists.
 _CACHED_LENGTH = 2_000  # longer inputs are documents, not cells: not worth keeping
-_FIELDS = tuple(f.name for f in fields(Milestone))
-_LISTS = frozenset({"occurrences", "warnings"})
+_FIELDS = attrgetter(*(f.name for f in fields(Milestone)))  # every field, in constructor order
 
 
 @lru_cache(maxsize=4096)
 def _recipes(text: str, plan_year: int, horizon: tuple[date, date]) -> tuple[tuple, ...]:
-    return tuple(tuple(getattr(m, n) for n in _FIELDS) for m in _parse(text, plan_year, horizon))
+    return tuple(map(_FIELDS, _parse(text, plan_year, horizon)))
 
 
 def _built(recipes: tuple[tuple, ...]) -> list[Milestone]:
     out = []
     for r in recipes:
         m = Milestone(*r)
-        for n in _LISTS:  # the cached lists stay private to the cache
-            setattr(m, n, list(getattr(m, n)))
+        m.occurrences, m.warnings = list(m.occurrences), list(m.warnings)  # the cached lists stay in the cache
         out.append(m)
     return out
 
@@ -100,6 +99,11 @@ def _parse_part(f: Folded, hidden: str, part: Part, plan_year: int, horizon: tup
     label, lo = colon_label(f, part)
     sub = hidden[lo:part.end]
     atoms = dates.scan(sub)
+    if label is not None and not atoms and _time_only(hidden[part.start:lo - 1]) and not first_marker(sub) \
+            and not recurrence.find(sub, atoms):
+        # "Năm 2025: hoàn thành 50%": the time is before the colon, what is due after it
+        label, sub, lo = clean_label(f, lo, part.end), hidden[part.start:lo - 1], part.start
+        atoms = dates.scan(sub)
     rec = recurrence.find(sub, atoms)
     marker = first_marker(sub)
     if marker and atoms and _DURATION.match(sub, marker.span[0]) and not _ANCHOR.search(sub):
@@ -137,6 +141,15 @@ def _parse_part(f: Folded, hidden: str, part: Part, plan_year: int, horizon: tup
         base["label"] = clean_label(f, part.start, part.end)
     why = "Không tìm thấy thời hạn, chu kỳ hay căn cứ nào trong nội dung này."
     return [Milestone(Kind.UNRESOLVED, warnings=warnings or [why], **base)]
+
+
+def _time_only(head: str) -> bool:
+    """Whether ``head`` is nothing but a time expression ("Năm 2025", "Quý I/2026", "Trước 30/6")."""
+    atoms = dates.scan(head)
+    if not atoms or head[atoms[-1].span[1]:].strip(" .,;()-"):
+        return False
+    lead = head[:atoms[0].span[0]].strip(" .,;()-+•*")
+    return not lead or bool(PREFIX.fullmatch(lead + " "))
 
 
 def _is_yearly(rec: recurrence.Recurrence) -> bool:

@@ -58,11 +58,11 @@ def interval(atom: Atom, year: int) -> tuple[date | None, date | None, str, str 
 
 
 def _point_in_month(first: date, last: date, point: str | None) -> tuple[date, date]:
-    days = {"dau": 1, "giua": 15, "thuong tuan": 10, "trung tuan": 20}
+    days = {"dau": 1, "giua": 15, "thuong tuan": 10, "trung tuan": 20, "tuan dau": 7}
     if point in days:
         d = first.replace(day=days[point])
         return d, d
-    return (last, last) if point in ("cuoi", "ha tuan") else (first, last)
+    return (last, last) if point in ("cuoi", "ha tuan", "tuan cuoi") else (first, last)
 
 
 def short_year_warning(atom: Atom) -> str | None:
@@ -161,6 +161,8 @@ def _single(atom: Atom, year: int | None, folded: str) -> Once | None:
         return once
     if atom.point:  # "đầu tháng 10/2024" is a day, not the month
         once.name = f"{POINTS[atom.point]} {name}"
+        if atom.point.startswith("tuan"):  # no statute defines the weeks of a month
+            once.warnings.append(f"“{once.name}” được hiểu là đến hết ngày {last:%d/%m/%Y}; cần kiểm tra lại.")
         return once
     if atom.first_day is not None:  # "26 - 27/6/2025"
         once.start = clamp(year, atom.month or 1, atom.first_day)[0]

@@ -26,6 +26,8 @@ MONTH_DAY = re.compile(
     r"thang\b(?![\s/.-]*\d)(?!\s+cuoi)")
 TIMES_A_MONTH = re.compile(
     r"\b(?P<n>0?[1-3]|hai|ba|mot)\s*(?:ky|lan|dot)\s*(?:/|trong|moi|mot|1)?\s*(?:mot\s+)?thang\b")
+FOLLOWING_YEARS = re.compile(r"\bnam\s+(?P<y>\d{4})\s*(?:(?:,|va)\s*(?:cac|nhung)\s+nam\s+(?:tiep theo|ke tiep|sau)"
+                             r"|tro di)\b")
 TIMES_A_YEAR = re.compile(r"\b(?P<n>0?[124]|mot|hai|bon)\s*(?:ky|lan|dot)\s*(?:/|trong|moi|mot|1)?\s*(?:mot\s+)?nam\b")
 _PER_YEAR = {1: {"nam"}, 2: {"6"}, 4: {"quy"}}  # "02 lần/năm" is every half year
 EVERY_YEAR_AFTER = re.compile(r"\s*,?\s*(?:(?:vao|cua)\s+)?(?:hang|moi|tung)\s+nam\b")
@@ -183,6 +185,9 @@ def _specific(folded: str, atoms: list[Atom], marked: re.Match | None = None) ->
         n = _WORD_N.get(m.group("n")) or int(m.group("n"))
         days = {1: (-1,), 2: (15, -1), 3: (10, 20, -1)}[n]
         return Recurrence(monthdays=days, span=m.span())
+    m = FOLLOWING_YEARS.search(folded) if "nam" in folded else None
+    if m:  # "Năm 2025 và các năm tiếp theo", "từ năm 2025 trở đi"
+        return Recurrence((12,), names=((12, "năm"),), span=m.span(), first_year=int(m.group("y")))
     m = TIMES_A_YEAR.search(folded) if "nam" in folded else None
     if m:
         months, names = period_names(_PER_YEAR[_WORD_N.get(m.group("n")) or int(m.group("n"))])
