@@ -43,11 +43,10 @@ def validate_policy(text: str, name: str) -> Any:
 
 
 def validate_day_rules(text: str, name: str) -> Any:
+    from config.day_rules import DayRulesFile
     from config.files import parse_toml
 
-    module = importlib.import_module("config.day_rules")
-    model = next(getattr(module, n) for n in ("DayRulesFile", "DayRules", "DayRulesConfig") if hasattr(module, n))
-    return parse_toml(text, model, name=name)
+    return parse_toml(text, DayRulesFile, name=name)
 
 
 def _validator(spec: str) -> Callable[..., Any]:
