@@ -158,7 +158,7 @@ def _wanted_assignments(item: TaskDraft, agencies: _Agencies) -> dict[tuple[int,
     wanted: dict[tuple[int, str], str] = {}
     for role, names in ((Role.LEAD, item.lead), (Role.SUPPORT, item.support), (Role.SYNTHESIS, item.synthesis)):
         for name in names:
-            wanted.setdefault((agencies.get(name).id, role.value), name)
+            wanted.setdefault((agencies.id(name), role.value), name)
     return wanted
 
 
@@ -259,44 +259,39 @@ def _context(issuer: str | None, directory: AgencyDirectory) -> str | None:
 
 
 class _Agencies:
-    """Agency rows by the names a plan uses: directory agencies, groups with members, or new rows to review."""
+    """Agency IDs by the names a plan uses: directory agencies, groups with members, or new rows to review."""
 
     def __init__(self, session: Session, directory: AgencyDirectory, context: str | None):
         self.session, self.directory, self.context = session, directory, context
-        self.by_name: dict[str, Agency] = {}
-        self.rows: dict[str, Agency] = {}
+        self.ids: dict[str, int] = {}  # the name as the plan wrote it → agency id
         self.created: list[str] = []
 
-    def get(self, name: str) -> Agency:
-        return self.by_name[name]
+    def id(self, name: str) -> int:
+        return self.ids[name]
 
     def prepare(self, names: set[str]) -> None:
-        """Resolve every name of the plan with two queries and one flush; create what is missing."""
+        """Resolve every name of the plan in a few statements; insert the agencies and memberships missing."""
         targets = {name: _resolve(self.directory, name, self.context) for name in sorted(names)}
-        wanted = {t.name for t in targets.values()} | {m.name for t in targets.values() for m in t.members}
-        self.rows = {a.name: a for a in self.session.scalars(select(Agency).where(Agency.name.in_(wanted)))}
-        groups: dict[Agency, list[Agency]] = {}
-        for name, target in targets.items():
-            row = self.by_name[name] = self._row(target.name, **target.fields)
-            if target.is_group:
-                groups[row] = [self._row(m.name, **m.fields) for m in target.members]
-        if groups:
-            self.session.flush()
-            have = set(self.session.execute(select(AgencyGroupMember.group_id, AgencyGroupMember.member_id)
-                                            .where(AgencyGroupMember.group_id.in_([g.id for g in groups]))).all())
-            for group_row, members in groups.items():
-                for member in members:
-                    if (group_row.id, member.id) not in have and member.id != group_row.id:
-                        self.session.add(AgencyGroupMember(group_id=group_row.id, member_id=member.id))
-                        have.add((group_row.id, member.id))
+        every = {t.name: t for target in targets.values() for t in (target, *target.members)}
+        known = self._known(set(every))
+        self.created = [name for name in every if name not in known]
+        if self.created:
+            self.session.execute(insert(Agency.__table__), [
+                {"level": "other", "is_group": False, "needs_review": False, **every[name].fields, "name": name,
+                 "aliases": []} for name in self.created])
+            known |= self._known(set(self.created))
+        self.ids = {name: known[target.name] for name, target in targets.items()}
+        pairs = {(known[t.name], known[m.name]) for t in targets.values() if t.is_group for m in t.members}
+        pairs = {(g, m) for g, m in pairs if g != m}
+        if pairs:
+            have = set(self.session.execute(select(AgencyGroupMember.group_id, AgencyGroupMember.member_id).where(
+                AgencyGroupMember.group_id.in_({g for g, _ in pairs}))).all())
+            if pairs - have:
+                self.session.execute(insert(AgencyGroupMember.__table__),
+                                     [{"group_id": g, "member_id": m} for g, m in sorted(pairs - have)])
 
-    def _row(self, name: str, **fields: Any) -> Agency:
-        row = self.rows.get(name)
-        if row is None:
-            row = self.rows[name] = Agency(name=name, **fields)
-            self.session.add(row)
-            self.created.append(name)
-        return row
+    def _known(self, names: set[str]) -> dict[str, int]:
+        return dict(self.session.execute(select(Agency.name, Agency.id).where(Agency.name.in_(names))).all())
 
 
 @dataclass(frozen=True)
