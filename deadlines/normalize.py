@@ -66,7 +66,19 @@ class Folded:
         return j < len(self.original) and self.original[j].isupper()
 
 
+# Old spellings folded to the current ones, same length: "Quí III", "hằng quí", "qui định".
+_QUI = re.compile(r"\bqui\b")
+
+
 def fold(text: str) -> Folded:
+    """Fold ``text`` (see ``_fold``) and respell old forms so the grammar sees one spelling."""
+    f = _fold(text)
+    if "qui" in f.folded:
+        return Folded(f.original, _QUI.sub("quy", f.folded), f.offsets)
+    return f
+
+
+def _fold(text: str) -> Folded:
     """Fold ``text``. NFC input (the usual case) folds in one C-level ``translate``; other input
     (NFD, stray combining marks) is folded grapheme by grapheme with an offset table."""
     if text.isascii():
