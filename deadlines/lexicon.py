@@ -41,7 +41,7 @@ ATOMS = re.compile(_ATOM_START + "(?:" + "|".join([
     rf"(?P<dt>{_NOT_NUM_BEFORE}(?P<dtw>{_DAY_WORD})?(?P<dtd>\d{{1,2}})\s*(?P<dts>[/.-])\s*(?P<dtm>\d{{1,2}})"
     rf"(?:\s*(?P=dts)\s*(?P<dty>\d{{1,5}})(?![\d/])|(?![\d/.-]\d)(?:\s*,?\s*nam\s+(?P<dtyw>\d{{3,5}}|sau|nay|toi)\b)?))",
     # "06/2019" (month/year with a four-digit year only)
-    rf"(?P<my>{_NOT_NUM_BEFORE}(?P<mym>\d{{1,2}})\s*[/-]\s*(?P<myy>\d{{4}})(?![\d/]))",
+    rf"(?P<my>{_NOT_NUM_BEFORE}(?<!quy )(?P<mym>\d{{1,2}})\s*[/-]\s*(?P<myy>\d{{4}})(?![\d/]))",
     # "tháng 11/2025", "cuối tháng 5/2010", "trung tuần tháng 4/2018", "tháng 12 năm 2025"
     rf"(?P<mo>(?:(?P<mop>dau|giua|cuoi|thuong tuan|trung tuan|ha tuan|tuan dau|tuan cuoi)(?:\s+(?:tien|cung))?"
     rf"(?:\s+cua)?\s+)?thang\s+(?P<mom>\d{{1,2}})\b"
