@@ -45,8 +45,11 @@ def interval(atom: Atom, year: int) -> tuple[date | None, date | None, str, str 
     if atom.kind == "quarter":
         q = atom.quarter or 1
         first, last = date(year, 3 * q - 2, 1), month_end(year, 3 * q)
-        point = {"dau": (first, first), "giua": (month_end(year, 3 * q - 1), month_end(year, 3 * q - 1))}
-        return (*point.get(atom.point or "", (first, last)), f"Quý {QUARTER_NAMES[q]}/{year}", None)
+        name = f"Quý {QUARTER_NAMES[q]}/{year}"
+        if atom.point == "giua":  # no statute: the middle of the quarter, as Điều 146 halves a month or a year
+            mid = date(year, 3 * q - 1, 15)
+            return mid, mid, name, f"“giữa {name}” không có quy định; tạm lấy ngày {mid:%d/%m/%Y}, cần kiểm tra lại."
+        return (*({"dau": (first, first)}.get(atom.point or "", (first, last))), name, None)
     if atom.kind == "half":
         months = atom.months or 6
         if months == 12:
