@@ -14,7 +14,10 @@ from datetime import date, timedelta
 from deadlines.dates import Atom, month_length
 from deadlines.lexicon import QUARTER_NAMES
 
-_P = r"(?:quy|0?3 thang|0?6 thang|sau thang|0?9 thang|chin thang|ca nam|nam(?![\s/.-]*\d)|thang(?![\s/.-]*\d)|tuan)"
+_HALF_DAU = re.compile(r"((?:0?6|sau|0?9|chin) thang) dau nam")
+_HALF_CUOI = re.compile(r"(?:0?6|sau) thang cuoi nam")
+_P = r"(?:quy|0?3 thang|(?:0?6|sau) thang (?:dau|cuoi) nam|0?6 thang|sau thang|0?9 thang dau nam|" \
+    r"0?9 thang|chin thang|ca nam|nam(?![\s/.-]*\d)|thang(?![\s/.-]*\d)|tuan)"
 _LIST = rf"{_P}(?:\s*(?:,|;|va|hoac|/|-)\s*(?:(?:hang|moi|dinh ky)\s+)?{_P}){{0,8}}"
 MARKED = re.compile(rf"\b(?:dinh ky|hang|moi|tung)\s+(?:(?:hang|moi)\s+)?(?P<list>{_LIST})")
 BARE_LIST = re.compile(rf"\b(?=quy|\d|sau|chin|ca|nam|thang|tuan)(?P<list>{_LIST})")  # look-ahead: skip words fast
@@ -28,6 +31,8 @@ TIMES_A_MONTH = re.compile(
     r"\b(?P<n>0?[1-3]|hai|ba|mot)\s*(?:ky|lan|dot)\s*(?:/|trong|moi|mot|1)?\s*(?:mot\s+)?thang\b")
 FOLLOWING_YEARS = re.compile(r"\bnam\s+(?P<y>\d{4})\s*(?:(?:,|va)\s*(?:cac|nhung)\s+nam\s+(?:tiep theo|ke tiep|sau)"
                              r"|tro di)\b")
+ONCE_PER = re.compile(r"\b(?:(?:moi|hang)\s+(?P<a>thang|quy|nam)\s*,?\s*(?:0?1|mot)\s*(?:lan|ky|dot)\b"
+                      r"|(?:0?1|mot)\s*(?:lan|ky|dot)\s*(?:/|trong|moi|mot)\s*(?:mot\s+)?(?P<b>quy|nam)\b)")
 TIMES_A_YEAR = re.compile(r"\b(?P<n>0?[124]|mot|hai|bon)\s*(?:ky|lan|dot)\s*(?:/|trong|moi|mot|1)?\s*(?:mot\s+)?nam\b")
 _PER_YEAR = {1: {"nam"}, 2: {"6"}, 4: {"quy"}}  # "02 lần/năm" is every half year
 EVERY_YEAR_AFTER = re.compile(r"\s*,?\s*(?:(?:vao|cua)\s+)?(?:hang|moi|tung)\s+nam\b")
@@ -114,6 +119,8 @@ def period_names(items: set[str]) -> tuple[tuple[int, ...], tuple[tuple[int, str
 
 def _items(text: str) -> set[str]:
     items = set()
+    if "nam" in text:  # "6 tháng đầu năm và cả năm": the first half is the 6-month report, the second the year's
+        text = _HALF_CUOI.sub("nam", _HALF_DAU.sub(r"\g<1>", text))
     for word in re.findall(r"quy|\d+ thang|sau thang|chin thang|nam|thang|tuan", text):
         if word.endswith("thang") and word != "thang":
             items.add({"3": "quy", "03": "quy", "6": "6", "06": "6", "sau": "6"}.get(word.split()[0], "9"))
@@ -188,6 +195,10 @@ def _specific(folded: str, atoms: list[Atom], marked: re.Match | None = None) ->
     m = FOLLOWING_YEARS.search(folded) if "nam" in folded else None
     if m:  # "Năm 2025 và các năm tiếp theo", "từ năm 2025 trở đi"
         return Recurrence((12,), names=((12, "năm"),), span=m.span(), first_year=int(m.group("y")))
+    m = ONCE_PER.search(folded) if "lan" in folded or "ky" in folded or "dot" in folded else None
+    if m:  # "Mỗi tháng 01 lần", "01 lần/quý"
+        per = m.group("a") or m.group("b")
+        return _from_items({per}, m.span()) if per != "nam" else Recurrence((12,), names=((12, "năm"),), span=m.span())
     m = TIMES_A_YEAR.search(folded) if "nam" in folded else None
     if m:
         months, names = period_names(_PER_YEAR[_WORD_N.get(m.group("n")) or int(m.group("n"))])
