@@ -108,6 +108,9 @@ def _parse_part(f: Folded, hidden: str, part: Part, plan_year: int, horizon: tup
     marker = first_marker(sub)
     if marker and atoms and _DURATION.match(sub, marker.span[0]) and not _ANCHOR.search(sub):
         marker = None  # "Trong 02 ngày (20-21/8/2025)": a duration with its dates, not after an event
+    if marker and marker.kind is Kind.BY_REFERENCE and atoms and "," in sub[marker.span[1]:atoms[0].span[0]] \
+            and periods.prefix_of(sub, atoms[0].span[0]) in ("strict", "incl", "to"):
+        marker = None  # "Theo tiến độ, hoàn thành trước 31/12/2025": the date written after it is the deadline
     ad_hoc = bool(AD_HOC.search(sub))
     in_name: list[bool] = []
     for i, a in enumerate(atoms):  # "… giai đoạn 2019-2023": the end of a named range is named too

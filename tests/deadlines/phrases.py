@@ -166,6 +166,8 @@ PHRASES: dict[str, list[tuple[str, int, list[dict]]]] = {
         ("31/4/2025", 2025, [once("2025-04-30", warn=True)]),
         ("01/11/202", 2025, [kind("unresolved", warn=True)]),
         ("Trước ngày 15/13/2025", 2025, [kind("unresolved", warn=True)]),
+        ("Quý 5/2025", 2025, [kind("unresolved", warn=True)]),
+        ("giữa quý II/2025", 2025, [once("2025-05-15", warn=True)]),
         ("ngày 12/5/20255", 2025, [kind("unresolved", warn=True)]),
     ],
     "two-digit years (read, with a warning)": [
@@ -229,6 +231,11 @@ PHRASES: dict[str, list[tuple[str, int, list[dict]]]] = {
         ("định kỳ 6 tháng, năm", 2025, [rec(["2025-06-30", "2025-12-31"])]),
         ("Định kỳ 6 tháng", 2025, [rec(["2025-06-30", "2025-12-31"])]),
         ("hằng quý, hằng năm", 2025, [rec(Q25)]),
+        ("6 tháng đầu năm và cả năm", 2025, [rec(["2025-06-30", "2025-12-31"])]),
+        ("Báo cáo 6 tháng đầu năm, 6 tháng cuối năm", 2025, [rec(["2025-06-30", "2025-12-31"])]),
+        ("Mỗi tháng 01 lần", 2025, [rec(M25)]),
+        ("01 lần/quý", 2025, [rec(Q25)]),
+        ("mỗi năm 1 lần", 2025, [rec(["2025-12-31"])]),
     ],
     "yearly": [
         ("Hằng năm.", 2026, [rec(["2026-12-31"])]),
@@ -289,6 +296,8 @@ PHRASES: dict[str, list[tuple[str, int, list[dict]]]] = {
         ("Theo hướng dẫn của Bộ Nội vụ.", 2026, [kind("by_reference")]),
         ("Theo tiến độ của dự án", 2025, [kind("by_reference")]),
         ("theo yêu cầu của cấp trên", 2025, [kind("by_reference")]),
+        ("Theo tiến độ, hoàn thành trước 31/12/2025", 2025, [once("2025-12-30")]),
+        ("Theo kế hoạch của UBND tỉnh, năm 2025", 2025, [kind("by_reference")]),
     ],
     "done": [
         ("Đã thực hiện", 2024, [kind("done")]),
@@ -314,6 +323,8 @@ PHRASES: dict[str, list[tuple[str, int, list[dict]]]] = {
         ("\u0110\u1ecbnh k\u1ef3 h\u0103\u0300ng qu\u00fd", 2025, [rec(Q25)]),
         ("dinh ky hang thang", 2025, [rec(M25)]),
         ("Tháng\u00a011/2025", 2025, [once("2025-11-30")]),
+        ("Quí III/2025", 2025, [once("2025-09-30")]),
+        ("Hằng quí", 2025, [rec(Q25)]),
         ("Chậm nhất ngày 01/4/2024 – báo cáo", 2024, [once("2024-04-01")]),
     ],
     "multi-part cells": [
