@@ -28,7 +28,7 @@ def import_command(
 
     files = _plan_files(path)
     directory = AgencyDirectory.load()
-    drafts = [(f, read_plan(f, plan_year=plan_year)) for f in _progress(files)]
+    drafts = [(path, read_plan(path, plan_year=plan_year))] if path.is_file() else _read_folder(files, plan_year)
     if as_json:
         payload = [d.to_json(directory) for _, d in drafts]
         typer.echo(json.dumps(payload[0] if path.is_file() else payload, ensure_ascii=False, indent=2))
@@ -48,6 +48,22 @@ def import_command(
                        f"{len(result.agencies_created)} cơ quan mới cần xem lại")
 
 
+def _read_folder(files: list[Path], plan_year: int | None) -> list[tuple[Path, object]]:
+    """Read every plan of a folder before storing any: one bad file stops the import with nothing written."""
+    from ingest import read_plan
+    from ingest.errors import ImportRefused
+
+    drafts, refused = [], []
+    for file in _progress(files):
+        try:
+            drafts.append((file, read_plan(file, plan_year=plan_year)))
+        except ImportRefused as e:
+            refused.append(f"{file.name}: {e}")
+    if refused:
+        raise UserError(f"Không nhập tệp nào vì {len(refused)} tệp bị từ chối — " + "; ".join(refused))
+    return drafts
+
+
 def _plan_files(path: Path) -> list[Path]:
     if not path.exists():
         raise UserError(f"Không tìm thấy {path}.")
@@ -60,9 +76,6 @@ def _plan_files(path: Path) -> list[Path]:
 
 
 def _progress(files: list[Path]):
-    if len(files) == 1:
-        yield from files
-        return
     from rich.console import Console
     from rich.progress import Progress
 

@@ -129,3 +129,13 @@ def test_it_refuses_oversized_and_damaged_word_files_leaving_the_database_unchan
         run = hanchot(migrated, "import", str(path))
         assert (run.returncode, run.stderr.strip()) == (2, message), path.name
     assert _table_tasks(migrated) == before
+
+
+def test_it_imports_nothing_from_a_folder_with_a_refused_file(migrated, tmp_path):
+    (tmp_path / "ke-hoach.txt").write_bytes(EXAMPLE.read_bytes())
+    (tmp_path / "rong.docx").write_bytes(b"")
+    run = hanchot(migrated, "import", str(tmp_path))
+    assert run.returncode == 2
+    last_line = run.stderr.strip().splitlines()[-1]
+    assert last_line == "hanchot: Không nhập tệp nào vì 1 tệp bị từ chối — rong.docx: Tệp trống."
+    assert _table_tasks(migrated) == {}
