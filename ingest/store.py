@@ -88,12 +88,15 @@ def _insert_tasks(session: Session, plan_id: int, new: list[tuple[int, TaskDraft
     """New tasks with their assignments, milestones and occurrences: four multi-row INSERTs, no ORM objects."""
     if not new:
         return
-    # Core INSERTs on the tables, then one SELECT for the new IDs: the ORM's bulk path splits rows into
-    # one statement per pattern of None values, and RETURNING in parameter order sends SQLite rows one by one.
-    session.execute(insert(Task.__table__), [{"plan_id": plan_id, "key": item.key, **_task_values(item, position)}
-                                   for position, item in new])
+    # Core INSERTs on the tables through the session's connection, then one SELECT for the new IDs: the
+    # ORM's bulk path splits rows into one statement per pattern of None values, and RETURNING in
+    # parameter order sends SQLite rows one by one.
+    connection = session.connection()
+    connection.execute(insert(Task.__table__), [{"plan_id": plan_id, "key": item.key, **_task_values(item, position)}
+                                                for position, item in new])
     keys = [item.key for _, item in new]
-    task_ids = dict(session.execute(select(Task.key, Task.id).where(Task.plan_id == plan_id, Task.key.in_(keys))).all())
+    task_ids = dict(connection.execute(select(Task.key, Task.id).where(Task.plan_id == plan_id,
+                                                                        Task.key.in_(keys))).all())
     assignments: list[dict[str, Any]] = []
     milestones: list[dict[str, Any]] = []
     dues: dict[tuple[int, str], tuple[dict[date, str | None], bool]] = {}
@@ -106,19 +109,19 @@ def _insert_tasks(session: Session, plan_id: int, new: list[tuple[int, TaskDraft
             milestones.append({"task_id": task_id, "key": key, "position": position, **_milestone_values(parsed)})
             dues[(task_id, key)] = (_due_dates(parsed), parsed.strict)
     if assignments:
-        session.execute(insert(Assignment.__table__), assignments)
+        connection.execute(insert(Assignment.__table__), assignments)
     if not milestones:
         return
-    session.execute(insert(Milestone.__table__), milestones)
-    milestone_ids = session.execute(select(Milestone.task_id, Milestone.key, Milestone.id)
-                                    .where(Milestone.task_id.in_(list(task_ids.values())))).all()
+    connection.execute(insert(Milestone.__table__), milestones)
+    milestone_ids = connection.execute(select(Milestone.task_id, Milestone.key, Milestone.id)
+                                       .where(Milestone.task_id.in_(list(task_ids.values())))).all()
     occurrences = [{"milestone_id": milestone_id, "due": due, "effective_due": _effective_due(due, strict),
                     "period": period}
                    for task_id, key, milestone_id in milestone_ids
                    for due, period in dues[(task_id, key)][0].items()
                    for strict in [dues[(task_id, key)][1]]]
     if occurrences:
-        session.execute(insert(Occurrence.__table__), occurrences)
+        connection.execute(insert(Occurrence.__table__), occurrences)
 
 
 def _task_values(item: TaskDraft, position: int) -> dict[str, Any]:
