@@ -33,6 +33,9 @@ FOLLOWING_YEARS = re.compile(r"\bnam\s+(?P<y>\d{4})\s*(?:(?:,|va)\s*(?:cac|nhung
                              r"|tro di)\b")
 ONCE_PER = re.compile(r"\b(?:(?:moi|hang)\s+(?P<a>thang|quy|nam)\s*,?\s*(?:0?1|mot)\s*(?:lan|ky|dot)\b"
                       r"|(?:0?1|mot)\s*(?:lan|ky|dot)\s*(?:/|trong|moi|mot)\s*(?:mot\s+)?(?P<b>quy|nam)\b)")
+PERIOD_PER_TIME = re.compile(r"\b(?:0?1\s+)?(?P<p>nam|quy|thang|0?3 thang|0?6 thang|sau thang)\s*(?:/|mot)\s*"
+                             r"(?:0?1\s*)?lan\b")
+_REPORT_BEFORE = re.compile(r"bao cao\s+$")
 TIMES_A_YEAR = re.compile(r"\b(?P<n>0?[124]|mot|hai|bon)\s*(?:ky|lan|dot)\s*(?:/|trong|moi|mot|1)?\s*(?:mot\s+)?nam\b")
 _PER_YEAR = {1: {"nam"}, 2: {"6"}, 4: {"quy"}}  # "02 lần/năm" is every half year
 EVERY_YEAR_AFTER = re.compile(r"\s*,?\s*(?:(?:vao|cua)\s+)?(?:hang|moi|tung)\s+nam\b")
@@ -199,6 +202,9 @@ def _specific(folded: str, atoms: list[Atom], marked: re.Match | None = None) ->
     if m:  # "Mỗi tháng 01 lần", "01 lần/quý"
         per = m.group("a") or m.group("b")
         return _from_items({per}, m.span()) if per != "nam" else Recurrence((12,), names=((12, "năm"),), span=m.span())
+    m = PERIOD_PER_TIME.search(folded) if "lan" in folded else None
+    if m:  # "6 tháng/lần", "01 năm/lần", "quý/lần"
+        return _from_items(_items(m.group("p")), m.span())
     m = TIMES_A_YEAR.search(folded) if "nam" in folded else None
     if m:
         months, names = period_names(_PER_YEAR[_WORD_N.get(m.group("n")) or int(m.group("n"))])
@@ -220,8 +226,9 @@ def _pinned(rec: Recurrence, folded: str, atoms: list[Atom]) -> Recurrence:
     """A bare recurrence pinned by the yearless atoms of the same text: "hằng năm (trước ngày 15/11)",
     "hằng năm, vào tháng 11", "hằng tháng, chậm nhất ngày 20", "6 tháng (trước ngày 15/6) và hằng năm
     (trước ngày 15/12)". Left as it is when the atoms do not fit it."""
-    free = [a for a in atoms if not a.has_year and not rec.span[0] <= a.span[0] < rec.span[1]]
-    if rec.weekly or not free:
+    free = [a for a in atoms if not a.has_year and not rec.span[0] <= a.span[0] < rec.span[1]
+            and not (a.kind == "half" and _REPORT_BEFORE.search(folded, max(0, a.span[0] - 12), a.span[0]))]
+    if rec.weekly or not free:  # ("… (báo cáo 6 tháng)" names a report, it pins nothing)
         return rec
     span = (min(rec.span[0], free[0].span[0]), max(rec.span[1], free[-1].span[1]))
     if not rec.months:  # monthly: one day without its month

@@ -236,6 +236,10 @@ PHRASES: dict[str, list[tuple[str, int, list[dict]]]] = {
         ("Mỗi tháng 01 lần", 2025, [rec(M25)]),
         ("01 lần/quý", 2025, [rec(Q25)]),
         ("mỗi năm 1 lần", 2025, [rec(["2025-12-31"])]),
+        ("6 tháng/lần", 2025, [rec(["2025-06-30", "2025-12-31"])]),
+        ("01 năm/lần", 2025, [rec(["2025-12-31"])]),
+        ("Định kỳ trước ngày 20 tháng 6 (báo cáo 6 tháng) và trước ngày 20 tháng 12 (báo cáo năm) hằng năm", 2025,
+         [rec(["2025-06-19", "2025-12-19"])]),
     ],
     "yearly": [
         ("Hằng năm.", 2026, [rec(["2026-12-31"])]),
