@@ -91,18 +91,24 @@ def reclaim_expired(session: Session, now: datetime, lease: timedelta) -> int:
 
 
 def claim_batch(session: Session, now: datetime, worker: str, limit: int) -> list[int]:
-    """Claim up to ``limit`` due reminders for ``worker``; return exactly the ids this call won. Commits."""
+    """Claim up to ``limit`` due reminders for ``worker``; return exactly the ids this call won. Commits.
+
+    PostgreSQL: the candidates are locked with ``FOR UPDATE SKIP LOCKED`` in the same transaction as the
+    UPDATE, so concurrent workers pick disjoint rows without waiting. (Not as ``id IN (subquery LIMIT n)``
+    inside the UPDATE: PostgreSQL may evaluate that subquery more than once and update far more than n.)
+    SQLite: writers are serialised; the UPDATE's repeated condition decides who wins.
+    """
     candidates = select(Reminder.id).where(_due(now)).order_by(Reminder.fire_at, Reminder.id).limit(limit)
     if session.get_bind().dialect.name == "postgresql":
-        ids_clause = Reminder.id.in_(candidates.with_for_update(skip_locked=True).scalar_subquery())
+        ids = list(session.scalars(candidates.with_for_update(skip_locked=True)))
     else:
         ids = list(session.scalars(candidates))
         session.rollback()  # end the read snapshot: SQLite must start the write from fresh data
-        if not ids:
-            return []
-        ids_clause = Reminder.id.in_(ids)
+    if not ids:
+        session.rollback()
+        return []
     # The WHERE repeats the due condition: a row another worker took in between is simply not returned.
-    won = session.scalars(update(Reminder).where(ids_clause, _due(now))
+    won = session.scalars(update(Reminder).where(Reminder.id.in_(ids), _due(now))
                           .values(status="claimed", claimed_at=now, claimed_by=worker, attempts=Reminder.attempts + 1)
                           .returning(Reminder.id)).all()
     session.commit()

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 
 from sqlalchemy.orm import Session
 
-from models import Agency, AgencyGroupMember, Assignment, Contact, Milestone, Occurrence, Plan, Task
+from models import Agency, AgencyGroupMember, Assignment, Contact, Milestone, Occurrence, Plan, Reminder, Task
 
 STAMP = datetime(2025, 1, 2, tzinfo=UTC)
 QUARTER_DUES = [date(2025, 3, 31), date(2025, 6, 30), date(2025, 9, 30), date(2025, 12, 31)]
@@ -67,3 +67,19 @@ def build_world(session: Session, dues: list[date] | None = None) -> World:
     session.add_all(occurrences)
     session.commit()
     return World(plan, task, milestone, occurrences, lead, head, support, zalo_person)
+
+
+def seed_outbox(session: Session, world: World, count: int, fire_at: datetime) -> list[str]:
+    """``count`` due email reminders, one per new contact of the lead agency; return their idempotency keys."""
+    contacts = [Contact(name=f"Cán bộ {n:04d}", agency_id=world.lead.agency_id, email=f"cb{n:04d}@snv.example",
+                        channels=["email"]) for n in range(count)]
+    session.add_all(contacts)
+    session.flush()
+    occurrence = world.occurrences[0]
+    keys = [f"seed:o{occurrence.id}:c{c.id}:email" for c in contacts]
+    session.add_all([Reminder(idempotency_key=key, occurrence_id=occurrence.id, contact_id=c.id, channel="email",
+                              kind="before", lead_days=3, fire_at=fire_at, status="pending", attempts=0,
+                              payload={"version": 1, "due": occurrence.effective_due.isoformat()})
+                     for key, c in zip(keys, contacts, strict=True)])
+    session.commit()
+    return keys
