@@ -10,7 +10,7 @@ identical re-import leaves every row, ``updated_at`` included, untouched.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from functools import lru_cache
 from typing import Any
@@ -30,6 +30,7 @@ from models.plans import Milestone, Occurrence, OccurrenceStatus, Plan, Task
 class ImportResult:
     plan_id: int
     created: bool
+    plan_changed: bool = False  # title, number, rules… of an existing plan
     tasks_added: int = 0
     tasks_changed: int = 0
     tasks_cancelled: int = 0
@@ -37,28 +38,30 @@ class ImportResult:
 
     @property
     def changed(self) -> bool:
-        return self.created or bool(self.tasks_added or self.tasks_changed or self.tasks_cancelled)
+        return self.created or self.plan_changed or bool(self.tasks_added or self.tasks_changed
+                                                         or self.tasks_cancelled)
 
 
 def store_plan(session: Session, draft: PlanDraft, directory: AgencyDirectory, *,
                now: datetime | None = None) -> ImportResult:
     """Insert or update the plan of ``draft``; flushes, never commits (the caller owns the transaction)."""
     now = now or datetime.now(UTC)
-    items = [*draft.tasks, *draft.obligations]
+    items = _unique_keys([*draft.tasks, *draft.obligations])
     with session.no_autoflush:  # flushing once per batch, not before every query, is most of the speed
         plan = _find_plan(session, draft)
         created = plan is None
         if plan is None:
             plan = Plan(title=draft.title, plan_year=draft.plan_year, content_hash=draft.content_hash)
             session.add(plan)
-        _assign(plan, number=draft.number, title=draft.title, issuer=draft.issuer, place=draft.place,
+        plan_changed = _assign(plan, number=draft.number, title=draft.title, issuer=draft.issuer, place=draft.place,
                 issued_on=draft.issued_on, plan_year=draft.plan_year, implements=list(draft.implements),
                 source_name=draft.source_name, content_hash=draft.content_hash,
                 day_rules=[_json(r) for r in draft.rules], warnings=list(draft.warnings))
         agencies = _Agencies(session, directory, _context(draft.issuer, directory))
         agencies.prepare({n for item in items for n in [*item.lead, *item.support, *item.synthesis]})
         session.flush()
-        result = ImportResult(plan_id=plan.id, created=created, agencies_created=agencies.created)
+        result = ImportResult(plan_id=plan.id, created=created, plan_changed=plan_changed and not created,
+                              agencies_created=agencies.created)
         existing = {} if created else {t.key: t for t in session.scalars(
             select(Task).where(Task.plan_id == plan.id).options(
                 selectinload(Task.assignments),
@@ -82,6 +85,16 @@ def store_plan(session: Session, draft: PlanDraft, directory: AgencyDirectory, *
                 result.tasks_cancelled += 1
     session.flush()
     return result
+
+
+def _unique_keys(items: list[TaskDraft]) -> list[TaskDraft]:
+    """Keys are unique per plan in the database; a key met again (a prose key equal to a table key) gets "#n"."""
+    seen: dict[str, int] = {}
+    out: list[TaskDraft] = []
+    for item in items:
+        count = seen[item.key] = seen.get(item.key, 0) + 1
+        out.append(item if count == 1 else replace(item, key=f"{item.key}#{count}"))
+    return out
 
 
 def _insert_tasks(session: Session, plan_id: int, new: list[tuple[int, TaskDraft]], agencies: _Agencies) -> None:
