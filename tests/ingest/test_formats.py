@@ -181,3 +181,18 @@ def test_it_sniffs_content_not_the_extension(tmp_path, long_files):
     word_as_txt.write_bytes(long_files[0].read_bytes())
     assert sniff(word_as_txt) == "docx"
     assert sniff(long_files[0]) == "docx"
+
+
+def test_it_joins_a_row_that_runs_over_several_pages(tmp_path):
+    header = ["TT", "Nội dung thực hiện", "Cơ quan chủ trì", "Thời gian hoàn thành"]
+    long_cell = "\n".join(f"Đoạn {i}: rà soát, đánh giá thủ tục hành chính thuộc lĩnh vực số {i} và đề xuất "
+                          "phương án đơn giản hóa." for i in range(1, 40))
+    rows = [header, ["1", "Nhiệm vụ ngắn.", "Sở Tư pháp", "Quý I/2025"],
+            ["2", long_cell, "Sở Nội vụ", "Trước ngày 30/11/2025"],
+            ["3", "Nhiệm vụ cuối.", "Sở Tài chính", "Thường xuyên"]]
+    [pdf] = docx_to_pdf([write_docx(Document([Table(rows)]), tmp_path / "split.docx")], tmp_path)
+    import pdfplumber
+
+    with pdfplumber.open(pdf) as opened:
+        assert len(opened.pages) >= 3, "the fixture must really cut row 2 over page breaks"
+    assert read_pdf(pdf).blocks == [Table(rows)]
