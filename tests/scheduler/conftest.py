@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from config.settings import load_settings
+from tests.fakes.zalo_fake import zalo_fake  # noqa: F401  (fixture)
 from tests.support.smtp_sink import smtp_sink  # noqa: F401  (fixture)
 
 SECRET = "kiem-thu-bi-mat-123"
