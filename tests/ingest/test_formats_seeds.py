@@ -89,3 +89,19 @@ def test_it_gives_the_same_deadlines_from_pdf_as_from_text(seed_files, prefix):
     expected = [[m.to_json() | {"span": None, "source": " ".join(m.source.split())} for m in t.milestones]
                 for t in from_text.tasks]
     assert milestones == expected
+
+
+@pytest.mark.slow
+def test_it_reads_a_pdf_without_ruled_tables_through_the_text_layouts(tmp_path):
+    """Seed 001 came from a PDF whose table had no rules; printed as plain text to PDF it has none either.
+    Best effort: LibreOffice rewraps its lines, so a few rows of the flattened table are lost."""
+    source = tmp_path / "seed001.txt"
+    source.write_bytes(_seed("001").read_bytes())
+    [pdf] = docx_to_pdf([source], tmp_path)
+    document = read_document(pdf)
+    assert document.layout == "pdf-text"
+    plan = build_plan(document)
+    assert {t.appendix_number for t in plan.tasks} == {"I", "II", "III", "IV", "V", "VI", "VII"}
+    assert len(plan.tasks) >= 30
+    from_text = {(t.appendix_number, t.number) for t in build_plan(read_document(_seed("001"))).tasks}
+    assert {(t.appendix_number, t.number) for t in plan.tasks if t.number} <= from_text
