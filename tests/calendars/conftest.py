@@ -20,6 +20,9 @@ INSTALL_HINT = "`make test` installs it (tests/support/install_test_deps.sh: Deb
 STAMP = datetime(2026, 1, 5, 3, 0, tzinfo=UTC)
 
 Expander = Callable[[bytes, date, date], dict[str, list[str]]]
+Window = tuple[date, date]
+Expansions = list[dict[str, list[str]]]  # one {uid: [occurrence, ...]} per window
+ManyExpander = Callable[[list[tuple[bytes, list[Window]]]], list[Expansions]]
 
 
 def sample_events() -> list[FeedEvent]:
@@ -57,21 +60,60 @@ def _format(value: date | datetime) -> str:
 def expand_python() -> Expander:
     """recurring-ical-events (the engine behind Home Assistant and others): {uid: [occurrence, ...]}."""
     def expand(body: bytes, start: date, end: date) -> dict[str, list[str]]:
-        found: dict[str, list[str]] = {}
-        for event in recurring_ical_events.of(icalendar.Calendar.from_ical(body)).between(start, end):
-            found.setdefault(str(event["UID"]), []).append(_format(event["DTSTART"].dt))
-        return {uid: sorted(days) for uid, days in sorted(found.items())}
+        return _python_occurrences(icalendar.Calendar.from_ical(body), start, end)
+    return expand
+
+
+def _python_occurrences(calendar: icalendar.Calendar, start: date, end: date) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+    for event in recurring_ical_events.of(calendar).between(start, end):
+        found.setdefault(str(event["UID"]), []).append(_format(event["DTSTART"].dt))
+    return {uid: sorted(days) for uid, days in sorted(found.items())}
+
+
+@pytest.fixture
+def expand_python_many() -> ManyExpander:
+    """recurring-ical-events on many feeds, each parsed once and expanded over each of its windows."""
+    def expand(jobs: list[tuple[bytes, list[Window]]]) -> list[Expansions]:
+        results = []
+        for body, windows in jobs:
+            calendar = icalendar.Calendar.from_ical(body)
+            results.append([_python_occurrences(calendar, start, end) for start, end in windows])
+        return results
+    return expand
+
+
+def _node() -> str:
+    node = shutil.which("node")
+    if node is None:
+        pytest.fail(f"node is not installed: {INSTALL_HINT}")
+    if not (JS_DIR / "node_modules" / "ical.js").is_dir():
+        pytest.fail(f"ical.js is not installed in tests/js/node_modules: {INSTALL_HINT}")
+    return node
+
+
+@pytest.fixture
+def expand_icaljs_many(tmp_path: Path) -> ManyExpander:
+    """Mozilla ical.js on many feeds in one node process (``expand.mjs --batch``): one result list per feed."""
+    node = _node()
+
+    def expand(jobs: list[tuple[bytes, list[Window]]]) -> list[Expansions]:
+        manifest = []
+        for number, (body, windows) in enumerate(jobs):
+            path = tmp_path / f"feed-{number}.ics"
+            path.write_bytes(body)
+            manifest.append({"path": str(path), "windows": [[s.isoformat(), e.isoformat()] for s, e in windows]})
+        done = subprocess.run([node, str(JS_DIR / "expand.mjs"), "--batch"], input=json.dumps(manifest),
+                              capture_output=True, text=True, timeout=600, check=False)
+        assert done.returncode == 0, f"ical.js failed on a feed: {done.stderr}"
+        return json.loads(done.stdout)
     return expand
 
 
 @pytest.fixture
 def expand_icaljs(tmp_path: Path) -> Expander:
     """Mozilla ical.js through node (tests/js/expand.mjs). Fails, never skips, when node or ical.js is missing."""
-    node = shutil.which("node")
-    if node is None:
-        pytest.fail(f"node is not installed: {INSTALL_HINT}")
-    if not (JS_DIR / "node_modules" / "ical.js").is_dir():
-        pytest.fail(f"ical.js is not installed in tests/js/node_modules: {INSTALL_HINT}")
+    node = _node()
 
     def expand(body: bytes, start: date, end: date) -> dict[str, list[str]]:
         path = tmp_path / "feed.ics"
