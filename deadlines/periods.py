@@ -83,6 +83,11 @@ def prefix_of(folded: str, start: int) -> str | None:
 
 
 _BRACKET_GAP = re.compile(r"\s*\(\s*(?P<words>[a-z ]{0,30}?)[\s,:]*")
+# "Trong Quý IV năm 2025, hoàn thành trước 15/12/2025": a comma, then a deadline word
+_COMMA_SHARPENS = re.compile(r"\s*,\s*(?:hoan thanh|xong|nop)?\s*(?:truoc|cham nhat|muon nhat)"
+                             r"(?:\s+(?:la|vao|trong))*\s*")
+# "Từ tháng 4/2025", "Bắt đầu từ Quý III/2025" ("đầu tư" is investing, not "from")
+_FROM_ONLY = re.compile(r"(?:\bbat dau tu|(?<![a-z])(?<!dau )tu)\s*$")
 
 
 def _without_glosses(atoms: list[Atom], folded: str, plan_year: int) -> list[Atom]:
@@ -93,7 +98,9 @@ def _without_glosses(atoms: list[Atom], folded: str, plan_year: int) -> list[Ato
     for i in range(1, len(atoms)):
         prev, cur = atoms[i - 1], atoms[i]
         gap = _BRACKET_GAP.fullmatch(folded, prev.span[1], cur.span[0])
-        if gap is None or not folded[cur.span[1]:cur.span[1] + 3].lstrip().startswith(")") or i - 1 in dropped:
+        closed = gap is not None and folded[cur.span[1]:cur.span[1] + 3].lstrip().startswith(")")
+        comma = not closed and _COMMA_SHARPENS.fullmatch(folded, prev.span[1], cur.span[0]) is not None
+        if not (closed or comma) or i - 1 in dropped:
             continue
         if cur.kind == "date" and prev.kind != "date":
             y_cur = resolve_year(cur, plan_year)
@@ -104,7 +111,7 @@ def _without_glosses(atoms: list[Atom], folded: str, plan_year: int) -> list[Ato
             inner = interval(cur, y_cur)[1]
             if first and last and inner and first <= inner <= last:
                 dropped.add(i - 1)
-        elif cur.kind in ("year", "half") and not gap.group("words").strip() and not cur.has_year:
+        elif closed and cur.kind in ("year", "half") and not gap.group("words").strip() and not cur.has_year:
             dropped.add(i)
     return [a for i, a in enumerate(atoms) if i not in dropped]
 
@@ -162,6 +169,8 @@ def _single(atom: Atom, year: int | None, folded: str) -> Once | None:
     once = Once(last, atom.span, name=name, warnings=[w for w in (warning, short_year_warning(atom)) if w])
     if first is None or last is None:
         return once
+    if atom.first_day is None and _FROM_ONLY.search(folded, max(0, atom.span[0] - 16), atom.span[0]):
+        return Once(None, atom.span, warnings=[f"Chỉ nêu thời điểm bắt đầu (từ {name}), không nêu hạn hoàn thành."])
     if atom.point:  # "đầu tháng 10/2024" is a day, not the month
         once.name = f"{POINTS[atom.point]} {name}"
         if atom.point.startswith("tuan"):  # no statute defines the weeks of a month
