@@ -21,6 +21,7 @@ from deadlines.normalize import Folded, fold
 from deadlines.references import cited_document, first_marker, masked
 from deadlines.segment import CUNG_JOIN, Part, clean_label, colon_label, split
 
+_LISTED = re.compile(r"\s*(?:,|va|hoac)\s*")
 _REPORT_NAMED = re.compile(r"\b(?:bao cao|so ket|tong ket)(?:\s+(?:ket qua|tinh hinh|cong tac))?\s+$")
 _DIGIT_AFTER = re.compile(r"\d")
 _DURATION = re.compile(r"(?:khong qua|trong vong|trong)\s+\d")
@@ -111,11 +112,12 @@ def _parse_part(f: Folded, hidden: str, part: Part, plan_year: int, horizon: tup
     if marker and marker.kind is Kind.BY_REFERENCE and atoms and "," in sub[marker.span[1]:atoms[0].span[0]] \
             and periods.prefix_of(sub, atoms[0].span[0]) in ("strict", "incl", "to"):
         marker = None  # "Theo tiến độ, hoàn thành trước 31/12/2025": the date written after it is the deadline
-    ad_hoc = bool(AD_HOC.search(sub))
+    ad_hoc = "dot xuat" in sub and bool(AD_HOC.search(sub))  # the pattern ends with these words
     in_name: list[bool] = []
     for i, a in enumerate(atoms):  # "… giai đoạn 2019-2023": the end of a named range is named too
         chained = i > 0 and in_name[-1] and a.kind == "year" and sub[atoms[i - 1].span[1]:a.span[0]].strip() == "-"
-        in_name.append(chained or _in_name(a, sub))
+        listed = i > 0 and not in_name[-1] and _LISTED.fullmatch(sub, atoms[i - 1].span[1], a.span[0]) is not None
+        in_name.append(chained or (not listed and _in_name(a, sub)))  # "Năm 2024 và năm 2025" lists years
     names = [a for a, n in zip(atoms, in_name, strict=True) if n]
     atoms = [a for a, n in zip(atoms, in_name, strict=True) if not n]
     first = min([p for p in (rec.span[0] if rec else None, _expr_start(sub, atoms)) if p is not None], default=None)
@@ -132,7 +134,12 @@ def _parse_part(f: Folded, hidden: str, part: Part, plan_year: int, horizon: tup
     source = f.text(part.start, part.end).strip()
     base = {"label": label, "source": source, "span": f.orig_span(part.start, part.end), "ad_hoc": ad_hoc}
     if kind_of == "marker":
-        return [_dateless(f, sub, lo, marker, base)]  # type: ignore[arg-type]
+        found = [_dateless(f, sub, lo, marker, base)]  # type: ignore[arg-type]
+        if marker.kind is Kind.CONTINUOUS:  # "Thường xuyên (báo cáo kết quả trước ngày 15/12/2024)": a report too
+            due = [a for a in atoms if a.kind == "date" and a.span[0] > marker.span[1]  # type: ignore[union-attr]
+                   and periods.prefix_of(sub, a.span[0]) in ("strict", "incl", "to")]
+            found += _once(periods.resolve_once(due, sub, plan_year), {**base, "label": None}) if due else []
+        return found
     if kind_of == "recurring":
         return [_recurring(rec, base, horizon)]  # type: ignore[arg-type]
     if kind_of == "once":
