@@ -17,7 +17,7 @@ _BREAK = re.compile(r"(?=[\n;•+*-])(?:[\n;•]|(?<![^\s.;:,])[-+*](?=\s*[^\s\d
 _TRIM = " \t\r\n-+*•.;,:"
 COLON = re.compile(r":(?!\d)")
 CUNG_JOIN = re.compile(r"\s+cung(?:\s+voi)?\s+(?:bao cao|ky bao cao|ky)\b")
-_BLANKS = re.compile(r"\s+")
+_BLANKS = re.compile(r"[^\S ]\s*| \s+")  # every run of blanks but a lone space (a no-op to replace)
 _BULLET_AFTER = re.compile(r"\s*[-+•*]\s")
 
 
