@@ -60,9 +60,18 @@ class Recurrence:
     first_year: int | None = None
     until: date | None = None
     extra: list[str] = field(default_factory=list, compare=False)
+    day_of: tuple[tuple[int, int], ...] = ()  # (month, day) pairs when the days differ: "30/4 và 02/9 hằng năm"
 
     def rrule(self, dtstart: date) -> str:
         """"DTSTART:20250101\\nRRULE:FREQ=YEARLY;BYMONTH=3,6,9,12;BYMONTHDAY=-1;WKST=MO"."""
+        until = f";UNTIL={self.until:%Y%m%d}" if self.until else ""
+        if self.day_of:  # one RRULE per day of the month, as day rules write them
+            by_day: dict[int, list[int]] = {}
+            for month, day in sorted(self.day_of):
+                by_day.setdefault(day, []).append(month)
+            return f"DTSTART:{dtstart:%Y%m%d}" + "".join(
+                f"\nRRULE:FREQ=YEARLY;BYMONTH={','.join(map(str, months))};BYMONTHDAY={day}{until};WKST=MO"
+                for day, months in sorted(by_day.items()))
         if self.weekly:
             body = "FREQ=WEEKLY;BYDAY=SU"
         elif self.months:
@@ -85,7 +94,8 @@ class Recurrence:
         for year in range(start.year, end.year + 1):
             for month in self.months or range(1, 13):
                 last = month_length(year, month)
-                for md in sorted({last + 1 + d if d < 0 else d for d in self.monthdays if abs(d) <= last}):
+                monthdays = [d for m, d in self.day_of if m == month] or self.monthdays
+                for md in sorted({last + 1 + d if d < 0 else d for d in monthdays if abs(d) <= last}):
                     due = date(year, month, md)
                     if start <= due <= end:
                         out.append((due, names.get(month, f"tháng {month}")))
@@ -152,8 +162,7 @@ def find(folded: str, atoms: list[Atom]) -> Recurrence | None:
         rec = _pinned(rec, folded, atoms)
     span = YEAR_SPAN.search(folded)
     if span and int(span.group("a")) <= int(span.group("b")):
-        rec = Recurrence(rec.months, rec.monthdays, rec.weekly, rec.names, rec.strict, rec.span,
-                         int(span.group("a")), date(int(span.group("b")), 12, 31))
+        rec = replace(rec, first_year=int(span.group("a")), until=date(int(span.group("b")), 12, 31))
     return rec
 
 
@@ -250,15 +259,16 @@ def _pinned(rec: Recurrence, folded: str, atoms: list[Atom]) -> Recurrence:
 
 
 def _yearly_on(points: list[Atom], folded: str) -> Recurrence | None:
-    """One yearly recurrence on every month named: "tháng 6 và tháng 12 hằng năm"; None when the named
-    days differ (one RRULE cannot hold them) or nothing can be pinned."""
+    """One yearly recurrence on every month named: "tháng 6 và tháng 12 hằng năm", "ngày 30/4 và 02/9
+    hằng năm" (days per month); None when nothing can be pinned."""
     recs = [r for r in (_yearly_at(a, folded) for a in points) if r is not None]
-    if not recs or len({r.monthdays for r in recs}) != 1 or len(recs) != len(points):
+    if not recs or len(recs) != len(points):
         return None
     months = tuple(sorted({m for r in recs for m in r.months}))
     names = tuple(sorted({n for r in recs for n in r.names}))
+    day_of = () if len({r.monthdays for r in recs}) == 1 else tuple((m, r.monthdays[0]) for r in recs for m in r.months)
     return Recurrence(months, recs[0].monthdays, names=names, strict=any(r.strict for r in recs),
-                      span=(recs[0].span[0], recs[-1].span[1]))
+                      span=(recs[0].span[0], recs[-1].span[1]), day_of=day_of)
 
 
 def _yearly_at(atom: Atom, folded: str) -> Recurrence | None:
