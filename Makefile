@@ -30,7 +30,7 @@ test-deps: install
 
 run: install
 	$(BIN)/hanchot db upgrade
-	$(BIN)/hanchot import examples/ --publish
+	$(BIN)/hanchot import examples/ke-hoach-mau-2026.txt --publish
 	@echo "hanchot: open http://$(HOST):$(PORT)/ (web + scheduler; Ctrl-C stops both)"
 	$(BIN)/hanchot serve --host $(HOST) --port $(PORT) --with-scheduler
 
