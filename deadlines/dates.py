@@ -10,8 +10,9 @@ import re
 from dataclasses import dataclass, replace
 from datetime import date
 
-from deadlines.lexicon import ATOMS, ROMAN
+from deadlines.lexicon import ATOM_WORDS, ATOMS, ROMAN
 
+_DIGIT = re.compile(r"\d")
 _STAGE = re.compile(r"giai doan\s+(?:[ivx]{1,4}|\d)\s*[(:]$")
 _YEAR_RANGE_CELL = re.compile(r"[\s.,;:(+•-]*(?:19|20|21)\d\d\s*(?:-|den|toi)\s*(?:19|20|21)\d\d[\s.,;)]*")
 _YEAR_RANGE_GAP = re.compile(r"\s*(?:-|den het|den|toi)\s*(?:nam\s+)?")
@@ -61,7 +62,9 @@ def _int(s: str | None) -> int | None:
 
 def scan(folded: str) -> list[Atom]:
     """Every atom of ``folded`` (already masked of cited documents), left to right, non-overlapping."""
-    atoms = []
+    atoms: list[Atom] = []
+    if not _may_hold_atom(folded):
+        return atoms
     for m in ATOMS.finditer(folded):
         g, k, span = m.group, m.lastgroup, m.span()  # the outer group of an alternative closes last
         if k == "dw":
@@ -96,6 +99,16 @@ def scan(folded: str) -> list[Atom]:
         elif k == "d":
             atoms.append(Atom("day", span, day=int(g("dd"))))
     return atoms
+
+
+def _may_hold_atom(folded: str) -> bool:
+    """Cheap test that skips most of the scan of a text without atoms (labels, "Thường xuyên")."""
+    if _DIGIT.search(folded):
+        return True
+    for w in ATOM_WORDS:  # noqa: SIM110 (a plain loop: a generator in any() costs more than the tests)
+        if w in folded:
+            return True
+    return False  # the "i" of "Quý III, IV" is kept only after a quarter, which has "quy"
 
 
 def _bare_year_kept(folded: str, span: tuple[int, int], atoms: list[Atom]) -> bool:

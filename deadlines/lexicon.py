@@ -28,7 +28,9 @@ _NOT_NUM_BEFORE = r"(?<![\d/.])"
 # Time atoms, most specific first: the scanner takes, at each position, the first alternative that matches.
 # The look-aheads let the scanner skip, cheaply, positions where no atom can start: first a character
 # class (one test per position), then the words an alternative can start with (extend both for a new one).
-_ATOM_START = (r"(?=[\dndgcthqsi])(?=\d|ngay|thang|quy|nam|dau|giua|cuoi|thuong tuan|trung tuan|ha tuan|tuan|sau|chin"
+ATOM_WORDS = ("ngay", "thang", "quy", "nam", "dau", "giua", "cuoi", "thuong tuan", "trung tuan", "ha tuan", "tuan",
+              "sau", "chin")  # an atom starts with a digit or one of these (or is the "i" after a quarter)
+_ATOM_START = (r"(?=[\dndgcthqsi])(?=\d|" + "|".join(ATOM_WORDS) +
                r"|(?:(?<=,)|(?<=, )|(?<=- )|(?<=-)|(?<=va ))i)")
 ATOMS = re.compile(_ATOM_START + "(?:" + "|".join([
     # "ngày 30 tháng 12 năm 2025"

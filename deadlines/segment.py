@@ -13,7 +13,9 @@ from dataclasses import dataclass
 
 from deadlines.normalize import Folded
 
-_BREAK = re.compile(r"(?=[\n;•+*-])(?:[\n;•]|(?<![^\s.;:,])[-+*](?=\s*[^\s\d]))")  # the class skips fast
+# Starting with a character class lets the regex engine skip to candidates in C; the dash/plus/star tests
+# then look back (not after a letter or digit) and ahead (a word follows).
+_BREAK = re.compile(r"[\n;•+*-](?:(?<=[\n;•])|(?<![^\s.;:,].)(?=\s*[^\s\d]))")
 _TRIM = " \t\r\n-+*•.;,:"
 COLON = re.compile(r":(?!\d)")
 CUNG_JOIN = re.compile(r"\s+cung(?:\s+voi)?\s+(?:bao cao|ky bao cao|ky)\b")
