@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from calendars.feed import FeedCalendar, FeedEvent, render
+from calendars.query import event_sequence, event_uid
 from models import Assignment, Contact, Milestone, Occurrence, Reminder, Role, Task
 from notifiers.base import Links, Message, Recipient
 from scheduler.links import make_url
@@ -98,9 +99,9 @@ def occurrence_block(occurrence: Occurrence) -> str:
 
 def occurrence_ics(occurrence: Occurrence, host: str) -> bytes:
     """The occurrence as a one-event calendar, with the UID scheme of the feeds so clients merge them."""
-    event = FeedEvent(uid=f"ms-{occurrence.milestone_id}-{occurrence.due:%Y%m%d}@{host}",
+    event = FeedEvent(uid=event_uid(occurrence.milestone, occurrence.due, host),
                       summary=occurrence_title(occurrence), day=occurrence.effective_due,
-                      sequence=occurrence.sequence + occurrence.milestone.sequence,
+                      sequence=event_sequence(occurrence.milestone, occurrence),
                       last_modified=occurrence.updated_at, description=occurrence_block(occurrence))
     return render(FeedCalendar(uid=f"reminder-{occurrence.id}@{host}", name="Nhắc hạn", description="", events=[event]))
 
