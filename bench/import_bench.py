@@ -16,7 +16,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, make_url, text
 from sqlalchemy.orm import Session
 
 from config.agencies import AgencyDirectory
@@ -25,7 +25,7 @@ from ingest.store import store_plan
 from models.db import make_engine
 from models.migrate import upgrade
 
-SEEDS = Path("/work/shared/seeds")
+SEEDS = Path(__file__).resolve().parents[1].parent / "shared" / "seeds"  # shared/ sits beside the work tree
 PG = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 
 
@@ -67,7 +67,8 @@ def main() -> None:
         with admin.begin() as c:
             c.execute(text(f'CREATE SCHEMA "{schema}"'))
         try:
-            url = f"{server}?options=-csearch_path%3D{schema}"
+            url = make_url(server).update_query_dict({"options": f"-csearch_path={schema}"})
+            url = url.render_as_string(hide_password=False)
             report("postgresql", run(url, args.count), args.count)
         finally:
             with admin.begin() as c:

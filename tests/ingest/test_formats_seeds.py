@@ -12,9 +12,7 @@ from ingest.draft import PlanDraft
 from ingest.text_layouts import read_text
 from tests.support.render_docs import docx_to_pdf, word_shaped, write_docx
 
-SEEDS = Path(__file__).resolve().parents[2].parent / "shared" / "seeds"
-if not SEEDS.is_dir():
-    SEEDS = Path("/work/shared/seeds")
+SEEDS = Path(__file__).resolve().parents[2].parent / "shared" / "seeds"  # shared/ sits beside the work tree
 EXPECTED = {"000": (42, 7), "001": (35, 7), "002": (54, 6), "003": (48, 7), "004": (40, 7)}
 
 

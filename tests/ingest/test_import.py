@@ -18,8 +18,8 @@ from ingest.store import store_plan
 from models.agencies import Agency
 from models.plans import Milestone, Plan, Task
 
-SEEDS = Path("/work/shared/seeds")
 ROOT = Path(__file__).resolve().parents[2]
+SEEDS = ROOT.parent / "shared" / "seeds"  # shared/ sits beside the work tree, in CI too
 COUNTS = {"000": 42, "001": 36, "002": 54, "003": 48, "004": 40}
 
 

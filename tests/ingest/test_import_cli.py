@@ -17,8 +17,8 @@ from models.db import make_engine
 from models.plans import Plan, Task
 from tests.support.render_docs import docx_to_pdf, word_shaped, write_docx
 
-SEEDS = Path("/work/shared/seeds")
 ROOT = Path(__file__).resolve().parents[2]
+SEEDS = ROOT.parent / "shared" / "seeds"  # shared/ sits beside the work tree, in CI too
 EXAMPLE = ROOT / "examples" / "ke-hoach-mau-2026.txt"
 
 
