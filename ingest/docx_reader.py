@@ -54,7 +54,8 @@ def _table_rows(tbl: etree._Element, numbering: _Numbering) -> list[list[str]]:
     for tr in tbl.iter(qn("w:tr")):
         if _enclosing_table(tr) is not tbl:
             continue  # a row of a nested table: its text belongs to the enclosing cell
-        row: list[str | Merged] = []
+        # gridBefore: the row starts some grid columns to the right (Word draws nothing there).
+        row: list[str | Merged] = [""] * _int_attr(tr, "w:trPr/w:gridBefore", 0)
         for tc in _row_cells(tr):
             span = _int_attr(tc, "w:tcPr/w:gridSpan", 1)
             v_merge = tc.find(qn("w:tcPr") + "/" + qn("w:vMerge"))

@@ -18,6 +18,7 @@ from ingest.document import Block, Document, Paragraph, Table
 from ingest.errors import NOT_A_DOCUMENT, ImportRefused
 from ingest.grid import Merged, merged_from, pad, resolve_row
 
+NO_TEXT = "Tệp PDF không có chữ (có thể là bản quét); hãy dùng bản Word hoặc bản PDF có chữ."
 _BULLETS = ("-", "+", "•", "\uf0b7", "\uf0a7", "\u2013", "*", "▪", "●")
 _LINE_TOLERANCE = 3.0  # points: words whose tops differ less than this are on one line
 _FLAT_TABLE_HEADER = re.compile(r"^\s*S?TT\s+Nội dung", re.MULTILINE | re.IGNORECASE)
@@ -206,6 +207,8 @@ class _Assembler:
 
     def document(self) -> Document:
         if not self.blocks and self.open_grid is None:  # no ruled table anywhere: the text fallback
+            if not any(line.strip() for line in self.raw_lines):
+                raise ImportRefused(NO_TEXT)
             blocks = _text_blocks("\n".join(self.raw_lines), self.source_name, whole_document=True)
             return Document(blocks=blocks, source_name=self.source_name, layout="pdf-text", warnings=self.warnings)
         self._close_table()

@@ -196,3 +196,38 @@ def test_it_joins_a_row_that_runs_over_several_pages(tmp_path):
     with pdfplumber.open(pdf) as opened:
         assert len(opened.pages) >= 3, "the fixture must really cut row 2 over page breaks"
     assert read_pdf(pdf).blocks == [Table(rows)]
+
+
+def test_it_refuses_a_pdf_without_any_text(tmp_path):
+    new_docx().save(str(tmp_path / "blank.docx"))  # prints as one blank page, as a scan would read
+    [pdf] = docx_to_pdf([tmp_path / "blank.docx"], tmp_path)
+    with pytest.raises(ImportRefused, match="không có chữ"):
+        read_pdf(pdf)
+
+
+def test_it_places_a_row_that_starts_right_of_the_grid_under_its_columns(tmp_path):
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    word = new_docx()
+    table = word.add_table(rows=2, cols=3)
+    for c, text in enumerate(["TT", "Nội dung", "Thời gian"]):
+        table.cell(0, c).text = text
+    tr = table.rows[1]._tr
+    tr.remove(tr.tc_lst[0])  # the second row has no first cell: it starts one grid column in
+    grid_before = OxmlElement("w:gridBefore")
+    grid_before.set(qn("w:val"), "1")
+    tr.get_or_add_trPr().append(grid_before)
+    tr.tc_lst[0].xpath("./w:p")[0].append(_run("bổ sung nội dung"))
+    tr.tc_lst[1].xpath("./w:p")[0].append(_run("Quý II/2025"))
+    word.save(str(tmp_path / "g.docx"))
+    assert read_docx(tmp_path / "g.docx").blocks[0].rows[1] == ["", "bổ sung nội dung", "Quý II/2025"]
+
+
+def _run(text: str):
+    from docx.oxml import OxmlElement
+
+    run, t = OxmlElement("w:r"), OxmlElement("w:t")
+    t.text = text
+    run.append(t)
+    return run
