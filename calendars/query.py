@@ -7,11 +7,17 @@ records ``event_date``.
 
 Decisions clients depend on (see also ``calendars/feed.py``):
 
-- UID ``ms-<milestone id>-<yyyymmdd of the nominal date>@<host of BASE_URL>``: stable across re-imports
-  (the importer keeps milestone rows, matched by key) and across moves (the nominal date stays).
-- SEQUENCE = milestone.sequence + occurrence.sequence: both only grow (models/plans.py bumps them on every
-  change), so their sum grows whenever either changes. DTSTAMP = LAST-MODIFIED = the latest ``updated_at``
-  of task, milestone and occurrence: deterministic bytes between changes.
+- UID (``event_uid``): ``ms-<milestone id>@<host of BASE_URL>`` for a milestone with one dated instance
+  (a one-off deadline, an event the admin dated), so a re-import that changes its date keeps the UID and
+  clients move the event; ``ms-<milestone id>-<yyyymmdd of the nominal date>@<host>`` for each occurrence of a
+  recurring one. Both are stable across re-imports (the importer keeps milestone rows, matched by key) and
+  across moves (the nominal date stays).
+- SEQUENCE (``event_sequence``) = milestone.sequence + occurrence.sequence for an occurrence of a recurring
+  milestone; milestone.sequence + the sum over all its occurrence rows (cancelled ones are kept) for a
+  single-instance one, since a new date is a new occurrence row starting at 0. Every term only grows:
+  models/plans.py bumps a milestone on any change of its own, of its task's text, its plan's name or its
+  agencies. DTSTAMP = LAST-MODIFIED = the latest ``updated_at`` of task, milestone and occurrence:
+  deterministic bytes between changes.
 - A done occurrence stays visible, STATUS:CONFIRMED, its summary prefixed "✓ Đã hoàn thành – ". VEVENT
   has no COMPLETED status, and CANCELLED would make clients hide or strike out a deadline that was met,
   which reads as "this no longer applies".
@@ -188,15 +194,36 @@ def _event(item: Dated, *, host: str, base_url: str, reasons: Reasons | None) ->
     if task.plan.number:
         categories.append(f"Kế hoạch {task.plan.number}")
     return FeedEvent(
-        uid=f"ms-{milestone.id}-{item.nominal:%Y%m%d}@{host}",
+        uid=event_uid(milestone, item.nominal, host),
         summary=(DONE_PREFIX if done else "") + _summary(milestone, occurrence),
         day=item.effective,
-        sequence=milestone.sequence + (occurrence.sequence if occurrence else 0),
+        sequence=event_sequence(milestone, occurrence),
         last_modified=max(_aware(s) for s in stamps),
         description=_description(item, done, f"{base_url}{TASK_PATH.format(id=task.id)}", reasons),
         categories=tuple(categories),
         url=f"{base_url}{TASK_PATH.format(id=task.id)}",
     )
+
+
+def single_instance(milestone: Milestone) -> bool:
+    """True when the milestone shows as one event (not recurring, at most one live occurrence)."""
+    if milestone.kind == Kind.RECURRING:
+        return False
+    return sum(o.status != OccurrenceStatus.CANCELLED for o in milestone.occurrences) <= 1
+
+
+def event_uid(milestone: Milestone, nominal: date, host: str) -> str:
+    """The UID of the event of ``milestone`` due on ``nominal`` (the feeds' and the reminders' scheme)."""
+    if single_instance(milestone):
+        return f"ms-{milestone.id}@{host}"
+    return f"ms-{milestone.id}-{nominal:%Y%m%d}@{host}"
+
+
+def event_sequence(milestone: Milestone, occurrence: Occurrence | None) -> int:
+    """The SEQUENCE of the event of ``occurrence`` (None: a milestone dated without one); it never decreases."""
+    if single_instance(milestone):
+        return milestone.sequence + sum(o.sequence for o in milestone.occurrences)
+    return milestone.sequence + (occurrence.sequence if occurrence else 0)
 
 
 def _summary(milestone: Milestone, occurrence: Occurrence | None) -> str:

@@ -24,8 +24,9 @@ from sqlalchemy import (
     UniqueConstraint,
     event,
     inspect,
+    select,
 )
-from sqlalchemy.orm import Mapped, Mapper, mapped_column, relationship
+from sqlalchemy.orm import Mapped, Mapper, Session, mapped_column, relationship
 
 from deadlines.model import Kind
 from models.base import Base, UtcDateTime, one_of, utcnow, values
@@ -183,3 +184,46 @@ def _bump_sequence(mapper: Mapper[Any], connection: Connection, target: Mileston
     if any(state.attrs[attr.key].history.has_changes() for attr in mapper.column_attrs
            if attr.key not in _NOT_CONTENT):
         target.sequence = (target.sequence or 0) + 1
+
+
+# What a calendar event shows of its task, its plan and its agencies (calendars/query.py): a change to any of
+# these changes the event's text, so its milestones' SEQUENCE must grow too, or clients keep the old text.
+_TASK_SHOWN = ("content", "product", "deadline_text", "appendix_number", "assignments")
+_PLAN_SHOWN = ("number", "title")
+_ASSIGNMENT_SHOWN = ("agency_id", "agency", "role", "task_id")
+_AGENCY_SHOWN = ("name",)
+
+
+@event.listens_for(Session, "before_flush")
+def _bump_sequence_of_shown_text(session: Session, flush_context: object, instances: object) -> None:
+    """Tasks have no SEQUENCE of their own: bump their live milestones' one when what a feed shows changes.
+
+    Covers every writer (the importer, the web editor, agency merges and renames) in one place. A milestone
+    whose ``sequence`` already changed in this flush is left alone: one bump per flush is enough.
+    """
+    from models.agencies import Agency, Assignment
+
+    tasks: set[Task] = set()
+    for target in (*session.dirty, *session.deleted):
+        if isinstance(target, Task) and _changed(target, _TASK_SHOWN):
+            tasks.add(target)
+        elif isinstance(target, Plan) and _changed(target, _PLAN_SHOWN):
+            tasks.update(target.tasks)
+        elif isinstance(target, Assignment) and (target in session.deleted or _changed(target, _ASSIGNMENT_SHOWN)):
+            tasks.add(target.task)
+        elif isinstance(target, Agency) and _changed(target, _AGENCY_SHOWN):
+            tasks.update(session.scalars(select(Task).join(Assignment).where(Assignment.agency_id == target.id)))
+    for assignment in session.new:
+        if isinstance(assignment, Assignment) and assignment.task is not None:
+            tasks.add(assignment.task)
+    for task in tasks:
+        if task in session.new or inspect(task).transient:
+            continue
+        for milestone in task.milestones:
+            if milestone not in session.new and not inspect(milestone).attrs.sequence.history.has_changes():
+                milestone.sequence = (milestone.sequence or 0) + 1
+
+
+def _changed(target: object, attributes: tuple[str, ...]) -> bool:
+    state = inspect(target)
+    return any(state.attrs[name].history.has_changes() for name in attributes)

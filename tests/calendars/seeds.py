@@ -9,9 +9,12 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+import icalendar
 from sqlalchemy import bindparam, text
 from sqlalchemy.orm import Session
 
+from calendars.feed import render
+from calendars.query import Scope, build_feed
 from config.agencies import AgencyDirectory
 from ingest import read_plan
 from ingest.store import ImportResult, store_plan
@@ -41,18 +44,18 @@ def import_and_publish(session: Session, path: Path, directory: AgencyDirectory)
 
 
 _DATED = """
-    SELECT m.id, o.due, COALESCE(o.moved_to, o.effective_due)
+    SELECT m.id, m.kind, o.due, COALESCE(o.moved_to, o.effective_due)
     FROM occurrences o JOIN milestones m ON m.id = o.milestone_id JOIN tasks t ON t.id = m.task_id
     JOIN plans p ON p.id = t.plan_id
     WHERE p.status = 'published' AND t.cancelled_at IS NULL AND m.cancelled_at IS NULL
       AND o.status <> 'cancelled' {tasks}
     UNION
-    SELECT m.id, m.event_date, m.event_date
+    SELECT m.id, m.kind, m.event_date, m.event_date
     FROM milestones m JOIN tasks t ON t.id = m.task_id JOIN plans p ON p.id = t.plan_id
     WHERE p.status = 'published' AND t.cancelled_at IS NULL AND m.cancelled_at IS NULL
       AND m.event_date IS NOT NULL AND NOT EXISTS (SELECT 1 FROM occurrences o WHERE o.milestone_id = m.id) {tasks}
     UNION
-    SELECT m.id, m.due, m.due
+    SELECT m.id, m.kind, m.due, m.due
     FROM milestones m JOIN tasks t ON t.id = m.task_id JOIN plans p ON p.id = t.plan_id
     WHERE p.status = 'published' AND t.cancelled_at IS NULL AND m.cancelled_at IS NULL
       AND m.kind = 'once' AND m.due IS NOT NULL AND m.event_date IS NULL
@@ -79,9 +82,10 @@ def expected_by_year(session: Session, *, role: FeedRole, agency_ids: list[int] 
     if agency_ids is not None:
         query = query.bindparams(bindparam("agencies", expanding=True))
     found: dict[int, dict[str, list[str]]] = {}
-    for milestone_id, nominal, effective in session.execute(query, params):
+    for milestone_id, kind, nominal, effective in session.execute(query, params):
         nominal, effective = _as_date(nominal), _as_date(effective)
-        uid = f"ms-{milestone_id}-{nominal:%Y%m%d}@{HOST}"
+        # One event per one-off milestone (its UID survives a new date), one per occurrence of a recurring one.
+        uid = f"ms-{milestone_id}-{nominal:%Y%m%d}@{HOST}" if kind == "recurring" else f"ms-{milestone_id}@{HOST}"
         found.setdefault(effective.year, {}).setdefault(uid, []).append(effective.isoformat())
     return {year: {uid: sorted(days) for uid, days in sorted(uids.items())} for year, uids in found.items()}
 
@@ -96,3 +100,16 @@ def plan_years(session: Session) -> list[int]:
 
 def _as_date(value: object) -> date:
     return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
+
+
+def feed_events(session: Session, scope: Scope) -> dict[str, dict[str, object]]:
+    """{uid: what a client keeps of the event} of the rendered feed of ``scope``."""
+    body = render(build_feed(session, scope, base_url=BASE_URL))
+    events = {}
+    for event in icalendar.Calendar.from_ical(body).walk("VEVENT"):
+        events[str(event["UID"])] = {
+            "sequence": int(event.get("SEQUENCE", 0)), "start": event["DTSTART"].dt, "end": event["DTEND"].dt,
+            "summary": str(event["SUMMARY"]), "description": str(event.get("DESCRIPTION", "")),
+            "url": str(event.get("URL", "")), "categories": event.get("CATEGORIES").to_ical().decode()
+            if event.get("CATEGORIES") else ""}
+    return events

@@ -83,4 +83,7 @@ def build_world(session: Session) -> World:
 
 
 def uid(m: Milestone, nominal: date) -> str:
+    """One event per one-off milestone, one per occurrence (named by its nominal date) of a recurring one."""
+    if m.kind != "recurring":
+        return f"ms-{m.id}@hanchot.test"
     return f"ms-{m.id}-{nominal:%Y%m%d}@hanchot.test"
