@@ -76,6 +76,8 @@ def store_plan(session: Session, draft: PlanDraft, directory: AgencyDirectory, *
             elif _store_task(task, item, position, agencies, now):
                 result.tasks_changed += 1
         _insert_tasks(session, plan.id, new, agencies)
+        if new:
+            session.expire(plan, ["tasks"])  # rows inserted without the ORM: a loaded collection would miss them
         result.tasks_added = len(new)
         for key, task in existing.items():
             if key not in seen and task.cancelled_at is None:
