@@ -53,10 +53,12 @@ def store_plan(session: Session, draft: PlanDraft, directory: AgencyDirectory, *
         if plan is None:
             plan = Plan(title=draft.title, plan_year=draft.plan_year, content_hash=draft.content_hash)
             session.add(plan)
-        plan_changed = _assign(plan, number=draft.number, title=draft.title, issuer=draft.issuer, place=draft.place,
-                issued_on=draft.issued_on, plan_year=draft.plan_year, implements=list(draft.implements),
-                source_name=draft.source_name, content_hash=draft.content_hash,
-                day_rules=[_json(r) for r in draft.rules], warnings=list(draft.warnings))
+        plan_changed = _assign(
+            plan, number=_clip(draft.number, 100), title=draft.title, issuer=_clip(draft.issuer, 255),
+            place=_clip(draft.place, 100), issued_on=draft.issued_on, plan_year=draft.plan_year,
+            implements=list(draft.implements), source_name=_clip(draft.source_name, 255) or "",
+            content_hash=draft.content_hash,
+            day_rules=[_json(r) for r in draft.rules], warnings=list(draft.warnings))
         agencies = _Agencies(session, directory, _context(draft.issuer, directory))
         agencies.prepare({n for item in items for n in [*item.lead, *item.support, *item.synthesis]})
         session.flush()
@@ -94,9 +96,16 @@ def _unique_keys(items: list[TaskDraft]) -> list[TaskDraft]:
     seen: dict[str, int] = {}
     out: list[TaskDraft] = []
     for item in items:
-        count = seen[item.key] = seen.get(item.key, 0) + 1
-        out.append(item if count == 1 else replace(item, key=f"{item.key}#{count}"))
+        key = item.key[:90]  # the column holds 100: room for the suffix
+        count = seen[key] = seen.get(key, 0) + 1
+        unique = key if count == 1 else f"{key}#{count}"
+        out.append(item if unique == item.key else replace(item, key=unique))
     return out
+
+
+def _clip(text: str | None, length: int) -> str | None:
+    """PostgreSQL refuses a string longer than its column; a misread cell must not abort the import."""
+    return text[:length] if text else text
 
 
 def _insert_tasks(session: Session, plan_id: int, new: list[tuple[int, TaskDraft]], agencies: _Agencies) -> None:
@@ -140,9 +149,9 @@ def _insert_tasks(session: Session, plan_id: int, new: list[tuple[int, TaskDraft
 
 
 def _task_values(item: TaskDraft, position: int) -> dict[str, Any]:
-    return {"origin": item.origin, "appendix_number": item.appendix_number, "appendix_title": item.appendix_title,
-            "number": item.number, "position": position, "content": item.content, "product": item.product,
-            "deadline_text": item.deadline_text}
+    return {"origin": item.origin, "appendix_number": _clip(item.appendix_number, 20),
+            "appendix_title": item.appendix_title, "number": _clip(item.number, 20), "position": position,
+            "content": item.content, "product": item.product, "deadline_text": item.deadline_text}
 
 
 def _milestone_values(parsed: Any) -> dict[str, Any]:
@@ -338,7 +347,7 @@ def _resolve(directory: AgencyDirectory, name: str, context: str | None) -> _Tar
         elif (known := directory.resolve(name, context=context)) is not None:
             memo[key] = _Target(known.name, {"level": _level(known.level), "needs_review": known.review})
         else:
-            memo[key] = _Target(name, {"needs_review": True})
+            memo[key] = _Target(name[:255], {"needs_review": True})  # the full text stays in as_written
     return memo[key]
 
 

@@ -140,3 +140,16 @@ def test_it_refuses_bad_files_with_one_message_and_writes_nothing(db_url, tmp_pa
     assert messages[2] == "hanchot: Tệp không phải là tài liệu Word/PDF/văn bản hợp lệ."
     assert messages[3] == "hanchot: Không tìm thấy bảng nhiệm vụ trong tài liệu."
     assert _counts(db_url) == before
+
+
+def test_it_stores_overlong_misread_cells_without_failing(session, directory):
+    draft = read_plan(ROOT / "examples" / "ke-hoach-mau-2026.txt")
+    draft.number = "15/KH-UBND " + "x" * 200
+    first = draft.tasks[0]
+    first.number, first.lead = "1" * 40, ["Bộ phận " * 60]
+    result = store_plan(session, draft, directory)
+    session.commit()
+    task = session.scalars(select(Task).where(Task.plan_id == result.plan_id).order_by(Task.position)).first()
+    assert task.number == "1" * 20
+    lead = task.assignments[0]
+    assert lead.as_written == "Bộ phận " * 60 and len(lead.agency.name) == 255 and lead.agency.needs_review
