@@ -14,7 +14,7 @@ from datetime import date
 from functools import lru_cache
 from operator import attrgetter
 
-from deadlines import dates, periods, recurrence
+from deadlines import dates, fastpath, periods, recurrence
 from deadlines.lexicon import AD_HOC, PREFIX
 from deadlines.model import Kind, Milestone, Occurrence, Reference
 from deadlines.normalize import Folded, fold
@@ -99,6 +99,11 @@ def _parse(text: str, plan_year: int, horizon: tuple[date, date]) -> list[Milest
 def _parse_part(f: Folded, hidden: str, part: Part, plan_year: int, horizon: tuple[date, date]) -> list[Milestone]:
     label, lo = colon_label(f, part)
     sub = hidden[lo:part.end]
+    fast = fastpath.FAST.fullmatch(sub)
+    if fast:
+        built = _fast_part(f, sub, lo, part, label, fast, horizon)
+        if built is not None:
+            return built
     atoms = dates.scan(sub)
     if label is not None and not atoms and _time_only(hidden[part.start:lo - 1]) and not first_marker(sub) \
             and not recurrence.find(sub, atoms):
@@ -151,6 +156,22 @@ def _parse_part(f: Folded, hidden: str, part: Part, plan_year: int, horizon: tup
         base["label"] = clean_label(f, part.start, part.end)
     why = "Không tìm thấy thời hạn, chu kỳ hay căn cứ nào trong nội dung này."
     return [Milestone(Kind.UNRESOLVED, warnings=warnings or [why], **base)]
+
+
+def _fast_part(f: Folded, sub: str, lo: int, part: Part, label: str | None, fast: re.Match,
+               horizon: tuple[date, date]) -> list[Milestone] | None:
+    """A part in one of the common complete forms (fastpath.py), built as the general path builds it."""
+    first = fastpath.first_of(fast)
+    if label is None and first > 0:
+        label = _label_without_colon(f, sub, lo, first)
+    base = {"label": label, "source": f.text(part.start, part.end).strip(), "span": f.orig_span(part.start, part.end),
+            "ad_hoc": False}
+    if fast.group("cont"):
+        return [Milestone(Kind.CONTINUOUS, **base)]
+    if fast.group("rec"):
+        return [_recurring(fastpath.recurrence_of(fast), base, horizon)]
+    m = fastpath.once(fast, base)
+    return [m] if m is not None else None
 
 
 def _time_only(head: str) -> bool:

@@ -1,0 +1,74 @@
+"""Parts written in the most common complete forms, recognised by one anchored pattern and built directly.
+
+"Thường xuyên", "Định kỳ hằng Quý", "Chậm nhất trong Quý I/2025", "Tháng 11/2025", "Trong năm 2025",
+"Trước ngày 30/12/2025" make up most parts of real plans. ``part`` returns exactly what the general path
+of ``parser._parse_part`` returns for them (snapshot-checked), or None for anything else: the pattern is
+strict (single spaces, four-digit years, no brackets or trailing words) so every doubt falls back.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+from deadlines.dates import month_length
+from deadlines.lexicon import QUARTER_NAMES
+from deadlines.model import Kind, Milestone
+from deadlines.recurrence import Recurrence, period_names
+
+_YEAR = r"(?:19|20|21)\d\d"
+FAST = re.compile(
+    r" ?(?:(?P<cont>thuong xuyen)"
+    r"|(?:bao cao )?(?P<rec>(?:dinh ky )?hang (?P<per>quy|thang|nam))"
+    r"|(?P<pre>(?P<strict>truoc )|cham nhat trong |cham nhat |trong )?(?P<atom>"
+    rf"quy (?P<q>iv|iii|ii|i)/(?P<qy>{_YEAR})"
+    rf"|thang (?P<m>\d{{1,2}})/(?P<my>{_YEAR})"
+    rf"|nam (?P<y>{_YEAR})"
+    rf"|(?:ngay )?(?P<d>\d{{1,2}})/(?P<dm>\d{{1,2}})/(?P<dy>{_YEAR})))")
+_ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
+_ONE_DAY = timedelta(days=1)
+# span and names are all the parser reads of these (the span only through where the match starts)
+_RECURRENCES = {"quy": Recurrence(*period_names({"quy"})[:1], names=period_names({"quy"})[1]),
+                "thang": Recurrence(), "nam": Recurrence((12,), names=((12, "năm"),))}
+
+
+def recurrence_of(m: re.Match) -> Recurrence:
+    return _RECURRENCES[m.group("per")]
+
+
+def first_of(m: re.Match) -> int:
+    """Where the general path sees the part's time expression start (prefix words included)."""
+    if m.group("cont"):
+        return m.start("cont")
+    if m.group("rec"):
+        return m.start("rec")
+    return m.start("pre") if m.group("pre") else m.start("atom")
+
+
+def once(m: re.Match, base: dict) -> Milestone | None:
+    """The one-time milestone of a period or date match; None for an impossible month or day."""
+    g = m.group
+    if g("q"):
+        q, year = _ROMAN[g("q")], int(g("qy"))
+        first, last = date(year, 3 * q - 2, 1), date(year, 3 * q, month_length(year, 3 * q))
+        name = f"Quý {QUARTER_NAMES[q]}/{year}"
+    elif g("m"):
+        month, year = int(g("m")), int(g("my"))
+        if not 1 <= month <= 12:
+            return None
+        first, last = date(year, month, 1), date(year, month, month_length(year, month))
+        name = f"tháng {month:02d}/{year}"
+    elif g("y"):
+        year = int(g("y"))
+        first, last, name = date(year, 1, 1), date(year, 12, 31), f"năm {year}"
+    else:
+        day, month, year = int(g("d")), int(g("dm")), int(g("dy"))
+        if not 1 <= month <= 12 or not 1 <= day <= month_length(year, month):
+            return None
+        first = last = date(year, month, day)
+        name = f"ngày {first:%d/%m/%Y}"
+    if g("strict"):
+        return Milestone(Kind.ONCE, due=first - _ONE_DAY, strict=True, period=f"trước {name}", warnings=[], **base)
+    if first != last:
+        name = f"hết {name}"
+    return Milestone(Kind.ONCE, due=last, strict=False, period=name, warnings=[], **base)
