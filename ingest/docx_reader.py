@@ -113,20 +113,18 @@ class _Numbering:
             self.part = None
 
     def paragraph_text(self, p: etree._Element) -> str:
+        """The paragraph as Word shows it. An auto-numbered paragraph with no text of its own (the TT
+        column of many plans) is its number alone: "3." must not read as an empty cell."""
         text = _plain_text(p)
-        if not text:
-            return ""
         num_id, level = self._num_pr(p)
         if num_id is None or num_id == "0" or self.part is None:
             return text
         fmt, pattern, start = self._level_format(num_id, level)
-        if fmt is None:
+        if fmt is None or fmt == "none":
             return text
         if fmt == "bullet":
-            return text if text.startswith(("-", "+", "•")) else f"- {text}"
-        if fmt == "none":
-            return text
-        return f"{self._label(num_id, level, fmt, pattern, start)} {text}"
+            return text if not text or text.startswith(("-", "+", "•")) else f"- {text}"
+        return f"{self._label(num_id, level, fmt, pattern, start)} {text}".strip()
 
     def _num_pr(self, p: etree._Element) -> tuple[str | None, int]:
         num_pr = p.find(qn("w:pPr") + "/" + qn("w:numPr"))
@@ -173,9 +171,11 @@ class _Numbering:
             return None, "", 1
         fmt = lvl.find(qn("w:numFmt"))
         text = lvl.find(qn("w:lvlText"))
+        override = num.find(f"{qn('w:lvlOverride')}[@{qn('w:ilvl')}='{level}']")  # a list restarted at N
+        start = _int_attr(override, "w:startOverride", 0) if override is not None else 0
         return (fmt.get(qn("w:val")) if fmt is not None else "decimal",
                 text.get(qn("w:val"), "") if text is not None else f"%{level + 1}.",
-                _int_attr(lvl, "w:start", 1))
+                start or _int_attr(lvl, "w:start", 1))
 
     def _label(self, num_id: str, level: int, fmt: str, pattern: str, start: int) -> str:
         key = (num_id, level)

@@ -231,3 +231,15 @@ def _run(text: str):
     t.text = text
     run.append(t)
     return run
+
+
+def test_it_reads_an_auto_numbered_tt_column_as_its_numbers(tmp_path):
+    word = new_docx()
+    table = word.add_table(rows=4, cols=2)
+    table.cell(0, 0).text, table.cell(0, 1).text = "TT", "Nội dung"
+    for r in range(1, 4):
+        table.cell(r, 0).paragraphs[0].style = word.styles["List Number"]  # Word numbers it; the XML has no text
+        table.cell(r, 1).text = f"Nhiệm vụ {r}"
+    word.save(str(tmp_path / "n.docx"))
+    rows = read_docx(tmp_path / "n.docx").blocks[0].rows
+    assert [row[0] for row in rows] == ["TT", "1.", "2.", "3."]
