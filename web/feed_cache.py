@@ -1,34 +1,62 @@
-"""Rendered feeds kept in process memory, reused while the data they come from is unchanged.
+"""Rendered feeds and token look-ups kept in process memory, so a poll of an unchanged feed touches no database.
 
-A feed of 2,000 events takes hundreds of milliseconds to query and render, and calendar clients poll
-every hour, mostly to learn that nothing changed. The cache key is the feed scope; an entry is reused
-while the database *fingerprint* is the same: the latest ``updated_at`` and the row count of plans, tasks,
-milestones and occurrences, plus the newest audit log id (every admin edit — agency renames, remapped
-assignments, merges — writes one). The fingerprint is global, so any change anywhere renders feeds again:
-simple and never stale, at the cost of some needless re-renders.
+Calendar clients poll every hour, mostly to learn that nothing changed. A cached feed is served as bytes
+from memory with its ETag, Last-Modified and other headers computed once; per request there is only the
+token look-up (itself cached) and the conditional check.
+
+Staleness is bounded two ways:
+
+- **In this process**, every commit that wrote rows clears what it may have changed (``after_commit`` below):
+  a feed token written (revoked) drops the token look-ups, anything else drops the data fingerprint. The web
+  app's edits, revocations and uploads therefore show at the next request.
+- **Other processes** (``hanchot import``, ``hanchot feeds token revoke``, the scheduler) are seen through
+  time-to-live values: the database *fingerprint* (latest ``updated_at`` and row counts of plans, tasks,
+  milestones and occurrences, plus the newest audit id) is asked again after ``STAMP_TTL`` seconds, and a
+  token look-up after ``TOKEN_TTL`` seconds. A token revoked from the CLI works at most that long.
+
+The fingerprint is global, so any change anywhere renders feeds again: simple and never stale for longer than
+the TTL, at the cost of some needless re-renders.
 """
 
 from __future__ import annotations
 
 import threading
+import time
+import weakref
 from collections import OrderedDict
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session
 
-from models import AuditLog, Milestone, Occurrence, Plan, Task
+from calendars.query import Scope
+from models import AuditLog, FeedToken, Milestone, Occurrence, Plan, Task
 
 MAX_ENTRIES = 512
+MAX_TOKENS = 10_000
+TOKEN_TTL = 30.0  # seconds
+STAMP_TTL = 2.0  # seconds
 
 
 @dataclass(frozen=True)
 class Rendered:
+    """A feed ready to send: the body and every header that depends only on it."""
+
     body: bytes
     etag: str
     last_modified: datetime | None
     name: str
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class TokenInfo:
+    """What a request needs of a live feed token."""
+
+    id: int
+    scope: Scope
 
 
 def fingerprint(session: Session) -> tuple:
@@ -40,18 +68,51 @@ def fingerprint(session: Session) -> tuple:
 
 
 class FeedCache:
-    def __init__(self, max_entries: int = MAX_ENTRIES) -> None:
+    def __init__(self, max_entries: int = MAX_ENTRIES, *, token_ttl: float = TOKEN_TTL, stamp_ttl: float = STAMP_TTL,
+                 clock: Callable[[], float] = time.monotonic) -> None:
         self._entries: OrderedDict[str, tuple[tuple, Rendered]] = OrderedDict()
+        self._tokens: OrderedDict[str, tuple[float, TokenInfo]] = OrderedDict()
+        self._stamp: tuple | None = None
+        self._stamp_until = 0.0
         self._lock = threading.Lock()
-        self.max_entries = max_entries
+        self.max_entries, self.token_ttl, self.stamp_ttl, self.clock = max_entries, token_ttl, stamp_ttl, clock
+        _CACHES.add(self)
+
+    def token(self, token_hash: str) -> TokenInfo | None:
+        """The cached live token of this hash, or None when unknown here or expired (look it up then)."""
+        entry = self._tokens.get(token_hash)
+        if entry is None or entry[0] < self.clock():
+            return None
+        return entry[1]
+
+    def remember_token(self, token_hash: str, info: TokenInfo) -> None:
+        with self._lock:
+            self._tokens[token_hash] = (self.clock() + self.token_ttl, info)
+            self._tokens.move_to_end(token_hash)
+            while len(self._tokens) > MAX_TOKENS:
+                self._tokens.popitem(last=False)
+
+    def fresh_stamp(self) -> tuple | None:
+        """The fingerprint if it is recent enough to trust without asking the database, else None."""
+        stamp = self._stamp
+        return stamp if stamp is not None and self.clock() < self._stamp_until else None
+
+    def stamp(self, sessions: Callable[[], Session]) -> tuple:
+        """The database fingerprint, asked again only when older than ``stamp_ttl`` or cleared by a commit."""
+        stamp = self.fresh_stamp()
+        if stamp is not None:
+            return stamp
+        with sessions() as session:
+            stamp = fingerprint(session)
+        with self._lock:
+            self._stamp, self._stamp_until = stamp, self.clock() + self.stamp_ttl
+        return stamp
 
     def get(self, key: str, stamp: tuple) -> Rendered | None:
-        with self._lock:
-            entry = self._entries.get(key)
-            if entry is None or entry[0] != stamp:
-                return None
-            self._entries.move_to_end(key)
-            return entry[1]
+        entry = self._entries.get(key)
+        if entry is None or entry[0] != stamp:
+            return None
+        return entry[1]
 
     def put(self, key: str, stamp: tuple, rendered: Rendered) -> None:
         with self._lock:
@@ -59,3 +120,34 @@ class FeedCache:
             self._entries.move_to_end(key)
             while len(self._entries) > self.max_entries:
                 self._entries.popitem(last=False)
+
+    def invalidate(self, *, tokens: bool = False, data: bool = False) -> None:
+        with self._lock:
+            if tokens:
+                self._tokens.clear()
+            if data:
+                self._stamp = None
+
+
+_CACHES: weakref.WeakSet[FeedCache] = weakref.WeakSet()
+_WROTE = "hanchot.feed_cache.wrote"
+
+
+@event.listens_for(Session, "after_flush")
+def _note_writes(session: Session, flush_context: object) -> None:
+    wrote = session.info.setdefault(_WROTE, set())
+    for row in (*session.new, *session.dirty, *session.deleted):
+        wrote.add("token" if isinstance(row, FeedToken) else "data")
+
+
+@event.listens_for(Session, "after_commit")
+def _invalidate_after_commit(session: Session) -> None:
+    wrote = session.info.pop(_WROTE, None)
+    if wrote:
+        for cache in list(_CACHES):
+            cache.invalidate(tokens="token" in wrote, data="data" in wrote)
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget_writes(session: Session) -> None:
+    session.info.pop(_WROTE, None)

@@ -3,6 +3,9 @@
 An unknown, malformed or revoked token is answered 404 with an empty body, with no hint which. The body is
 deterministic (calendars/feed.py), so its hash is a strong ETag; Last-Modified is the latest change of any
 event. Conditional requests get 304 with the same validators.
+
+The hot path (a known token, an unchanged database) runs on the event loop and touches no database: the
+token and the rendered feed with its headers come from ``web.feed_cache``. Misses go to a worker thread.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from calendars.conditional import (
     CONTENT_TYPE,
@@ -25,7 +29,7 @@ from calendars.query import Scope, build_feed
 from calendars.tokens import hash_token, looks_like_token, token_from_filename
 from models import FeedToken
 from web.deps import DB, now
-from web.feed_cache import FeedCache, Rendered, fingerprint
+from web.feed_cache import FeedCache, Rendered, TokenInfo
 from web.pages import page
 
 router = APIRouter(include_in_schema=False)
@@ -48,33 +52,65 @@ def _reasons(request: Request):  # type: ignore[no-untyped-def]
 
 
 @router.api_route("/feeds/{filename}", methods=["GET", "HEAD"])
-def feed(request: Request, filename: str, session: DB) -> Response:
-    row = _live_token(session, token_from_filename(filename))
-    if row is None:
+async def feed(request: Request, filename: str) -> Response:
+    token = token_from_filename(filename)
+    if token is None:
         return Response(status_code=404)
-    scope = Scope.of_token(row)
     cache: FeedCache = request.app.state.feed_cache
-    stamp = fingerprint(session)
-    rendered = cache.get(scope.key, stamp)
+    token_hash = hash_token(token)
+    info = cache.token(token_hash) or await run_in_threadpool(_load_token, request, token_hash)
+    if info is None:
+        return Response(status_code=404)
+    stamp = cache.fresh_stamp()
+    rendered = cache.get(info.scope.key, stamp) if stamp is not None else None
     if rendered is None:
+        rendered = await run_in_threadpool(_rendered, request, info.scope)
+    if rendered is None:
+        return Response(status_code=404)
+    if evaluate_conditional(request.headers, rendered.etag, rendered.last_modified) == 304:
+        return Response(status_code=304, headers=rendered.headers)
+    body = b"" if request.method == "HEAD" else rendered.body
+    response = Response(body, media_type=CONTENT_TYPE, headers=rendered.headers)
+    response.headers["Content-Length"] = str(len(rendered.body))
+    return response
+
+
+def _load_token(request: Request, token_hash: str) -> TokenInfo | None:
+    """Look the token up, note its use (at most once per TOKEN_TTL: only on a cache miss), remember it."""
+    cache: FeedCache = request.app.state.feed_cache
+    with request.app.state.sessions() as session:
+        row = session.scalar(select(FeedToken).where(FeedToken.token_hash == token_hash))
+        if row is None or row.revoked_at is not None:
+            return None
+        info = TokenInfo(row.id, Scope.of_token(row))
+        row.last_used_at = now(request)
+        session.commit()
+    cache.remember_token(token_hash, info)
+    return info
+
+
+def _rendered(request: Request, scope: Scope) -> Rendered | None:
+    """The feed of ``scope`` from the cache, or rendered now when the database changed since; None if gone."""
+    cache: FeedCache = request.app.state.feed_cache
+    stamp = cache.stamp(request.app.state.sessions)
+    rendered = cache.get(scope.key, stamp)
+    if rendered is not None:
+        return rendered
+    with request.app.state.sessions() as session:
         try:
             calendar = build_feed(session, scope, base_url=request.app.state.settings.base_url,
                                   reasons=_reasons(request))
         except LookupError:
-            return Response(status_code=404)
-        body = render_ics(calendar)
-        rendered = Rendered(body, etag_for(body), calendar.last_modified, calendar.name)
-        cache.put(scope.key, stamp, rendered)
-    body, etag, modified = rendered.body, rendered.etag, rendered.last_modified
-    row.last_used_at = now(request)
+            return None
+    body = render_ics(calendar)
+    etag = etag_for(body)
     headers = {"ETag": etag, "Cache-Control": "no-cache",
-               "Content-Disposition": content_disposition(f"{rendered.name}.ics")}
-    if modified is not None:
-        headers["Last-Modified"] = http_date(modified)
-    if evaluate_conditional(dict(request.headers), etag, modified) == 304:
-        return Response(status_code=304, headers=headers)
-    headers["Content-Length"] = str(len(body))
-    return Response(b"" if request.method == "HEAD" else body, media_type=CONTENT_TYPE, headers=headers)
+               "Content-Disposition": content_disposition(f"{calendar.name}.ics")}
+    if calendar.last_modified is not None:
+        headers["Last-Modified"] = http_date(calendar.last_modified)
+    rendered = Rendered(body, etag, calendar.last_modified, calendar.name, headers)
+    cache.put(scope.key, stamp, rendered)
+    return rendered
 
 
 @router.get("/subscribe/{token}")
