@@ -17,7 +17,7 @@ from lxml import etree
 
 from ingest.document import Block, Document, Paragraph, Table
 from ingest.errors import NOT_A_DOCUMENT, ImportRefused
-from ingest.grid import Merged, merged_from, pad, resolve_row
+from ingest.grid import Merged, merge_header_rows, merged_from, pad, resolve_row
 
 
 def read_docx(path: Path) -> Document:
@@ -66,7 +66,7 @@ def _table_rows(tbl: etree._Element, numbering: _Numbering) -> list[list[str]]:
                 row.append(_cell_text(tc, numbering))
             row.extend([""] * (span - 1))
         grid.append(row)
-    return [resolve_row(r) for r in pad(grid)]
+    return [resolve_row(r) for r in merge_header_rows(pad(grid))]
 
 
 def _row_cells(tr: etree._Element):

@@ -8,7 +8,10 @@ them"; on a row that continues the item above it is "", so joining the rows neve
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+
+_TT = re.compile(r"^\s*(?:số\s*)?s?tt\.?\s*$", re.IGNORECASE)  # the first header cell: "TT", "STT", "Số TT"
 
 
 @dataclass(frozen=True)
@@ -36,3 +39,26 @@ def resolve_row(row: list[str | Merged]) -> list[str]:
 def pad(rows: list[list[str | Merged]]) -> list[list[str | Merged]]:
     width = max((len(r) for r in rows), default=0)
     return [r + [""] * (width - len(r)) for r in rows]
+
+
+def merge_header_rows(grid: list[list[str | Merged]]) -> list[list[str | Merged]]:
+    """Fold a two-row header into one row.
+
+    Plans often head the agency columns with one cell spanning two ("Cơ quan thực hiện") over
+    "Chủ trì" | "Phối hợp", the other header cells merged down over both rows. The second row is
+    recognised by its first slot being merged into the first row's; its columns become "Cơ quan thực
+    hiện Chủ trì" and "Cơ quan thực hiện Phối hợp" (a slot the span covers takes the span's text).
+    """
+    if len(grid) < 2 or not isinstance(grid[1][0], Merged) or not _TT.match(str(grid[0][0])):
+        return grid
+    top, below = grid[0], grid[1]
+    if not any(isinstance(cell, str) and cell.strip() for cell in below):
+        return grid
+    header: list[str | Merged] = []
+    span = ""
+    for upper, lower in zip(top, below, strict=False):
+        upper_text = upper.text if isinstance(upper, Merged) else upper
+        own = lower if isinstance(lower, str) else ""
+        span = upper_text or (span if own else "")
+        header.append(f"{span} {own}".strip() if own else upper_text)
+    return [header + top[len(header):], *grid[2:]]

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from ingest.document import Block, Document, Paragraph, Table
 from ingest.errors import NOT_A_DOCUMENT, ImportRefused
-from ingest.grid import Merged, merged_from, pad, resolve_row
+from ingest.grid import Merged, merge_header_rows, merged_from, pad, resolve_row
 
 NO_TEXT = "Tệp PDF không có chữ (có thể là bản quét); hãy dùng bản Word hoặc bản PDF có chữ."
 _BULLETS = ("-", "+", "•", "\uf0b7", "\uf0a7", "\u2013", "*", "▪", "●")
@@ -159,7 +159,7 @@ def _grid(table, words: list[dict]) -> list[list[str | Merged]]:
             else:
                 out.append("")  # covered by a cell to the left: a horizontal merge
         grid.append(out)
-    return pad(grid)
+    return merge_header_rows(pad(grid))
 
 
 def _covers_vertically(spans: list[list[tuple | None]], r: int, c: int) -> bool:

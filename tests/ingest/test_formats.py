@@ -243,3 +243,25 @@ def test_it_reads_an_auto_numbered_tt_column_as_its_numbers(tmp_path):
     word.save(str(tmp_path / "n.docx"))
     rows = read_docx(tmp_path / "n.docx").blocks[0].rows
     assert [row[0] for row in rows] == ["TT", "1.", "2.", "3."]
+
+
+def test_it_folds_a_two_row_header_over_the_agency_columns(tmp_path):
+    word = new_docx()
+    table = word.add_table(rows=3, cols=5)
+    table.style = "Table Grid"
+    for c, text in ((0, "TT"), (1, "Nội dung"), (4, "Thời gian hoàn thành")):
+        table.cell(0, c).merge(table.cell(1, c)).text = text
+    table.cell(0, 2).merge(table.cell(0, 3)).text = "Cơ quan thực hiện"
+    table.cell(1, 2).text, table.cell(1, 3).text = "Chủ trì", "Phối hợp"
+    for c, text in enumerate(["1", "Rà soát văn bản", "Sở Tư pháp", "Các sở, ngành", "Quý I/2025"]):
+        table.cell(2, c).text = text
+    word.save(str(tmp_path / "h2.docx"))
+    header = ["TT", "Nội dung", "Cơ quan thực hiện Chủ trì", "Cơ quan thực hiện Phối hợp", "Thời gian hoàn thành"]
+    task = ["1", "Rà soát văn bản", "Sở Tư pháp", "Các sở, ngành", "Quý I/2025"]
+    assert read_docx(tmp_path / "h2.docx").blocks[0].rows == [header, task]
+    [pdf] = docx_to_pdf([tmp_path / "h2.docx"], tmp_path)
+    assert read_pdf(pdf).blocks[0].rows == [header, task]
+    from ingest import build_plan
+
+    plan = build_plan(Document([Paragraph("Kế hoạch năm 2025"), Table([header, task])]), plan_year=2025)
+    assert (plan.tasks[0].lead, plan.tasks[0].support) == (["Sở Tư pháp"], ["Các sở, ngành"])
