@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
@@ -13,6 +14,7 @@ from config.errors import UserError
 
 plans_app = typer.Typer(help="List, show and publish imported plans.", no_args_is_help=True)
 PLAN_SUFFIXES = {".docx", ".pdf", ".txt", ".md"}
+_MIGRATED: set = set()
 
 
 def import_command(
@@ -35,10 +37,9 @@ def import_command(
     if dry_run:
         return
     from ingest.store import store_plan
-    from models.db import session_scope
 
     for file, draft in drafts:
-        with session_scope() as session:  # one transaction per plan: a failure leaves nothing half-written
+        with _session() as session:  # one transaction per plan: a failure leaves nothing half-written
             result = store_plan(session, draft, directory)
             if publish:
                 _publish(session, result.plan_id)
@@ -62,6 +63,21 @@ def _read_folder(files: list[Path], plan_year: int | None) -> list[tuple[Path, o
     if refused:
         raise UserError(f"Không nhập tệp nào vì {len(refused)} tệp bị từ chối — " + "; ".join(refused))
     return drafts
+
+
+@contextmanager
+def _session():
+    """A committing session on the settings' database, refused with one line when it is not migrated."""
+    from models.db import default_engine, explain_errors, session_scope
+    from models.migrate import current_revision, head_revision
+
+    engine = default_engine()
+    if engine not in _MIGRATED:  # once per process: a folder import opens one session per plan
+        if current_revision(engine) != head_revision():
+            raise UserError("Cơ sở dữ liệu chưa được tạo hoặc chưa nâng cấp: hãy chạy 'hanchot db upgrade'.")
+        _MIGRATED.add(engine)
+    with explain_errors(engine), session_scope() as session:
+        yield session
 
 
 def _plan_files(path: Path) -> list[Path]:
@@ -103,10 +119,9 @@ def list_command() -> None:
     """One line per plan: id, status, number, year, tasks, title."""
     from sqlalchemy import func, select
 
-    from models.db import session_scope
     from models.plans import Plan, Task
 
-    with session_scope() as session:
+    with _session() as session:
         counts = dict(session.execute(select(Task.plan_id, func.count()).where(Task.cancelled_at.is_(None))
                                       .group_by(Task.plan_id)).all())
         for plan in session.scalars(select(Plan).order_by(Plan.id)):
@@ -117,10 +132,9 @@ def list_command() -> None:
 @plans_app.command("show")
 def show_command(plan_id: Annotated[int, typer.Argument(help="The plan's id (see 'hanchot plans list').")]) -> None:
     """The plan and its tasks with their deadlines."""
-    from models.db import session_scope
     from models.plans import Plan
 
-    with session_scope() as session:
+    with _session() as session:
         plan = session.get(Plan, plan_id)
         if plan is None:
             raise UserError(f"Không có kế hoạch #{plan_id}.")
@@ -137,9 +151,7 @@ def show_command(plan_id: Annotated[int, typer.Argument(help="The plan's id (see
 @plans_app.command("publish")
 def publish_command(plan_id: Annotated[int, typer.Argument(help="The plan's id.")]) -> None:
     """Publish a draft plan: its deadlines go to calendars and reminders."""
-    from models.db import session_scope
-
-    with session_scope() as session:
+    with _session() as session:
         _publish(session, plan_id)
     typer.echo(f"Đã công bố kế hoạch #{plan_id}.")
 

@@ -139,3 +139,9 @@ def test_it_imports_nothing_from_a_folder_with_a_refused_file(migrated, tmp_path
     last_line = run.stderr.strip().splitlines()[-1]
     assert last_line == "hanchot: Không nhập tệp nào vì 1 tệp bị từ chối — rong.docx: Tệp trống."
     assert _table_tasks(migrated) == {}
+
+
+def test_it_asks_for_db_upgrade_on_an_empty_database(db_url):
+    run = hanchot(db_url, "import", str(EXAMPLE))
+    assert (run.returncode, run.stderr.strip()) == (
+        2, "hanchot: Cơ sở dữ liệu chưa được tạo hoặc chưa nâng cấp: hãy chạy 'hanchot db upgrade'.")
