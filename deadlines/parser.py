@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from contextlib import suppress
 from dataclasses import fields
 from datetime import date
-from functools import lru_cache
 from operator import attrgetter
 
 from deadlines import dates, fastpath, periods, recurrence
@@ -19,7 +19,7 @@ from deadlines.lexicon import AD_HOC, PREFIX
 from deadlines.model import Kind, Milestone, Occurrence, Reference
 from deadlines.normalize import Folded, fold
 from deadlines.references import cited_document, first_marker, masked
-from deadlines.segment import CUNG_JOIN, Part, clean_label, colon_label, split
+from deadlines.segment import CUNG_JOIN, TRIM, Part, clean_label, colon_label, split
 
 _LISTED = re.compile(r"\s*(?:,|va|hoac)\s*")
 _REPORT_NAMED = re.compile(r"\b(?:bao cao|so ket|tong ket)(?:\s+(?:ket qua|tinh hinh|cong tac))?\s+$")
@@ -38,7 +38,14 @@ def parse(text: str, plan_year: int, *, rules: Sequence = (), horizon: tuple[dat
         horizon = (date(plan_year, 1, 1), date(plan_year, 12, 31))
     try:
         if len(text) <= _CACHED_LENGTH:
-            milestones = _built(_recipes(text, plan_year, horizon))
+            key = (text, plan_year, horizon)
+            recipes = _CACHE.pop(key, None)
+            if recipes is None:
+                milestones = _parse(text, plan_year, horizon)
+                recipes = tuple(map(_recipe, milestones))
+            else:
+                milestones = _built(recipes)
+            _remember(key, recipes)
         else:
             milestones = _parse(text, plan_year, horizon)
         if rules:
@@ -51,33 +58,53 @@ def parse(text: str, plan_year: int, *, rules: Sequence = (), horizon: tuple[dat
 
 
 # Cells repeat within and across plans ("Thường xuyên", "Quý IV/2025"), and parsing is a pure function of
-# (text, plan year, horizon): the constructor arguments of its milestones are cached, never the
-# milestones themselves (they are mutable), so every call hands out new objects and new lists.
+# (text, plan year, horizon): the constructor arguments of its milestones are cached (lists as tuples),
+# never the milestones themselves (they are mutable), so every call hands out new objects and new lists.
+# A dict kept in use order is the LRU: a hit is popped and put back last, the first key is the oldest.
 _CACHED_LENGTH = 2_000  # longer inputs are documents, not cells: not worth keeping
+_CACHE_SIZE = 4096
+_CACHE: dict[tuple[str, int, tuple[date, date]], tuple[tuple, ...]] = {}
 _FIELDS = attrgetter(*(f.name for f in fields(Milestone)))  # every field, in constructor order
+_LIST_FIELDS = [i for i, f in enumerate(fields(Milestone)) if f.default_factory is list]
 
 
-@lru_cache(maxsize=4096)
-def _recipes(text: str, plan_year: int, horizon: tuple[date, date]) -> tuple[tuple, ...]:
-    return tuple(map(_FIELDS, _parse(text, plan_year, horizon)))
+def _recipe(m: Milestone) -> tuple:
+    r = list(_FIELDS(m))
+    for i in _LIST_FIELDS:
+        r[i] = tuple(r[i])  # the returned milestone keeps its own lists
+    return tuple(r)
+
+
+def _remember(key: tuple[str, int, tuple[date, date]], recipes: tuple[tuple, ...]) -> None:
+    _CACHE[key] = recipes
+    if len(_CACHE) > _CACHE_SIZE:
+        with suppress(RuntimeError):  # another thread changed the cache meanwhile: evict on a later call
+            _CACHE.pop(next(iter(_CACHE)), None)
 
 
 def _built(recipes: tuple[tuple, ...]) -> list[Milestone]:
     out = []
     for r in recipes:
         m = Milestone(*r)
-        m.occurrences, m.warnings = list(m.occurrences), list(m.warnings)  # the cached lists stay in the cache
+        m.occurrences, m.warnings = list(m.occurrences), list(m.warnings)  # the cached tuples stay in the cache
         out.append(m)
     return out
 
 
 def clear_cache() -> None:
     """Forget cached cells (benchmarks measure the cold path with it)."""
-    _recipes.cache_clear()
+    _CACHE.clear()
 
 
 def _parse(text: str, plan_year: int, horizon: tuple[date, date]) -> list[Milestone]:
     f = fold(text)
+    kept = f.folded.strip(TRIM)
+    fast = fastpath.FAST.fullmatch(kept) if kept else None
+    if fast:  # one part with nothing to mask, no break and no colon inside it: skip masking and splitting
+        start = len(f.folded) - len(f.folded.lstrip(TRIM))
+        built = _fast_part(f, kept, start, Part(start, start + len(kept), "start"), None, fast, horizon)
+        if built is not None:
+            return built
     hidden, _ = masked(f.folded)
     groups: list[tuple[Part, list[Milestone], bool, int]] = []  # part, milestones, usable, raw parts joined
     for part in split(f):

@@ -91,6 +91,13 @@ class Recurrence:
             return [(first + timedelta(weeks=k), "tuần") for k in range(max(0, (end - first).days // 7 + 1))]
         names = dict(self.names)
         out = []
+        if not self.day_of and self.monthdays == (-1,):  # the usual last day of each period: no set to build
+            for year in range(start.year, end.year + 1):
+                for month in self.months or range(1, 13):
+                    due = date(year, month, month_length(year, month))
+                    if start <= due <= end:
+                        out.append((due, names.get(month, f"tháng {month}")))
+            return out
         for year in range(start.year, end.year + 1):
             for month in self.months or range(1, 13):
                 last = month_length(year, month)

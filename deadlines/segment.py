@@ -9,23 +9,22 @@ so ranges ("26 - 27/6") and names ("2019 - 2023") stay whole.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from deadlines.normalize import Folded
 
 # Starting with a character class lets the regex engine skip to candidates in C; the dash/plus/star tests
 # then look back (not after a letter or digit) and ahead (a word follows).
 _BREAK = re.compile(r"[\n;•+*-](?:(?<=[\n;•])|(?<![^\s.;:,].)(?=\s*[^\s\d]))")
-_TRIM = " \t\r\n-+*•.;,:"
+TRIM = " \t\r\n-+*•.;,:"
 COLON = re.compile(r":(?!\d)")
 CUNG_JOIN = re.compile(r"\s+cung(?:\s+voi)?\s+(?:bao cao|ky bao cao|ky)\b")
 _BLANKS = re.compile(r"[^\S ]\s*| \s+")  # every run of blanks but a lone space (a no-op to replace)
 _BULLET_AFTER = re.compile(r"\s*[-+•*]\s")
 
 
-@dataclass(frozen=True)
-class Part:
-    """A folded span of the cell, with what separated it from the previous part."""
+class Part(NamedTuple):
+    """A folded span of the cell, with what separated it from the previous part (a tuple: built often)."""
 
     start: int
     end: int
@@ -84,21 +83,21 @@ def _bullet_kind(f: Folded, i: int) -> str | None:
 
 def _add(parts: list[Part], text: str, start: int, end: int, sep: str) -> None:
     piece = text[start:end]
-    kept = piece.strip(_TRIM)
+    kept = piece.strip(TRIM)
     if kept:
-        start += len(piece) - len(piece.lstrip(_TRIM))
+        start += len(piece) - len(piece.lstrip(TRIM))
         parts.append(Part(start, start + len(kept), sep))
 
 
 def colon_label(f: Folded, part: Part) -> tuple[str | None, int]:
     """(label before the first colon, start of the text after it); (None, part.start) without a colon."""
     m = COLON.search(f.folded, part.start, part.end)
-    if m is None or not f.folded[m.end():part.end].strip(_TRIM):
+    if m is None or not f.folded[m.end():part.end].strip(TRIM):
         return None, part.start
     return clean_label(f, part.start, m.start()), m.end()
 
 
 def clean_label(f: Folded, start: int, end: int) -> str | None:
     """The original text of a label span, trimmed of bullets, blanks and trailing punctuation."""
-    text = f.text(start, end).strip(_TRIM)
+    text = f.text(start, end).strip(TRIM)
     return _BLANKS.sub(" ", text) or None
