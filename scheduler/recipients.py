@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models import Agency, AgencyGroupMember, Assignment, Channel, Contact, Role
+from models import Agency, AgencyGroupMember, Channel, Contact, Role
 
 
 @dataclass(frozen=True)
@@ -110,14 +110,3 @@ class Directory:
                     if person.channels and person.id not in found:
                         found[person.id] = Recipient(person, agency_id, Role.LEAD)
         return list(found.values())
-
-def assignments_by_task(session: Session, task_ids: Iterable[int]) -> dict[int, list[tuple[int, str]]]:
-    """``task_id → [(agency_id, role)]`` for the given tasks, in one query."""
-    result: dict[int, list[tuple[int, str]]] = defaultdict(list)
-    ids = list(task_ids)
-    for start in range(0, len(ids), 5000):
-        rows = session.execute(select(Assignment.task_id, Assignment.agency_id, Assignment.role)
-                               .where(Assignment.task_id.in_(ids[start:start + 5000])))
-        for task_id, agency_id, role in rows:
-            result[task_id].append((agency_id, role))
-    return result
