@@ -21,6 +21,7 @@ from config.settings import Settings, get_settings
 from models.db import make_engine, session_factory
 from web.deps import STALE_SESSION, CsrfFailed, FormError, LoginRequired
 from web.feed_cache import FeedCache
+from web.feeds import FeedFastPath
 from web.ratelimit import LoginThrottle
 from web.sessions import SessionMiddleware
 from web.templating import render
@@ -41,6 +42,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.feed_cache = FeedCache()
     app.add_middleware(SessionMiddleware, secret_key=settings.secret_key,
                        secure=settings.base_url.startswith("https://"))
+    app.add_middleware(FeedFastPath)  # outside the session middleware: cached feed polls skip it
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     for module_name in ROUTERS:
         try:

@@ -27,10 +27,12 @@ from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 
 from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session
 
+from calendars.conditional import CONTENT_TYPE
 from calendars.query import Scope
 from models import AuditLog, FeedToken, Milestone, Occurrence, Plan, Task
 
@@ -48,7 +50,17 @@ class Rendered:
     etag: str
     last_modified: datetime | None
     name: str
-    headers: dict[str, str] = field(default_factory=dict)
+    headers: dict[str, str] = field(default_factory=dict)  # the validators and the rest, for 200 and 304
+
+    @cached_property
+    def raw_304(self) -> list[tuple[bytes, bytes]]:
+        """``headers`` as ASGI wants them, for the fast path (web.feeds.FeedFastPath)."""
+        return [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in self.headers.items()]
+
+    @cached_property
+    def raw_200(self) -> list[tuple[bytes, bytes]]:
+        return [*self.raw_304, (b"content-type", CONTENT_TYPE.encode()),
+                (b"content-length", str(len(self.body)).encode())]
 
 
 @dataclass(frozen=True)

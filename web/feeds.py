@@ -15,6 +15,8 @@ from fastapi.responses import HTMLResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
+from starlette.types import ASGIApp, Receive, Send
+from starlette.types import Scope as Scope_
 
 from calendars.conditional import (
     CONTENT_TYPE,
@@ -111,6 +113,49 @@ def _rendered(request: Request, scope: Scope) -> Rendered | None:
     rendered = Rendered(body, etag, calendar.last_modified, calendar.name, headers)
     cache.put(scope.key, stamp, rendered)
     return rendered
+
+
+class FeedFastPath:
+    """Pure ASGI, outside routing and the session middleware: answers a poll of a cached feed directly.
+
+    Only when the token and the rendered feed are both in ``web.feed_cache`` and the fingerprint is fresh;
+    anything else (unknown token, stale data, errors) goes on to the ``feed`` route above, which answers the
+    same way. Per request: a hash, two dict look-ups, the conditional check, and bytes already in memory.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope_, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["method"] in ("GET", "HEAD") and scope["path"].startswith(PREFIX):
+            answer = _from_cache(scope)
+            if answer is not None:
+                status, headers, body = answer
+                await send({"type": "http.response.start", "status": status, "headers": headers})
+                await send({"type": "http.response.body", "body": body})
+                return
+        await self.app(scope, receive, send)
+
+
+PREFIX = "/feeds/"
+
+
+def _from_cache(scope: Scope_) -> tuple[int, list[tuple[bytes, bytes]], bytes] | None:
+    app = scope.get("app")
+    cache: FeedCache | None = getattr(getattr(app, "state", None), "feed_cache", None)
+    token = token_from_filename(scope["path"][len(PREFIX):])
+    if cache is None or token is None:
+        return None
+    info = cache.token(hash_token(token))
+    stamp = cache.fresh_stamp() if info is not None else None
+    rendered = cache.get(info.scope.key, stamp) if info is not None and stamp is not None else None
+    if rendered is None:
+        return None
+    conditional = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]
+                   if k in (b"if-none-match", b"if-modified-since")}
+    if conditional and evaluate_conditional(conditional, rendered.etag, rendered.last_modified) == 304:
+        return 304, rendered.raw_304, b""
+    return 200, rendered.raw_200, b"" if scope["method"] == "HEAD" else rendered.body
 
 
 @router.get("/subscribe/{token}")

@@ -1,0 +1,85 @@
+"""Cached feed serving: answers from memory, and how long a change made elsewhere can go unseen.
+
+A commit in the web process clears the cache at once; a change made by another process (the CLI, the
+importer) is seen after STAMP_TTL (data) or TOKEN_TTL (a revoked token). Writes from "another process" are
+made here with Core statements on a separate connection, which fire no ORM session events.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from fastapi.testclient import TestClient
+from sqlalchemy import update
+
+from calendars.access import create_token, revoke_token
+from models import FeedScope, FeedToken, Occurrence
+from web.feed_cache import STAMP_TTL, TOKEN_TTL, FeedCache
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def _setup(app, db_session, world) -> tuple[str, Clock, int]:  # type: ignore[no-untyped-def]
+    clock = Clock()
+    app.state.feed_cache = FeedCache(clock=clock)
+    token, row = create_token(db_session, scope=FeedScope.AGENCY, agency_id=world.tu_phap.id, name="phone")
+    db_session.commit()
+    return f"/feeds/{token}.ics", clock, row.id
+
+
+def test_it_answers_from_memory_with_the_same_headers_and_body_as_the_first_render(app, client: TestClient, world,
+                                                                                  db_session) -> None:
+    url, _, _ = _setup(app, db_session, world)
+    first, second = client.get(url), client.get(url)
+    assert first.status_code == second.status_code == 200 and first.content == second.content
+    for name in ("etag", "last-modified", "content-type", "content-length", "content-disposition", "cache-control"):
+        assert first.headers[name] == second.headers[name], name
+    assert int(second.headers["content-length"]) == len(second.content)
+    conditional = client.get(url, headers={"If-None-Match": first.headers["etag"]})
+    assert conditional.status_code == 304 and conditional.content == b""
+    assert conditional.headers["etag"] == first.headers["etag"]
+    head = client.head(url)
+    assert head.status_code == 200 and head.content == b"" and head.headers["content-length"] == str(len(first.content))
+    stale = client.get(url, headers={"If-None-Match": '"not-the-tag"'})
+    assert stale.status_code == 200 and stale.content == first.content
+
+
+def test_it_stops_serving_a_token_revoked_in_this_process_at_once(app, client: TestClient, world, db_session) -> None:
+    url, _, token_id = _setup(app, db_session, world)
+    assert client.get(url).status_code == 200
+    revoke_token(db_session, token_id, datetime.now(UTC))
+    db_session.commit()
+    response = client.get(url)
+    assert response.status_code == 404 and response.content == b""
+
+
+def test_it_stops_serving_a_token_revoked_by_another_process_once_the_token_ttl_passes(
+        app, client: TestClient, world, db_session) -> None:
+    url, clock, token_id = _setup(app, db_session, world)
+    assert client.get(url).status_code == 200
+    with app.state.engine.begin() as connection:
+        connection.execute(update(FeedToken).where(FeedToken.id == token_id).values(revoked_at=datetime.now(UTC)))
+    clock.now += TOKEN_TTL - 1
+    assert client.get(url).status_code == 200  # still inside the bound the module documents
+    clock.now += 2
+    assert client.get(url).status_code == 404
+
+
+def test_it_renders_again_after_a_change_by_another_process_once_the_stamp_ttl_passes(
+        app, client: TestClient, world, db_session) -> None:
+    url, clock, _ = _setup(app, db_session, world)
+    etag = client.get(url).headers["etag"]
+    moved = world.soon.effective_due + timedelta(days=3)
+    with app.state.engine.begin() as connection:
+        connection.execute(update(Occurrence).where(Occurrence.id == world.soon.id)
+                           .values(moved_to=moved, updated_at=datetime.now(UTC) + timedelta(seconds=1)))
+    assert client.get(url).headers["etag"] == etag
+    clock.now += STAMP_TTL + 0.1
+    again = client.get(url)
+    assert again.headers["etag"] != etag and moved.strftime("%Y%m%d").encode() in again.content
