@@ -13,7 +13,7 @@ if [ -n "${HANCHOT_NEEDS_CHROMIUM:-}" ] || compgen -G 'tests/test_web_browser*.p
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
   fi
 fi
-# LibreOffice converts the DOCX fixtures of tests/ingest/test_formats*.py to PDF.
+# LibreOffice converts the DOCX fixtures of tests/ingest/test_formats*.py to PDF; Liberation/DejaVu carry Vietnamese glyphs.
 if ! command -v soffice >/dev/null 2>&1; then
-  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libreoffice-writer-nogui >/dev/null
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libreoffice-writer-nogui fonts-liberation2 fonts-dejavu-core >/dev/null
 fi
