@@ -112,8 +112,8 @@ def test_it_writes_list_numbering_the_way_word_shows_it(tmp_path):
 
 
 def test_it_reads_a_pdf_without_ruled_tables_as_text(tmp_path):
-    source = tmp_path / "prose.txt"
-    source.write_text("KẾ HOẠCH\nCải cách hành chính năm 2025\nI. MỤC ĐÍCH, YÊU CẦU\n", encoding="utf-8")
+    lines = ["KẾ HOẠCH", "Cải cách hành chính năm 2025", "I. MỤC ĐÍCH, YÊU CẦU"]
+    source = write_docx(Document([Paragraph(line) for line in lines]), tmp_path / "prose.docx")
     [pdf] = docx_to_pdf([source], tmp_path)
     document = read_pdf(pdf)
     assert document.layout == "pdf-text"

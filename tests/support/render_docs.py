@@ -143,15 +143,20 @@ def soffice() -> str | None:
 
 
 def docx_to_pdf(sources: list[Path], outdir: Path) -> list[Path]:
-    """Convert Word files to PDF with LibreOffice in one run; return the PDF paths in order."""
+    """Convert Word (or UTF-8 .txt) files to PDF with LibreOffice in one run; return the PDF paths in order."""
     binary = soffice()
     if binary is None:
         raise RuntimeError("LibreOffice (soffice) is not installed: run tests/support/install_test_deps.sh")
     outdir.mkdir(parents=True, exist_ok=True)
     profile = outdir / "lo-profile"  # a private profile: parallel runs must not share LibreOffice's lock
     env = {**os.environ, "HOME": str(outdir)}
-    subprocess.run([binary, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "pdf",
-                    "--outdir", str(outdir), *map(str, sources)], check=True, capture_output=True, env=env,
+    # Plain-text sources are UTF-8 whatever the machine's locale says; the filter would garble Word files.
+    texts = [s.suffix == ".txt" for s in sources]
+    if any(texts) and not all(texts):
+        raise ValueError("convert .txt and Word files in separate calls")
+    text_filter = ["--infilter=Text (encoded):UTF8,LF,,,"] if any(texts) else []
+    subprocess.run([binary, f"-env:UserInstallation=file://{profile}", "--headless", *text_filter, "--convert-to",
+                    "pdf", "--outdir", str(outdir), *map(str, sources)], check=True, capture_output=True, env=env,
                    timeout=600)
     pdfs = [outdir / f"{source.stem}.pdf" for source in sources]
     missing = [p.name for p in pdfs if not p.exists()]
