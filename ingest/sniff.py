@@ -14,6 +14,8 @@ from ingest.errors import EMPTY_FILE, MAX_BYTES, NOT_A_DOCUMENT, TOO_LARGE, Impo
 TEXT_SUFFIXES = {".txt", ".md", ".text", ".markdown", ".tsv"}
 _PDF_MAGIC = b"%PDF-"
 _ZIP_MAGIC = b"PK\x03\x04"
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+OLD_WORD = "Tệp Word định dạng cũ (.doc) chưa được hỗ trợ: hãy mở bằng Word, lưu thành .docx rồi nhập lại."
 
 
 def sniff(path: Path) -> str:
@@ -37,6 +39,8 @@ def sniff(path: Path) -> str:
     if head.startswith(_ZIP_MAGIC):
         _check_docx_zip(path)
         return "docx"
+    if head.startswith(_OLE_MAGIC):  # Word 97-2003 (.doc) and other Office binaries: still common in offices
+        raise ImportRefused(OLD_WORD)
     if suffix in (".pdf", ".docx", ".doc", ".docm", ".odt", ".rtf"):
         raise ImportRefused(NOT_A_DOCUMENT)
     _check_text(path)

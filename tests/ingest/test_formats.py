@@ -265,3 +265,9 @@ def test_it_folds_a_two_row_header_over_the_agency_columns(tmp_path):
 
     plan = build_plan(Document([Paragraph("Kế hoạch năm 2025"), Table([header, task])]), plan_year=2025)
     assert (plan.tasks[0].lead, plan.tasks[0].support) == (["Sở Tư pháp"], ["Các sở, ngành"])
+
+
+def test_it_asks_for_docx_when_given_an_old_binary_word_file(tmp_path):
+    path = _write(tmp_path / "ke-hoach.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(512))
+    with pytest.raises(ImportRefused, match=r"định dạng cũ \(\.doc\)"):
+        sniff(path)
