@@ -3,8 +3,9 @@
 Ruled tables become ``Table`` blocks: a table that goes on at the top of the next page is joined to
 the one before, its repeated header row dropped and a row split over the page break (its first cell
 empty) joined to the row above. Text outside tables is rebuilt into paragraphs (a line that stops
-short of the right edge ends its paragraph) and sent through the text layout readers, so a PDF with
-no ruled table at all reads like the same plan saved as text.
+short of the right edge ends its paragraph). A PDF with no ruled table at all is read by the text
+layout readers, line by line, like the same plan saved as text; so is a stretch of text between
+tables that holds a table header ("TT  Nội dung …"), a table printed without rules.
 """
 
 from __future__ import annotations
@@ -68,7 +69,8 @@ class _Line:
 
 
 def _read_page(page, assembler: _Assembler) -> None:
-    tables = sorted(page.find_tables(), key=lambda t: t.bbox[1])
+    # A one-column "table" is a framed box (a title, a stamp), not a task table: its words stay text.
+    tables = sorted((t for t in page.find_tables() if len(t.columns) >= 2), key=lambda t: t.bbox[1])
     words = page.extract_words(keep_blank_chars=False, use_text_flow=False)
     inside = [t.bbox for t in tables]
     free = [w for w in words if not any(_contains(b, w) for b in inside)]

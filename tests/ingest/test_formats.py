@@ -271,3 +271,19 @@ def test_it_asks_for_docx_when_given_an_old_binary_word_file(tmp_path):
     path = _write(tmp_path / "ke-hoach.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(512))
     with pytest.raises(ImportRefused, match=r"định dạng cũ \(\.doc\)"):
         sniff(path)
+
+
+def test_it_keeps_the_text_of_a_framed_box_as_paragraphs(tmp_path):
+    word = new_docx()
+    word.add_table(rows=1, cols=1).cell(0, 0).text = "Phụ lục số 01: Cải cách thể chế"
+    word.tables[0].style = "Table Grid"
+    word.add_paragraph("")
+    table = word.add_table(rows=2, cols=2)
+    table.style = "Table Grid"
+    for c, text in enumerate(["TT", "Nội dung", "1", "Rà soát văn bản"]):
+        table.cell(c // 2, c % 2).text = text
+    word.save(str(tmp_path / "box.docx"))
+    [pdf] = docx_to_pdf([tmp_path / "box.docx"], tmp_path)
+    blocks = read_pdf(pdf).blocks
+    assert blocks == [Paragraph("Phụ lục số 01: Cải cách thể chế"),
+                      Table([["TT", "Nội dung"], ["1", "Rà soát văn bản"]])]
