@@ -1,10 +1,15 @@
-"""Email over SMTP with aiosmtplib: implicit TLS or STARTTLS, AUTH, timeouts, 5xx permanent, 4xx transient."""
+"""Email over SMTP with aiosmtplib: implicit TLS or STARTTLS, AUTH, timeouts, 5xx permanent, 4xx transient,
+pooled persistent connections."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import logging
 import ssl
 from collections.abc import Callable
 from datetime import datetime
+from email.message import EmailMessage
 from typing import Any
 
 import aiosmtplib
@@ -12,14 +17,24 @@ import aiosmtplib
 from notifiers.base import Message, Notifier, NotifierError, SendResult, utcnow
 from notifiers.mail_content import build_email, message_id_for
 
+log = logging.getLogger(__name__)
+
 
 class SmtpNotifier(Notifier):
+    """Sends over a small pool of persistent connections (one per concurrent send, at most ``pool_size`` kept
+    idle): connecting, EHLO, STARTTLS and AUTH cost more than the message itself. A connection that failed
+    in any way is closed, never reused; a reused one that turns out dead is replaced once, transparently.
+    """
+
     kind = "email"
 
     def __init__(self, smtp: Any, mail_from: str, *, tls_context: ssl.SSLContext | None = None,
-                 clock: Callable[[], datetime] = utcnow) -> None:
+                 clock: Callable[[], datetime] = utcnow, pool_size: int = 20) -> None:
         """``smtp`` is a ``config.settings.SmtpSettings``; ``tls_context`` overrides certificate checks."""
         self.smtp, self.mail_from, self.tls_context, self.clock = smtp, mail_from, tls_context, clock
+        self.pool_size = pool_size
+        self._idle: list[aiosmtplib.SMTP] = []
+        self._loop: asyncio.AbstractEventLoop | None = None
 
     @classmethod
     def from_settings(cls, settings: Any, **deps: Any) -> SmtpNotifier:
@@ -34,12 +49,7 @@ class SmtpNotifier(Notifier):
             raise NotifierError(f"email: {e}", permanent=True, code="recipient") from None
         s = self.smtp
         try:
-            await aiosmtplib.send(
-                mail, hostname=s.host, port=s.port, username=s.username, password=s.password,
-                use_tls=s.use_tls,
-                # Explicit ?starttls=1 makes TLS mandatory; otherwise upgrade whenever the server offers it.
-                start_tls=True if s.start_tls else (False if s.use_tls else None),
-                timeout=s.timeout, tls_context=self.tls_context)
+            await self._send_pooled(mail)
         except aiosmtplib.SMTPRecipientsRefused as e:
             codes = [r.code for r in e.recipients]
             raise NotifierError(f"SMTP refused the recipient: {e}", permanent=all(c >= 500 for c in codes),
@@ -52,3 +62,64 @@ class SmtpNotifier(Notifier):
             raise NotifierError(f"SMTP {s.host}:{s.port} unreachable: {type(e).__name__}: {e}", permanent=False,
                                 code="transient") from e
         return SendResult(self.kind, message_id_for(message.idempotency_key))
+
+    async def aclose(self) -> None:
+        """QUIT the idle connections (the dispatcher calls this when a pass ends)."""
+        idle, self._idle = self._idle, []
+        for connection in idle:
+            with contextlib.suppress(aiosmtplib.SMTPException, OSError):
+                await connection.quit()
+
+    async def _send_pooled(self, mail: EmailMessage) -> None:
+        connection, reused = await self._acquire()
+        try:
+            await connection.send_message(mail)
+        except (aiosmtplib.SMTPServerDisconnected, ConnectionError) as e:
+            connection.close()
+            if not reused:
+                raise
+            # The server dropped an idle connection (timeout, restart): the message may not have been
+            # accepted, so send it once more on a fresh one. At worst a duplicate with the same Message-ID.
+            log.info("pooled SMTP connection was dropped (%s); reconnecting", e)
+            connection = await self._connect()
+            try:
+                await connection.send_message(mail)
+            except BaseException:
+                connection.close()
+                raise
+        except BaseException:
+            connection.close()
+            raise
+        self._release(connection)
+
+    async def _acquire(self) -> tuple[aiosmtplib.SMTP, bool]:
+        loop = asyncio.get_running_loop()
+        if self._loop is not loop:  # a new asyncio.run(): the old loop's connections cannot be used here
+            for stale in self._idle:
+                stale.close()
+            self._idle, self._loop = [], loop
+        while self._idle:
+            connection = self._idle.pop()
+            if connection.is_connected:
+                return connection, True
+        return await self._connect(), False
+
+    def _release(self, connection: aiosmtplib.SMTP) -> None:
+        if connection.is_connected and len(self._idle) < self.pool_size:
+            self._idle.append(connection)
+        else:
+            connection.close()
+
+    async def _connect(self) -> aiosmtplib.SMTP:
+        s = self.smtp
+        connection = aiosmtplib.SMTP(
+            hostname=s.host, port=s.port, username=s.username, password=s.password, use_tls=s.use_tls,
+            # Explicit ?starttls=1 makes TLS mandatory; otherwise upgrade whenever the server offers it.
+            start_tls=True if s.start_tls else (False if s.use_tls else None),
+            timeout=s.timeout, tls_context=self.tls_context)
+        try:
+            await connection.connect()
+        except BaseException:
+            connection.close()
+            raise
+        return connection

@@ -115,10 +115,25 @@ def _links(links: LinkSettings, occurrence_id: int, contact_id: int, now: dateti
                  snooze_url=make_url(links.base_url, links.secret_key, "snooze", occurrence_id, contact_id, now))
 
 
+@dataclass(frozen=True)
+class OccurrenceText:
+    """The recipient-independent parts of a reminder, built once per occurrence and batch: every person
+    reminded about one deadline gets the same block and .ics (rendering the .ics dominated composing)."""
+
+    title: str
+    block: str
+    ics: bytes
+
+
+def occurrence_text(occurrence: Occurrence, host: str) -> OccurrenceText:
+    return OccurrenceText(occurrence_title(occurrence), occurrence_block(occurrence), occurrence_ics(occurrence, host))
+
+
 def single_message(reminder: Reminder, occurrence: Occurrence, contact: Contact, links: LinkSettings,
-                   now: datetime) -> Message:
-    """One reminder about one occurrence."""
-    title = occurrence_title(occurrence)
+                   now: datetime, parts: OccurrenceText | None = None) -> Message:
+    """One reminder about one occurrence; ``parts`` (from ``occurrence_text``) saves rebuilding the shared text."""
+    parts = parts or occurrence_text(occurrence, links.host)
+    title = parts.title
     due = vn_date(occurrence.effective_due)
     subject = f"[hanchot] {headline(reminder.kind, reminder.lead_days)}: {title} — hạn {due}"
     greeting = f"Kính gửi {contact.name},"
@@ -126,11 +141,11 @@ def single_message(reminder: Reminder, occurrence: Occurrence, contact: Contact,
         intro = "Nhiệm vụ sau đã quá hạn nhiều lần nhắc mà chưa được đánh dấu hoàn thành:"
     else:
         intro = f"{headline(reminder.kind, reminder.lead_days)} đến hạn của nhiệm vụ sau:"
-    text = "\n\n".join([greeting, intro, occurrence_block(occurrence),
+    text = "\n\n".join([greeting, intro, parts.block,
                         "Khi đã hoàn thành, bấm “Đã hoàn thành” để dừng nhắc; bấm “Nhắc lại sau” để được nhắc lại."])
     return Message(idempotency_key=reminder.idempotency_key, recipient=recipient_of(contact), subject=subject,
                    text=text, links=_links(links, occurrence.id, contact.id, now),
-                   ics=occurrence_ics(occurrence, links.host),
+                   ics=parts.ics,
                    template_data={"title": title[:30], "due": vn_date(occurrence.effective_due),
                                   "kind": reminder.kind})
 

@@ -34,7 +34,14 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from models import Contact, Delivery, Occurrence, OccurrenceStatus, Reminder
 from notifiers.base import Message, Notifier, NotifierError, SendResult
-from scheduler.compose import LinkSettings, digest_message, load_occurrences, single_message
+from scheduler.compose import (
+    LinkSettings,
+    OccurrenceText,
+    digest_message,
+    load_occurrences,
+    occurrence_text,
+    single_message,
+)
 from scheduler.outbox import insert_reminders
 
 log = logging.getLogger(__name__)
@@ -130,17 +137,27 @@ class Dispatcher:
 
     async def run_async(self, max_batches: int | None = None) -> DispatchStats:
         stats = DispatchStats()
-        with self.factory() as session:
-            stats.reclaimed = reclaim_expired(session, self.clock(), self.config.lease)
-            batches = 0
-            while max_batches is None or batches < max_batches:
-                ids = claim_batch(session, self.clock(), self.worker, self.config.batch_size)
-                if not ids:
-                    break
-                batches += 1
-                stats.claimed += len(ids)
-                await self._dispatch(session, ids, stats)
+        try:
+            with self.factory() as session:
+                stats.reclaimed = reclaim_expired(session, self.clock(), self.config.lease)
+                batches = 0
+                while max_batches is None or batches < max_batches:
+                    ids = claim_batch(session, self.clock(), self.worker, self.config.batch_size)
+                    if not ids:
+                        break
+                    batches += 1
+                    stats.claimed += len(ids)
+                    await self._dispatch(session, ids, stats)
+        finally:
+            await self._close_notifiers()
         return stats
+
+    async def _close_notifiers(self) -> None:
+        """Release pooled connections: they belong to this event loop, which ends with ``run``."""
+        for notifier in {id(n): n for n in self.notifiers.values()}.values():
+            close = getattr(notifier, "aclose", None)
+            if close is not None:
+                await close()
 
     async def _dispatch(self, session: Session, ids: list[int], stats: DispatchStats) -> None:
         jobs = self._prepare(session, ids, stats)
@@ -161,8 +178,9 @@ class Dispatcher:
             Contact.id.in_({r.contact_id for r in reminders})))}
         now = self.clock()
         jobs = []
+        texts: dict[int, OccurrenceText] = {}
         for reminder in reminders:
-            reason, message = self._build(reminder, occurrences, contacts.get(reminder.contact_id), now)
+            reason, message = self._build(reminder, occurrences, contacts.get(reminder.contact_id), now, texts)
             if message is None:
                 reminder.status, reminder.last_error = "cancelled", reason
                 stats.cancelled += 1
@@ -173,7 +191,7 @@ class Dispatcher:
         return jobs
 
     def _build(self, reminder: Reminder, occurrences: dict[int, Occurrence], contact: Contact | None,
-               now: datetime) -> tuple[str, Message | None]:
+               now: datetime, texts: dict[int, OccurrenceText]) -> tuple[str, Message | None]:
         if contact is None or not contact.active:
             return "the contact is inactive or deleted", None
         if reminder.attempts <= 1 and now - reminder.fire_at > self.config.stale_after:
@@ -186,7 +204,9 @@ class Dispatcher:
         planned_due = (reminder.payload or {}).get("due")
         if planned_due and planned_due != occurrence.effective_due.isoformat():
             return f"the due date moved from {planned_due} to {occurrence.effective_due.isoformat()}", None
-        return "", single_message(reminder, occurrence, contact, self.links, now)
+        if occurrence.id not in texts:
+            texts[occurrence.id] = occurrence_text(occurrence, self.links.host)
+        return "", single_message(reminder, occurrence, contact, self.links, now, texts[occurrence.id])
 
     def _build_digest(self, reminder: Reminder, occurrences: dict[int, Occurrence], contact: Contact,
                       now: datetime) -> tuple[str, Message | None]:

@@ -98,3 +98,29 @@ async def test_it_refuses_a_recipient_without_email_permanently(smtp_sink, remin
     with pytest.raises(NotifierError) as failure:
         await notifier_for(smtp_sink.url()).send(nobody)
     assert failure.value.permanent is True and failure.value.code == "recipient"
+
+
+async def test_it_reconnects_when_the_server_dropped_a_pooled_connection(smtp_sink, reminder):
+    notifier = notifier_for(smtp_sink.url())
+    await notifier.send(reminder)                       # leaves an idle connection in the pool
+    smtp_sink.stop()
+    smtp_sink.start()                                   # the idle connection is now dead
+
+    second = replace(reminder, idempotency_key=f"{reminder.idempotency_key}:2")
+    result = await notifier.send(second)
+
+    received = smtp_sink.received(expect=2)
+    assert [r.message["Message-ID"] for r in received][-1] == result.provider_message_id
+    await notifier.aclose()
+
+
+async def test_it_keeps_tls_and_auth_for_every_message_sent_on_a_pooled_connection(smtp_sink_tls, reminder):
+    trust = ssl.create_default_context(cafile=str(smtp_sink_tls.cert))
+    notifier = notifier_for(smtp_sink_tls.url(user="hanchot", password="mat-khau-9", starttls=True), tls_context=trust)
+
+    for n in range(3):
+        await notifier.send(replace(reminder, idempotency_key=f"{reminder.idempotency_key}:{n}"))
+    await notifier.aclose()
+
+    received = smtp_sink_tls.received(expect=3)
+    assert len(received) == 3 and all(r.tls and r.auth_user == "hanchot" for r in received)
