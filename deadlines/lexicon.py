@@ -83,7 +83,12 @@ CITED = re.compile(
     r"(?:\s*,?\s*(?:ngay|ban hanh ngay)\s+(?P<date>\d{1,2}\s*[/.-]\s*\d{1,2}\s*[/.-]\s*\d{4}"
     r"|\d{1,2}\s+thang\s+\d{1,2}\s+nam\s+\d{4}))?"
     r"(?:\s+cua\s+(?P<issuer>[^.;,()\n]{1,80}?)(?=\s*(?:[.;,()\n]|$|\s+ve\s|\s+va\s)))?")
-BARE_NUMBER = re.compile(r"\b\d{1,6}\s*/\s*(?:\d{4}\s*/\s*)?[a-z][a-z0-9.-]*")
+# "\b\d{1,6}" written as a digit first (the look-behind is the word boundary): a pattern that starts with a
+# character set lets the regex engine skip in C to where it can match.
+BARE_NUMBER = re.compile(r"\d(?<!\w\d)\d{0,5}\s*/\s*(?:\d{4}\s*/\s*)?[a-z][a-z0-9.-]*")
+# What a counted citation holds: a number ("220/KH-UBND") or a date after "ngày"; without either, CITED
+# need not run.
+CITED_NUMBER = re.compile(r"\d\s*/\s*[a-z0-9]")
 # The period a report covers, in brackets: "(số liệu tính từ ngày 15/12/2024 đến ngày 14/11/2025)".
 DATA_PERIOD = re.compile(r"\((?=[^()\n]{0,30}?\b(?:so lieu|ky bao cao)\b)[^()\n]{1,160}\)")
 GLOSS = re.compile(r"\((?P<g>[^()\n]{1,40})\)")

@@ -10,6 +10,7 @@ from deadlines.lexicon import (
     BARE_NUMBER,
     BY_REFERENCE,
     CITED,
+    CITED_NUMBER,
     CONTINUOUS,
     DATA_PERIOD,
     DONE,
@@ -24,7 +25,7 @@ _DIGIT = re.compile(r"\d")
 _DATE = re.compile(r"(\d{1,2})\s*(?:[/.-]|\s+thang\s+)\s*(\d{1,2})\s*(?:[/.-]|\s+nam\s+)\s*(\d{4})")
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Marker:
     """A word group that makes a part dateless: its kind and folded span."""
 
@@ -37,7 +38,8 @@ def masked(folded: str) -> tuple[str, list[tuple[int, int]]]:
     length), and the spans of the cited documents."""
     if not _DIGIT.search(folded):
         return folded, []  # documents are cited by number or date, glosses we mask hold none without digits
-    cited = [m.span() for m in CITED.finditer(folded) if m.group("num") or m.group("date")]
+    cited = [m.span() for m in CITED.finditer(folded) if m.group("num") or m.group("date")] \
+        if "ngay" in folded or CITED_NUMBER.search(folded) else []
     blank = cited + ([m.span() for m in BARE_NUMBER.finditer(folded)] if "/" in folded else [])
     if "(" in folded:
         blank += [m.span() for m in GLOSS.finditer(folded) if GLOSS_BODY.fullmatch(m.group("g"))]
