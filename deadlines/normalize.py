@@ -38,6 +38,7 @@ _TABLE = {cp: _fold_char(chr(cp)) for lo, hi in _RANGES for cp in range(lo, hi) 
 _COMBINING = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 
 
+_ASCII_BLANKS = bytes.maketrans(b"\t\r\x0b\x0c", b"    ")  # as _TABLE has them (beyond ASCII text)
 _BEYOND_LATIN = re.compile("[^\x00-\u024f\u1e00-\u1eff]")  # the Latin blocks Vietnamese is written in
 
 
@@ -86,17 +87,16 @@ def _fold(text: str) -> Folded:
     (NFD, stray combining marks) is folded grapheme by grapheme with an offset table."""
     if text.isascii():
         return Folded(text, text.lower())
+    if not _BEYOND_LATIN.search(text) and unicodedata.is_normalized("NFC", text):
+        # Latin letters only (no combining mark either): decomposing and dropping every non-ASCII code point
+        # folds them in C, far cheaper than a per-character translate. Each of these letters leaves exactly
+        # one ASCII letter, the one _TABLE gives (checked over both blocks), so equal lengths mean nothing
+        # else was dropped (a Latin-1 blank or symbol was: translate handles it).
+        text_d = text.replace("đ", "d").replace("Đ", "d") if "đ" in text or "Đ" in text else text
+        ascii_ = unicodedata.normalize("NFD", text_d).encode("ascii", "ignore")
+        if len(ascii_) == len(text):
+            return Folded(text, ascii_.lower().translate(_ASCII_BLANKS).decode("ascii"))
     if unicodedata.is_normalized("NFC", text) and not _COMBINING.search(text):
-        if not _BEYOND_LATIN.search(text):
-            # Latin letters only: decomposing and dropping every non-ASCII code point folds them in C, far
-            # cheaper than a per-character translate; each of these letters leaves exactly one ASCII letter,
-            # the one _TABLE gives (checked over both ranges), so equal lengths mean nothing else was dropped
-            # (a blank or symbol of Latin-1 was: translate handles it).
-            low = text.lower()
-            folded = unicodedata.normalize("NFD", low.replace("đ", "d") if "đ" in low else low).encode(
-                "ascii", "ignore").decode("ascii")
-            if len(folded) == len(text):
-                return Folded(text, folded)
         folded = text.translate(_TABLE).lower()
         if len(folded) == len(text):
             return Folded(text, folded)
