@@ -25,6 +25,7 @@ import logging
 import random
 import time
 from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -136,20 +137,40 @@ class Dispatcher:
         return asyncio.run(self.run_async(max_batches))
 
     async def run_async(self, max_batches: int | None = None) -> DispatchStats:
+        """Claim and prepare batch k+1 while batch k is on the wire, so the SMTP server never waits for us.
+
+        Only one batch is ever being sent (the duplicate window of a kill stays one batch); the next one is
+        claimed, and its "sending" rows committed, before it leaves. All database work runs in one helper
+        thread (SQLite connections must stay in their thread), in two sessions used in turn.
+        """
         stats = DispatchStats()
-        try:
-            with self.factory() as session:
-                stats.reclaimed = reclaim_expired(session, self.clock(), self.config.lease)
+        loop = asyncio.get_running_loop()
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="dispatch-db") as db:
+            def in_db(fn: Callable[..., Any], *args: Any) -> asyncio.Future[Any]:
+                return loop.run_in_executor(db, fn, *args)
+
+            sessions = [self.factory(), self.factory()]
+            try:
+                stats.reclaimed = await in_db(reclaim_expired, sessions[0], self.clock(), self.config.lease)
+                def more(done: int) -> bool:
+                    return max_batches is None or done < max_batches
+
                 batches = 0
-                while max_batches is None or batches < max_batches:
-                    ids = claim_batch(session, self.clock(), self.worker, self.config.batch_size)
-                    if not ids:
-                        break
+                current = await in_db(self._claim_and_prepare, sessions[0], stats) if more(0) else None
+                while current is not None:
                     batches += 1
-                    stats.claimed += len(ids)
-                    await self._dispatch(session, ids, stats)
-        finally:
-            await self._close_notifiers()
+                    sending = asyncio.ensure_future(self._send_all(current))
+                    upcoming = await in_db(self._claim_and_prepare, sessions[batches % 2], stats) \
+                        if more(batches) else None
+                    results = await sending
+                    await in_db(self._record_all, sessions[(batches - 1) % 2], current, results, stats)
+                    if upcoming is None and more(batches):  # recording may have planned e-mail fallbacks
+                        upcoming = await in_db(self._claim_and_prepare, sessions[batches % 2], stats)
+                    current = upcoming
+            finally:
+                for session in sessions:
+                    await in_db(session.close)
+                await self._close_notifiers()
         return stats
 
     async def _close_notifiers(self) -> None:
@@ -159,10 +180,21 @@ class Dispatcher:
             if close is not None:
                 await close()
 
-    async def _dispatch(self, session: Session, ids: list[int], stats: DispatchStats) -> None:
+    def _claim_and_prepare(self, session: Session, stats: DispatchStats) -> list[_Job] | None:
+        """Claim a batch and write its "sending" rows; None when nothing is due."""
+        ids = claim_batch(session, self.clock(), self.worker, self.config.batch_size)
+        if not ids:
+            return None
+        stats.claimed += len(ids)
         jobs = self._prepare(session, ids, stats)
         session.commit()  # the "sending" rows exist before anything leaves (house style §6.4)
-        results = await asyncio.gather(*(self._send(job) for job in jobs))
+        return jobs
+
+    async def _send_all(self, jobs: list[_Job]) -> list[tuple[SendResult | NotifierError, float]]:
+        return list(await asyncio.gather(*(self._send(job) for job in jobs)))
+
+    def _record_all(self, session: Session, jobs: list[_Job], results: list[tuple[SendResult | NotifierError, float]],
+                    stats: DispatchStats) -> None:
         for job, (outcome, elapsed) in zip(jobs, results, strict=True):
             self._record(session, job, outcome, elapsed, stats)
         session.commit()
