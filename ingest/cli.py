@@ -43,10 +43,23 @@ def import_command(
             result = store_plan(session, draft, directory)
             if publish:
                 _publish(session, result.plan_id)
+            to_review = _count_to_review(session, result.agencies_created)
         if not as_json:
             state = "mới" if result.created else ("cập nhật" if result.changed else "không đổi")
             typer.echo(f"{file.name}: kế hoạch #{result.plan_id} ({state}), {len(draft.tasks)} nhiệm vụ, "
-                       f"{len(result.agencies_created)} cơ quan mới cần xem lại")
+                       f"{len(result.agencies_created)} cơ quan mới trong danh bạ ({to_review} cần xem lại)")
+
+
+def _count_to_review(session: object, names: list[str]) -> int:
+    """How many of the agencies this import created are unknown to the directory (flagged for review)."""
+    from sqlalchemy import func, select
+
+    from models import Agency
+
+    if not names:
+        return 0
+    return session.scalar(select(func.count()).select_from(Agency)  # type: ignore[attr-defined]
+                          .where(Agency.name.in_(names), Agency.needs_review.is_(True))) or 0
 
 
 def _read_folder(files: list[Path], plan_year: int | None) -> list[tuple[Path, object]]:
