@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
 from ingest.errors import TOO_LARGE
+from models.db import session_scope
 
 STALE_SESSION = "Phiên làm việc đã hết hạn, vui lòng tải lại trang."
 MAX_FORM_FIELDS = 2000
@@ -32,15 +33,8 @@ class CsrfFailed(Exception):
 
 def db(request: Request) -> Iterator[Session]:
     """One session per request: committed when the route returns, rolled back when it raises."""
-    session = request.app.state.sessions()
-    try:
+    with session_scope(request.app.state.sessions) as session:
         yield session
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
-    finally:
-        session.close()
 
 
 def now(request: Request) -> datetime:
