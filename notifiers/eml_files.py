@@ -34,7 +34,7 @@ class EmlNotifier(Notifier):
         if target.exists():
             return SendResult(self.kind, message_id)          # already "sent": never overwrite
         try:
-            data = build_email(message, self.mail_from, self.clock()).as_bytes()
+            data = build_email(message, self.mail_from, self.clock()).data
         except ValueError as e:
             raise NotifierError(f"email: {e}", permanent=True, code="recipient") from None
         try:

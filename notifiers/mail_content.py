@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import html
+from dataclasses import dataclass
 from datetime import datetime
-from email.message import EmailMessage
-from email.policy import SMTP
-from email.utils import format_datetime, formataddr
+from email.utils import format_datetime
 
 from notifiers.base import Message
+from notifiers.mime import Part, address, compose, encoded_words, mailbox
 from notifiers.zalo_text import link_lines
 
 ICS_FILENAME = "nhac-han.ics"
@@ -20,24 +20,38 @@ def message_id_for(idempotency_key: str) -> str:
     return f"<{hashlib.sha256(idempotency_key.encode('utf-8')).hexdigest()[:32]}@hanchot>"
 
 
-def build_email(message: Message, mail_from: str, now: datetime) -> EmailMessage:
-    """The complete email for ``message``; raise ValueError when the recipient has no address."""
+@dataclass(frozen=True)
+class OutgoingMail:
+    """A composed email: the SMTP envelope and the message bytes (CRLF line ends, ASCII)."""
+
+    sender: str
+    recipient: str
+    message_id: str
+    data: bytes
+
+
+def build_email(message: Message, mail_from: str, now: datetime) -> OutgoingMail:
+    """The complete email for ``message``; raise ValueError when an address is missing or unusable."""
     if not message.recipient.email:
         raise ValueError("the recipient has no email address")
-    mail = EmailMessage(policy=SMTP)          # CRLF line ends; non-ASCII headers become RFC 2047 words
-    mail["Subject"] = message.subject
-    mail["From"] = mail_from
-    mail["To"] = formataddr((message.recipient.name, message.recipient.email))
-    mail["Date"] = format_datetime(now)
-    mail["Message-ID"] = message_id_for(message.idempotency_key)
-    mail["X-Hanchot-Key"] = message.idempotency_key
-    mail["Auto-Submitted"] = "auto-generated"        # RFC 3834: vacation responders stay quiet
-    mail.set_content(plain_text(message), subtype="plain", charset="utf-8")
-    mail.add_alternative(message.html or html_from_text(message), subtype="html", charset="utf-8")
+    sender_header, sender = address(mail_from)
+    to_header, recipient = mailbox(message.recipient.name, message.recipient.email)
+    message_id = message_id_for(message.idempotency_key)
+    headers = [
+        ("Subject", encoded_words(" ".join(message.subject.split()))),
+        ("From", sender_header),
+        ("To", to_header),
+        ("Date", format_datetime(now)),
+        ("Message-ID", message_id),
+        ("X-Hanchot-Key", encoded_words(message.idempotency_key)),
+        ("Auto-Submitted", "auto-generated"),         # RFC 3834: vacation responders stay quiet
+    ]
+    attachment = None
     if message.ics:
-        mail.add_attachment(message.ics, maintype="text", subtype="calendar", filename=ICS_FILENAME,
-                            params={"method": "PUBLISH", "charset": "utf-8"})
-    return mail
+        attachment = Part("text/calendar", message.ics, (("method", "PUBLISH"), ("charset", "utf-8")), ICS_FILENAME)
+    data = compose(headers, plain_text(message), message.html or html_from_text(message), attachment,
+                   seed=message.idempotency_key)
+    return OutgoingMail(sender, recipient, message_id, data)
 
 
 def plain_text(message: Message) -> str:

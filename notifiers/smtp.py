@@ -9,13 +9,12 @@ import logging
 import ssl
 from collections.abc import Callable
 from datetime import datetime
-from email.message import EmailMessage
 from typing import Any
 
 import aiosmtplib
 
 from notifiers.base import Message, Notifier, NotifierError, SendResult, utcnow
-from notifiers.mail_content import build_email, message_id_for
+from notifiers.mail_content import OutgoingMail, build_email
 
 log = logging.getLogger(__name__)
 
@@ -49,7 +48,10 @@ class SmtpNotifier(Notifier):
             raise NotifierError(f"email: {e}", permanent=True, code="recipient") from None
         s = self.smtp
         try:
-            await self._send_pooled(mail)
+            # One deadline for the whole exchange: a timeout per command made aiosmtplib wrap every read in
+            # asyncio.wait_for, a task each, which cost more CPU than the message.
+            async with asyncio.timeout(s.timeout):
+                await self._send_pooled(mail)
         except aiosmtplib.SMTPRecipientsRefused as e:
             codes = [r.code for r in e.recipients]
             raise NotifierError(f"SMTP refused the recipient: {e}", permanent=all(c >= 500 for c in codes),
@@ -57,11 +59,11 @@ class SmtpNotifier(Notifier):
         except aiosmtplib.SMTPResponseException as e:
             raise NotifierError(f"SMTP {e.code}: {e.message}", permanent=e.code >= 500,
                                 code=None if e.code >= 500 else "transient") from e
-        except (aiosmtplib.SMTPException, OSError) as e:
+        except (aiosmtplib.SMTPException, OSError, TimeoutError) as e:
             # Connection refused, timeouts, TLS failures, dropped connections: the server may be back later.
             raise NotifierError(f"SMTP {s.host}:{s.port} unreachable: {type(e).__name__}: {e}", permanent=False,
                                 code="transient") from e
-        return SendResult(self.kind, message_id_for(message.idempotency_key))
+        return SendResult(self.kind, mail.message_id)
 
     async def aclose(self) -> None:
         """QUIT the idle connections (the dispatcher calls this when a pass ends)."""
@@ -70,10 +72,10 @@ class SmtpNotifier(Notifier):
             with contextlib.suppress(aiosmtplib.SMTPException, OSError):
                 await connection.quit()
 
-    async def _send_pooled(self, mail: EmailMessage) -> None:
+    async def _send_pooled(self, mail: OutgoingMail) -> None:
         connection, reused = await self._acquire()
         try:
-            await connection.send_message(mail)
+            await connection.sendmail(mail.sender, [mail.recipient], mail.data)
         except (aiosmtplib.SMTPServerDisconnected, ConnectionError) as e:
             connection.close()
             if not reused:
@@ -83,7 +85,7 @@ class SmtpNotifier(Notifier):
             log.info("pooled SMTP connection was dropped (%s); reconnecting", e)
             connection = await self._connect()
             try:
-                await connection.send_message(mail)
+                await connection.sendmail(mail.sender, [mail.recipient], mail.data)
             except BaseException:
                 connection.close()
                 raise
@@ -116,9 +118,9 @@ class SmtpNotifier(Notifier):
             hostname=s.host, port=s.port, username=s.username, password=s.password, use_tls=s.use_tls,
             # Explicit ?starttls=1 makes TLS mandatory; otherwise upgrade whenever the server offers it.
             start_tls=True if s.start_tls else (False if s.use_tls else None),
-            timeout=s.timeout, tls_context=self.tls_context)
+            timeout=None, tls_context=self.tls_context)  # commands run under the deadline of ``send``
         try:
-            await connection.connect()
+            await connection.connect(timeout=s.timeout)
         except BaseException:
             connection.close()
             raise
