@@ -1,20 +1,28 @@
 """Signed one-click links in reminders: "Đã hoàn thành" (done) and "Nhắc lại sau" (snooze).
 
-A link carries the action, the occurrence id, the contact id and an explicit expiry, signed with
-HANCHOT_SECRET_KEY by itsdangerous. It works without login, so it grants exactly one action on one
-occurrence for one person, and only until it expires. The expiry is inside the signed payload (not the
-signer's own timestamp) so that "now" is passed in, like everywhere else in scheduler/.
+A link carries the action, the occurrence id, the contact id and an explicit expiry, signed with an
+HMAC-SHA256 key derived from HANCHOT_SECRET_KEY. It works without login, so it grants exactly one action
+on one occurrence for one person, and only until it expires. The expiry is inside the signed payload so
+that "now" is passed in, like everywhere else in scheduler/.
+
+Token: ``base64url(payload) "." base64url(HMAC-SHA256(key, payload))``, the payload being the compact
+text ``v1.<action>.<occurrence>.<contact>.<expiry>``. (Signed directly with hmac: itsdangerous took
+≈ 70 µs a link, two links per reminder, on the dispatcher's hot path.)
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
+import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-
-from itsdangerous import BadSignature, URLSafeSerializer
+from functools import lru_cache
 
 ACTIONS = ("done", "snooze")
-SALT = "hanchot.reminder-action.v1"
+SALT = b"hanchot.reminder-action.v1"
+_PAYLOAD = re.compile(r"v1\.(done|snooze)\.(\d{1,18})\.(\d{1,18})\.(\d{1,12})")
 DEFAULT_VALIDITY = timedelta(days=60)
 
 
@@ -30,8 +38,22 @@ class LinkAction:
     expires_at: datetime
 
 
-def _serializer(secret_key: str) -> URLSafeSerializer:
-    return URLSafeSerializer(secret_key, salt=SALT)
+@lru_cache(maxsize=4)
+def _key(secret_key: str) -> bytes:
+    """A key for this purpose only: the secret also signs sessions and CSRF tokens."""
+    return hmac.new(secret_key.encode("utf-8"), SALT, hashlib.sha256).digest()
+
+
+def _b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+
+
+def _unb64(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+def _sign(secret_key: str, payload: bytes) -> bytes:
+    return hmac.new(_key(secret_key), payload, hashlib.sha256).digest()
 
 
 def make_token(secret_key: str, action: str, occurrence_id: int, contact_id: int, now: datetime,
@@ -40,7 +62,8 @@ def make_token(secret_key: str, action: str, occurrence_id: int, contact_id: int
     if action not in ACTIONS:
         raise ValueError(f"unknown link action {action!r}")
     expires = int((now + validity).timestamp())
-    return _serializer(secret_key).dumps({"v": 1, "a": action, "o": occurrence_id, "c": contact_id, "x": expires})
+    payload = f"v1.{action}.{int(occurrence_id)}.{int(contact_id)}.{expires}".encode("ascii")
+    return f"{_b64(payload)}.{_b64(_sign(secret_key, payload))}"
 
 
 def make_url(base_url: str, secret_key: str, action: str, occurrence_id: int, contact_id: int,
@@ -52,13 +75,18 @@ def make_url(base_url: str, secret_key: str, action: str, occurrence_id: int, co
 
 def verify_token(secret_key: str, token: str, now: datetime) -> LinkAction:
     """Return the action a valid token grants. Raise LinkError (Vietnamese message) otherwise."""
+    encoded, _, signature = token.partition(".")
     try:
-        data = _serializer(secret_key).loads(token)
-    except BadSignature:
+        payload, given = _unb64(encoded), _unb64(signature)
+    except (ValueError, TypeError):
         raise LinkError("Liên kết không hợp lệ hoặc đã bị thay đổi.") from None
-    if not isinstance(data, dict) or data.get("v") != 1 or data.get("a") not in ACTIONS:
+    if not hmac.compare_digest(given, _sign(secret_key, payload)):
+        raise LinkError("Liên kết không hợp lệ hoặc đã bị thay đổi.")
+    fields = _PAYLOAD.fullmatch(payload.decode("ascii", "replace"))
+    if fields is None:
         raise LinkError("Liên kết không hợp lệ.")
-    expires_at = datetime.fromtimestamp(int(data["x"]), tz=now.tzinfo)
+    action, occurrence_id, contact_id, expiry = fields.groups()
+    expires_at = datetime.fromtimestamp(int(expiry), tz=now.tzinfo)
     if now >= expires_at:
         raise LinkError("Liên kết đã hết hạn. Vui lòng cập nhật trên trang quản trị.")
-    return LinkAction(data["a"], int(data["o"]), int(data["c"]), expires_at)
+    return LinkAction(action, int(occurrence_id), int(contact_id), expires_at)

@@ -33,6 +33,17 @@ def test_it_refuses_a_forged_link_in_vietnamese(tamper):
         verify_token(KEY, tamper(make_token(KEY, "done", 41, 7, NOW)), NOW)
 
 
+def test_it_refuses_a_link_whose_payload_was_rewritten_or_is_garbage():
+    import base64
+
+    payload, signature = make_token(KEY, "done", 41, 7, NOW).split(".")
+    decoded = base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4))
+    other = base64.urlsafe_b64encode(decoded.replace(b".41.", b".42.")).rstrip(b"=").decode()
+    for token in (f"{other}.{signature}", "", "không-phải-token", "a.b.c", f"{payload}.", "!!!.???"):
+        with pytest.raises(LinkError, match="không hợp lệ"):
+            verify_token(KEY, token, NOW)
+
+
 def test_it_refuses_an_expired_link():
     token = make_token(KEY, "done", 41, 7, NOW, validity=timedelta(days=1))
     with pytest.raises(LinkError, match="hết hạn"):
