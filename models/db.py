@@ -78,6 +78,10 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
         cursor.execute("PRAGMA foreign_keys=ON")  # off by default in SQLite: ondelete rules would be ignored
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA journal_mode=WAL")  # readers (web) never block the writer (scheduler)
+        # In WAL mode, NORMAL syncs at checkpoints instead of at every commit: a crashed or killed process
+        # loses nothing, a power cut may lose the last commits (never corrupts). The dispatcher commits each
+        # send's outcome; FULL spent a millisecond per reminder in fsync.
+        cursor.execute("PRAGMA synchronous=NORMAL")
     finally:
         cursor.close()
 
