@@ -8,18 +8,37 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Protocol
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from calendars.feed import FeedCalendar, FeedEvent, render
 from calendars.query import event_sequence, event_uid
-from models import Assignment, Contact, Milestone, Occurrence, Reminder, Role, Task
+from models import Assignment, Milestone, Occurrence, Role, Task
 from notifiers.base import Links, Message, Recipient
 from scheduler.links import make_url
 
 WEEKDAYS = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật")
 TITLE_LENGTH = 90
+
+
+class ReminderFields(Protocol):
+    """What composing reads of a reminder: an ORM ``Reminder`` or a claimed row."""
+
+    idempotency_key: str
+    kind: str
+    lead_days: int | None
+
+
+class ContactFields(Protocol):
+    """What composing reads of a contact: an ORM ``Contact`` or a selected row."""
+
+    id: int
+    name: str
+    email: str | None
+    zalo_user_id: str | None
+    phone: str | None
 
 
 @dataclass(frozen=True)
@@ -106,7 +125,7 @@ def occurrence_ics(occurrence: Occurrence, host: str) -> bytes:
     return render(FeedCalendar(uid=f"reminder-{occurrence.id}@{host}", name="Nhắc hạn", description="", events=[event]))
 
 
-def recipient_of(contact: Contact) -> Recipient:
+def recipient_of(contact: ContactFields) -> Recipient:
     return Recipient(name=contact.name, email=contact.email, zalo_user_id=contact.zalo_user_id, phone=contact.phone)
 
 
@@ -129,7 +148,7 @@ def occurrence_text(occurrence: Occurrence, host: str) -> OccurrenceText:
     return OccurrenceText(occurrence_title(occurrence), occurrence_block(occurrence), occurrence_ics(occurrence, host))
 
 
-def single_message(reminder: Reminder, occurrence: Occurrence, contact: Contact, links: LinkSettings,
+def single_message(reminder: ReminderFields, occurrence: Occurrence, contact: ContactFields, links: LinkSettings,
                    now: datetime, parts: OccurrenceText | None = None) -> Message:
     """One reminder about one occurrence; ``parts`` (from ``occurrence_text``) saves rebuilding the shared text."""
     parts = parts or occurrence_text(occurrence, links.host)
@@ -150,8 +169,8 @@ def single_message(reminder: Reminder, occurrence: Occurrence, contact: Contact,
                                   "kind": reminder.kind})
 
 
-def digest_message(reminder: Reminder, items: list[tuple[dict, Occurrence]], contact: Contact, links: LinkSettings,
-                   day: date, now: datetime) -> Message:
+def digest_message(reminder: ReminderFields, items: list[tuple[dict, Occurrence]], contact: ContactFields,
+                   links: LinkSettings, day: date, now: datetime) -> Message:
     """One message listing everything due or overdue for a person on ``day``; links act on each item."""
     subject = f"[hanchot] Tổng hợp hạn chót ngày {vn_date(day)}: {len(items)} nhiệm vụ"
     parts = [f"Kính gửi {contact.name},", f"Các nhiệm vụ sắp đến hạn hoặc đã quá hạn ngày {vn_date(day)}:"]

@@ -9,7 +9,7 @@ Delivery guarantee — **at least once**, with a stable identity per reminder:
 - A claim older than the lease (``DispatchConfig.lease``, 10 minutes) is handed back to ``pending`` and
   sent again: this is crash recovery. The price is the **in-flight window**: a process killed after the
   provider accepted a message but before the "sent" commit leaves that reminder claimed, so it is sent a
-  second time after the lease. At most ``batch_size`` reminders (the in-flight concurrency) can repeat
+  second time after the lease. At most ``concurrency`` reminders (the sends in flight) can repeat
   per kill. Every resend carries the same Message-ID / ZNS tracking_id (derived from the idempotency
   key), so mail clients and Zalo can recognise the duplicate.
 - Transient failures go back to ``pending`` with exponential backoff and jitter (``next_attempt_at``);
@@ -30,19 +30,14 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import Row, bindparam, insert, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from models import Contact, Delivery, Occurrence, OccurrenceStatus, Reminder
+from models import Contact, Delivery, Occurrence, OccurrenceStatus
 from notifiers.base import Message, Notifier, NotifierError, SendResult
-from scheduler.compose import (
-    LinkSettings,
-    OccurrenceText,
-    digest_message,
-    load_occurrences,
-    occurrence_text,
-    single_message,
-)
+from scheduler.claims import REMINDERS, ClaimedReminder, claim_batch, reclaim_expired
+from scheduler.compose import LinkSettings, OccurrenceText, digest_message, single_message
+from scheduler.occurrence_cache import OccurrenceCache
 from scheduler.outbox import insert_reminders
 
 log = logging.getLogger(__name__)
@@ -51,7 +46,8 @@ Clock = Callable[[], datetime]
 
 @dataclass(frozen=True)
 class DispatchConfig:
-    batch_size: int = 20  # reminders claimed and sent concurrently: the in-flight window per kill
+    concurrency: int = 20  # sends in flight at once: also the most a kill can make send twice
+    claim_size: int = 100  # reminders claimed (and prepared) per transaction: fewer, larger claims cost less
     lease: timedelta = timedelta(minutes=10)
     max_attempts: int = 8
     backoff_base: timedelta = timedelta(minutes=1)
@@ -70,11 +66,20 @@ class DispatchStats:
     errors: list[str] = field(default_factory=list)
 
 
-@dataclass
+@dataclass(frozen=True)
 class _Job:
-    reminder: Reminder
+    """A claimed reminder ready to send: plain values only, so sending and recording never touch a session
+    that another step (in another thread) is using."""
+
+    reminder_id: int
+    delivery_id: int
+    channel: str
+    attempts: int
     message: Message
-    delivery: Delivery
+    fallback: dict[str, Any] | None  # the outbox row of an email fallback, for a non-email reminder
+
+
+Outcome = tuple[SendResult | NotifierError, float]
 
 
 def backoff(attempts: int, config: DispatchConfig, rng: random.Random | None = None) -> timedelta:
@@ -82,45 +87,6 @@ def backoff(attempts: int, config: DispatchConfig, rng: random.Random | None = N
     raw = config.backoff_base * (2 ** max(attempts - 1, 0))
     jitter = (rng or random).uniform(0.5, 1.0)  # spreads the retries of a whole batch after an outage
     return min(raw, config.backoff_cap) * jitter
-
-
-def _due(now: datetime) -> Any:
-    return and_(Reminder.status == "pending", Reminder.fire_at <= now,
-                or_(Reminder.next_attempt_at.is_(None), Reminder.next_attempt_at <= now))
-
-
-def reclaim_expired(session: Session, now: datetime, lease: timedelta) -> int:
-    """Hand claims older than the lease back to ``pending`` (their worker died). Commits; returns the count."""
-    result = session.execute(update(Reminder).where(Reminder.status == "claimed", Reminder.claimed_at < now - lease)
-                             .values(status="pending", claimed_at=None, claimed_by=None,
-                                     last_error="claim expired: the worker stopped before recording a result"))
-    session.commit()
-    return result.rowcount or 0
-
-
-def claim_batch(session: Session, now: datetime, worker: str, limit: int) -> list[int]:
-    """Claim up to ``limit`` due reminders for ``worker``; return exactly the ids this call won. Commits.
-
-    PostgreSQL: the candidates are locked with ``FOR UPDATE SKIP LOCKED`` in the same transaction as the
-    UPDATE, so concurrent workers pick disjoint rows without waiting. (Not as ``id IN (subquery LIMIT n)``
-    inside the UPDATE: PostgreSQL may evaluate that subquery more than once and update far more than n.)
-    SQLite: writers are serialised; the UPDATE's repeated condition decides who wins.
-    """
-    candidates = select(Reminder.id).where(_due(now)).order_by(Reminder.fire_at, Reminder.id).limit(limit)
-    if session.get_bind().dialect.name == "postgresql":
-        ids = list(session.scalars(candidates.with_for_update(skip_locked=True)))
-    else:
-        ids = list(session.scalars(candidates))
-        session.rollback()  # end the read snapshot: SQLite must start the write from fresh data
-    if not ids:
-        session.rollback()
-        return []
-    # The WHERE repeats the due condition: a row another worker took in between is simply not returned.
-    won = session.scalars(update(Reminder).where(Reminder.id.in_(ids), _due(now))
-                          .values(status="claimed", claimed_at=now, claimed_by=worker, attempts=Reminder.attempts + 1)
-                          .returning(Reminder.id)).all()
-    session.commit()
-    return sorted(won)
 
 
 class Dispatcher:
@@ -131,47 +97,33 @@ class Dispatcher:
                  rng: random.Random | None = None) -> None:
         self.factory, self.notifiers, self.links, self.clock = factory, notifiers, links, clock
         self.config, self.worker, self.rng = config or DispatchConfig(), worker, rng or random.Random()
+        self.occurrences = OccurrenceCache(links.host)
 
-    def run(self, max_batches: int | None = None) -> DispatchStats:
-        """Dispatch until nothing is due at ``clock()`` (or ``max_batches``). Blocking."""
-        return asyncio.run(self.run_async(max_batches))
+    def run(self) -> DispatchStats:
+        """Dispatch until nothing is due at ``clock()``. Blocking."""
+        with asyncio.Runner(loop_factory=_loop_factory()) as runner:
+            return runner.run(self.run_async())
 
-    async def run_async(self, max_batches: int | None = None) -> DispatchStats:
-        """Claim and prepare batch k+1 while batch k is on the wire, so the SMTP server never waits for us.
-
-        Only one batch is ever being sent (the duplicate window of a kill stays one batch); the next one is
-        claimed, and its "sending" rows committed, before it leaves. All database work runs in one helper
-        thread (SQLite connections must stay in their thread), in two sessions used in turn.
-        """
+    async def run_async(self) -> DispatchStats:
+        """Keep ``concurrency`` sends on the wire until nothing is due; see ``_Pipeline``."""
         stats = DispatchStats()
         loop = asyncio.get_running_loop()
+        # All database work runs in one helper thread: SQLite connections must stay in their thread, and the
+        # event loop must never wait on a commit while sends are in flight.
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="dispatch-db") as db:
             def in_db(fn: Callable[..., Any], *args: Any) -> asyncio.Future[Any]:
                 return loop.run_in_executor(db, fn, *args)
 
-            sessions = [self.factory(), self.factory()]
             try:
-                stats.reclaimed = await in_db(reclaim_expired, sessions[0], self.clock(), self.config.lease)
-                def more(done: int) -> bool:
-                    return max_batches is None or done < max_batches
-
-                batches = 0
-                current = await in_db(self._claim_and_prepare, sessions[0], stats) if more(0) else None
-                while current is not None:
-                    batches += 1
-                    sending = asyncio.ensure_future(self._send_all(current))
-                    upcoming = await in_db(self._claim_and_prepare, sessions[batches % 2], stats) \
-                        if more(batches) else None
-                    results = await sending
-                    await in_db(self._record_all, sessions[(batches - 1) % 2], current, results, stats)
-                    if upcoming is None and more(batches):  # recording may have planned e-mail fallbacks
-                        upcoming = await in_db(self._claim_and_prepare, sessions[batches % 2], stats)
-                    current = upcoming
+                stats.reclaimed = await in_db(self._reclaim)
+                await _Pipeline(self, in_db, stats).run()
             finally:
-                for session in sessions:
-                    await in_db(session.close)
                 await self._close_notifiers()
         return stats
+
+    def _reclaim(self) -> int:
+        with self.factory() as session:
+            return reclaim_expired(session, self.clock(), self.config.lease)
 
     async def _close_notifiers(self) -> None:
         """Release pooled connections: they belong to this event loop, which ends with ``run``."""
@@ -180,122 +132,251 @@ class Dispatcher:
             if close is not None:
                 await close()
 
-    def _claim_and_prepare(self, session: Session, stats: DispatchStats) -> list[_Job] | None:
-        """Claim a batch and write its "sending" rows; None when nothing is due."""
-        ids = claim_batch(session, self.clock(), self.worker, self.config.batch_size)
-        if not ids:
-            return None
-        stats.claimed += len(ids)
-        jobs = self._prepare(session, ids, stats)
-        session.commit()  # the "sending" rows exist before anything leaves (house style §6.4)
+    def claim_and_prepare(self, stats: DispatchStats) -> list[_Job] | None:
+        """Claim a batch, build its messages and commit the claim with its "sending" Delivery rows, before
+        anything leaves (house style §6.4). None when nothing is due; [] when every claimed row was cancelled."""
+        with self.factory() as session:
+            now = self.clock()
+            claimed = claim_batch(session, now, self.worker, self.config.claim_size)
+            if not claimed:
+                return None
+            stats.claimed += len(claimed)
+            built = self._build_all(session, claimed, now, stats)
+            jobs = []
+            if built:
+                ids = session.scalars(insert(DELIVERIES).returning(DELIVERIES.c.id, sort_by_parameter_order=True), [
+                    {"reminder_id": r.id, "channel": r.channel, "status": "sending", "permanent": False,
+                     "created_at": now} for r, _ in built]).all()
+                jobs = [_Job(r.id, delivery_id, r.channel, r.attempts, message, _fallback_row(r))
+                        for (r, message), delivery_id in zip(built, ids, strict=True)]
+            session.commit()
         return jobs
 
-    async def _send_all(self, jobs: list[_Job]) -> list[tuple[SendResult | NotifierError, float]]:
-        return list(await asyncio.gather(*(self._send(job) for job in jobs)))
-
-    def _record_all(self, session: Session, jobs: list[_Job], results: list[tuple[SendResult | NotifierError, float]],
-                    stats: DispatchStats) -> None:
-        for job, (outcome, elapsed) in zip(jobs, results, strict=True):
-            self._record(session, job, outcome, elapsed, stats)
-        session.commit()
-
-    def _prepare(self, session: Session, ids: list[int], stats: DispatchStats) -> list[_Job]:
-        reminders = list(session.scalars(select(Reminder).where(Reminder.id.in_(ids)).order_by(Reminder.id)))
-        occurrence_ids = {r.occurrence_id for r in reminders if r.occurrence_id}
-        for r in reminders:
+    def _build_all(self, session: Session, claimed: list[ClaimedReminder], now: datetime,
+                   stats: DispatchStats) -> list[tuple[ClaimedReminder, Message]]:
+        """The message of each claimed reminder; the ones that must not be sent are cancelled (not committed)."""
+        occurrence_ids = {r.occurrence_id for r in claimed if r.occurrence_id}
+        for r in claimed:
             if r.occurrence_id is None:
-                occurrence_ids.update(i["occurrence_id"] for i in (r.payload or {}).get("items", []))
-        occurrences = load_occurrences(session, sorted(occurrence_ids))
-        contacts = {c.id: c for c in session.scalars(select(Contact).where(
-            Contact.id.in_({r.contact_id for r in reminders})))}
-        now = self.clock()
-        jobs = []
-        texts: dict[int, OccurrenceText] = {}
-        for reminder in reminders:
-            reason, message = self._build(reminder, occurrences, contacts.get(reminder.contact_id), now, texts)
+                occurrence_ids.update(i["occurrence_id"] for i in r.payload.get("items", []))
+        occurrences = self.occurrences.get(session, occurrence_ids)
+        contacts = {c.id: c for c in session.execute(select(*_CONTACT_COLUMNS).where(
+            Contact.id.in_({r.contact_id for r in claimed})))}
+        built, cancelled = [], []
+        for reminder in claimed:
+            reason, message = self._build(reminder, occurrences, contacts.get(reminder.contact_id), now)
             if message is None:
-                reminder.status, reminder.last_error = "cancelled", reason
-                stats.cancelled += 1
-                continue
-            delivery = Delivery(reminder_id=reminder.id, channel=reminder.channel, status="sending", created_at=now)
-            session.add(delivery)
-            jobs.append(_Job(reminder, message, delivery))
-        return jobs
+                cancelled.append({"rid": reminder.id, "reason": reason})
+            else:
+                built.append((reminder, message))
+        if cancelled:
+            session.execute(update(REMINDERS).where(REMINDERS.c.id == bindparam("rid"))
+                            .values(status="cancelled", last_error=bindparam("reason")), cancelled)
+            stats.cancelled += len(cancelled)
+        return built
 
-    def _build(self, reminder: Reminder, occurrences: dict[int, Occurrence], contact: Contact | None,
-               now: datetime, texts: dict[int, OccurrenceText]) -> tuple[str, Message | None]:
+    def _build(self, reminder: ClaimedReminder, occurrences: dict[int, tuple[Occurrence, OccurrenceText]],
+               contact: Row[Any] | None, now: datetime) -> tuple[str, Message | None]:
         if contact is None or not contact.active:
             return "the contact is inactive or deleted", None
         if reminder.attempts <= 1 and now - reminder.fire_at > self.config.stale_after:
             return f"stale: planned for {reminder.fire_at.isoformat()}, not sent before {now.isoformat()}", None
         if reminder.occurrence_id is None:
             return self._build_digest(reminder, occurrences, contact, now)
-        occurrence = occurrences.get(reminder.occurrence_id)
-        if occurrence is None or occurrence.status != OccurrenceStatus.OPEN:
+        occurrence, text = occurrences.get(reminder.occurrence_id, (None, None))
+        if occurrence is None or text is None or occurrence.status != OccurrenceStatus.OPEN:
             return f"the occurrence is {occurrence.status if occurrence else 'deleted'}", None
-        planned_due = (reminder.payload or {}).get("due")
+        planned_due = reminder.payload.get("due")
         if planned_due and planned_due != occurrence.effective_due.isoformat():
             return f"the due date moved from {planned_due} to {occurrence.effective_due.isoformat()}", None
-        if occurrence.id not in texts:
-            texts[occurrence.id] = occurrence_text(occurrence, self.links.host)
-        return "", single_message(reminder, occurrence, contact, self.links, now, texts[occurrence.id])
+        return "", single_message(reminder, occurrence, contact, self.links, now, text)
 
-    def _build_digest(self, reminder: Reminder, occurrences: dict[int, Occurrence], contact: Contact,
-                      now: datetime) -> tuple[str, Message | None]:
-        items = [(item, occurrences[item["occurrence_id"]]) for item in reminder.payload.get("items", [])
-                 if item["occurrence_id"] in occurrences
-                 and occurrences[item["occurrence_id"]].status == OccurrenceStatus.OPEN
-                 and occurrences[item["occurrence_id"]].effective_due.isoformat() == item["due"]]
+    def _build_digest(self, reminder: ClaimedReminder, occurrences: dict[int, tuple[Occurrence, OccurrenceText]],
+                      contact: Row[Any], now: datetime) -> tuple[str, Message | None]:
+        items = []
+        for item in reminder.payload.get("items", []):
+            occurrence = occurrences.get(item["occurrence_id"], (None, None))[0]
+            if occurrence is not None and occurrence.status == OccurrenceStatus.OPEN \
+                    and occurrence.effective_due.isoformat() == item["due"]:
+                items.append((item, occurrence))
         if not items:
             return "every item of the digest is done, cancelled or moved", None
         day = date.fromisoformat(reminder.payload["day"])
         return "", digest_message(reminder, items, contact, self.links, day, now)
 
-    async def _send(self, job: _Job) -> tuple[SendResult | NotifierError, float]:
+    async def send(self, job: _Job) -> Outcome:
         started = time.perf_counter()
-        notifier = self.notifiers.get(job.reminder.channel)
+        notifier = self.notifiers.get(job.channel)
         try:
             if notifier is None:
-                raise NotifierError(f"channel {job.reminder.channel} is not configured", permanent=True,
+                raise NotifierError(f"channel {job.channel} is not configured", permanent=True,
                                     code="fallback_email")
             outcome: SendResult | NotifierError = await notifier.send(job.message)
         except NotifierError as e:
             outcome = e
-        except Exception as e:  # a bug in one channel must not lose the batch's results
-            log.exception("notifier %s crashed on reminder %s", job.reminder.channel, job.reminder.id)
+        except Exception as e:  # a bug in one channel must not lose the other results
+            log.exception("notifier %s crashed on reminder %s", job.channel, job.reminder_id)
             outcome = NotifierError(f"{type(e).__name__}: {e}", permanent=False, code="transient")
         return outcome, time.perf_counter() - started
 
-    def _record(self, session: Session, job: _Job, outcome: SendResult | NotifierError, elapsed: float,
-                stats: DispatchStats) -> None:
-        now = self.clock()
-        reminder, delivery = job.reminder, job.delivery
-        delivery.finished_at, delivery.duration_ms = now, int(elapsed * 1000)
-        if isinstance(outcome, SendResult):
-            delivery.status, delivery.provider_message_id = "sent", outcome.provider_message_id
-            reminder.status, reminder.sent_at, reminder.last_error = "sent", now, None
-            stats.sent += 1
-            return
-        delivery.status, delivery.error, delivery.permanent = "failed", str(outcome), outcome.permanent
-        reminder.last_error = str(outcome)
-        stats.errors.append(f"reminder {reminder.id} ({reminder.channel}): {outcome}")
-        if outcome.code == "fallback_email" and reminder.channel != "email":
-            self._plan_email_fallback(session, reminder, now)
-        if outcome.permanent or outcome.code == "fallback_email" or reminder.attempts >= self.config.max_attempts:
-            reminder.status, reminder.permanent_failure = "failed", outcome.permanent
-            stats.failed += 1
-            return
-        reminder.status, reminder.claimed_at, reminder.claimed_by = "pending", None, None
-        reminder.next_attempt_at = now + backoff(reminder.attempts, self.config, self.rng)
-        stats.retrying += 1
+    def record(self, results: list[tuple[_Job, Outcome]], stats: DispatchStats) -> None:
+        """Store the outcome of each send on its Reminder and Delivery rows, in one transaction.
 
-    @staticmethod
-    def _plan_email_fallback(session: Session, reminder: Reminder, now: datetime) -> None:
-        contact = session.get(Contact, reminder.contact_id)
-        if contact is None or not contact.email:
-            return
-        insert_reminders(session, [{
-            "idempotency_key": f"{reminder.idempotency_key}:email-fallback", "occurrence_id": reminder.occurrence_id,
+        Rows are updated by primary key with one executemany per kind of change, not loaded: this runs for
+        every reminder, and how long it takes is how long a kill's duplicate window stays open.
+        """
+        now = self.clock()
+        sent, failed, deliveries, fallbacks = [], [], [], []
+        for job, (outcome, elapsed) in results:
+            delivery = {"did": job.delivery_id, "finished_at": now, "duration_ms": int(elapsed * 1000)}
+            if isinstance(outcome, SendResult):
+                deliveries.append({**delivery, "status": "sent", "provider_message_id": outcome.provider_message_id,
+                                   "error": None, "permanent": False})
+                sent.append({"rid": job.reminder_id})
+                stats.sent += 1
+                continue
+            deliveries.append({**delivery, "status": "failed", "provider_message_id": None, "error": str(outcome),
+                               "permanent": outcome.permanent})
+            stats.errors.append(f"reminder {job.reminder_id} ({job.channel}): {outcome}")
+            failed.append({"rid": job.reminder_id, **self._after_failure(job, outcome, now, stats)})
+            if outcome.code == "fallback_email" and job.fallback is not None:
+                fallbacks.append({**job.fallback, "fire_at": now})
+        with self.factory() as session:
+            if sent:
+                session.execute(_MARK_SENT, [{**row, "sent_at": now} for row in sent])
+            for retry, statement in ((False, _MARK_FAILED), (True, _MARK_RETRY)):
+                rows = [{k: v for k, v in row.items() if k != "retry"} for row in failed if row["retry"] is retry]
+                if rows:
+                    session.execute(statement, rows)
+            session.execute(_FINISH_DELIVERY, deliveries)
+            insert_reminders(session, fallbacks)
+            session.commit()
+
+    def _after_failure(self, job: _Job, error: NotifierError, now: datetime, stats: DispatchStats) -> dict[str, Any]:
+        """The reminder's new values after a failed send: stop for good, or retry after a backoff."""
+        if error.permanent or error.code == "fallback_email" or job.attempts >= self.config.max_attempts:
+            stats.failed += 1
+            return {"retry": False, "permanent_failure": error.permanent, "last_error": str(error)}
+        stats.retrying += 1
+        return {"retry": True, "last_error": str(error),
+                "next_attempt_at": now + backoff(job.attempts, self.config, self.rng)}
+
+
+DELIVERIES = Delivery.__table__
+_CONTACT_COLUMNS = (Contact.id, Contact.name, Contact.email, Contact.zalo_user_id, Contact.phone, Contact.active)
+_MARK_SENT = update(REMINDERS).where(REMINDERS.c.id == bindparam("rid")) \
+    .values(status="sent", sent_at=bindparam("sent_at"), last_error=None)
+_MARK_FAILED = update(REMINDERS).where(REMINDERS.c.id == bindparam("rid")).values(
+    status="failed", permanent_failure=bindparam("permanent_failure"), last_error=bindparam("last_error"))
+# A retried reminder goes back to the pool unclaimed; a failed one keeps who claimed it, for the record.
+_MARK_RETRY = update(REMINDERS).where(REMINDERS.c.id == bindparam("rid")).values(
+    status="pending", claimed_at=None, claimed_by=None, last_error=bindparam("last_error"),
+    next_attempt_at=bindparam("next_attempt_at"))
+_FINISH_DELIVERY = update(DELIVERIES).where(DELIVERIES.c.id == bindparam("did")).values(
+    status=bindparam("status"), provider_message_id=bindparam("provider_message_id"), error=bindparam("error"),
+    permanent=bindparam("permanent"), finished_at=bindparam("finished_at"), duration_ms=bindparam("duration_ms"))
+
+
+def _fallback_row(reminder: ClaimedReminder) -> dict[str, Any] | None:
+    """The outbox row that reaches this person by email when a Zalo reminder cannot (planned on failure)."""
+    if reminder.channel == "email":
+        return None
+    return {"idempotency_key": f"{reminder.idempotency_key}:email-fallback", "occurrence_id": reminder.occurrence_id,
             "contact_id": reminder.contact_id, "channel": "email", "kind": reminder.kind,
-            "lead_days": reminder.lead_days, "fire_at": now, "status": "pending", "attempts": 0,
-            "permanent_failure": False, "payload": reminder.payload}])
+            "lead_days": reminder.lead_days, "status": "pending", "attempts": 0, "permanent_failure": False,
+            "payload": reminder.payload}
+
+
+def _loop_factory() -> Callable[[], asyncio.AbstractEventLoop] | None:
+    """uvloop when installed: its C transports halve the event loop's share of each SMTP exchange."""
+    try:
+        import uvloop
+    except ImportError:
+        return None
+    return uvloop.new_event_loop
+
+
+GROUP_COMMIT_DELAY = 0.002  # seconds the recorder waits for more outcomes when only a few are ready
+
+
+class _Pipeline:
+    """One dispatch pass: a producer claims and prepares batches, ``concurrency`` lanes keep that many sends on
+    the wire, and a recorder commits outcomes as they arrive (group commit).
+
+    Why a pipeline and not batch after batch: a batch waits for its slowest send and then for its commit, and
+    the SMTP connections idle meanwhile. Here a lane takes the next prepared job as soon as its previous
+    outcome is committed, and the recorder commits together whatever finished while its previous commit
+    ran. At most one claim is prepared ahead (its rows are claimed, not sent). The duplicate window of a
+    kill — sends the provider accepted whose outcome is not committed yet — is at most one per lane, i.e.
+    ``concurrency``. A kill also leaves claimed rows that were never sent: they are sent once, after the lease.
+    """
+
+    def __init__(self, dispatcher: Dispatcher, in_db: Callable[..., asyncio.Future[Any]],
+                 stats: DispatchStats) -> None:
+        self.dispatcher, self.in_db, self.stats = dispatcher, in_db, stats
+        self.lanes = dispatcher.config.concurrency
+        self.quorum = max(1, self.lanes // 4)
+        self.ready: asyncio.Queue[_Job | None] = asyncio.Queue(maxsize=dispatcher.config.claim_size)
+        self.finished: list[tuple[_Job, Outcome, asyncio.Future[None]]] = []
+        self.wake = asyncio.Event()      # something finished, or the pass is over
+        self.idle = asyncio.Event()      # every job handed to a lane has been recorded
+        self.idle.set()
+        self.outstanding = 0
+        self.over = False
+
+    async def run(self) -> None:
+        async with asyncio.TaskGroup() as tasks:
+            recorder = tasks.create_task(self._record())
+            lanes = [tasks.create_task(self._lane()) for _ in range(self.lanes)]
+            await self._produce()
+            await asyncio.gather(*lanes)
+            self.over = True
+            self.wake.set()
+            await recorder
+
+    async def _produce(self) -> None:
+        while True:
+            jobs = await self.in_db(self.dispatcher.claim_and_prepare, self.stats)
+            if jobs is None:
+                # Nothing due now; but a send still in flight may fail over to email and plan a new due
+                # row, so look once more when everything handed out has been recorded.
+                await self.idle.wait()
+                jobs = await self.in_db(self.dispatcher.claim_and_prepare, self.stats)
+                if jobs is None:
+                    break
+            for job in jobs:
+                self.outstanding += 1
+                self.idle.clear()
+                await self.ready.put(job)
+        for _ in range(self.lanes):
+            await self.ready.put(None)
+
+    async def _lane(self) -> None:
+        loop = asyncio.get_running_loop()
+        while (job := await self.ready.get()) is not None:
+            outcome = await self.dispatcher.send(job)
+            recorded = loop.create_future()
+            self.finished.append((job, outcome, recorded))
+            self.wake.set()
+            # Take the next job only once this outcome is committed: the sends accepted but not yet recorded
+            # (a kill's duplicates) stay at most one per lane, however slow the database is.
+            await recorded
+
+    async def _record(self) -> None:
+        while True:
+            await self.wake.wait()
+            self.wake.clear()
+            if 0 < len(self.finished) < self.quorum and not self.over:
+                # Group commit: a commit costs far more than a row, so give the other lanes a moment to finish
+                # too. Short next to a send's round trip; the lanes waiting meanwhile are a few.
+                await asyncio.sleep(GROUP_COMMIT_DELAY)
+            while self.finished:
+                batch, self.finished = self.finished, []
+                await self.in_db(self.dispatcher.record, [(job, outcome) for job, outcome, _ in batch], self.stats)
+                for *_, recorded in batch:
+                    recorded.set_result(None)
+                self.outstanding -= len(batch)
+                if self.outstanding == 0:
+                    self.idle.set()
+            if self.over:
+                return

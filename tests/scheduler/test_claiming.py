@@ -37,7 +37,7 @@ def test_it_never_gives_one_row_to_two_concurrent_workers(engine, session, smtp_
 
     def work(name):
         dispatcher = Dispatcher(factory, build_notifiers(settings, factory), link_settings(settings), lambda: AT,
-                                DispatchConfig(batch_size=10), worker=name)
+                                DispatchConfig(concurrency=10, claim_size=10), worker=name)
         results.append(dispatcher.run())
 
     workers = [threading.Thread(target=work, args=(f"w{n}",)) for n in range(3)]
