@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from calendars.conditional import ascii_filename
-from calendars.feed import render
+from calendars.feed import EventStore, render
 from calendars.query import Reasons, Scope, build_feed
 from models import Agency, FeedRole, FeedScope
 
@@ -31,7 +31,7 @@ def slug(name: str) -> str:
 
 
 def export_agency_feeds(session: Session, directory: Path, *, role: FeedRole, base_url: str,
-                        reasons: Reasons | None = None) -> ExportResult:
+                        reasons: Reasons | None = None, store: EventStore | None = None) -> ExportResult:
     """Render the feed of every agency that is not a group (groups are expanded into their members)."""
     directory.mkdir(parents=True, exist_ok=True)
     result, taken = ExportResult(), set()
@@ -41,7 +41,7 @@ def export_agency_feeds(session: Session, directory: Path, *, role: FeedRole, ba
             name = f"{name}-{agency.id}"
         taken.add(name)
         body = render(build_feed(session, Scope(FeedScope.AGENCY, agency.id, role), base_url=base_url,
-                                 reasons=reasons))
+                                 reasons=reasons), store)
         path = directory / f"{name}.ics"
         (result.written if write_if_changed(path, body) else result.unchanged).append(path)
     return result

@@ -21,12 +21,16 @@ Decisions written down here because clients depend on them:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import hashlib
+import threading
+from collections import OrderedDict
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
-from functools import lru_cache
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
+import icalendar
 from icalendar import Calendar, Event, Timezone, vDuration
 
 PRODID = "-//hanchot//Hạn chót kế hoạch//VI"
@@ -36,6 +40,11 @@ TIMED_EVENT_LENGTH = timedelta(hours=1)
 STATUSES = ("CONFIRMED", "TENTATIVE", "CANCELLED")
 EVENT_CACHE_SIZE = 50_000  # about 1 KiB each: every event of a province-wide feed, several times over
 _END = b"END:VCALENDAR\r\n"
+# Part of every event digest: bump it whenever ``_event`` changes what it writes, so stored bytes of the old
+# form are not served; the icalendar version is in it because its output may change between releases.
+RENDERER = f"hanchot-vevent-1/icalendar-{icalendar.__version__}"
+_CACHE: OrderedDict[str, bytes] = OrderedDict()  # digest → VEVENT; oldest first, the first to go when full
+_LOCK = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -56,6 +65,7 @@ class FeedEvent:
     url: str | None = None
     status: str = "CONFIRMED"
     at: time | None = None  # local time in Asia/Ho_Chi_Minh; None means an all-day event
+    digest: str = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if self.last_modified.tzinfo is None:
@@ -64,6 +74,13 @@ class FeedEvent:
             raise ValueError(f"FeedEvent {self.uid}: unknown STATUS {self.status!r}")
         if self.sequence < 0:
             raise ValueError(f"FeedEvent {self.uid}: SEQUENCE must not be negative")
+        # The digest of everything the VEVENT is made from, and of the code that makes it (``RENDERER``): the
+        # key of the rendered bytes in this process and in the database. Every render needs it, so it is
+        # computed here once (a cached_property cost as much again, for its lock).
+        text = (f"{RENDERER}\x1f{self.uid}\x1f{self.summary}\x1f{self.day.toordinal()}\x1f{self.sequence}\x1f"
+                f"{self.last_modified.timestamp()}\x1f{self.description}\x1f{chr(30).join(self.categories)}\x1f"
+                f"{self.url or ''}\x1f{self.status}\x1f{self.at or ''}")
+        object.__setattr__(self, "digest", hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest())
 
 
 @dataclass(frozen=True)
@@ -81,12 +98,23 @@ class FeedCalendar:
         return max((e.last_modified for e in self.events), default=None)
 
 
-def render(feed: FeedCalendar) -> bytes:
+class EventStore(Protocol):
+    """Where serialised VEVENTs outlive the process (``calendars.event_store.DatabaseEventStore``)."""
+
+    def get_many(self, digests: Collection[str]) -> dict[str, bytes]:
+        """The stored bytes of those ``digests`` that are stored."""
+
+    def put_many(self, rendered: dict[str, bytes]) -> None:
+        """Store ``digest → bytes``; a digest already stored is left as it is."""
+
+
+def render(feed: FeedCalendar, store: EventStore | None = None) -> bytes:
     """Return the feed as iCalendar bytes (CRLF, folded at 75 octets). Raises ValueError on duplicate UIDs.
 
-    Each VEVENT is serialised by icalendar once per distinct ``FeedEvent`` and cached (``_event_bytes``):
-    icalendar needs about 0.6 ms per event, so a 2,000-event feed would cost over a second on every
-    request, while an unchanged event is the same bytes in every feed and on every request.
+    icalendar needs about half a millisecond per VEVENT, so a 2,000-event feed would cost a second per
+    render. Each VEVENT is therefore serialised once per distinct content: kept in this process
+    (``_event_bytes``) and, given a ``store``, across processes and restarts, addressed by ``event_digest``.
+    Only events never seen before reach icalendar.
     """
     uids = [e.uid for e in feed.events]
     if len(set(uids)) != len(uids):
@@ -105,12 +133,52 @@ def render(feed: FeedCalendar) -> bytes:
     shell = cal.to_ical()
     assert shell.endswith(_END), "icalendar changed how it closes a calendar"
     events = sorted(feed.events, key=lambda e: (e.day, e.at or time(0), e.uid))
+    if store is not None:
+        _load_missing(events, store)
     return shell[: -len(_END)] + b"".join(_event_bytes(e) for e in events) + _END
 
 
-@lru_cache(maxsize=EVENT_CACHE_SIZE)
+def event_digest(event: FeedEvent) -> str:
+    return event.digest
+
+
+def _load_missing(events: Sequence[FeedEvent], store: EventStore) -> None:
+    """Fill the process cache with the store's bytes for the events it lacks; store what icalendar must make."""
+    missing = {e.digest: e for e in events if e.digest not in _CACHE}
+    if not missing:
+        return
+    stored = store.get_many(list(missing))
+    made: dict[str, bytes] = {}
+    for digest, event in missing.items():
+        if digest in stored:
+            _remember(digest, stored[digest])
+        else:
+            made[digest] = _event_bytes(event)
+    if made:
+        store.put_many(made)
+
+
+def _remember(digest: str, ics: bytes) -> None:
+    with _LOCK:  # web requests render in several threads
+        _CACHE[digest] = ics
+        _CACHE.move_to_end(digest)
+        while len(_CACHE) > EVENT_CACHE_SIZE:
+            _CACHE.popitem(last=False)
+
+
 def _event_bytes(event: FeedEvent) -> bytes:
-    return _event(event).to_ical()
+    """The VEVENT bytes of ``event``, from the process cache or made by icalendar (and then cached)."""
+    ics = _CACHE.get(event.digest)
+    if ics is None:
+        ics = _event(event).to_ical()
+        _remember(event.digest, ics)
+    return ics
+
+
+def clear_event_cache() -> None:
+    """Forget the process cache, as after a restart (tests and benchmarks)."""
+    with _LOCK:
+        _CACHE.clear()
 
 
 def _event(event: FeedEvent) -> Event:

@@ -17,6 +17,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, Red
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from calendars.event_store import DatabaseEventStore
 from config.settings import Settings, get_settings
 from models.db import make_engine, session_factory
 from web.deps import STALE_SESSION, CsrfFailed, FormError, LoginRequired
@@ -40,6 +41,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.sessions = session_factory(app.state.engine)
     app.state.throttle = LoginThrottle()
     app.state.feed_cache = FeedCache()
+    app.state.event_store = DatabaseEventStore(app.state.engine)
     app.add_middleware(SessionMiddleware, secret_key=settings.secret_key,
                        secure=settings.base_url.startswith("https://"))
     app.add_middleware(FeedFastPath)  # outside the session middleware: cached feed polls skip it

@@ -104,7 +104,7 @@ def _rendered(request: Request, scope: Scope) -> Rendered | None:
                                   reasons=_reasons(request))
         except LookupError:
             return None
-    body = render_ics(calendar)
+    body = render_ics(calendar, request.app.state.event_store)
     etag = etag_for(body)
     headers = {"ETag": etag, "Cache-Control": "no-cache",
                "Content-Disposition": content_disposition(f"{calendar.name}.ics")}
