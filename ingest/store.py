@@ -23,6 +23,7 @@ from config.agencies import AgencyDirectory
 from deadlines.model import Kind
 from ingest.draft import PlanDraft, TaskDraft
 from models.agencies import Agency, AgencyGroupMember, Assignment, Role
+from models.bulk import insert_rows
 from models.plans import Milestone, Occurrence, OccurrenceStatus, Plan, Task
 
 
@@ -112,12 +113,12 @@ def _insert_tasks(session: Session, plan_id: int, new: list[tuple[int, TaskDraft
     """New tasks with their assignments, milestones and occurrences: four multi-row INSERTs, no ORM objects."""
     if not new:
         return
-    # Core INSERTs on the tables through the session's connection, then one SELECT for the new IDs: the
-    # ORM's bulk path splits rows into one statement per pattern of None values, and RETURNING in
-    # parameter order sends SQLite rows one by one.
+    # One INSERT per table with the rows as one JSON document (models.bulk), then one SELECT for the new IDs:
+    # per-row parameters through SQLAlchemy (and, on PostgreSQL, one pipelined INSERT per row) were most of
+    # an import's time.
     connection = session.connection()
-    connection.execute(insert(Task.__table__), [{"plan_id": plan_id, "key": item.key, **_task_values(item, position)}
-                                                for position, item in new])
+    insert_rows(connection, Task.__table__, [{"plan_id": plan_id, "key": item.key, **_task_values(item, position)}
+                                             for position, item in new])
     keys = [item.key for _, item in new]
     task_ids = dict(connection.execute(select(Task.key, Task.id).where(Task.plan_id == plan_id,
                                                                         Task.key.in_(keys))).all())
@@ -132,11 +133,10 @@ def _insert_tasks(session: Session, plan_id: int, new: list[tuple[int, TaskDraft
             key = _milestone_key(parsed, position)
             milestones.append({"task_id": task_id, "key": key, "position": position, **_milestone_values(parsed)})
             dues[(task_id, key)] = (_due_dates(parsed), parsed.strict)
-    if assignments:
-        connection.execute(insert(Assignment.__table__), assignments)
+    insert_rows(connection, Assignment.__table__, assignments)
     if not milestones:
         return
-    connection.execute(insert(Milestone.__table__), milestones)
+    insert_rows(connection, Milestone.__table__, milestones)
     milestone_ids = connection.execute(select(Milestone.task_id, Milestone.key, Milestone.id)
                                        .where(Milestone.task_id.in_(list(task_ids.values())))).all()
     occurrences = [{"milestone_id": milestone_id, "due": due, "effective_due": _effective_due(due, strict),
@@ -144,8 +144,7 @@ def _insert_tasks(session: Session, plan_id: int, new: list[tuple[int, TaskDraft
                    for task_id, key, milestone_id in milestone_ids
                    for due, period in dues[(task_id, key)][0].items()
                    for strict in [dues[(task_id, key)][1]]]
-    if occurrences:
-        connection.execute(insert(Occurrence.__table__), occurrences)
+    insert_rows(connection, Occurrence.__table__, occurrences)
 
 
 def _task_values(item: TaskDraft, position: int) -> dict[str, Any]:

@@ -12,14 +12,13 @@ Occurrences are read in keyset pages so memory stays flat whatever the number of
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import JSON, bindparam, insert, select, text
+from sqlalchemy import insert, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -34,9 +33,8 @@ from models import (
     Reminder,
     ReminderKind,
     Task,
-    UtcDateTime,
-    utcnow,
 )
+from models.bulk import insert_rows
 from scheduler.planning import Fire, IsWorkingDay, Rules, local_day, schedule
 from scheduler.recipients import Directory, Recipient
 
@@ -242,60 +240,13 @@ def _dialect_insert(session: Session) -> Any:
     return insert(Reminder)
 
 
-COLUMNS = ("idempotency_key", "occurrence_id", "contact_id", "channel", "kind", "lead_days", "fire_at", "status",
-           "attempts", "permanent_failure", "payload")
-_INSERT = text(
-    f"INSERT INTO reminders ({', '.join(COLUMNS)}, created_at) "
-    f"VALUES ({', '.join(':' + c for c in COLUMNS)}, :created_at) ON CONFLICT (idempotency_key) DO NOTHING"
-).bindparams(bindparam("fire_at", type_=UtcDateTime), bindparam("created_at", type_=UtcDateTime),
-             bindparam("payload", type_=JSON))
-
-
-def insert_reminders(session: Session, rows: list[dict[str, Any]], chunk: int = 1000) -> int:
+def insert_reminders(session: Session, rows: list[dict[str, Any]]) -> int:
     """Insert ``rows`` skipping existing idempotency keys; return how many were new. Does not commit.
 
-    PostgreSQL: one ``INSERT … SELECT FROM json_to_recordset(:page) ON CONFLICT DO NOTHING`` per call
-    (a pipelined executemany spent most of its time dumping parameters row by row in Python; arrays
-    per column were no better, psycopg escapes each element with a regex). SQLite: the same ON CONFLICT
-    text as a plain executemany (in-process, no round trips).
-    The rowcount counts only the rows really inserted.
+    One statement per page on PostgreSQL (``models.bulk``: the rows as one JSON document), the driver's
+    executemany on SQLite; ``ON CONFLICT DO NOTHING`` on both, so the count is of rows really inserted.
     """
-    if not rows:
-        return 0
-    created = utcnow()
-    if session.get_bind().dialect.name == "postgresql":
-        return _insert_records(session, rows, created)
-    inserted = 0
-    for start in range(0, len(rows), chunk):
-        params = [{**row, "created_at": created} for row in rows[start:start + chunk]]
-        inserted += max(session.execute(_INSERT, params).rowcount, 0)
-    return inserted
-
-
-_RECORD_TYPES = {"idempotency_key": "text", "occurrence_id": "int", "contact_id": "int", "channel": "text",
-                 "kind": "text", "lead_days": "int", "fire_at": "timestamptz", "status": "text", "attempts": "int",
-                 "permanent_failure": "bool", "payload": "json"}
-_INSERT_RECORDS = text(
-    f"INSERT INTO reminders ({', '.join(COLUMNS)}, created_at) "
-    f"SELECT {', '.join('t.' + c for c in COLUMNS)}, :created_at "
-    f"FROM json_to_recordset(CAST(:rows AS json)) AS t({', '.join(f'{c} {_RECORD_TYPES[c]}' for c in COLUMNS)}) "
-    "ON CONFLICT (idempotency_key) DO NOTHING"
-).bindparams(bindparam("created_at", type_=UtcDateTime))
-
-
-def _insert_records(session: Session, rows: list[dict[str, Any]], created: datetime) -> int:
-    """The whole page as one JSON document: one round trip, and both ends encode/decode JSON in C."""
-    instants: dict[datetime, str] = {}
-
-    def iso(value: datetime) -> str:
-        if value not in instants:
-            if value.utcoffset() is None:
-                raise ValueError(f"naive datetime {value.isoformat()} given to a UTC column; attach a time zone")
-            instants[value] = value.isoformat()
-        return instants[value]
-
-    document = json.dumps([{**row, "fire_at": iso(row["fire_at"])} for row in rows], ensure_ascii=False)
-    return max(session.execute(_INSERT_RECORDS, {"rows": document, "created_at": created}).rowcount, 0)
+    return insert_rows(session.connection(), Reminder.__table__, rows, skip_conflicts_on=("idempotency_key",))
 
 
 def upsert_digests(session: Session, rows: list[dict[str, Any]]) -> int:
