@@ -23,7 +23,7 @@ from config.agencies import AgencyDirectory
 from deadlines.model import Kind
 from ingest.draft import PlanDraft, TaskDraft
 from models.agencies import Agency, AgencyGroupMember, Assignment, Role
-from models.bulk import insert_rows
+from models.bulk import insert_rows, insert_rows_returning
 from models.plans import Milestone, Occurrence, OccurrenceStatus, Plan, Task
 
 
@@ -113,15 +113,12 @@ def _insert_tasks(session: Session, plan_id: int, new: list[tuple[int, TaskDraft
     """New tasks with their assignments, milestones and occurrences: four multi-row INSERTs, no ORM objects."""
     if not new:
         return
-    # One INSERT per table with the rows as one JSON document (models.bulk), then one SELECT for the new IDs:
-    # per-row parameters through SQLAlchemy (and, on PostgreSQL, one pipelined INSERT per row) were most of
-    # an import's time.
+    # One INSERT per table, returning the new IDs; on PostgreSQL the rows go as one JSON document
+    # (models.bulk): one pipelined INSERT per row, parameters dumped in Python, was most of an import's time.
     connection = session.connection()
-    insert_rows(connection, Task.__table__, [{"plan_id": plan_id, "key": item.key, **_task_values(item, position)}
-                                             for position, item in new])
-    keys = [item.key for _, item in new]
-    task_ids = dict(connection.execute(select(Task.key, Task.id).where(Task.plan_id == plan_id,
-                                                                        Task.key.in_(keys))).all())
+    task_ids = dict(insert_rows_returning(connection, Task.__table__, [
+        {"plan_id": plan_id, "key": item.key, **_task_values(item, position)} for position, item in new],
+        ("key", "id")))
     assignments: list[dict[str, Any]] = []
     milestones: list[dict[str, Any]] = []
     dues: dict[tuple[int, str], tuple[dict[date, str | None], bool]] = {}
@@ -136,9 +133,7 @@ def _insert_tasks(session: Session, plan_id: int, new: list[tuple[int, TaskDraft
     insert_rows(connection, Assignment.__table__, assignments)
     if not milestones:
         return
-    insert_rows(connection, Milestone.__table__, milestones)
-    milestone_ids = connection.execute(select(Milestone.task_id, Milestone.key, Milestone.id)
-                                       .where(Milestone.task_id.in_(list(task_ids.values())))).all()
+    milestone_ids = insert_rows_returning(connection, Milestone.__table__, milestones, ("task_id", "key", "id"))
     occurrences = [{"milestone_id": milestone_id, "due": due, "effective_due": _effective_due(due, strict),
                     "period": period}
                    for task_id, key, milestone_id in milestone_ids

@@ -11,12 +11,12 @@ document (measured), so there it is a plain Core executemany.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import date, datetime
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import JSON, Column, Connection, Table, bindparam, insert, text
+from sqlalchemy import JSON, Column, Connection, CursorResult, Row, Table, bindparam, insert, text
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 CHUNK = 2000  # rows per statement: bounded memory for the document, few round trips
@@ -29,17 +29,31 @@ def insert_rows(connection: Connection, table: Table, rows: list[dict[str, Any]]
     Columns missing from the rows get their Python-side default. With ``skip_conflicts_on``, rows that
     would violate that unique key are skipped (``ON CONFLICT … DO NOTHING``).
     """
+    return sum(max(result.rowcount, 0) for result in _execute(connection, table, rows, skip_conflicts_on, ()))
+
+
+def insert_rows_returning(connection: Connection, table: Table, rows: list[dict[str, Any]],
+                          returning: Sequence[str]) -> list[Row[Any]]:
+    """Insert ``rows`` and return the ``returning`` columns of every new row (in no particular order)."""
+    return [row for result in _execute(connection, table, rows, (), tuple(returning)) for row in result]
+
+
+def _execute(connection: Connection, table: Table, rows: list[dict[str, Any]], conflict: Sequence[str],
+             returning: tuple[str, ...]) -> Iterator[CursorResult[Any]]:
     if not rows:
-        return 0
+        return
     if connection.dialect.name != "postgresql":
         statement = sqlite_insert(table) if connection.dialect.name == "sqlite" else insert(table)
-        if skip_conflicts_on:
-            statement = statement.on_conflict_do_nothing(index_elements=list(skip_conflicts_on))
-        return max(connection.execute(statement, rows).rowcount, 0)
+        if conflict:
+            statement = statement.on_conflict_do_nothing(index_elements=list(conflict))
+        if returning:  # SQLAlchemy batches these into multi-row INSERT … RETURNING statements
+            statement = statement.returning(*(table.c[name] for name in returning))
+        yield connection.execute(statement, rows)
+        return
     given = tuple(rows[0])
     # Defaults are the same for every row: they go once, as parameters, not into every row of the document.
     defaults = {c.name: _default(c) for c in table.columns if c.name not in given and _has_default(c)}
-    statement = _statement(table, given, tuple(defaults), tuple(skip_conflicts_on))
+    statement = _statement(table, given, tuple(defaults), tuple(conflict), returning)
     instants: dict[datetime, str] = {}  # the same few instants recur (a planning pass fires at 08:00)
 
     def iso(value: Any) -> str:
@@ -49,12 +63,9 @@ def insert_rows(connection: Connection, table: Table, rows: list[dict[str, Any]]
             return instants[value]
         return _iso(value)
 
-    inserted = 0
     for start in range(0, len(rows), CHUNK):
         document = json.dumps(rows[start:start + CHUNK], ensure_ascii=False, default=iso)
-        parameters = {"rows": document, **{f"default_{name}": value for name, value in defaults.items()}}
-        inserted += max(connection.execute(statement, parameters).rowcount, 0)
-    return inserted
+        yield connection.execute(statement, {"rows": document, **{f"default_{k}": v for k, v in defaults.items()}})
 
 
 def _has_default(column: Column[Any]) -> bool:
@@ -69,17 +80,20 @@ def _default(column: Column[Any]) -> Any:
 
 
 @lru_cache(maxsize=64)
-def _statement(table: Table, given: tuple[str, ...], defaulted: tuple[str, ...], conflict: tuple[str, ...]) -> Any:
+def _statement(table: Table, given: tuple[str, ...], defaulted: tuple[str, ...], conflict: tuple[str, ...],
+               returning: tuple[str, ...]) -> Any:
     columns = [table.c[name] for name in given]
     on_conflict = f" ON CONFLICT ({', '.join(conflict)}) DO NOTHING" if conflict else ""
+    returns = f" RETURNING {', '.join(returning)}" if returning else ""
     # JSON columns travel as nested JSON; COALESCE keeps a None as JSON null (how SQLAlchemy's JSON type
     # stores it), where json_to_recordset would give SQL NULL.
     record = ", ".join(f"{c.name} {'json' if _is_json(c) else c.type.compile(dialect=_pg())}" for c in columns)
     values = [f"COALESCE(t.{c.name}, 'null'::json)" if _is_json(c) else f"t.{c.name}" for c in columns]
     values += [f":default_{name}" for name in defaulted]
     statement = text(f"INSERT INTO {table.name} ({', '.join((*given, *defaulted))}) SELECT {', '.join(values)} "
-                     f"FROM json_to_recordset(CAST(:rows AS json)) AS t({record}){on_conflict}")
-    return statement.bindparams(*(bindparam(f"default_{name}", type_=table.c[name].type) for name in defaulted))
+                     f"FROM json_to_recordset(CAST(:rows AS json)) AS t({record}){on_conflict}{returns}")
+    statement = statement.bindparams(*(bindparam(f"default_{name}", type_=table.c[name].type) for name in defaulted))
+    return statement.columns(*(table.c[name] for name in returning)) if returning else statement
 
 
 def _is_json(column: Column[Any]) -> bool:
