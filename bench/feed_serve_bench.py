@@ -10,7 +10,8 @@ agency, 2,000 events). Three servers run as subprocesses on loopback ports:
 
 Each gets the same bounded load: a fixed number of requests over a fixed number of connections (a small
 asyncio HTTP/1.1 client), full 200 responses and then conditional requests answered 304, after a short warm-up,
-once per concurrency level (default 1 and 8: service time, then throughput under contention). It prints a
+and gzip bodies (ours negotiated, the static servers' from a ready .gz file holding the same bytes), once per
+concurrency level (default 1 and 8: service time, then throughput under contention). It prints a
 markdown table (requests/s, p50, p99) and checks the issue's targets: ours at least 50% of the static
 servers' throughput, p99 under 20 ms. Traffic goes to 127.0.0.1 only and stops by itself.
 """
@@ -106,17 +107,22 @@ async def hammer(url: str, requests: int, concurrency: int, headers: dict[str, s
     return latencies, statuses
 
 
-def measure(server: str, url: str, requests: int, levels: list[int]) -> list[Result]:
-    first = httpx.get(url, timeout=60)
+def measure(server: str, url: str, requests: int, levels: list[int], gzip_url: str | None = None) -> list[Result]:
+    """Full bodies, conditional requests, and gzip bodies: ours negotiated with ``Accept-Encoding: gzip`` (as
+    calendar clients send it), a static server's as a ready ``.gz`` file of the very same bytes (``gzip_url``)."""
+    first = httpx.get(url, timeout=60, headers={"Accept-Encoding": "identity"})
     first.raise_for_status()
     validators = {"If-None-Match": first.headers["etag"]} if "etag" in first.headers else {
         "If-Modified-Since": first.headers["last-modified"]}
+    plain = {"Accept-Encoding": "identity"}
+    kinds = [("200 full body", url, plain), ("304 conditional", url, {**plain, **validators}),
+             ("200 gzip body", gzip_url or url, {"Accept-Encoding": "gzip"})]
     results = []
     for concurrency in levels:
-        for path, headers in (("200 full body", {}), ("304 conditional", validators)):
-            asyncio.run(hammer(url, WARM_UP, concurrency, headers))
+        for path, target, headers in kinds:
+            asyncio.run(hammer(target, WARM_UP, concurrency, headers))
             start = time.perf_counter()
-            latencies, statuses = asyncio.run(hammer(url, requests, concurrency, headers))
+            latencies, statuses = asyncio.run(hammer(target, requests, concurrency, headers))
             results.append(Result(server, path, concurrency, requests, time.perf_counter() - start, latencies,
                                   statuses))
     return results
@@ -196,20 +202,25 @@ def main() -> None:
         with running_server(env, port, folder / "server.log") as base:
             url = f"{base}/feeds/{token}.ics"
             start = time.perf_counter()
-            body = httpx.get(url, timeout=60).content
+            body = httpx.get(url, timeout=60, headers={"Accept-Encoding": "identity"}).content
             print(f"{args.events} events, {len(body) / 1024:.0f} KiB; first (uncached) GET "
                   f"{(time.perf_counter() - start) * 1000:.0f} ms")
+            with httpx.stream("GET", url, headers={"Accept-Encoding": "gzip"}) as coded:
+                assert coded.headers["content-encoding"] == "gzip"
+                gzipped = b"".join(coded.iter_raw())
+            print(f"gzip: {len(gzipped) / 1024:.0f} KiB")
             results += measure(OURS, url, args.requests, levels)
         static = folder / "static"
         static.mkdir()
         (static / "feed.ics").write_bytes(body)
+        (static / "feed.ics.gz").write_bytes(gzipped)
         servers = (("uvicorn + StaticFiles", [sys.executable, "-c", STATIC_APP, str(static)]),
                    ("python -m http.server", [sys.executable, "-m", "http.server", "--bind", "127.0.0.1",
                                               "--directory", str(static)]))
         for name, command in servers:
             port = free_port()
             with process_server([*command, str(port)], port, folder / "static.log") as base:
-                results += measure(name, f"{base}/feed.ics", args.requests, levels)
+                results += measure(name, f"{base}/feed.ics", args.requests, levels, f"{base}/feed.ics.gz")
         print(table(results))
         print("\n".join(verdict(results)))
 

@@ -21,6 +21,26 @@ def etag_for(body: bytes) -> str:
     return '"' + hashlib.sha256(body).hexdigest()[:40] + '"'
 
 
+def gzip_etag(etag: str) -> str:
+    """The ETag of the gzip-coded representation: another representation, so another strong tag."""
+    return etag[:-1] + '-gz"'
+
+
+def accepts_gzip(accept_encoding: str | None) -> bool:
+    """Whether an Accept-Encoding header admits gzip (RFC 9110 §12.5.3: ``gzip``, ``x-gzip`` or ``*``, q > 0)."""
+    if not accept_encoding:
+        return False
+    for item in accept_encoding.lower().split(","):
+        coding, _, params = item.strip().partition(";")
+        if coding.strip() in ("gzip", "x-gzip", "*"):
+            q = params.strip().removeprefix("q=").strip() if params.strip().startswith("q=") else "1"
+            try:
+                return float(q) > 0
+            except ValueError:
+                return False
+    return False
+
+
 def http_date(moment: datetime) -> str:
     """``moment`` (aware) as an IMF-fixdate for Last-Modified: ``Mon, 05 Jan 2026 03:00:00 GMT``."""
     return format_datetime(moment.astimezone(UTC), usegmt=True)

@@ -19,10 +19,8 @@ from starlette.types import ASGIApp, Receive, Send
 from starlette.types import Scope as Scope_
 
 from calendars.conditional import (
-    CONTENT_TYPE,
     content_disposition,
     etag_for,
-    evaluate_conditional,
     http_date,
     subscribe_links,
 )
@@ -69,12 +67,17 @@ async def feed(request: Request, filename: str) -> Response:
         rendered = await run_in_threadpool(_rendered, request, info.scope)
     if rendered is None:
         return Response(status_code=404)
-    if evaluate_conditional(request.headers, rendered.etag, rendered.last_modified) == 304:
-        return Response(status_code=304, headers=rendered.headers)
-    body = b"" if request.method == "HEAD" else rendered.body
-    response = Response(body, media_type=CONTENT_TYPE, headers=rendered.headers)
-    response.headers["Content-Length"] = str(len(rendered.body))
-    return response
+    status, headers, body = rendered.answer(request.method, {k.lower(): v for k, v in request.headers.items()})
+    return _RawResponse(status, headers, body)
+
+
+class _RawResponse(Response):
+    """A response whose headers are already the ASGI pairs ``Rendered.answer`` made (Content-Length included)."""
+
+    def __init__(self, status: int, headers: list[tuple[bytes, bytes]], body: bytes) -> None:
+        super().__init__(status_code=status)
+        self.body = body
+        self.raw_headers = list(headers)
 
 
 def _load_token(request: Request, token_hash: str) -> TokenInfo | None:
@@ -151,11 +154,11 @@ def _from_cache(scope: Scope_) -> tuple[int, list[tuple[bytes, bytes]], bytes] |
     rendered = cache.get(info.scope.key, stamp) if info is not None and stamp is not None else None
     if rendered is None:
         return None
-    conditional = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]
-                   if k in (b"if-none-match", b"if-modified-since")}
-    if conditional and evaluate_conditional(conditional, rendered.etag, rendered.last_modified) == 304:
-        return 304, rendered.raw_304, b""
-    return 200, rendered.raw_200, b"" if scope["method"] == "HEAD" else rendered.body
+    headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"] if k in _NEGOTIATED}
+    return rendered.answer(scope["method"], headers)
+
+
+_NEGOTIATED = (b"if-none-match", b"if-modified-since", b"accept-encoding")
 
 
 @router.get("/subscribe/{token}")

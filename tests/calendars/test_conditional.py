@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from urllib.parse import parse_qs, unquote, urlsplit
 
+import pytest
+
 from calendars.conditional import (
     content_disposition,
     etag_for,
@@ -69,3 +71,13 @@ def test_it_builds_subscribe_links_for_apple_google_and_outlook():
         outlook = urlsplit(links[key])
         assert (outlook.netloc, outlook.path) == (host, "/calendar/0/addfromweb")
         assert parse_qs(outlook.query) == {"url": [URL], "name": ["Sở Tư pháp"]}
+
+
+@pytest.mark.parametrize(("header", "expected"), [
+    ("gzip", True), ("gzip, deflate, br", True), ("br;q=1.0, gzip;q=0.8", True), ("x-gzip", True), ("*", True),
+    ("gzip;q=0", False), ("identity", False), ("", False), (None, False), ("deflate", False), ("gzip;q=abc", False),
+])
+def test_it_reads_whether_a_client_accepts_gzip(header, expected):
+    from calendars.conditional import accepts_gzip
+
+    assert accepts_gzip(header) is expected

@@ -36,6 +36,7 @@ def _setup(app, db_session, world) -> tuple[str, Clock, int]:  # type: ignore[no
 def test_it_answers_from_memory_with_the_same_headers_and_body_as_the_first_render(app, client: TestClient, world,
                                                                                   db_session) -> None:
     url, _, _ = _setup(app, db_session, world)
+    client.headers["Accept-Encoding"] = "identity"  # the coded representation has its own test below
     first, second = client.get(url), client.get(url)
     assert first.status_code == second.status_code == 200 and first.content == second.content
     for name in ("etag", "last-modified", "content-type", "content-length", "content-disposition", "cache-control"):
@@ -83,3 +84,24 @@ def test_it_renders_again_after_a_change_by_another_process_once_the_stamp_ttl_p
     clock.now += STAMP_TTL + 0.1
     again = client.get(url)
     assert again.headers["etag"] != etag and moved.strftime("%Y%m%d").encode() in again.content
+
+
+def test_it_serves_gzip_to_clients_that_ask_with_its_own_etag_and_either_tag_validates(app, client: TestClient, world,
+                                                                                      db_session) -> None:
+    import gzip
+
+    url, _, _ = _setup(app, db_session, world)
+    plain = client.get(url, headers={"Accept-Encoding": "identity"})
+    assert "content-encoding" not in plain.headers and plain.headers["vary"] == "Accept-Encoding"
+    for _ in range(2):  # the first render, then the cached fast path
+        with client.stream("GET", url, headers={"Accept-Encoding": "gzip, deflate"}) as coded:
+            raw = b"".join(coded.iter_raw())
+        assert coded.status_code == 200 and coded.headers["content-encoding"] == "gzip"
+        assert coded.headers["vary"] == "Accept-Encoding" and int(coded.headers["content-length"]) == len(raw)
+        assert gzip.decompress(raw) == plain.content and len(raw) < len(plain.content)
+        assert coded.headers["etag"] == plain.headers["etag"][:-1] + '-gz"'
+    for tag in (plain.headers["etag"], coded.headers["etag"]):
+        again = client.get(url, headers={"Accept-Encoding": "gzip", "If-None-Match": tag})
+        assert again.status_code == 304 and again.headers["etag"] == coded.headers["etag"]
+    refused = client.get(url, headers={"Accept-Encoding": "gzip;q=0, identity"})
+    assert "content-encoding" not in refused.headers and refused.content == plain.content
