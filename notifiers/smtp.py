@@ -52,10 +52,8 @@ class SmtpNotifier(Notifier):
             # asyncio.wait_for, a task each, which cost more CPU than the message.
             async with asyncio.timeout(s.timeout):
                 await self._send_pooled(mail)
-        except aiosmtplib.SMTPRecipientsRefused as e:
-            codes = [r.code for r in e.recipients]
-            raise NotifierError(f"SMTP refused the recipient: {e}", permanent=all(c >= 500 for c in codes),
-                                code="recipient") from e
+        except aiosmtplib.SMTPRecipientRefused as e:
+            raise NotifierError(f"SMTP refused the recipient: {e}", permanent=e.code >= 500, code="recipient") from e
         except aiosmtplib.SMTPResponseException as e:
             raise NotifierError(f"SMTP {e.code}: {e.message}", permanent=e.code >= 500,
                                 code=None if e.code >= 500 else "transient") from e
@@ -75,7 +73,7 @@ class SmtpNotifier(Notifier):
     async def _send_pooled(self, mail: OutgoingMail) -> None:
         connection, reused = await self._acquire()
         try:
-            await connection.sendmail(mail.sender, [mail.recipient], mail.data)
+            await _transfer(connection, mail)
         except (aiosmtplib.SMTPServerDisconnected, ConnectionError) as e:
             connection.close()
             if not reused:
@@ -85,7 +83,7 @@ class SmtpNotifier(Notifier):
             log.info("pooled SMTP connection was dropped (%s); reconnecting", e)
             connection = await self._connect()
             try:
-                await connection.sendmail(mail.sender, [mail.recipient], mail.data)
+                await _transfer(connection, mail)
             except BaseException:
                 connection.close()
                 raise
@@ -125,3 +123,18 @@ class SmtpNotifier(Notifier):
             connection.close()
             raise
         return connection
+
+
+async def _transfer(connection: aiosmtplib.SMTP, mail: OutgoingMail) -> None:
+    """MAIL, RCPT, DATA for one composed message (raises aiosmtplib's errors as they come).
+
+    Not ``sendmail``: it validates the addresses again and scans the whole message once more to announce its
+    SIZE, work ``build_email`` has done (ASCII addresses, CRLF lines). A failed exchange is never reset for
+    reuse: the pool closes any connection that failed.
+    """
+    if connection.is_ehlo_or_helo_needed:
+        await connection.ehlo()
+    size = [f"SIZE={len(mail.data)}"] if connection.supports_extension("size") else []
+    await connection.mail(mail.sender, options=size)
+    await connection.rcpt(mail.recipient)
+    await connection.data(mail.data)

@@ -34,11 +34,11 @@ from sqlalchemy import Row, bindparam, insert, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from models import Contact, Delivery, Occurrence, OccurrenceStatus
+from models.bulk import insert_rows
 from notifiers.base import Message, Notifier, NotifierError, SendResult
 from scheduler.claims import REMINDERS, ClaimedReminder, claim_batch, reclaim_expired
 from scheduler.compose import LinkSettings, OccurrenceText, digest_message, single_message
 from scheduler.occurrence_cache import OccurrenceCache
-from scheduler.outbox import insert_reminders
 
 log = logging.getLogger(__name__)
 Clock = Callable[[], datetime]
@@ -241,16 +241,16 @@ class Dispatcher:
             failed.append({"rid": job.reminder_id, **self._after_failure(job, outcome, now, stats)})
             if outcome.code == "fallback_email" and job.fallback is not None:
                 fallbacks.append({**job.fallback, "fire_at": now})
-        with self.factory() as session:
+        # A plain connection, not a Session: nothing here needs the ORM, and a session costs a commit's worth.
+        with self.factory.kw["bind"].begin() as connection:
             if sent:
-                session.execute(_MARK_SENT, [{**row, "sent_at": now} for row in sent])
+                connection.execute(_MARK_SENT, [{**row, "sent_at": now} for row in sent])
             for retry, statement in ((False, _MARK_FAILED), (True, _MARK_RETRY)):
                 rows = [{k: v for k, v in row.items() if k != "retry"} for row in failed if row["retry"] is retry]
                 if rows:
-                    session.execute(statement, rows)
-            session.execute(_FINISH_DELIVERY, deliveries)
-            insert_reminders(session, fallbacks)
-            session.commit()
+                    connection.execute(statement, rows)
+            connection.execute(_FINISH_DELIVERY, deliveries)
+            insert_rows(connection, REMINDERS, fallbacks, skip_conflicts_on=("idempotency_key",))
 
     def _after_failure(self, job: _Job, error: NotifierError, now: datetime, stats: DispatchStats) -> dict[str, Any]:
         """The reminder's new values after a failed send: stop for good, or retry after a backoff."""
@@ -315,7 +315,7 @@ class _Pipeline:
                  stats: DispatchStats) -> None:
         self.dispatcher, self.in_db, self.stats = dispatcher, in_db, stats
         self.lanes = dispatcher.config.concurrency
-        self.quorum = max(1, self.lanes // 4)
+        self.quorum = max(1, self.lanes // 2)
         self.ready: asyncio.Queue[_Job | None] = asyncio.Queue(maxsize=dispatcher.config.claim_size)
         self.finished: list[tuple[_Job, Outcome, asyncio.Future[None]]] = []
         self.wake = asyncio.Event()      # something finished, or the pass is over

@@ -124,3 +124,16 @@ async def test_it_keeps_tls_and_auth_for_every_message_sent_on_a_pooled_connecti
 
     received = smtp_sink_tls.received(expect=3)
     assert len(received) == 3 and all(r.tls and r.auth_user == "hanchot" for r in received)
+
+
+@pytest.mark.parametrize(("address", "permanent"), [("ai@refused.example", True), ("ai@busy.example", False)])
+async def test_it_reports_a_refused_recipient_by_the_server_s_code(smtp_sink, reminder, address, permanent):
+    from notifiers.base import Recipient
+
+    notifier = notifier_for(smtp_sink.url())
+    with pytest.raises(NotifierError) as refused:
+        await notifier.send(replace(reminder, recipient=Recipient("Ai", address)))
+    assert refused.value.permanent is permanent and refused.value.code == "recipient"
+    await notifier.send(reminder)  # the failed connection was dropped; the next message goes through
+    assert [r.rcpt_tos for r in smtp_sink.received(expect=1)] == [[reminder.recipient.email]]
+    await notifier.aclose()

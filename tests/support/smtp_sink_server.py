@@ -2,7 +2,8 @@
 
 Every accepted message is stored as ``<n>.eml`` (the raw bytes) plus ``<n>.json`` (envelope, AUTH
 login, whether TLS was on). A reply can be forced by writing e.g. ``451 4.3.0 Try later`` into the
-control file: it is read at each DATA command. Prints ``READY <port>`` once it accepts connections.
+control file: it is read at each DATA command. Recipients at ``refused.example`` get 550, at
+``busy.example`` 450. Prints ``READY <port>`` once it accepts connections.
 """
 
 from __future__ import annotations
@@ -21,6 +22,15 @@ from aiosmtpd.smtp import AuthResult, LoginPassword
 class SinkHandler:
     def __init__(self, folder: Path, control: Path | None) -> None:
         self.folder, self.control, self.count = folder, control, 0
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options) -> str:
+        # Mailboxes of two reserved domains answer like a real server's unknown user or full mailbox.
+        if address.endswith("@refused.example"):
+            return "550 5.1.1 No such user"
+        if address.endswith("@busy.example"):
+            return "450 4.2.1 Mailbox busy, try later"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope) -> str:
         forced = self.control.read_text(encoding="utf-8").strip() if self.control and self.control.exists() else ""
