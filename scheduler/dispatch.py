@@ -39,6 +39,7 @@ from notifiers.base import Message, Notifier, NotifierError, SendResult
 from scheduler.claims import REMINDERS, ClaimedReminder, claim_batch, reclaim_expired
 from scheduler.compose import LinkSettings, OccurrenceText, digest_message, single_message
 from scheduler.occurrence_cache import OccurrenceCache
+from scheduler.pipeline import Pipeline, loop_factory
 
 log = logging.getLogger(__name__)
 Clock = Callable[[], datetime]
@@ -67,7 +68,7 @@ class DispatchStats:
 
 
 @dataclass(frozen=True)
-class _Job:
+class Job:
     """A claimed reminder ready to send: plain values only, so sending and recording never touch a session
     that another step (in another thread) is using."""
 
@@ -101,11 +102,11 @@ class Dispatcher:
 
     def run(self) -> DispatchStats:
         """Dispatch until nothing is due at ``clock()``. Blocking."""
-        with asyncio.Runner(loop_factory=_loop_factory()) as runner:
+        with asyncio.Runner(loop_factory=loop_factory()) as runner:
             return runner.run(self.run_async())
 
     async def run_async(self) -> DispatchStats:
-        """Keep ``concurrency`` sends on the wire until nothing is due; see ``_Pipeline``."""
+        """Keep ``concurrency`` sends on the wire until nothing is due; see ``scheduler.pipeline``."""
         stats = DispatchStats()
         loop = asyncio.get_running_loop()
         # All database work runs in one helper thread: SQLite connections must stay in their thread, and the
@@ -116,7 +117,7 @@ class Dispatcher:
 
             try:
                 stats.reclaimed = await in_db(self._reclaim)
-                await _Pipeline(self, in_db, stats).run()
+                await Pipeline(self, in_db, stats).run()
             finally:
                 await self._close_notifiers()
         return stats
@@ -132,7 +133,7 @@ class Dispatcher:
             if close is not None:
                 await close()
 
-    def claim_and_prepare(self, stats: DispatchStats) -> list[_Job] | None:
+    def claim_and_prepare(self, stats: DispatchStats) -> list[Job] | None:
         """Claim a batch, build its messages and commit the claim with its "sending" Delivery rows, before
         anything leaves (house style §6.4). None when nothing is due; [] when every claimed row was cancelled."""
         with self.factory() as session:
@@ -147,7 +148,7 @@ class Dispatcher:
                 ids = session.scalars(insert(DELIVERIES).returning(DELIVERIES.c.id, sort_by_parameter_order=True), [
                     {"reminder_id": r.id, "channel": r.channel, "status": "sending", "permanent": False,
                      "created_at": now} for r, _ in built]).all()
-                jobs = [_Job(r.id, delivery_id, r.channel, r.attempts, message, _fallback_row(r))
+                jobs = [Job(r.id, delivery_id, r.channel, r.attempts, message, _fallback_row(r))
                         for (r, message), delivery_id in zip(built, ids, strict=True)]
             session.commit()
         return jobs
@@ -204,7 +205,7 @@ class Dispatcher:
         day = date.fromisoformat(reminder.payload["day"])
         return "", digest_message(reminder, items, contact, self.links, day, now)
 
-    async def send(self, job: _Job) -> Outcome:
+    async def send(self, job: Job) -> Outcome:
         started = time.perf_counter()
         notifier = self.notifiers.get(job.channel)
         try:
@@ -219,7 +220,7 @@ class Dispatcher:
             outcome = NotifierError(f"{type(e).__name__}: {e}", permanent=False, code="transient")
         return outcome, time.perf_counter() - started
 
-    def record(self, results: list[tuple[_Job, Outcome]], stats: DispatchStats) -> None:
+    def record(self, results: list[tuple[Job, Outcome]], stats: DispatchStats) -> None:
         """Store the outcome of each send on its Reminder and Delivery rows, in one transaction.
 
         Rows are updated by primary key with one executemany per kind of change, not loaded: this runs for
@@ -252,7 +253,7 @@ class Dispatcher:
             connection.execute(_FINISH_DELIVERY, deliveries)
             insert_rows(connection, REMINDERS, fallbacks, skip_conflicts_on=("idempotency_key",))
 
-    def _after_failure(self, job: _Job, error: NotifierError, now: datetime, stats: DispatchStats) -> dict[str, Any]:
+    def _after_failure(self, job: Job, error: NotifierError, now: datetime, stats: DispatchStats) -> dict[str, Any]:
         """The reminder's new values after a failed send: stop for good, or retry after a backoff."""
         if error.permanent or error.code == "fallback_email" or job.attempts >= self.config.max_attempts:
             stats.failed += 1
@@ -285,98 +286,3 @@ def _fallback_row(reminder: ClaimedReminder) -> dict[str, Any] | None:
             "contact_id": reminder.contact_id, "channel": "email", "kind": reminder.kind,
             "lead_days": reminder.lead_days, "status": "pending", "attempts": 0, "permanent_failure": False,
             "payload": reminder.payload}
-
-
-def _loop_factory() -> Callable[[], asyncio.AbstractEventLoop] | None:
-    """uvloop when installed: its C transports halve the event loop's share of each SMTP exchange."""
-    try:
-        import uvloop
-    except ImportError:
-        return None
-    return uvloop.new_event_loop
-
-
-GROUP_COMMIT_DELAY = 0.002  # seconds the recorder waits for more outcomes when only a few are ready
-
-
-class _Pipeline:
-    """One dispatch pass: a producer claims and prepares batches, ``concurrency`` lanes keep that many sends on
-    the wire, and a recorder commits outcomes as they arrive (group commit).
-
-    Why a pipeline and not batch after batch: a batch waits for its slowest send and then for its commit, and
-    the SMTP connections idle meanwhile. Here a lane takes the next prepared job as soon as its previous
-    outcome is committed, and the recorder commits together whatever finished while its previous commit
-    ran. At most one claim is prepared ahead (its rows are claimed, not sent). The duplicate window of a
-    kill — sends the provider accepted whose outcome is not committed yet — is at most one per lane, i.e.
-    ``concurrency``. A kill also leaves claimed rows that were never sent: they are sent once, after the lease.
-    """
-
-    def __init__(self, dispatcher: Dispatcher, in_db: Callable[..., asyncio.Future[Any]],
-                 stats: DispatchStats) -> None:
-        self.dispatcher, self.in_db, self.stats = dispatcher, in_db, stats
-        self.lanes = dispatcher.config.concurrency
-        self.quorum = max(1, self.lanes // 2)
-        self.ready: asyncio.Queue[_Job | None] = asyncio.Queue(maxsize=dispatcher.config.claim_size)
-        self.finished: list[tuple[_Job, Outcome, asyncio.Future[None]]] = []
-        self.wake = asyncio.Event()      # something finished, or the pass is over
-        self.idle = asyncio.Event()      # every job handed to a lane has been recorded
-        self.idle.set()
-        self.outstanding = 0
-        self.over = False
-
-    async def run(self) -> None:
-        async with asyncio.TaskGroup() as tasks:
-            recorder = tasks.create_task(self._record())
-            lanes = [tasks.create_task(self._lane()) for _ in range(self.lanes)]
-            await self._produce()
-            await asyncio.gather(*lanes)
-            self.over = True
-            self.wake.set()
-            await recorder
-
-    async def _produce(self) -> None:
-        while True:
-            jobs = await self.in_db(self.dispatcher.claim_and_prepare, self.stats)
-            if jobs is None:
-                # Nothing due now; but a send still in flight may fail over to email and plan a new due
-                # row, so look once more when everything handed out has been recorded.
-                await self.idle.wait()
-                jobs = await self.in_db(self.dispatcher.claim_and_prepare, self.stats)
-                if jobs is None:
-                    break
-            for job in jobs:
-                self.outstanding += 1
-                self.idle.clear()
-                await self.ready.put(job)
-        for _ in range(self.lanes):
-            await self.ready.put(None)
-
-    async def _lane(self) -> None:
-        loop = asyncio.get_running_loop()
-        while (job := await self.ready.get()) is not None:
-            outcome = await self.dispatcher.send(job)
-            recorded = loop.create_future()
-            self.finished.append((job, outcome, recorded))
-            self.wake.set()
-            # Take the next job only once this outcome is committed: the sends accepted but not yet recorded
-            # (a kill's duplicates) stay at most one per lane, however slow the database is.
-            await recorded
-
-    async def _record(self) -> None:
-        while True:
-            await self.wake.wait()
-            self.wake.clear()
-            if 0 < len(self.finished) < self.quorum and not self.over:
-                # Group commit: a commit costs far more than a row, so give the other lanes a moment to finish
-                # too. Short next to a send's round trip; the lanes waiting meanwhile are a few.
-                await asyncio.sleep(GROUP_COMMIT_DELAY)
-            while self.finished:
-                batch, self.finished = self.finished, []
-                await self.in_db(self.dispatcher.record, [(job, outcome) for job, outcome, _ in batch], self.stats)
-                for *_, recorded in batch:
-                    recorded.set_result(None)
-                self.outstanding -= len(batch)
-                if self.outstanding == 0:
-                    self.idle.set()
-            if self.over:
-                return
