@@ -7,14 +7,19 @@ simply not mounted.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import importlib
 import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from urllib.parse import quote
 
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from calendars.event_store import DatabaseEventStore
@@ -32,10 +37,33 @@ ROUTERS = ("web.pages", "web.feeds", "web.api", "web.auth", "web.admin", "web.li
 log = logging.getLogger(__name__)
 
 
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    refresher = asyncio.create_task(_keep_feed_stamp_fresh(app))
+    try:
+        yield
+    finally:
+        refresher.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await refresher
+
+
+async def _keep_feed_stamp_fresh(app: FastAPI) -> None:
+    """Ask the database fingerprint twice per time-to-live, in a worker thread, so that feed polls served from
+    memory never find it expired and wait for it (that wait made the slowest polls of a busy server)."""
+    cache: FeedCache = app.state.feed_cache
+    while True:
+        try:
+            await run_in_threadpool(cache.refresh_stamp, app.state.sessions)
+        except Exception as e:  # the database is away: polls fall back to asking it themselves
+            log.warning("feed cache: cannot refresh the database fingerprint: %s", e)
+        await asyncio.sleep(cache.stamp_ttl / 2)
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     app = FastAPI(title="hanchot", description="Hạn chót: hạn nhiệm vụ của các kế hoạch", version="0.1.0",
-                  openapi_url="/api/openapi.json", docs_url="/api/docs", redoc_url=None)
+                  openapi_url="/api/openapi.json", docs_url="/api/docs", redoc_url=None, lifespan=_lifespan)
     app.state.settings = settings
     app.state.engine = make_engine(settings.database_url)
     app.state.sessions = session_factory(app.state.engine)

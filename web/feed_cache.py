@@ -122,6 +122,7 @@ class FeedCache:
         self._tokens: OrderedDict[str, tuple[float, TokenInfo]] = OrderedDict()
         self._stamp: tuple | None = None
         self._stamp_until = 0.0
+        self._render_locks: dict[str, threading.Lock] = {}
         self._lock = threading.Lock()
         self.max_entries, self.token_ttl, self.stamp_ttl, self.clock = max_entries, token_ttl, stamp_ttl, clock
         _CACHES.add(self)
@@ -148,13 +149,23 @@ class FeedCache:
     def stamp(self, sessions: Callable[[], Session]) -> tuple:
         """The database fingerprint, asked again only when older than ``stamp_ttl`` or cleared by a commit."""
         stamp = self.fresh_stamp()
-        if stamp is not None:
-            return stamp
+        return stamp if stamp is not None else self.refresh_stamp(sessions)
+
+    def refresh_stamp(self, sessions: Callable[[], Session]) -> tuple:
+        """Ask the database for its fingerprint now (the app's refresher calls this every ``stamp_ttl / 2``, so
+        that polls find a fresh one and never wait for these queries themselves)."""
+        started = self.clock()
         with sessions() as session:
             stamp = fingerprint(session)
         with self._lock:
-            self._stamp, self._stamp_until = stamp, self.clock() + self.stamp_ttl
+            # Valid from when it was asked: a commit noticed meanwhile (invalidate) must not be covered up.
+            self._stamp, self._stamp_until = stamp, started + self.stamp_ttl
         return stamp
+
+    def render_lock(self, key: str) -> threading.Lock:
+        """One lock per feed: concurrent polls of a feed that must be rendered again wait for one render."""
+        with self._lock:
+            return self._render_locks.setdefault(key, threading.Lock())
 
     def get(self, key: str, stamp: tuple) -> Rendered | None:
         entry = self._entries.get(key)

@@ -97,10 +97,13 @@ def _load_token(request: Request, token_hash: str) -> TokenInfo | None:
 def _rendered(request: Request, scope: Scope) -> Rendered | None:
     """The feed of ``scope`` from the cache, or rendered now when the database changed since; None if gone."""
     cache: FeedCache = request.app.state.feed_cache
-    stamp = cache.stamp(request.app.state.sessions)
-    rendered = cache.get(scope.key, stamp)
-    if rendered is not None:
-        return rendered
+    with cache.render_lock(scope.key):
+        stamp = cache.stamp(request.app.state.sessions)
+        rendered = cache.get(scope.key, stamp)  # another request may have just rendered it
+        return rendered if rendered is not None else _render(request, scope, cache, stamp)
+
+
+def _render(request: Request, scope: Scope, cache: FeedCache, stamp: tuple) -> Rendered | None:
     with request.app.state.sessions() as session:
         try:
             calendar = build_feed(session, scope, base_url=request.app.state.settings.base_url,

@@ -105,3 +105,18 @@ def test_it_serves_gzip_to_clients_that_ask_with_its_own_etag_and_either_tag_val
         assert again.status_code == 304 and again.headers["etag"] == coded.headers["etag"]
     refused = client.get(url, headers={"Accept-Encoding": "gzip;q=0, identity"})
     assert "content-encoding" not in refused.headers and refused.content == plain.content
+
+
+def test_it_keeps_the_database_fingerprint_fresh_without_any_request(app) -> None:
+    import time
+
+    cache = app.state.feed_cache = FeedCache(stamp_ttl=0.2)
+    assert cache.fresh_stamp() is None
+    with TestClient(app):  # runs the app's lifespan, hence its refresher
+        deadline = time.monotonic() + 5
+        while cache.fresh_stamp() is None and time.monotonic() < deadline:
+            time.sleep(0.02)
+        first = cache.fresh_stamp()
+        assert first is not None
+        time.sleep(0.5)  # more than a time-to-live: only a refresher keeps it fresh
+        assert cache.fresh_stamp() is not None
