@@ -10,10 +10,11 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from calendars.conditional import ascii_filename
+from calendars.event_store import DatabaseEventStore, prune
 from calendars.feed import EventStore, render
 from calendars.query import Reasons, Scope, build_feed
 from models import Agency, FeedRole, FeedScope
@@ -55,3 +56,24 @@ def write_if_changed(path: Path, body: bytes) -> bool:
     partial.write_bytes(body)
     os.replace(partial, path)
     return True
+
+
+@dataclass
+class RepublishResult:
+    export: ExportResult
+    pruned: int
+
+
+def republish(engine: Engine, directory: Path, *, base_url: str, reasons: Reasons | None = None) -> RepublishResult:
+    """Export every agency feed (role "all"), storing each new VEVENT (calendars.event_store) so that
+    subscribers' next polls need no icalendar; then prune the stored VEVENTs no current event uses.
+
+    The scheduler's feeds job runs this; the province feed holds every published event, hence what to keep.
+    """
+    store = DatabaseEventStore(engine)
+    with Session(engine) as session:
+        result = export_agency_feeds(session, directory, role=FeedRole.ALL, base_url=base_url, reasons=reasons,
+                                     store=store)
+        everything = build_feed(session, Scope(FeedScope.PROVINCE, None, FeedRole.ALL), base_url=base_url,
+                                reasons=reasons)
+    return RepublishResult(result, prune(engine, (e.digest for e in everything.events)))

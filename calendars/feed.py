@@ -113,7 +113,7 @@ def render(feed: FeedCalendar, store: EventStore | None = None) -> bytes:
 
     icalendar needs about half a millisecond per VEVENT, so a 2,000-event feed would cost a second per
     render. Each VEVENT is therefore serialised once per distinct content: kept in this process
-    (``_event_bytes``) and, given a ``store``, across processes and restarts, addressed by ``event_digest``.
+    (``_event_bytes``) and, given a ``store``, across processes and restarts, addressed by ``FeedEvent.digest``.
     Only events never seen before reach icalendar.
     """
     uids = [e.uid for e in feed.events]
@@ -136,10 +136,6 @@ def render(feed: FeedCalendar, store: EventStore | None = None) -> bytes:
     if store is not None:
         _load_missing(events, store)
     return shell[: -len(_END)] + b"".join(_event_bytes(e) for e in events) + _END
-
-
-def event_digest(event: FeedEvent) -> str:
-    return event.digest
 
 
 def _load_missing(events: Sequence[FeedEvent], store: EventStore) -> None:

@@ -71,32 +71,17 @@ def digest_job() -> None:
 
 
 def feeds_job() -> None:
-    """Re-publish the agency feeds to var/feeds (files are rewritten only when their bytes change).
-
-    Rendering them also stores every new VEVENT (calendars.event_store), so subscribers' next polls are
-    served without icalendar; stored events no current event uses any more are then pruned.
-    """
-    from calendars.event_store import DatabaseEventStore, prune
-    from calendars.export import export_agency_feeds
-    from calendars.feed import event_digest
-    from calendars.query import Scope, build_feed
+    """Re-publish the agency feeds to var/feeds (files rewritten only when their bytes change), storing new
+    VEVENTs and pruning unused ones (calendars.export.republish)."""
+    from calendars.export import republish
     from config.holidays import load_work_calendar
     from config.settings import VAR_DIR, get_settings
-    from models import FeedRole, FeedScope
 
     settings = get_settings()
     reasons = load_work_calendar(settings.config_dir).reason
-    factory = _factory()
-    store = DatabaseEventStore(factory.kw["bind"])
-    with factory() as session:
-        result = export_agency_feeds(session, VAR_DIR / "feeds", role=FeedRole("all"), base_url=settings.base_url,
-                                     reasons=reasons, store=store)
-        everything = build_feed(session, Scope(FeedScope.PROVINCE, None, FeedRole.ALL), base_url=settings.base_url,
-                                reasons=reasons)
-        session.commit()
-    pruned = prune(store.engine, (event_digest(e) for e in everything.events))
-    if result.written or pruned:
-        log.info("feeds: %d rewritten, %d stored events pruned", len(result.written), pruned)
+    result = republish(_factory().kw["bind"], VAR_DIR / "feeds", base_url=settings.base_url, reasons=reasons)
+    if result.export.written or result.pruned:
+        log.info("feeds: %d rewritten, %d stored events pruned", len(result.export.written), result.pruned)
 
 
 def zalo_token_job() -> None:

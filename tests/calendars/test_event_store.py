@@ -1,6 +1,7 @@
 """Serialised VEVENTs kept in the database: the same bytes, from the store after a restart, never stale."""
 
 from dataclasses import replace
+from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import func, select, update
@@ -65,3 +66,22 @@ def test_it_prunes_the_events_nothing_uses_any_more(engine, sample_feed):
     assert prune(engine, keep) == 1
     assert set(stored(engine)) == set(keep)
     assert prune(engine, keep) == 0
+
+
+def test_it_republishes_storing_every_event_then_prunes_what_no_event_uses(engine, session, tmp_path):
+    from calendars.export import republish
+    from calendars.query import Scope, build_feed
+    from models import FeedRole, FeedScope
+    from tests.calendars.world import BASE_URL, build_world
+
+    build_world(session)
+    session.commit()
+    with engine.begin() as connection:
+        connection.execute(TABLE.insert().values(digest="0" * 32, ics=b"BEGIN:VEVENT\r\nEND:VEVENT\r\n",
+                                                 created_at=datetime(2026, 1, 1, tzinfo=UTC)))
+    first = republish(engine, tmp_path, base_url=BASE_URL)
+    everything = build_feed(session, Scope(FeedScope.PROVINCE, None, FeedRole.ALL), base_url=BASE_URL)
+    assert first.pruned == 1 and first.export.written and everything.events
+    assert set(stored(engine)) == {e.digest for e in everything.events}
+    again = republish(engine, tmp_path, base_url=BASE_URL)
+    assert again.pruned == 0 and again.export.written == [] and len(again.export.unchanged) == len(first.export.written)
