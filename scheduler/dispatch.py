@@ -25,7 +25,6 @@ import logging
 import random
 import time
 from collections.abc import Callable, Mapping
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -107,19 +106,11 @@ class Dispatcher:
 
     async def run_async(self) -> DispatchStats:
         """Keep ``concurrency`` sends on the wire until nothing is due; see ``scheduler.pipeline``."""
-        stats = DispatchStats()
-        loop = asyncio.get_running_loop()
-        # All database work runs in one helper thread: SQLite connections must stay in their thread, and the
-        # event loop must never wait on a commit while sends are in flight.
-        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="dispatch-db") as db:
-            def in_db(fn: Callable[..., Any], *args: Any) -> asyncio.Future[Any]:
-                return loop.run_in_executor(db, fn, *args)
-
-            try:
-                stats.reclaimed = await in_db(self._reclaim)
-                await Pipeline(self, in_db, stats).run()
-            finally:
-                await self._close_notifiers()
+        stats = DispatchStats(reclaimed=self._reclaim())
+        try:
+            await Pipeline(self, stats).run()
+        finally:
+            await self._close_notifiers()
         return stats
 
     def _reclaim(self) -> int:
