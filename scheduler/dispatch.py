@@ -29,11 +29,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Row, bindparam, insert, select, update
+from sqlalchemy import Row, bindparam, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from models import Contact, Delivery, Occurrence, OccurrenceStatus
-from models.bulk import insert_rows
+from models.bulk import insert_rows, insert_rows_returning
 from notifiers.base import Message, Notifier, NotifierError, SendResult
 from scheduler.claims import REMINDERS, ClaimedReminder, claim_batch, reclaim_expired
 from scheduler.compose import LinkSettings, OccurrenceText, digest_message, single_message
@@ -136,11 +136,11 @@ class Dispatcher:
             built = self._build_all(session, claimed, now, stats)
             jobs = []
             if built:
-                ids = session.scalars(insert(DELIVERIES).returning(DELIVERIES.c.id, sort_by_parameter_order=True), [
+                deliveries = dict(insert_rows_returning(session.connection(), DELIVERIES, [
                     {"reminder_id": r.id, "channel": r.channel, "status": "sending", "permanent": False,
-                     "created_at": now} for r, _ in built]).all()
-                jobs = [Job(r.id, delivery_id, r.channel, r.attempts, message, _fallback_row(r))
-                        for (r, message), delivery_id in zip(built, ids, strict=True)]
+                     "created_at": now} for r, _ in built], ("reminder_id", "id")))
+                jobs = [Job(r.id, deliveries[r.id], r.channel, r.attempts, message, _fallback_row(r))
+                        for r, message in built]
             session.commit()
         return jobs
 
