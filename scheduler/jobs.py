@@ -76,10 +76,11 @@ def feeds_job() -> None:
     from calendars.export import republish
     from config.holidays import load_work_calendar
     from config.settings import VAR_DIR, get_settings
+    from models.db import default_engine
 
     settings = get_settings()
     reasons = load_work_calendar(settings.config_dir).reason
-    result = republish(_factory().kw["bind"], VAR_DIR / "feeds", base_url=settings.base_url, reasons=reasons)
+    result = republish(default_engine(), VAR_DIR / "feeds", base_url=settings.base_url, reasons=reasons)
     if result.export.written or result.pruned:
         log.info("feeds: %d rewritten, %d stored events pruned", len(result.export.written), result.pruned)
 

@@ -55,7 +55,7 @@ class Rendered:
     etag: str
     last_modified: datetime | None
     name: str
-    headers: dict[str, str] = field(default_factory=dict)  # the validators and the rest, for 200 and 304
+    headers: dict[str, str] = field(default_factory=dict)  # for 200 and 304; ETag and Vary are added per coding
     gzip_body: bytes = b""
 
     def __post_init__(self) -> None:

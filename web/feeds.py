@@ -112,7 +112,7 @@ def _render(request: Request, scope: Scope, cache: FeedCache, stamp: tuple) -> R
             return None
     body = render_ics(calendar, request.app.state.event_store)
     etag = etag_for(body)
-    headers = {"ETag": etag, "Cache-Control": "no-cache",
+    headers = {"Cache-Control": "no-cache",
                "Content-Disposition": content_disposition(f"{calendar.name}.ics")}
     if calendar.last_modified is not None:
         headers["Last-Modified"] = http_date(calendar.last_modified)
