@@ -23,6 +23,8 @@ def import_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print the plan draft as JSON.")] = False,
     plan_year: Annotated[int | None, typer.Option("--plan-year", help="The plan's year if the text lacks it.")] = None,
     publish: Annotated[bool, typer.Option("--publish", help="Publish the plan after importing it.")] = False,
+    jobs: Annotated[int | None, typer.Option("--jobs", min=1, max=8,
+                                             help="Plans stored at once (PostgreSQL; default 2, SQLite: 1).")] = None,
 ) -> None:
     """Read plans and store them as drafts (one transaction per plan; a re-import updates in place)."""
     from config.agencies import AgencyDirectory
@@ -36,18 +38,26 @@ def import_command(
         typer.echo(json.dumps(payload[0] if path.is_file() else payload, ensure_ascii=False, indent=2))
     if dry_run:
         return
+    from ingest.batch import store_each
     from ingest.store import store_plan
+    from models.db import explain_errors
 
-    for file, draft in drafts:
-        with _session() as session:  # one transaction per plan: a failure leaves nothing half-written
-            result = store_plan(session, draft, directory)
-            if publish:
-                _publish(session, result.plan_id)
-            to_review = _count_to_review(session, result.agencies_created)
-        if not as_json:
-            state = "mới" if result.created else ("cập nhật" if result.changed else "không đổi")
-            typer.echo(f"{file.name}: kế hoạch #{result.plan_id} ({state}), {len(draft.tasks)} nhiệm vụ, "
-                       f"{len(result.agencies_created)} cơ quan mới trong danh bạ ({to_review} cần xem lại)")
+    def store(session, item):  # type: ignore[no-untyped-def]
+        result = store_plan(session, item[1], directory)
+        if publish:
+            _publish(session, result.plan_id)
+        return result, _count_to_review(session, result.agencies_created)
+
+    engine = _migrated_engine()
+    # One transaction per plan: a failure leaves nothing half-written.
+    with explain_errors(engine), _storing_progress(len(drafts)) as advance:
+        stored = store_each(engine, drafts, store, jobs=jobs, done=advance)
+    if as_json:
+        return
+    for (file, draft), (result, to_review) in zip(drafts, stored, strict=True):
+        state = "mới" if result.created else ("cập nhật" if result.changed else "không đổi")
+        typer.echo(f"{file.name}: kế hoạch #{result.plan_id} ({state}), {len(draft.tasks)} nhiệm vụ, "
+                   f"{len(result.agencies_created)} cơ quan mới trong danh bạ ({to_review} cần xem lại)")
 
 
 def _count_to_review(session: object, names: list[str]) -> int:
@@ -78,18 +88,27 @@ def _read_folder(files: list[Path], plan_year: int | None) -> list[tuple[Path, o
     return drafts
 
 
-@contextmanager
-def _session():
-    """A committing session on the settings' database, refused with one line when it is not migrated."""
-    from models.db import default_engine, explain_errors, session_scope
+def _migrated_engine():  # type: ignore[no-untyped-def]
+    """The settings' database, refused with one line when it is not migrated (checked once per process)."""
+    from models.db import default_engine, explain_errors
     from models.migrate import current_revision, head_revision
 
     engine = default_engine()
-    if engine not in _MIGRATED:  # once per process: a folder import opens one session per plan
-        if current_revision(engine) != head_revision():
-            raise UserError("Cơ sở dữ liệu chưa được tạo hoặc chưa nâng cấp: hãy chạy 'hanchot db upgrade'.")
+    if engine not in _MIGRATED:
+        with explain_errors(engine):
+            if current_revision(engine) != head_revision():
+                raise UserError("Cơ sở dữ liệu chưa được tạo hoặc chưa nâng cấp: hãy chạy 'hanchot db upgrade'.")
         _MIGRATED.add(engine)
-    with explain_errors(engine), session_scope() as session:
+    return engine
+
+
+@contextmanager
+def _session():
+    """A committing session on the settings' migrated database."""
+    from models.db import explain_errors, session_factory, session_scope
+
+    engine = _migrated_engine()
+    with explain_errors(engine), session_scope(session_factory(engine)) as session:
         yield session
 
 
@@ -113,6 +132,20 @@ def _progress(files: list[Path]):
         for file in files:
             yield file
             progress.advance(task)
+
+
+@contextmanager
+def _storing_progress(total: int):
+    """A progress bar for a folder; nothing for one plan. Yields the callable that advances it."""
+    if total < 2:
+        yield lambda: None
+        return
+    from rich.console import Console
+    from rich.progress import Progress
+
+    with Progress(console=Console(file=sys.stderr)) as progress:
+        task = progress.add_task("Đang lưu kế hoạch", total=total)
+        yield lambda: progress.advance(task)
 
 
 def _publish(session, plan_id: int) -> None:

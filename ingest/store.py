@@ -16,7 +16,7 @@ from functools import lru_cache
 from typing import Any
 from weakref import WeakKeyDictionary
 
-from sqlalchemy import insert, select
+from sqlalchemy import and_, case, insert, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from config.agencies import AgencyDirectory
@@ -49,24 +49,24 @@ def store_plan(session: Session, draft: PlanDraft, directory: AgencyDirectory, *
     now = now or datetime.now(UTC)
     items = _unique_keys([*draft.tasks, *draft.obligations])
     with session.no_autoflush:  # flushing once per batch, not before every query, is most of the speed
-        plan = _find_plan(session, draft)
-        created = plan is None
-        if plan is None:
-            plan = Plan(title=draft.title, plan_year=draft.plan_year, content_hash=draft.content_hash)
-            session.add(plan)
-        plan_changed = _assign(
-            plan, number=_clip(draft.number, 100), title=draft.title, issuer=_clip(draft.issuer, 255),
-            place=_clip(draft.place, 100), issued_on=draft.issued_on, plan_year=draft.plan_year,
-            implements=list(draft.implements), source_name=_clip(draft.source_name, 255) or "",
-            content_hash=draft.content_hash,
-            day_rules=[_json(r) for r in draft.rules], warnings=list(draft.warnings))
+        values = _plan_values(draft)
+        plan_id = _find_plan_id(session, draft)
+        created = plan_id is None
+        plan: Plan | None = None
+        if plan_id is None:  # a new plan: one Core INSERT, no ORM object to track
+            plan_id = session.execute(insert(Plan.__table__).returning(Plan.__table__.c.id),
+                                      [{**values, "content_hash": draft.content_hash}]).scalar_one()
+            plan_changed = False
+        else:
+            plan = session.get_one(Plan, plan_id)
+            plan_changed = _assign(plan, **values, content_hash=draft.content_hash)
         agencies = _Agencies(session, directory, _context(draft.issuer, directory))
         agencies.prepare({n for item in items for n in [*item.lead, *item.support, *item.synthesis]})
         session.flush()
-        result = ImportResult(plan_id=plan.id, created=created, plan_changed=plan_changed and not created,
+        result = ImportResult(plan_id=plan_id, created=created, plan_changed=plan_changed,
                               agencies_created=agencies.created)
         existing = {} if created else {t.key: t for t in session.scalars(
-            select(Task).where(Task.plan_id == plan.id).options(
+            select(Task).where(Task.plan_id == plan_id).options(
                 selectinload(Task.assignments),
                 selectinload(Task.milestones).selectinload(Milestone.occurrences)))}
         seen: set[str] = set()
@@ -78,8 +78,8 @@ def store_plan(session: Session, draft: PlanDraft, directory: AgencyDirectory, *
                 new.append((position, item))
             elif _store_task(task, item, position, agencies, now):
                 result.tasks_changed += 1
-        _insert_tasks(session, plan.id, new, agencies)
-        if new:
+        _insert_tasks(session, plan_id, new, agencies)
+        if new and plan is not None:
             session.expire(plan, ["tasks"])  # rows inserted without the ORM: a loaded collection would miss them
         result.tasks_added = len(new)
         for key, task in existing.items():
@@ -155,13 +155,24 @@ def _milestone_values(parsed: Any) -> dict[str, Any]:
             "strict": parsed.strict, "warnings": list(parsed.warnings)}
 
 
-def _find_plan(session: Session, draft: PlanDraft) -> Plan | None:
-    if draft.number:
-        found = session.scalars(select(Plan).where(Plan.number == draft.number, Plan.issuer == draft.issuer)
-                                .order_by(Plan.id)).first()
-        if found is not None:
-            return found
-    return session.scalars(select(Plan).where(Plan.content_hash == draft.content_hash).order_by(Plan.id)).first()
+def _plan_values(draft: PlanDraft) -> dict[str, Any]:
+    return {"number": _clip(draft.number, 100), "title": draft.title, "issuer": _clip(draft.issuer, 255),
+            "place": _clip(draft.place, 100), "issued_on": draft.issued_on, "plan_year": draft.plan_year,
+            "implements": list(draft.implements), "source_name": _clip(draft.source_name, 255) or "",
+            "day_rules": [_json(r) for r in draft.rules], "warnings": list(draft.warnings)}
+
+
+def _find_plan_id(session: Session, draft: PlanDraft) -> int | None:
+    """The plan this draft re-imports: the oldest with its number and issuer, else the oldest with its text."""
+    plans = Plan.__table__.c
+    same_text = plans.content_hash == draft.content_hash
+    if not draft.number:
+        query = select(plans.id).where(same_text).order_by(plans.id)
+    else:
+        same_number = and_(plans.number == draft.number, plans.issuer == draft.issuer)
+        query = select(plans.id).where(or_(same_number, same_text)).order_by(case((same_number, 0), else_=1),
+                                                                             plans.id)
+    return session.connection().execute(query.limit(1)).scalar()
 
 
 def _store_task(task: Task, item: TaskDraft, position: int, agencies: _Agencies, now: datetime) -> bool:
@@ -291,28 +302,39 @@ class _Agencies:
         return self.ids[name]
 
     def prepare(self, names: set[str]) -> None:
-        """Resolve every name of the plan in a few statements; insert the agencies and memberships missing."""
+        """Resolve every name of the plan in a few statements; insert the agencies and memberships missing.
+
+        Safe beside concurrent imports (ingest.batch): rows another transaction inserts first are skipped,
+        not refused, and names go in sorted order, so two imports never wait on each other in a cycle.
+        """
+        connection = self.session.connection()
         targets = {name: _resolve(self.directory, name, self.context) for name in sorted(names)}
         every = {t.name: t for target in targets.values() for t in (target, *target.members)}
-        known = self._known(set(every))
-        self.created = [name for name in every if name not in known]
-        if self.created:
-            self.session.execute(insert(Agency.__table__), [
+        known = self._known(connection, set(every))
+        missing = sorted(name for name in every if name not in known)
+        if missing:
+            inserted = insert_rows_returning(connection, Agency.__table__, [
                 {"level": "other", "is_group": False, "needs_review": False, **every[name].fields, "name": name,
-                 "aliases": []} for name in self.created])
-            known |= self._known(set(self.created))
+                 "aliases": []} for name in missing], ("name", "id"), skip_conflicts_on=("name",))
+            self.created = sorted(name for name, _ in inserted)
+            known |= dict(inserted)
+            if len(inserted) < len(missing):  # inserted meanwhile by a concurrent import, now committed
+                known |= self._known(connection, set(missing) - set(known))
         self.ids = {name: known[target.name] for name, target in targets.items()}
         pairs = {(known[t.name], known[m.name]) for t in targets.values() if t.is_group for m in t.members}
         pairs = {(g, m) for g, m in pairs if g != m}
         if pairs:
-            have = set(self.session.execute(select(AgencyGroupMember.group_id, AgencyGroupMember.member_id).where(
-                AgencyGroupMember.group_id.in_({g for g, _ in pairs}))).all())
-            if pairs - have:
-                self.session.execute(insert(AgencyGroupMember.__table__),
-                                     [{"group_id": g, "member_id": m} for g, m in sorted(pairs - have)])
+            members = AgencyGroupMember.__table__.c
+            have = set(connection.execute(select(members.group_id, members.member_id).where(
+                members.group_id.in_({g for g, _ in pairs}))).all())
+            insert_rows(connection, AgencyGroupMember.__table__,
+                        [{"group_id": g, "member_id": m} for g, m in sorted(pairs - have)],
+                        skip_conflicts_on=("group_id", "member_id"))
 
-    def _known(self, names: set[str]) -> dict[str, int]:
-        return dict(self.session.execute(select(Agency.name, Agency.id).where(Agency.name.in_(names))).all())
+    @staticmethod
+    def _known(connection: Any, names: set[str]) -> dict[str, int]:
+        agencies = Agency.__table__.c
+        return dict(connection.execute(select(agencies.name, agencies.id).where(agencies.name.in_(names))).all())
 
 
 @dataclass(frozen=True)

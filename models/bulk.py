@@ -33,9 +33,11 @@ def insert_rows(connection: Connection, table: Table, rows: list[dict[str, Any]]
 
 
 def insert_rows_returning(connection: Connection, table: Table, rows: list[dict[str, Any]],
-                          returning: Sequence[str]) -> list[Row[Any]]:
-    """Insert ``rows`` and return the ``returning`` columns of every new row (in no particular order)."""
-    return [row for result in _execute(connection, table, rows, (), tuple(returning)) for row in result]
+                          returning: Sequence[str], *, skip_conflicts_on: Sequence[str] = ()) -> list[Row[Any]]:
+    """Insert ``rows`` and return the ``returning`` columns of every new row (in no particular order); rows
+    skipped by ``skip_conflicts_on`` return nothing."""
+    return [row for result in _execute(connection, table, rows, skip_conflicts_on, tuple(returning))
+            for row in result]
 
 
 def _execute(connection: Connection, table: Table, rows: list[dict[str, Any]], conflict: Sequence[str],

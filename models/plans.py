@@ -89,7 +89,8 @@ class Task(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id", ondelete="CASCADE"), index=True)
+    # Indexed by uq_tasks_plan_id_key, whose leading column it is.
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id", ondelete="CASCADE"))
     key: Mapped[str] = mapped_column(String(100))  # "A3-T5" or a short content hash; re-import matches on it
     origin: Mapped[str] = mapped_column(String(16), default=TaskOrigin.TABLE)
     appendix_number: Mapped[str | None] = mapped_column(String(20))
@@ -119,7 +120,7 @@ class Milestone(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id", ondelete="CASCADE"), index=True)
+    task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id", ondelete="CASCADE"))  # uq_milestones_task_id_key
     key: Mapped[str] = mapped_column(String(100))  # position + a hash of the label: stable across re-imports
     position: Mapped[int] = mapped_column(Integer, default=0)
     label: Mapped[str | None] = mapped_column(Text)

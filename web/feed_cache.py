@@ -31,7 +31,7 @@ from datetime import datetime
 from functools import cached_property
 
 from sqlalchemy import event, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import ORMExecuteState, Session
 
 from calendars.conditional import CONTENT_TYPE, accepts_gzip, evaluate_conditional, gzip_etag
 from calendars.query import Scope
@@ -197,6 +197,15 @@ def _note_writes(session: Session, flush_context: object) -> None:
     wrote = session.info.setdefault(_WROTE, set())
     for row in (*session.new, *session.dirty, *session.deleted):
         wrote.add("token" if isinstance(row, FeedToken) else "data")
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _note_statement_writes(state: ORMExecuteState) -> None:
+    """Writes by statement (the importer's Core INSERT of a new plan) never reach ``session.new``."""
+    if state.statement.is_dml:
+        table = getattr(state.statement, "table", None)
+        kind = "token" if table is not None and table.name == FeedToken.__tablename__ else "data"
+        state.session.info.setdefault(_WROTE, set()).add(kind)
 
 
 @event.listens_for(Session, "after_commit")

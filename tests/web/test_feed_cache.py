@@ -86,6 +86,19 @@ def test_it_renders_again_after_a_change_by_another_process_once_the_stamp_ttl_p
     assert again.headers["etag"] != etag and moved.strftime("%Y%m%d").encode() in again.content
 
 
+def test_it_renders_again_at_once_after_a_statement_committed_by_a_session_of_this_process(
+        app, client: TestClient, world, db_session) -> None:
+    # The importer writes new plans with Core statements: no ORM object reaches the session's flush.
+    url, _, _ = _setup(app, db_session, world)
+    etag = client.get(url).headers["etag"]
+    moved = world.soon.effective_due + timedelta(days=5)
+    db_session.execute(update(Occurrence).where(Occurrence.id == world.soon.id)
+                       .values(moved_to=moved, updated_at=datetime.now(UTC) + timedelta(seconds=1)))
+    db_session.commit()
+    again = client.get(url)
+    assert again.headers["etag"] != etag and moved.strftime("%Y%m%d").encode() in again.content
+
+
 def test_it_serves_gzip_to_clients_that_ask_with_its_own_etag_and_either_tag_validates(app, client: TestClient, world,
                                                                                       db_session) -> None:
     import gzip
