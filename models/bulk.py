@@ -2,10 +2,13 @@
 
 Why: psycopg sends an executemany as one INSERT per row, each row's parameters dumped in Python. Here the
 rows are encoded by ``json.dumps`` (in C) and unpacked by PostgreSQL's ``json_to_recordset`` in a single
-``INSERT … SELECT``. The stored values are those a Core insert would store: Python-side column defaults
-are filled in, and JSON columns hold JSON (``None`` becomes JSON ``null``, as SQLAlchemy's ``JSON`` type
-writes it). SQLite runs in-process, where the driver's own executemany is faster than parsing a
-document (measured), so there it is a plain Core executemany.
+``INSERT … SELECT``. SQLite runs in-process, where the driver's own executemany is faster than parsing a
+document (measured): there the statement is written once per column set and each row goes through the
+columns' bind processors straight to the driver (a Core executemany spent most of an import in
+SQLAlchemy's per-row parameter building). Either way the stored values are those a Core insert would
+store: Python-side column defaults are filled in (evaluated once per call, as one statement's rows share
+one instant), and JSON columns hold JSON (``None`` becomes JSON ``null``, as SQLAlchemy's ``JSON`` type
+writes it).
 """
 
 from __future__ import annotations
@@ -17,7 +20,6 @@ from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import JSON, Column, Connection, CursorResult, Row, Table, bindparam, insert, text
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 CHUNK = 2000  # rows per statement: bounded memory for the document, few round trips
 
@@ -44,17 +46,18 @@ def _execute(connection: Connection, table: Table, rows: list[dict[str, Any]], c
              returning: tuple[str, ...]) -> Iterator[CursorResult[Any]]:
     if not rows:
         return
-    if connection.dialect.name != "postgresql":
-        statement = sqlite_insert(table) if connection.dialect.name == "sqlite" else insert(table)
-        if conflict:
-            statement = statement.on_conflict_do_nothing(index_elements=list(conflict))
-        if returning:  # SQLAlchemy batches these into multi-row INSERT … RETURNING statements
-            statement = statement.returning(*(table.c[name] for name in returning))
-        yield connection.execute(statement, rows)
-        return
     given = tuple(rows[0])
     # Defaults are the same for every row: they go once, as parameters, not into every row of the document.
     defaults = {c.name: _default(c) for c in table.columns if c.name not in given and _has_default(c)}
+    if connection.dialect.name == "sqlite":
+        yield from _execute_sqlite(connection, table, rows, given, defaults, tuple(conflict), returning)
+        return
+    if connection.dialect.name != "postgresql":
+        statement = insert(table)
+        if returning:
+            statement = statement.returning(*(table.c[name] for name in returning))
+        yield connection.execute(statement, rows)
+        return
     statement = _statement(table, given, tuple(defaults), tuple(conflict), returning)
     instants: dict[datetime, str] = {}  # the same few instants recur (a planning pass fires at 08:00)
 
@@ -68,6 +71,37 @@ def _execute(connection: Connection, table: Table, rows: list[dict[str, Any]], c
     for start in range(0, len(rows), CHUNK):
         document = json.dumps(rows[start:start + CHUNK], ensure_ascii=False, default=iso)
         yield connection.execute(statement, {"rows": document, **{f"default_{k}": v for k, v in defaults.items()}})
+
+
+def _execute_sqlite(connection: Connection, table: Table, rows: list[dict[str, Any]], given: tuple[str, ...],
+                    defaults: dict[str, Any], conflict: tuple[str, ...],
+                    returning: tuple[str, ...]) -> Iterator[CursorResult[Any]]:
+    dialect = connection.dialect
+    processors = [_processor(table.c[name], dialect) for name in given]
+    fixed = tuple(p(v) if p else v for p, v in zip(
+        (_processor(table.c[name], dialect) for name in defaults), defaults.values(), strict=True))
+    values = [tuple(p(row[name]) if p else row[name] for name, p in zip(given, processors, strict=True)) + fixed
+              for row in rows]
+    names = (*given, *defaults)
+    head = f"INSERT INTO {table.name} ({', '.join(names)}) VALUES "
+    tail = f" ON CONFLICT ({', '.join(conflict)}) DO NOTHING" if conflict else ""
+    one = "(" + ", ".join("?" * len(names)) + ")"
+    if not returning:
+        yield connection.exec_driver_sql(head + one + tail, values)
+        return
+    # The driver's executemany returns no rows: RETURNING needs multi-row VALUES, within SQLite's
+    # 999-parameter limit of older versions.
+    per_statement = max(1, 999 // len(names))
+    back = f" RETURNING {', '.join(returning)}"
+    for start in range(0, len(values), per_statement):
+        chunk = values[start:start + per_statement]
+        flat = tuple(value for row in chunk for value in row)
+        yield connection.exec_driver_sql(head + ", ".join([one] * len(chunk)) + tail + back, flat)
+
+
+def _processor(column: Column[Any], dialect: Any) -> Any:
+    """The function a Core insert applies to the column's value before the driver sees it (None: as is)."""
+    return column.type.dialect_impl(dialect).bind_processor(dialect)
 
 
 def _has_default(column: Column[Any]) -> bool:

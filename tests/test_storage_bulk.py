@@ -24,14 +24,30 @@ def test_it_stores_what_a_core_insert_stores(session):
     values = {"task_id": task.id, "position": 2, "label": "Báo cáo quý “I”", "kind": "recurring",
               "due": date(2026, 3, 31), "start": None, "rrule": "DTSTART:20260101\nRRULE:FREQ=MONTHLY;INTERVAL=3",
               "ad_hoc": True, "event": None, "reference": None, "source": "Định kỳ hằng quý", "strict": False,
-              "warnings": ["Không rõ “hạn”"]}
+              "warnings": ["Không rõ “hạn”"], "cancelled_at": datetime(2026, 1, 2, 3, 4, 5, 678, tzinfo=UTC)}
     connection = session.connection()
     connection.execute(insert(Milestone.__table__), [{**values, "key": "core"}])
     assert insert_rows(connection, Milestone.__table__, [{**values, "key": "bulk"}]) == 1
     assert raw(connection, "milestones", "bulk") == raw(connection, "milestones", "core")
     bulk = session.scalars(select(Milestone).where(Milestone.key == "bulk")).one()
     assert bulk.warnings == ["Không rõ “hạn”"] and bulk.reference is None and bulk.sequence == 0
-    assert bulk.updated_at.tzinfo is UTC
+    assert bulk.updated_at.tzinfo is UTC and bulk.cancelled_at == values["cancelled_at"]
+
+
+def test_it_returns_the_new_ids_and_skips_conflicts(session):
+    from models.bulk import insert_rows_returning
+
+    plan = Plan(title="Kế hoạch", plan_year=2026, content_hash="d" * 64)
+    session.add(plan)
+    session.flush()
+    connection = session.connection()
+    rows = [{"plan_id": plan.id, "key": f"T{n}", "content": f"Việc {n}"} for n in range(600)]  # several statements
+    returned = insert_rows_returning(connection, Task.__table__, rows, ("key", "id"))
+    stored = dict(connection.execute(select(Task.key, Task.id).where(Task.plan_id == plan.id)).all())
+    assert dict(returned) == stored and len(stored) == 600
+    again = insert_rows_returning(connection, Task.__table__, [rows[0], {**rows[0], "key": "T600"}], ("key",),
+                                  skip_conflicts_on=("plan_id", "key"))
+    assert [tuple(r) for r in again] == [("T600",)]
 
 
 def test_it_skips_conflicting_rows_and_counts_only_the_inserted(session):
