@@ -17,6 +17,7 @@ import json
 from collections.abc import Iterator, Sequence
 from datetime import date, datetime
 from functools import lru_cache
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import JSON, Column, Connection, CursorResult, Row, Table, bindparam, insert, text
@@ -77,11 +78,9 @@ def _execute_sqlite(connection: Connection, table: Table, rows: list[dict[str, A
                     defaults: dict[str, Any], conflict: tuple[str, ...],
                     returning: tuple[str, ...]) -> Iterator[CursorResult[Any]]:
     dialect = connection.dialect
-    processors = [_processor(table.c[name], dialect) for name in given]
     fixed = tuple(p(v) if p else v for p, v in zip(
         (_processor(table.c[name], dialect) for name in defaults), defaults.values(), strict=True))
-    values = [tuple(p(row[name]) if p else row[name] for name, p in zip(given, processors, strict=True)) + fixed
-              for row in rows]
+    values = _row_tuples(rows, given, [_processor(table.c[name], dialect) for name in given], fixed)
     names = (*given, *defaults)
     head = f"INSERT INTO {table.name} ({', '.join(names)}) VALUES "
     tail = f" ON CONFLICT ({', '.join(conflict)}) DO NOTHING" if conflict else ""
@@ -97,6 +96,22 @@ def _execute_sqlite(connection: Connection, table: Table, rows: list[dict[str, A
         chunk = values[start:start + per_statement]
         flat = tuple(value for row in chunk for value in row)
         yield connection.exec_driver_sql(head + ", ".join([one] * len(chunk)) + tail + back, flat)
+
+
+def _row_tuples(rows: list[dict[str, Any]], given: tuple[str, ...], processors: list[Any],
+                fixed: tuple[Any, ...]) -> list[tuple[Any, ...]]:
+    """Each row's values in ``given`` order, processed, then ``fixed``; only columns with a processor pay a call."""
+    get = itemgetter(*given) if len(given) > 1 else (lambda row: (row[given[0]],))
+    processed = [(i, p) for i, p in enumerate(processors) if p is not None]
+    if not processed:
+        return [get(row) + fixed for row in rows]
+    out = []
+    for row in rows:
+        values = list(get(row))
+        for i, process in processed:
+            values[i] = process(values[i])
+        out.append((*values, *fixed))
+    return out
 
 
 def _processor(column: Column[Any], dialect: Any) -> Any:
