@@ -16,7 +16,7 @@ from functools import lru_cache
 from typing import Any
 from weakref import WeakKeyDictionary
 
-from sqlalchemy import and_, case, insert, or_, select
+from sqlalchemy import and_, case, insert, or_, select, text
 from sqlalchemy.orm import Session, selectinload
 
 from config.agencies import AgencyDirectory
@@ -188,10 +188,14 @@ def _store_task(task: Task, item: TaskDraft, position: int, agencies: _Agencies,
 def _wanted_assignments(item: TaskDraft, agencies: _Agencies) -> dict[tuple[int, str], str]:
     """(agency id, role) → the name as the plan wrote it; a name listed twice counts once."""
     wanted: dict[tuple[int, str], str] = {}
-    for role, names in ((Role.LEAD, item.lead), (Role.SUPPORT, item.support), (Role.SYNTHESIS, item.synthesis)):
+    ids = agencies.ids
+    for role, names in ((_LEAD, item.lead), (_SUPPORT, item.support), (_SYNTHESIS, item.synthesis)):
         for name in names:
-            wanted.setdefault((agencies.id(name), role.value), name)
+            wanted.setdefault((ids[name], role), name)
     return wanted
+
+
+_LEAD, _SUPPORT, _SYNTHESIS = Role.LEAD.value, Role.SUPPORT.value, Role.SYNTHESIS.value
 
 
 def _store_assignments(task: Task, item: TaskDraft, agencies: _Agencies) -> bool:
@@ -298,9 +302,6 @@ class _Agencies:
         self.ids: dict[str, int] = {}  # the name as the plan wrote it → agency id
         self.created: list[str] = []
 
-    def id(self, name: str) -> int:
-        return self.ids[name]
-
     def prepare(self, names: set[str]) -> None:
         """Resolve every name of the plan in a few statements; insert the agencies and memberships missing.
 
@@ -334,7 +335,12 @@ class _Agencies:
     @staticmethod
     def _known(connection: Any, names: set[str]) -> dict[str, int]:
         agencies = Agency.__table__.c
+        if connection.dialect.name == "postgresql":  # one array parameter: the same statement for any count
+            return dict(connection.execute(_KNOWN_PG, {"names": list(names)}).all())
         return dict(connection.execute(select(agencies.name, agencies.id).where(agencies.name.in_(names))).all())
+
+
+_KNOWN_PG = text("SELECT name, id FROM agencies WHERE name = ANY(:names)")
 
 
 @dataclass(frozen=True)

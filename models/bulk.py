@@ -40,7 +40,7 @@ def insert_rows_returning(connection: Connection, table: Table, rows: list[dict[
     """Insert ``rows`` and return the ``returning`` columns of every new row (in no particular order); rows
     skipped by ``skip_conflicts_on`` return nothing."""
     return [row for result in _execute(connection, table, rows, skip_conflicts_on, tuple(returning))
-            for row in result]
+            for row in result.all()]
 
 
 def _execute(connection: Connection, table: Table, rows: list[dict[str, Any]], conflict: Sequence[str],
@@ -60,14 +60,14 @@ def _execute(connection: Connection, table: Table, rows: list[dict[str, Any]], c
         yield connection.execute(statement, rows)
         return
     statement = _statement(table, given, tuple(defaults), tuple(conflict), returning)
-    instants: dict[datetime, str] = {}  # the same few instants recur (a planning pass fires at 08:00)
+    # The same few dates and instants recur (due dates of a plan, a planning pass firing at 08:00).
+    written: dict[date | datetime, str] = {}
 
     def iso(value: Any) -> str:
-        if isinstance(value, datetime):
-            if value not in instants:
-                instants[value] = _iso(value)
-            return instants[value]
-        return _iso(value)
+        text = written.get(value)
+        if text is None:
+            text = written[value] = _iso(value)
+        return text
 
     for start in range(0, len(rows), CHUNK):
         document = json.dumps(rows[start:start + CHUNK], ensure_ascii=False, default=iso)
