@@ -14,11 +14,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import Connection, insert, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -69,7 +70,6 @@ def plan_reminders(session: Session, now: datetime, is_working_day: IsWorkingDay
     Inserts and commits once ``batch_rows`` rows are pending (only flushes with ``commit=False``, for a
     dry run the caller rolls back). Returns counts; ``inserted`` excludes rows that already existed.
     """
-    finish = session.commit if commit else session.flush
     default_rules = rules_for(None, None)
     first_day = local_day(now, default_rules.timezone)
     last_day = first_day + timedelta(days=horizon_days)
@@ -78,26 +78,84 @@ def plan_reminders(session: Session, now: datetime, is_working_day: IsWorkingDay
     fanout = _Fanout(directory, rules_for, is_working_day, first_day, last_day)
     stats, digests = PlanStats(), _Digests()
     rows: list[dict[str, Any]] = []
-    for page_rows in _pages(session, first_day - DUE_MARGIN, last_day + DUE_MARGIN, page_size):
-        for occ in page_rows:
-            task = live.get(occ.task_id)
-            if task is None:
-                continue
-            stats.occurrences += 1
-            for recipient, fire, rules in fanout.fires(occ, *task):
-                _route(occ, recipient, fire, rules, rows, digests)
-        if len(rows) >= batch_rows:
-            stats.planned += len(rows)
-            stats.inserted += insert_reminders(session, rows)
-            finish()
-            rows = []
-    stats.planned += len(rows)
-    stats.inserted += insert_reminders(session, rows)
+    with _Writer(session, commit) as writer:
+        for page_rows in _pages(session, first_day - DUE_MARGIN, last_day + DUE_MARGIN, page_size):
+            for occ in page_rows:
+                task = live.get(occ.task_id)
+                if task is None:
+                    continue
+                stats.occurrences += 1
+                for recipient, fire, rules in fanout.fires(occ, *task):
+                    _route(occ, recipient, fire, rules, rows, digests)
+            if len(rows) >= batch_rows:
+                stats.planned += len(rows)
+                writer.write(rows)
+                rows = []
+        stats.planned += len(rows)
+        writer.write(rows)
+    stats.inserted = writer.inserted
     digest_rows = digests.rows()
     stats.planned += len(digest_rows)
     stats.digests = upsert_digests(session, digest_rows)
-    finish()
+    if commit:
+        session.commit()
+    else:
+        session.flush()
     return stats
+
+
+class _Writer:
+    """Inserts batches of reminder rows, each batch committed on its own.
+
+    On PostgreSQL with ``commit``, batches go on a second connection from a helper thread, so the server
+    checks and indexes one batch while this thread builds the next (psycopg waits without the GIL). At
+    most one batch is being written while the next is built, so memory stays bounded. Elsewhere (SQLite
+    in-process, or a dry run inside the caller's transaction) batches go through the session in turn.
+    """
+
+    def __init__(self, session: Session, commit: bool) -> None:
+        self.session, self.commit, self.inserted = session, commit, 0
+        bind = session.get_bind()
+        self.engine = bind if commit and bind.dialect.name == "postgresql" else None
+        self.pool: ThreadPoolExecutor | None = None
+        self.pending: Future[int] | None = None
+
+    def __enter__(self) -> _Writer:
+        if self.engine is not None:
+            self.session.commit()  # what the session wrote must be visible to the writer's connection
+            self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="hanchot-outbox")
+        return self
+
+    def write(self, rows: list[dict[str, Any]]) -> None:
+        if not rows:
+            return
+        if self.pool is None:
+            self.inserted += insert_reminders(self.session, rows)
+            if self.commit:
+                self.session.commit()
+            else:
+                self.session.flush()
+            return
+        self._wait()
+        self.pending = self.pool.submit(self._insert_apart, rows)
+
+    def _insert_apart(self, rows: list[dict[str, Any]]) -> int:
+        assert self.engine is not None
+        with self.engine.begin() as connection:
+            return _insert_new(connection, rows)
+
+    def _wait(self) -> None:
+        if self.pending is not None:
+            pending, self.pending = self.pending, None
+            self.inserted += pending.result()
+
+    def __exit__(self, *exc: object) -> None:
+        try:
+            if exc[0] is None:
+                self._wait()
+        finally:
+            if self.pool is not None:
+                self.pool.shutdown(wait=True)
 
 
 Assignments = tuple[tuple[int, str], ...]  # sorted (agency_id, role) pairs of one task
@@ -246,7 +304,11 @@ def insert_reminders(session: Session, rows: list[dict[str, Any]]) -> int:
     One statement per page on PostgreSQL (``models.bulk``: the rows as one JSON document), the driver's
     executemany on SQLite; ``ON CONFLICT DO NOTHING`` on both, so the count is of rows really inserted.
     """
-    return insert_rows(session.connection(), Reminder.__table__, rows, skip_conflicts_on=("idempotency_key",))
+    return _insert_new(session.connection(), rows)
+
+
+def _insert_new(connection: Connection, rows: list[dict[str, Any]]) -> int:
+    return insert_rows(connection, Reminder.__table__, rows, skip_conflicts_on=("idempotency_key",))
 
 
 def upsert_digests(session: Session, rows: list[dict[str, Any]]) -> int:

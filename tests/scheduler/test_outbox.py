@@ -40,6 +40,18 @@ def test_it_plans_a_published_year_like_the_independent_count(session):
     assert all(r.fire_at.astimezone(HCM).hour == 8 for r in session.scalars(select(Reminder)))
 
 
+def test_it_plans_the_same_rows_in_many_small_batches_as_in_one(session):
+    # Batches of 5 rows: on PostgreSQL each is written apart while the next is built (outbox._Writer).
+    world = build_world(session)
+    small = plan_reminders(session, NEW_YEAR, plain_is_working, default_rules, horizon_days=400, batch_rows=5,
+                           page_size=1)
+    rows = planned(session)
+    assert small.inserted == small.planned == len(rows) == 4 * (7 * 3 + 1)
+    assert {r[0] for r in rows} == {o.id for o in world.occurrences}
+    again = plan_reminders(session, NEW_YEAR, plain_is_working, default_rules, horizon_days=400)
+    assert again.inserted == 0 and planned(session) == rows
+
+
 def test_it_inserts_nothing_new_when_planning_the_same_days_again(session):
     build_world(session)
     first = plan_reminders(session, NEW_YEAR, plain_is_working, default_rules, horizon_days=400)
