@@ -7,6 +7,7 @@ import html
 from dataclasses import dataclass
 from datetime import datetime
 from email.utils import format_datetime
+from functools import lru_cache
 
 from notifiers.base import Message
 from notifiers.mime import Part, address, compose, encoded_words, mailbox
@@ -41,7 +42,7 @@ def build_email(message: Message, mail_from: str, now: datetime) -> OutgoingMail
         ("Subject", encoded_words(" ".join(message.subject.split()))),
         ("From", sender_header),
         ("To", to_header),
-        ("Date", format_datetime(now)),
+        ("Date", _date_header(now.replace(microsecond=0))),
         ("Message-ID", message_id),
         ("X-Hanchot-Key", encoded_words(message.idempotency_key)),
         ("Auto-Submitted", "auto-generated"),         # RFC 3834: vacation responders stay quiet
@@ -52,6 +53,12 @@ def build_email(message: Message, mail_from: str, now: datetime) -> OutgoingMail
     data = compose(headers, plain_text(message), message.html or html_from_text(message), attachment,
                    seed=message.idempotency_key)
     return OutgoingMail(sender, recipient, message_id, data)
+
+
+@lru_cache(maxsize=8)
+def _date_header(second: datetime) -> str:
+    """RFC 5322 dates have whole seconds; a dispatch pass sends hundreds of messages within each."""
+    return format_datetime(second)
 
 
 def plain_text(message: Message) -> str:

@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Any
 
 import aiosmtplib
+from aiosmtplib import SMTPStatus
 
 from notifiers.base import Message, Notifier, NotifierError, SendResult, utcnow
 from notifiers.mail_content import OutgoingMail, build_email
@@ -128,13 +129,19 @@ class SmtpNotifier(Notifier):
 async def _transfer(connection: aiosmtplib.SMTP, mail: OutgoingMail) -> None:
     """MAIL, RCPT, DATA for one composed message (raises aiosmtplib's errors as they come).
 
-    Not ``sendmail``: it validates the addresses again and scans the whole message once more to announce its
-    SIZE, work ``build_email`` has done (ASCII addresses, CRLF lines). A failed exchange is never reset for
-    reuse: the pool closes any connection that failed.
+    Not ``sendmail``, nor ``mail``/``rcpt``: they parse each address again with the standard library's
+    address parser (measured: a tenth of the dispatcher's CPU) and scan the whole message to announce its
+    SIZE. ``build_email`` has already checked both addresses (plain ASCII ``local@domain``, no blanks or
+    brackets) and counted the bytes. A failed exchange is never reset for reuse: the pool closes any
+    connection that failed.
     """
     if connection.is_ehlo_or_helo_needed:
         await connection.ehlo()
-    size = [f"SIZE={len(mail.data)}"] if connection.supports_extension("size") else []
-    await connection.mail(mail.sender, options=size)
-    await connection.rcpt(mail.recipient)
+    size = [b"SIZE=%d" % len(mail.data)] if connection.supports_extension("size") else []
+    response = await connection.execute_command(b"MAIL", b"FROM:<" + mail.sender.encode("ascii") + b">", *size)
+    if response.code != SMTPStatus.completed:
+        raise aiosmtplib.SMTPSenderRefused(response.code, response.message, mail.sender)
+    response = await connection.execute_command(b"RCPT", b"TO:<" + mail.recipient.encode("ascii") + b">")
+    if response.code not in (SMTPStatus.completed, SMTPStatus.will_forward):
+        raise aiosmtplib.SMTPRecipientRefused(response.code, response.message, mail.recipient)
     await connection.data(mail.data)
