@@ -22,19 +22,15 @@ Result = TypeVar("Result")
 PG_JOBS = 2  # one session building rows while another one's rows are checked by the server
 
 
-def default_jobs(engine: Engine) -> int:
-    return PG_JOBS if engine.dialect.name == "postgresql" else 1
-
-
 def store_each(engine: Engine, items: Sequence[Item], store: Callable[[Session, Item], Result], *,
                jobs: int | None = None, done: Callable[[], None] | None = None) -> list[Result]:
     """``store(session, item)`` for every item, each in a transaction of its own; results in input order.
 
-    At most ``jobs`` transactions run at once (``default_jobs`` when None; always 1 on SQLite). The first
+    At most ``jobs`` transactions run at once on PostgreSQL (``PG_JOBS`` when None); elsewhere one. The first
     failure stops the items not yet started and is raised; items already committed stay, as they would
     one after another. ``done`` is called after each commit (a progress bar).
     """
-    jobs = 1 if engine.dialect.name == "sqlite" else max(1, jobs or default_jobs(engine))
+    jobs = max(1, jobs or PG_JOBS) if engine.dialect.name == "postgresql" else 1
     factory = session_factory(engine)
 
     def one(item: Item) -> Result:

@@ -54,6 +54,8 @@ def _execute(connection: Connection, table: Table, rows: list[dict[str, Any]], c
         yield from _execute_sqlite(connection, table, rows, given, defaults, tuple(conflict), returning)
         return
     if connection.dialect.name != "postgresql":
+        if conflict:  # ON CONFLICT is written for SQLite and PostgreSQL only: never drop it silently
+            raise NotImplementedError(f"skip_conflicts_on is not supported on {connection.dialect.name}")
         statement = insert(table)
         if returning:
             statement = statement.returning(*(table.c[name] for name in returning))

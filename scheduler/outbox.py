@@ -97,11 +97,16 @@ def plan_reminders(session: Session, now: datetime, is_working_day: IsWorkingDay
     digest_rows = digests.rows()
     stats.planned += len(digest_rows)
     stats.digests = upsert_digests(session, digest_rows)
+    _end_batch(session, commit)
+    return stats
+
+
+def _end_batch(session: Session, commit: bool) -> None:
+    """Commit what the session wrote, or only flush it for a dry run the caller rolls back."""
     if commit:
         session.commit()
     else:
         session.flush()
-    return stats
 
 
 class _Writer:
@@ -131,10 +136,7 @@ class _Writer:
             return
         if self.pool is None:
             self.inserted += insert_reminders(self.session, rows)
-            if self.commit:
-                self.session.commit()
-            else:
-                self.session.flush()
+            _end_batch(self.session, self.commit)
             return
         self._wait()
         self.pending = self.pool.submit(self._insert_apart, rows)
