@@ -77,6 +77,7 @@ _PHRASES = [("ủy ban nhân dân", "ubnd"), ("hội đồng nhân dân", "hđnd
             ("hđnd-", "hđnd và ")]
 _PUNCTUATION = re.compile(r"[.,;:()\[\]\"“”'’/]+")
 _DASHES = re.compile(r"\s*[-–—]\s*")
+_LOOSE_DASH = re.compile(r"(?<=\S)(?:\s+([-–—])\s*|([-–—])\s+)(?=\S)")
 _BULLET = re.compile(r"^\s*(?:[-+•*–]+|\d+[.)]|[a-zđ]\))\s*")
 
 
@@ -97,8 +98,10 @@ def normalise(name: str) -> str:
 
 
 def display_name(name: str) -> str:
-    """A name as the plan wrote it, without bullet, trailing punctuation or doubled spaces."""
+    """A name as the plan wrote it, without bullet, trailing punctuation or doubled spaces; a dash spaced on
+    one side only ("Văn hóa –Xã hội", a line wrapped in a PDF) is spaced on both."""
     text = _BULLET.sub("", unicodedata.normalize("NFC", name).strip())
+    text = _LOOSE_DASH.sub(lambda m: f" {m.group(1) or m.group(2)} ", text)
     return " ".join(text.strip(" .,;:").split())
 
 

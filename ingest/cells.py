@@ -13,6 +13,7 @@ _LINE_BREAK_TAGS = re.compile(r"</?(?:ul|ol|p|div)\b[^>]*>|<li\b[^>]*>|<br\s*/?>
 _INLINE_TAGS = re.compile(r"</?(?:b|i|u|em|strong|span|li|sup|sub)\b[^>]*>", re.IGNORECASE)
 _ENTITIES = {"&nbsp;": " ", "&amp;": "&", "&quot;": '"', "&#39;": "'", "&apos;": "'"}
 _SPACES = re.compile(r"[ \t\u00a0\u200b\ufeff]+")
+OPEN_HYPHEN = re.compile(r"\w-$")  # "QĐ-" at a line end: the word goes on; "2019 -" keeps its space
 
 
 def clean_cell(raw: str) -> str:
@@ -37,3 +38,12 @@ def clean_lines(text: str) -> str:
 def joined(cell: str) -> str:
     """A cell's lines joined by single spaces: the form deadline texts are quoted in."""
     return " ".join(line.strip() for line in cell.split("\n") if line.strip())
+
+
+def join_wrapped(lines: list[str]) -> str:
+    """Join a paragraph's wrapped lines; a line ending inside a hyphenated word ("06/QĐ-" + "TTg") takes no space."""
+    text = ""
+    for line in lines:
+        glued = OPEN_HYPHEN.search(text) is not None
+        text = f"{text}{line}" if glued or not text else f"{text} {line}"
+    return text

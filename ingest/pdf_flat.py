@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ingest.cells import clean_lines
+from ingest.cells import clean_lines, join_wrapped
 from ingest.document import Document, Paragraph, Table
 
 HEADER = ["TT", "Nội dung thực hiện", "Sản phẩm/Kết quả", "Cơ quan chủ trì", "Cơ quan phối hợp", "Thời gian hoàn thành"]
@@ -28,6 +28,14 @@ _PRODUCT = re.compile(r"^\s*-?\s*(?:Báo cáo|Kế hoạch|Quyết định|Văn 
                       r"Phương án|BC\b|Chương trình|Hợp đồng|Tờ trình)")
 _GLUED_DEADLINE = re.compile(r"\s(?:Thường xuyên|Quý [IV\d]|Tháng \d|Năm 20\d\d)")
 _AGENCY = re.compile(r"Công chức|UBND|Văn phòng|[Bb]ộ phận|Công an|MTTT?Q|Đài truyền|Thống kê|chuyên môn")
+# A line opening with one of these starts a new agency item unless the item above is left hanging.
+_AGENCY_HEAD = re.compile(r"^(?:Công chức|Cán bộ|Các bộ phận|Bộ phận|UBND|Ủy ban|Công an|MTTT?Q|Đài|Phòng|Ban|"
+                          r"Trung tâm|Hội|Đoàn)\b")
+# An item or a cell ending like this was cut mid-name or mid-phrase: the next line finishes it.
+_HANGING = re.compile(r"(?:[-–—,&]|\b(?:Văn phòng|Công chức|Cán bộ|Chủ tịch|Bộ phận|Trung tâm|Ban|Ủy ban|của|và|"
+                      r"với|theo|cho|tại|các|thuộc))\s*$")
+_GLUED_AGENCY = re.compile(r"\s[-–]\s?(?=(?:Công chức|Cán bộ|Bộ phận|Các bộ phận)\b)")
+_SENTENCE_END = re.compile(r"[.!?…]\s*$")
 
 
 @dataclass
@@ -38,6 +46,7 @@ class _Row:
     state: str = "content"
     lines_seen: int = 0
     uncertain: bool = False
+    spill: str | None = None  # the column the page break's remnants are going to, once they start
 
     def add(self, column: str, line: str) -> None:
         self.columns[column].append(line.strip())
@@ -114,13 +123,23 @@ def _starts_unnumbered_row(row: _Row, line: str) -> bool:
 
 def _place(row: _Row, line: str) -> None:
     state = row.state
+    if state == "product" and line[:1].islower() and len(line) > 30:
+        row.state = state = "content"  # product cells are narrow: a long lower-case line is the content going on
     if state == "content":
-        if line.startswith("-") or (_PRODUCT.match(line) and row.columns["content"]):
-            row.state = "product"
-        elif _AGENCY.search(line) and len(line) <= 25 and row.columns["content"]:
-            row.state = "agency"
-    elif state == "product":
-        if _AGENCY.search(line) and len(line) <= 30 and not _PRODUCT.match(line):
+        content = row.columns["content"]
+        wrapped_range = content and re.match(r"-\s*\d", line) and content[-1][-1:].isdigit()  # "2021" / "- 2025"
+        if (line.startswith("-") and not wrapped_range) or (
+                _PRODUCT.match(line) and content and not _HANGING.search(content[-1])):
+            row.state = state = "product"
+        elif _AGENCY.search(line) and len(line) <= 25 and row.columns["content"] and line[:1].isupper():
+            row.state = "agency"  # a lower-case line goes on with the content, whatever it names
+    if state == "product":
+        glued = _GLUED_AGENCY.search(line)
+        if glued:  # the PDF put the product's last line and the agency's first on one line
+            row.add("product", line[:glued.start()])
+            row.state, line = "agency", line[glued.start():].strip()
+            row.uncertain = True
+        elif _AGENCY.search(line) and len(line) <= 30 and not _PRODUCT.match(line):
             row.state = "agency"
     elif state == "agency":
         glued = _GLUED_DEADLINE.search(line)
@@ -130,17 +149,38 @@ def _place(row: _Row, line: str) -> None:
             row.uncertain = True
         elif _DEADLINE.match(line) and not _AGENCY.search(line):
             row.state = "deadline"
-    elif state == "deadline" and not _DEADLINE.match(line):
-        spill = _spilled_column(line)
+    elif state == "deadline" and not (_DEADLINE.match(line) and row.spill is None):
+        spill = _spilled_column(row, line)
         if spill:
             row.uncertain = True
-            row.add(spill, line)
+            row.spill = spill
+            _add_spill(row, spill, line)
             return
     row.add(row.state, line)
 
 
-def _spilled_column(line: str) -> str | None:
-    """Where a line found after the deadline belongs when a page break pushed it there."""
+def _add_spill(row: _Row, column: str, line: str) -> None:
+    """A remnant finishes the item the page break cut: it goes after the last line left hanging."""
+    lines = row.columns[column]
+    ends = [i for i in range(len(lines)) if i + 1 == len(lines) or lines[i + 1].startswith(("-", "+", "•"))]
+    hanging = [i for i in ends if _HANGING.search(lines[i])]
+    if column == "agency" and hanging:
+        lines.insert(hanging[-1] + 1, line.strip())
+    else:
+        row.add(column, line)
+
+
+def _spilled_column(row: _Row, line: str) -> str | None:
+    """Where a line found after the deadline belongs when a page break pushed it there.
+
+    The remnants come in column order (content, product, agencies); a lower-case line goes on with the
+    remnant above it until that one ends its sentence.
+    """
+    deadline = row.columns["deadline"]
+    if row.spill is None and deadline and _HANGING.search(deadline[-1]):
+        return None  # "Sau khi có quyết định của" / "UBND tỉnh": the deadline itself goes on
+    if row.spill and line[:1].islower() and not _SENTENCE_END.search(row.columns[row.spill][-1]):
+        return row.spill
     if line[:1].islower() and len(line) > 25:
         return "content"
     if _AGENCY.search(line):
@@ -154,7 +194,7 @@ def _flush(row: _Row | None, rows: list[list[str]], warnings: list[str]) -> None
     if row is None:
         return
     lead, support = _split_agencies(row.columns["agency"])
-    cells = [row.number, " ".join(row.columns["content"]), _items(row.columns["product"]), lead, support,
+    cells = [row.number, join_wrapped(row.columns["content"]), _items(row.columns["product"]), lead, support,
              _items(row.columns["deadline"])]
     missing = [name for name, cell in zip(HEADER[1:], cells[1:], strict=True) if not cell]
     if row.uncertain or missing or not row.number:
@@ -175,9 +215,28 @@ def _items(lines: list[str]) -> str:
 
 
 def _split_agencies(lines: list[str]) -> tuple[str, str]:
-    """Lead and support columns were read as one run of items: the last item is the support column."""
-    items = _items(lines).split("\n") if lines else []
-    items = [item for item in items if item]
+    """Lead and support columns were read as one run of items: the support column starts where an item is
+    named a second time (a column lists an agency once), or else it is the last item."""
+    items = [item for item in _agency_items(lines) if item.strip(" -;,.")]
     if len(items) <= 1:
         return (items[0] if items else ""), ""
-    return "\n".join(items[:-1]), items[-1]
+    keys = [_key(item) for item in items]
+    cut = next((i for i in range(1, len(keys)) if keys[i] in keys[:i]), len(items) - 1)
+    return "\n".join(items[:cut]), "\n".join(items[cut:])
+
+
+def _agency_items(lines: list[str]) -> list[str]:
+    """Agency names broken over lines: a bullet, a finished item or an agency head word opens a new one."""
+    items: list[str] = []
+    for line in lines:
+        opens = line.startswith(("-", "+", "•")) or (
+            items and _AGENCY_HEAD.match(line) and not _HANGING.search(items[-1]))
+        if not items or opens or items[-1].endswith((";", ".")):
+            items.append(line)
+        else:
+            items[-1] += " " + line
+    return [re.sub(r"^([-+•])(?=\S)", r"\1 ", item) for item in items]
+
+
+def _key(item: str) -> str:
+    return " ".join(re.sub(r"[^\w\s]", " ", item.lower()).split())

@@ -15,6 +15,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ingest.cells import OPEN_HYPHEN, join_wrapped
 from ingest.document import Block, Document, Paragraph, Table
 from ingest.errors import NOT_A_DOCUMENT, ImportRefused
 from ingest.grid import Merged, merge_header_rows, merged_from, pad, resolve_row
@@ -23,7 +24,6 @@ NO_TEXT = "Tệp PDF không có chữ (có thể là bản quét); hãy dùng b�
 _BULLETS = ("-", "+", "•", "\uf0b7", "\uf0a7", "\u2013", "*", "▪", "●")
 _LINE_TOLERANCE = 3.0  # points: words whose tops differ less than this are on one line
 _FLAT_TABLE_HEADER = re.compile(r"^\s*S?TT\s+Nội dung", re.MULTILINE | re.IGNORECASE)
-_OPEN_HYPHEN = re.compile(r"\w-$")  # "QĐ-" at a line end: the word goes on; "2019 -" keeps its space
 _CELL_PADDING = 10.0  # points: inner margin (~5.4) + a space (~2.8) + slack
 
 
@@ -123,21 +123,12 @@ def _paragraphs(lines: list[_Line], right_edge: float) -> list[str]:
         # common ("…; - UBND cấp huyện;" wraps before its dash), so a dash alone proves nothing.
         breaks = previous is None or (
             previous.x1 + (first_word["x1"] - first_word["x0"]) + _CELL_PADDING < right_edge
-            and not _OPEN_HYPHEN.search(previous.text))  # "4278/QĐ-" wraps before "UBND", leaving room
+            and not OPEN_HYPHEN.search(previous.text))  # "4278/QĐ-" wraps before "UBND", leaving room
         if breaks:
             paragraphs.append([])
         paragraphs[-1].append(line.text)
         previous = line
-    return [_clean(_join_wrapped(p)) for p in paragraphs]
-
-
-def _join_wrapped(lines: list[str]) -> str:
-    """Join a paragraph's lines; a line ending inside a hyphenated word ("06/QĐ-" + "TTg") takes no space."""
-    text = ""
-    for line in lines:
-        glued = _OPEN_HYPHEN.search(text) is not None
-        text = f"{text}{line}" if glued or not text else f"{text} {line}"
-    return text
+    return [_clean(join_wrapped(p)) for p in paragraphs]
 
 
 def _clean(text: str) -> str:
@@ -267,7 +258,9 @@ def _carry_merges(last: list[str | Merged], grid: list[list[str | Merged]]) -> t
     """
     top = grid[0]
     guessed = False
-    task_row = _first_cell(top) and any(_plain(cell) for cell in top[2:])  # not a heading row ("II | Cải cách …")
+    task_row = _first_cell(top) and any(_plain(cell) for cell in top[2:])
+    if _first_cell(top) and not task_row:
+        return grid, False  # a heading row ("II | Cải cách …") opens the page: no merge runs into it
     for c, cell in enumerate(last[: len(top)]):
         if c == 0 or top[c] != "" or not _plain(cell):
             continue

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from config.agencies import AgencyDirectory, DirectoryFile
+from config.agencies import AgencyDirectory, DirectoryFile, display_name
 from config.errors import ConfigError
 from config.files import parse_toml
 from ingest.roles import split_roles
@@ -53,6 +53,15 @@ def test_it_knows_the_huyen_level_ended_with_the_two_level_government():
     assert len(DIRECTORY.expand("UBND cấp huyện", on=date(2025, 6, 30))) == 27
     assert DIRECTORY.expand("UBND cấp huyện", on=date(2025, 7, 1)) == []
     assert DIRECTORY.expand("UBND cấp xã", on=date(2025, 7, 1))
+
+
+@pytest.mark.parametrize(("written", "shown"), [
+    ("- Công chức Văn hóa –Xã hội;", "Công chức Văn hóa – Xã hội"), ("Văn phòng- Thống kê", "Văn phòng - Thống kê"),
+    ("Phòng Văn hóa - Xã hội.", "Phòng Văn hóa - Xã hội"), ("Công chức Tư pháp-Hộ tịch", "Công chức Tư pháp-Hộ tịch"),
+    ("-  Sở   Tư pháp .", "Sở Tư pháp"),
+])
+def test_it_shows_a_name_without_bullet_and_with_its_dashes_spaced_evenly(written, shown):
+    assert display_name(written) == shown
 
 
 def test_it_keeps_unknown_names_as_new_agencies_flagged_for_review():

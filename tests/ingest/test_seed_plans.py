@@ -80,15 +80,67 @@ def test_it_gives_every_task_content_a_lead_and_a_deadline_or_a_warning(seed):
      "Định kỳ hàng quý hoặc đột xuất theo quy định."),
     ("004", "5-4", ["Sở Y tế"], "Hoàn thành trước 25/12/2019."),
     ("004", "6-4", ["Văn phòng UBND tỉnh"], "Trước 06/2019."),
-    ("001", "I-1", ["Công chức Tư pháp-Hộ tịch"], None),
-    ("001", "VI-1", ["Công chức Văn hóa –Xã hội", "UBND xã"], "Quý I/2025"),
-    ("001", "VI-6", ["Công chức Văn phòng – Thống kê"], "Ngay sau khi được cấp kinh phí thực hiện"),
 ])
 def test_it_reads_lead_agencies_and_deadline_cells_literally(seed, key, lead, deadline):
     found = task(seed, key)
     assert found.lead == lead
     if deadline is not None:
         assert found.deadline_text == deadline
+
+
+# Seed 001 is text flattened from a PDF whose six columns come out interleaved line by line; read by hand,
+# row by row (V-? is the row without TT). Lead and support come from one run of agency lines.
+CM, VP, BP = "Công chức chuyên môn", "Công chức Văn phòng – Thống kê", "Các bộ phận chuyên môn"
+TP, TC = "Công chức Tư pháp-Hộ tịch", "Công chức Tài chính-Kế toán"
+REG = "- Tổ chức thực hiện: Thường xuyên. - Báo cáo kết quả thực hiện"
+SEED_001 = [
+    ("I-1", [TP], [CM],
+     "Kế hoạch kiểm tra, rà soát văn bản QPPL: Chậm nhất trong Quý I/2025. "
+     "- Báo cáo kết quả rà soát: Định kỳ hằng Quý."),
+    ("I-2", [TP], [CM], "Thường xuyên"),
+    ("I-3", [TP], [CM], "Xây dựng kế hoạch: quý 1/2025 - Báo cáo kết quả thực hiện: tháng 11/2025"),
+    ("II-1", [CM, VP], [BP], "Thường xuyên trong năm"),
+    ("II-2", [CM, VP], [BP], "Thường xuyên trong năm"),
+    ("II-3", [CM, VP], [BP], REG + ": Định kỳ hằng Quý"),
+    ("II-5", [VP], [BP], REG + ": Định kỳ hằng Quý."),
+    ("II-6", [CM], [BP], REG + " trong báo cáo kiểm soát TTHC của đơn vị: Định kỳ hằng Quý."),
+    ("II-7", [CM, VP], [BP],
+     "- Thực hiện Kế hoạch: Trong năm 2025 - Báo cáo kết quả thực hiện: Định kỳ hằng Quý và năm 2025."),
+    ("III-1", [VP], [CM], "Năm 2025"),
+    ("III-2", [VP], [CM], "Trong năm 2025"),
+    ("III-3", [CM], [CM], "Thường xuyên"),
+    ("III-4", [CM], [CM], "- Thường xuyên trong năm - BC kết quả thực hiện: tháng 12/2025"),
+    ("IV-1", [VP, CM], [CM], "Năm 2025"),
+    ("IV-2", [VP, CM], [CM], "Năm 2025"),
+    ("IV-3", [VP], [CM], "Năm 2025"),
+    ("IV-4", [VP], [CM], "Năm 2025"),
+    ("V-1", [TC], [CM], "Sau khi có quyết định của UBND tỉnh"),
+    ("V-2", [TC], [CM], "Quý II năm 2025"),
+    ("V-?", [TC], [CM], "Tháng 12/2025"),
+    ("V-3", ["UBND xã", TC], [CM], "Quý IV/2025."),
+    ("VI-1", ["Công chức Văn hóa – Xã hội", "UBND xã"], [CM], "Quý I/2025"),
+    ("VI-2", ["Công chức Văn hóa – Xã hội", "UBND xã"], [CM], "Thường xuyên"),
+    ("VI-3", [VP, "UBND xã"], [CM], "Thường xuyên"),
+    ("VI-4", [VP, "Công an xã", "UBND xã"], [CM], "- Thường xuyên"),
+    ("VI-5", ["Công chức Văn hóa - Xã hội"], [CM], "Thường xuyên"),
+    ("VI-6", [VP], [CM], "Ngay sau khi được cấp kinh phí thực hiện"),
+    ("VI-7", [VP], ["UBND xã"], "Thường xuyên"),
+    ("VII-1", ["UBND các phường, xã"], [CM], "BC kết quả thực hiện cùng BC CCHC định kỳ hàng quý"),
+    ("VII-2", ["Văn phòng UBND"], [CM], "KH CCHC 2025 của các cơ quan, đơn vị:Trước 10/01/2025."),
+    ("VII-3", [VP, "UBND xã", "Công chức Tư pháp", "Văn hóa, Tài chính"], [CM], "Quý IV năm 2025."),
+    ("VII-4", ["Văn phòng UBND", "MTTTQ xã", CM], [CM], "Thường xuyên Trong năm 2025"),
+    ("VII-5", ["Công chức Văn hóa - Xã hội", "Đài truyền thanh"], [CM], "Thường xuyên Trong năm 2025"),
+    ("VII-6", ["UBND xã", CM], ["UBND xã", CM], "Thường xuyên Trong năm 2025"),
+    ("VII-7", ["Văn phòng - Thống kê", "UBND xã"], [CM], "Trong năm 2025"),
+]
+
+
+def test_it_reads_the_agencies_and_deadline_of_every_row_of_the_flattened_seed_001():
+    found = {("V-?" if t.number is None else t.key): (t.lead, t.support, t.deadline_text) for t in plan("001").tasks}
+    assert {key: found[key] for key, *_ in SEED_001} == {key: tuple(rest) for key, *rest in SEED_001}
+    # II-4 is cut by a page break inside both agency columns at once: read as well as it goes, and flagged.
+    assert set(found) - {key for key, *_ in SEED_001} == {"II-4"}
+    assert task("001", "II-4").warnings and task("001", "II-4").support == ["Các bộ phận chuyên môn"]
 
 
 def test_it_reads_role_phrases_inside_cells():
