@@ -15,6 +15,9 @@ from ingest.roles import Roles, split_roles
 _APPENDIX = re.compile(r"^(?:PHỤ LỤC|Phụ lục)\s*(?:số)?\s*0*(\d+)\s*[:.]?\s*(.*)$")
 _ROMAN = re.compile(r"^(?:I|II|III|IV|V|VI|VII|VIII|IX|X|XI|XII)$")
 COLUMNS = ("number", "content", "product", "lead", "support", "deadline", "note")
+UNNUMBERED = ("Hàng không có số thứ tự nhưng có đủ nội dung, cơ quan và thời hạn: đọc như một nhiệm vụ riêng, "
+              "cần kiểm tra lại.")
+_SENTENCE_END = re.compile(r"[.;!?…:)”\"]\s*$")
 
 
 @dataclass
@@ -95,9 +98,24 @@ def _read_row(row: list[str], columns: dict[str, int], where: _Context, tasks: l
     if not any(v.strip() for v in cells.values()):
         return
     if not number and tasks and layout != "pdf-flat" and tasks[-1].appendix_number == where.appendix:
-        _continue(tasks[-1], cells, directory, context)  # a row the page break cut: empty TT continues the row above
-        return
+        if _continues(tasks[-1].__dict__.get("_raw", {}), cells):
+            _continue(tasks[-1], cells, directory, context)  # a row the page break cut
+            return
+        row_warnings.append(UNNUMBERED)
     tasks.append(_task(cells, number or None, where, row_warnings, directory, context))
+
+
+def _continues(above: dict[str, str], cells: dict[str, str]) -> bool:
+    """Whether a row without TT is the rest of the row above, cut by a page break.
+
+    It is a task of its own only when it reads as one: the content above ends its sentence, and this row
+    has its own content, agency and deadline, each opening as a cell opens (a capital, a digit or a bullet).
+    """
+    if not _SENTENCE_END.search(above.get("content", "")):
+        return True
+    own = [cells.get(name, "").strip() for name in ("content", "deadline")]
+    own.append(cells.get("lead", "").strip() or cells.get("support", "").strip())
+    return not all(cell and (cell[0].isupper() or cell[0].isdigit() or cell[0] in "-+•*–") for cell in own)
 
 
 def _unshift(row: list[str], width: int, directory: AgencyDirectory, context: str | None) -> list[str]:

@@ -1,0 +1,44 @@
+"""A task row without TT: the rest of the row above (a page break cut it), or a task of its own."""
+
+from __future__ import annotations
+
+from ingest import build_plan
+from ingest.document import Document, Paragraph, Table
+from ingest.tasks import UNNUMBERED
+
+HEADER = ["TT", "Nội dung thực hiện", "Sản phẩm", "Cơ quan chủ trì", "Cơ quan phối hợp", "Thời gian hoàn thành"]
+FIRST = ["1", "Rà soát thủ tục hành chính thuộc thẩm quyền.", "Báo cáo", "Sở Tư pháp", "Sở Nội vụ", "Quý I/2025"]
+
+
+def _tasks(*rows: list[str], layout: str = "docx", first: list[str] = FIRST):
+    document = Document([Paragraph("Phụ lục số 01: Cải cách thể chế"), Table([HEADER, first, *rows])], "t", layout)
+    return build_plan(document, plan_year=2025).tasks
+
+
+def test_a_full_row_after_a_finished_sentence_is_a_task_flagged_for_review():
+    tasks = _tasks(["", "Xây dựng Kế hoạch đầu tư công năm 2025.", "Tờ trình", "Sở Tài chính", "", "Tháng 12/2025"])
+    assert [t.number for t in tasks] == ["1", None]
+    assert tasks[1].lead == ["Sở Tài chính"] and tasks[1].deadline_text == "Tháng 12/2025"
+    assert UNNUMBERED in tasks[1].warnings
+    assert tasks[0].content == FIRST[1] and tasks[0].deadline_text == "Quý I/2025"
+
+
+def test_a_row_cut_mid_sentence_continues_the_row_above():
+    first = [*FIRST[:1], "Rà soát thủ tục hành chính thuộc thẩm quyền của các sở,", *FIRST[2:]]
+    tasks = _tasks(["", "UBND cấp huyện năm 2025.", "", "UBND cấp huyện", "", "Quý II/2025"], first=first)
+    assert len(tasks) == 1
+    assert tasks[0].content == "Rà soát thủ tục hành chính thuộc thẩm quyền của các sở, UBND cấp huyện năm 2025."
+    assert UNNUMBERED not in tasks[0].warnings
+
+
+def test_a_row_whose_cells_open_in_lower_case_or_lack_a_deadline_continues_the_row_above():
+    for row in (["", "Đánh giá kết quả.", "", "sở Tư pháp", "", "Quý II/2025"],
+                ["", "Đánh giá kết quả.", "", "Sở Nội vụ", "", ""]):
+        [task] = _tasks(row)
+        assert task.content == f"{FIRST[1]} Đánh giá kết quả."
+
+
+def test_the_text_layouts_follow_the_same_rule():
+    tasks = _tasks(["", "Xây dựng Kế hoạch đầu tư công năm 2025.", "Tờ trình", "Sở Tài chính", "", "Tháng 12/2025"],
+                   layout="tsv-html")
+    assert [t.number for t in tasks] == ["1", None]
