@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 from collections import Counter
 from functools import cache
@@ -13,8 +14,9 @@ import ingest
 from config.agencies import AgencyDirectory
 from ingest.draft import PlanDraft
 
-SEEDS = Path("/work/shared/seeds")
-GOLD = Path("/work/shared/gold/deadlines.jsonl")
+SHARED = Path(__file__).resolve().parents[2].parent / "shared"  # shared/ sits beside the work tree
+SEEDS = SHARED / "seeds"
+GOLD = SHARED / "gold" / "deadlines.jsonl"
 FILES = {"000": "000_7ac37e54dd30bcb3.txt", "001": "001_60666921a9a70147.txt", "002": "002_bbb01c2da0553720.txt",
          "003": "003_fc3042fbb6dd63f5.txt", "004": "004_f2f16a4c79b17385.txt"}
 
@@ -160,6 +162,35 @@ def test_it_keeps_every_gold_deadline_text_as_a_task_deadline():
         seed = source[:3]
         found = {t.deadline_text for t in plan(seed).tasks}
         assert texts - found == set(), source
+
+
+def _scorer():
+    spec = importlib.util.spec_from_file_location("score_deadlines", SHARED / "tools" / "score_deadlines.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_it_attaches_to_each_gold_cell_the_milestones_the_gold_expects():
+    """Scored by the project's own scorer, through the importer. Seed 003's plan moves its quarterly reports to
+    its day rule (the 6th of the quarter's last month, November for the fourth), so those, and only those,
+    differ from the context-free gold."""
+    scorer = _scorer()
+    gold = [json.loads(line) for line in GOLD.read_text(encoding="utf-8").splitlines() if line.strip()]
+    predictions = {}
+    for item in gold:
+        [first, *_] = [t for t in plan(item["source"][:3]).tasks if t.deadline_text == item["text"]]
+        predictions[item["id"]] = {"milestones": [m.to_json() for m in first.milestones]}
+    ok, failures, _, _ = scorer.score(gold, predictions)
+    assert ok >= 70 and ok + len(failures) == len(gold) == 81
+    for item, milestones in failures:
+        assert item["source"].startswith("003")
+        assert len(milestones) == len(item["milestones"])
+        for got, wanted in zip(milestones, item["milestones"], strict=True):
+            if got["kind"] == "recurring":
+                assert got["occurrences"] == ["2024-03-06", "2024-06-06", "2024-09-06", "2024-11-06"]
+            else:
+                assert any(scorer.match_exact(got, a, item["plan_year"]) for a in wanted["accept"])
 
 
 @pytest.mark.parametrize(("seed", "number", "year", "issuer", "place", "implements"), [
