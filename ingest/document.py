@@ -19,6 +19,8 @@ class Table:
     """Rows of cells; a cell's paragraphs and list items are joined with "\\n" (bullets kept as "- ")."""
 
     rows: list[list[str]]
+    # Rows whose TT cell is merged with the row above (Word, ruled PDF): certainly the same task.
+    continued: set[int] = field(default_factory=set)
 
 
 Block = Paragraph | Table

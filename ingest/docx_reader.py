@@ -17,7 +17,7 @@ from lxml import etree
 
 from ingest.document import Block, Document, Paragraph, Table
 from ingest.errors import NOT_A_DOCUMENT, ImportRefused
-from ingest.grid import Merged, merge_header_rows, merged_from, pad, resolve_row
+from ingest.grid import Merged, merge_header_rows, merged_from, pad, to_table
 
 
 def read_docx(path: Path) -> Document:
@@ -34,7 +34,7 @@ def read_docx(path: Path) -> Document:
             if text:
                 blocks.append(Paragraph(text))
         else:
-            blocks.append(Table(_table_rows(element, numbering)))
+            blocks.append(_table(element, numbering))
     return Document(blocks=blocks, source_name=path.name, layout="docx")
 
 
@@ -49,7 +49,7 @@ def _body_elements(parent: etree._Element):
                 yield from _body_elements(content)
 
 
-def _table_rows(tbl: etree._Element, numbering: _Numbering) -> list[list[str]]:
+def _table(tbl: etree._Element, numbering: _Numbering) -> Table:
     grid: list[list[str | Merged]] = []
     for tr in tbl.iter(qn("w:tr")):
         if _enclosing_table(tr) is not tbl:
@@ -66,7 +66,7 @@ def _table_rows(tbl: etree._Element, numbering: _Numbering) -> list[list[str]]:
                 row.append(_cell_text(tc, numbering))
             row.extend([""] * (span - 1))
         grid.append(row)
-    return [resolve_row(r) for r in merge_header_rows(pad(grid))]
+    return to_table(merge_header_rows(pad(grid)))
 
 
 def _row_cells(tr: etree._Element):

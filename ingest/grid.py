@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ingest.document import Table
+
 _TT = re.compile(r"^\s*(?:số\s*)?s?tt\.?\s*$", re.IGNORECASE)  # the first header cell: "TT", "STT", "Số TT"
 
 
@@ -34,6 +36,12 @@ def resolve_row(row: list[str | Merged]) -> list[str]:
     """Plain cells for one row (see the module docstring for what a merged slot becomes)."""
     new_item = starts_item(row)
     return [(cell.text if new_item else "") if isinstance(cell, Merged) else cell for cell in row]
+
+
+def to_table(grid: list[list[str | Merged]]) -> Table:
+    """The resolved table, noting the rows whose first cell is merged into the row above."""
+    continued = {i for i, row in enumerate(grid) if row and isinstance(row[0], Merged)}
+    return Table([resolve_row(r) for r in grid], continued=continued)
 
 
 def pad(rows: list[list[str | Merged]]) -> list[list[str | Merged]]:

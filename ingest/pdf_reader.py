@@ -16,9 +16,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ingest.cells import OPEN_HYPHEN, join_wrapped
-from ingest.document import Block, Document, Paragraph, Table
+from ingest.document import Block, Document, Paragraph
 from ingest.errors import NOT_A_DOCUMENT, ImportRefused
-from ingest.grid import Merged, merge_header_rows, merged_from, pad, resolve_row
+from ingest.grid import Merged, merge_header_rows, merged_from, pad, to_table
 
 NO_TEXT = "Tệp PDF không có chữ (có thể là bản quét); hãy dùng bản Word hoặc bản PDF có chữ."
 _BULLETS = ("-", "+", "•", "\uf0b7", "\uf0a7", "\u2013", "*", "▪", "●")
@@ -227,7 +227,7 @@ class _Assembler:
 
     def _close_table(self) -> None:
         if self.open_grid is not None:
-            self.blocks.append(Table([resolve_row(r) for r in self.open_grid]))
+            self.blocks.append(to_table(self.open_grid))
             self.open_grid = None
 
     def _flush_text(self) -> None:

@@ -68,20 +68,21 @@ def extract_tasks(document: Document, directory: AgencyDirectory, context: str |
             elif pending_title:
                 where.title, pending_title = block.text.strip(), False
             continue
-        for row in block.rows:
+        for i, row in enumerate(block.rows):
             header = column_map(row)
             if header:
                 columns = header
                 continue
             if columns is None:
                 continue
-            _read_row(row, columns, where, tasks, warnings, directory, context, document.layout)
+            _read_row(row, columns, where, tasks, warnings, directory, context, document.layout,
+                      continued=i in block.continued)
     _unique_keys(tasks)
     return tasks, warnings
 
 
 def _read_row(row: list[str], columns: dict[str, int], where: _Context, tasks: list[TaskDraft], warnings: list[str],
-              directory: AgencyDirectory, context: str | None, layout: str) -> None:
+              directory: AgencyDirectory, context: str | None, layout: str, *, continued: bool = False) -> None:
     width = max(columns.values()) + 1
     row_warnings: list[str] = []
     if len(row) > width and layout != "pdf-flat":
@@ -98,7 +99,7 @@ def _read_row(row: list[str], columns: dict[str, int], where: _Context, tasks: l
     if not any(v.strip() for v in cells.values()):
         return
     if not number and tasks and layout != "pdf-flat" and tasks[-1].appendix_number == where.appendix:
-        if _continues(tasks[-1].__dict__.get("_raw", {}), cells):
+        if continued or _continues(tasks[-1].__dict__.get("_raw", {}), cells):
             _continue(tasks[-1], cells, directory, context)  # a row the page break cut
             return
         row_warnings.append(UNNUMBERED)

@@ -8,11 +8,13 @@ from pathlib import Path
 import pytest
 from docx import Document as new_docx
 
+from ingest import build_plan, read_document
 from ingest.document import Document, Paragraph, Table
 from ingest.docx_reader import read_docx
 from ingest.errors import EMPTY_FILE, MAX_BYTES, NOT_A_DOCUMENT, TOO_LARGE, ImportRefused
 from ingest.pdf_reader import read_pdf
 from ingest.sniff import sniff
+from ingest.tasks import UNNUMBERED
 from tests.support.render_docs import docx_to_pdf, write_docx
 
 HEADER = ["TT", "Nội dung thực hiện", "Sản phẩm", "Cơ quan chủ trì", "Cơ quan phối hợp", "Thời gian hoàn thành"]
@@ -81,6 +83,29 @@ def test_it_keeps_a_vertically_merged_continuation_from_duplicating_text(tmp_pat
     assert read_docx(tmp_path / "m.docx").blocks[0].rows == expected
     [pdf] = docx_to_pdf([tmp_path / "m.docx"], tmp_path)
     assert read_pdf(pdf).blocks[0].rows == expected
+
+
+def test_it_keeps_the_rows_under_a_merged_tt_cell_in_one_task_even_when_they_read_as_tasks(tmp_path):
+    """An empty TT cell that reads as a task of its own is one; a TT cell merged over two rows says they are one."""
+    word = new_docx()
+    table = word.add_table(rows=4, cols=4)
+    table.style = "Table Grid"
+    rows = [["TT", "Nội dung thực hiện", "Cơ quan chủ trì", "Thời gian hoàn thành"],
+            ["1", "Xây dựng kế hoạch kiểm tra.", "Sở Nội vụ", "Quý I/2025"],
+            ["", "Tổ chức kiểm tra tại các sở.", "Sở Nội vụ", "Quý III/2025"],
+            ["", "Tổng hợp kết quả kiểm tra.", "Sở Nội vụ", "Tháng 11/2025"]]
+    for r, row in enumerate(rows):
+        for c, text in enumerate(row):
+            table.cell(r, c).text = text
+    table.cell(1, 0).merge(table.cell(2, 0)).text = "1"
+    word.save(str(tmp_path / "tt.docx"))
+    [pdf] = docx_to_pdf([tmp_path / "tt.docx"], tmp_path)
+    for path in (tmp_path / "tt.docx", pdf):
+        tasks = build_plan(read_document(path), plan_year=2025).tasks
+        assert [t.number for t in tasks] == ["1", None]
+        assert tasks[0].content == "Xây dựng kế hoạch kiểm tra. Tổ chức kiểm tra tại các sở."
+        assert tasks[0].deadline_text == "Quý I/2025 Quý III/2025"
+        assert UNNUMBERED in tasks[1].warnings and tasks[1].deadline_text == "Tháng 11/2025"
 
 
 def test_it_gives_a_horizontally_merged_cell_to_its_first_column(tmp_path):
