@@ -18,6 +18,11 @@ _LABEL = re.compile(r"(?:^|(?<=[\s.;:]))[-+•]?\s*(?P<label>(?:Cơ quan|Đơn v
                     re.IGNORECASE)
 _SENTENCE = re.compile(r"^(?P<lead>.+?)\s+chủ trì(?:\s*,\s*|\s+)(?:phối hợp\s*(?:với)?\s*(?P<support>.+))?$",
                        re.IGNORECASE)
+# "Cơ quan thực hiện UBND cấp huyện": a label whose colon was left out, followed by a name (a capital)
+_BARE_LABEL = re.compile(r"((?:^|(?<=\n))[-+•]?\s*(?:Cơ quan|Đơn vị|Bộ phận)\s+(?:chủ trì|thực hiện|phối hợp|tổng hợp))"
+                         r"\s+(?=(\S))", re.IGNORECASE)
+# "Sở Nội vụ tổng hợp, báo cáo": one agency, then its duty (not "Sở Nội vụ: theo dõi, …, tổng hợp")
+_SYNTHESIS = re.compile(r"^[-+•]?\s*(?P<who>[^:,]+?)\s+tổng hợp(?:\s*,\s*báo cáo)?$", re.IGNORECASE)
 _TRAILING_DUTY = re.compile(r"\s+(?:phối hợp|tổng hợp|chủ trì|thẩm định|theo dõi|báo cáo)\b.*$", re.IGNORECASE)
 _TITLE = re.compile(r"^(?:Đề nghị\s+)?(?:Giám đốc|Thủ trưởng|Trưởng|Chủ tịch|Chánh Văn phòng)\s+(?=\S)", re.IGNORECASE)
 _BARE_LEVEL = re.compile(r"^cấp (?:tỉnh|huyện|xã)$", re.IGNORECASE)
@@ -39,6 +44,7 @@ class Roles:
 
 def split_roles(cell: str, default: str, directory: AgencyDirectory, context: str | None = None) -> Roles:
     """Roles named in one cell; text outside any label goes to ``default`` ("lead" or "support")."""
+    cell = _BARE_LABEL.sub(lambda m: f"{m.group(1)}: " if m.group(2)[:1].isupper() else m.group(0), cell)
     roles = Roles()
     position, role = 0, default
     for label in _LABEL.finditer(cell):
@@ -67,6 +73,10 @@ def _add_segment(roles: Roles, role: str, text: str, directory: AgencyDirectory,
     if not text.strip(" .;:-\n"):
         return
     for piece in _merge_known(_PIECES.split(text), " - ", directory, context):
+        synthesis = _SYNTHESIS.match(piece.strip(" .;"))
+        if synthesis and _known_form(synthesis.group("who"), directory, context):
+            roles.add("synthesis", [_known_form(synthesis.group("who"), directory, context)])
+            continue
         sentence = _SENTENCE.match(piece.strip(" .;"))
         if sentence:
             roles.add("lead", agency_names(sentence.group("lead"), directory, context))
@@ -84,8 +94,10 @@ def agency_names(text: str, directory: AgencyDirectory, context: str | None = No
         return []
     if ":" in item:
         left, right = (part.strip() for part in item.split(":", 1))
-        # "Sở Nội vụ: theo dõi, kiểm tra" names the agency first; "Tổ chức thực hiện: Các sở, …" names it after
-        item = left if directory.is_known(left, context=context) or not right else right
+        # "Sở Nội vụ: theo dõi, kiểm tra" names the agency first; "Tổ chức thực hiện: Các sở, …" names it after,
+        # and so does "UBND cấp huyện: Sở Nội vụ, Sở Tư pháp phối hợp thẩm định" (a topic, then who does it)
+        names_right = any(_known_form(part, directory, context) for part in right.split(","))
+        item = left if not right or (directory.is_known(left, context=context) and not names_right) else right
     if not directory.is_known(item, context=context):
         item = _TITLE.sub("", display_name(item))
     if not directory.is_known(item, context=context):
@@ -97,10 +109,20 @@ def agency_names(text: str, directory: AgencyDirectory, context: str | None = No
     parts = _merge_known(item.split(","), ", ", directory, context)
     if not any(directory.is_known(p, context=context) for p in parts):
         return [display_name(item)]
-    names = [display_name(_TITLE.sub("", p.strip())) for p in parts if display_name(p)]
+    names = [_known_form(p, directory, context) or display_name(_TITLE.sub("", p.strip())) for p in parts
+             if display_name(p)]
     # "UBND cấp huyện, cấp xã": the second name borrows the first one's head
     return [f"UBND {n}" if _BARE_LEVEL.match(n) and i and names[i - 1].startswith("UBND") else n
             for i, n in enumerate(names)]
+
+
+def _known_form(text: str, directory: AgencyDirectory, context: str | None) -> str | None:
+    """The name in ``text`` the directory knows, once a title before it or a duty after it is taken off."""
+    name = _TITLE.sub("", display_name(text))
+    for candidate in (name, _TRAILING_DUTY.sub("", name)):
+        if candidate and directory.is_known(candidate, context=context):
+            return display_name(candidate)
+    return None
 
 
 def _merge_known(parts: list[str | None], joiner: str, directory: AgencyDirectory, context: str | None) -> list[str]:

@@ -85,6 +85,24 @@ def test_it_splits_role_phrases_of_every_form():
     assert roles.synthesis == ["Văn phòng UBND tỉnh"]
 
 
+def test_it_reads_a_role_label_written_without_its_colon():
+    roles = split_roles("Cơ quan thực hiện UBND cấp huyện, UBND cấp xã.", "support", DIRECTORY)
+    assert (roles.lead, roles.support) == (["UBND cấp huyện", "UBND cấp xã"], [])
+    assert split_roles("- Cơ quan phối hợp Sở Nội vụ", "lead", DIRECTORY).support == ["Sở Nội vụ"]
+    # a name that merely opens with the same words is no label
+    assert split_roles("Bộ phận Một cửa UBND xã", "lead", DIRECTORY).lead == ["Bộ phận Một cửa UBND xã"]
+
+
+def test_it_takes_the_agencies_after_a_colon_when_they_are_named_there():
+    roles = split_roles("UBND cấp huyện: Sở Nội vụ, Văn phòng UBND tỉnh, Sở Tư pháp phối hợp thẩm định.\n"
+                        "- Sở Nội vụ tổng hợp, báo cáo.", "support", DIRECTORY)
+    assert roles.support == ["Sở Nội vụ", "Văn phòng UBND tỉnh", "Sở Tư pháp"]
+    assert roles.synthesis == ["Sở Nội vụ"]
+    # the agency named first and its duties after the colon: the agency, in the cell's role
+    roles = split_roles("- Sở Nội vụ: theo dõi, kiểm tra, giám sát, tổng hợp.", "support", DIRECTORY)
+    assert (roles.support, roles.synthesis) == (["Sở Nội vụ"], [])
+
+
 def test_it_refuses_a_directory_with_an_unknown_parent_naming_the_line():
     text = 'province = "X"\n\n[[agency]]\nid = "a"\nname = "A"\nparent = "nowhere"\n'
     with pytest.raises(ConfigError) as refused:

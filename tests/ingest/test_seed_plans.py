@@ -82,6 +82,7 @@ def test_it_gives_every_task_content_a_lead_and_a_deadline_or_a_warning(seed):
      "Định kỳ hàng quý hoặc đột xuất theo quy định."),
     ("004", "5-4", ["Sở Y tế"], "Hoàn thành trước 25/12/2019."),
     ("004", "6-4", ["Văn phòng UBND tỉnh"], "Trước 06/2019."),
+    ("004", "4-6", ["UBND cấp huyện", "UBND cấp xã"], "Trong năm 2019."),  # "Cơ quan thực hiện" without colon
 ])
 def test_it_reads_lead_agencies_and_deadline_cells_literally(seed, key, lead, deadline):
     found = task(seed, key)
@@ -150,6 +151,10 @@ def test_it_reads_role_phrases_inside_cells():
                                           "UBND cấp huyện", "UBND cấp xã"]
     assert task("004", "4-1").synthesis == ["Sở Nội vụ"]
     assert task("000", "7-1").support == ["Sở Nội vụ", "Các cơ quan, đơn vị có liên quan"]
+    # "+ Chỉ số … cấp tỉnh; UBND cấp huyện: Sở Nội vụ, …, Sở Thông tin và Truyền thông phối hợp thẩm định."
+    assert task("000", "7-3").support[-5:] == ["Sở Nội vụ", "Văn phòng UBND tỉnh", "Sở Tư pháp", "Sở Tài chính",
+                                               "Sở Thông tin và Truyền thông"]
+    assert task("000", "7-3").synthesis == ["Sở Nội vụ"]  # "- Sở Nội vụ tổng hợp, báo cáo."
 
 
 def test_it_keeps_every_gold_deadline_text_as_a_task_deadline():
