@@ -23,6 +23,7 @@ _BARE_LABEL = re.compile(r"((?:^|(?<=\n))[-+•]?\s*(?:Cơ quan|Đơn vị|Bộ 
                          r"\s+(?=(\S))", re.IGNORECASE)
 # "Sở Nội vụ tổng hợp, báo cáo": one agency, then its duty (not "Sở Nội vụ: theo dõi, …, tổng hợp")
 _SYNTHESIS = re.compile(r"^[-+•]?\s*(?P<who>[^:,]+?)\s+tổng hợp(?:\s*,\s*báo cáo)?$", re.IGNORECASE)
+_HEAD = re.compile(r"^(?:Công chức|Cán bộ|Phòng|Sở|UBND|Trung tâm|Ban)\b")
 _TRAILING_DUTY = re.compile(r"\s+(?:phối hợp|tổng hợp|chủ trì|thẩm định|theo dõi|báo cáo)\b.*$", re.IGNORECASE)
 _TITLE = re.compile(r"^(?:Đề nghị\s+)?(?:Giám đốc|Thủ trưởng|Trưởng|Chủ tịch|Chánh Văn phòng)\s+(?=\S)", re.IGNORECASE)
 _BARE_LEVEL = re.compile(r"^cấp (?:tỉnh|huyện|xã)$", re.IGNORECASE)
@@ -72,6 +73,7 @@ def _label_roles(label: str) -> list[str]:
 def _add_segment(roles: Roles, role: str, text: str, directory: AgencyDirectory, context: str | None) -> None:
     if not text.strip(" .;:-\n"):
         return
+    previous: str | None = None
     for piece in _merge_known(_PIECES.split(text), " - ", directory, context):
         synthesis = _SYNTHESIS.match(piece.strip(" .;"))
         if synthesis and _known_form(synthesis.group("who"), directory, context):
@@ -83,8 +85,21 @@ def _add_segment(roles: Roles, role: str, text: str, directory: AgencyDirectory,
             if sentence.group("support"):
                 roles.add("support", agency_names(sentence.group("support"), directory, context))
             continue
+        names = agency_names(piece, directory, context)
+        if previous and not any(directory.is_known(n, context=context) for n in names):
+            names = _borrowed_head(piece, previous, directory, context) or names
         for each in role.split(","):
-            roles.add(each, agency_names(piece, directory, context))
+            roles.add(each, names)
+        previous = names[-1] if names else previous
+
+
+def _borrowed_head(piece: str, previous: str, directory: AgencyDirectory, context: str | None) -> list[str] | None:
+    """"Công chức Tư pháp; Văn hóa, Tài chính": names that leave out the head of the name before them."""
+    head = _HEAD.match(previous)
+    if not head:
+        return None
+    names = [display_name(f"{head.group(0)} {part.strip()}") for part in piece.strip(" .;").split(",") if part.strip()]
+    return names if names and all(directory.is_known(n, context=context) for n in names) else None
 
 
 def agency_names(text: str, directory: AgencyDirectory, context: str | None = None) -> list[str]:

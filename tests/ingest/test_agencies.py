@@ -103,6 +103,14 @@ def test_it_takes_the_agencies_after_a_colon_when_they_are_named_there():
     assert (roles.support, roles.synthesis) == (["Sở Nội vụ"], [])
 
 
+def test_it_gives_names_that_leave_out_their_head_the_head_of_the_name_before():
+    assert split_roles("Sở Tư pháp; Tài chính.", "lead", DIRECTORY).lead == ["Sở Tư pháp", "Sở Tài chính"]
+    roles = split_roles("-Công chức Tư pháp; Văn hóa, Tài chính", "lead", DIRECTORY, "ubnd-xa-thieu-van")
+    assert roles.lead == ["Công chức Tư pháp", "Công chức Văn hóa", "Công chức Tài chính"]
+    # only when every borrowed name is known: an unknown piece stays as written
+    assert split_roles("Sở Tư pháp; Tổ công tác số 5", "lead", DIRECTORY).lead == ["Sở Tư pháp", "Tổ công tác số 5"]
+
+
 def test_it_refuses_a_directory_with_an_unknown_parent_naming_the_line():
     text = 'province = "X"\n\n[[agency]]\nid = "a"\nname = "A"\nparent = "nowhere"\n'
     with pytest.raises(ConfigError) as refused:
