@@ -23,6 +23,9 @@ _BARE_LABEL = re.compile(r"((?:^|(?<=\n))[-+•]?\s*(?:Cơ quan|Đơn vị|Bộ 
                          r"\s+(?=(\S))", re.IGNORECASE)
 # "Sở Nội vụ tổng hợp, báo cáo": one agency, then its duty (not "Sở Nội vụ: theo dõi, …, tổng hợp")
 _SYNTHESIS = re.compile(r"^[-+•]?\s*(?P<who>[^:,]+?)\s+tổng hợp(?:\s*,\s*báo cáo)?$", re.IGNORECASE)
+# "+ Chỉ số cải cách hành chính cấp xã: UBND cấp huyện": a sub-item names its topic, then who does it
+_TOPIC = re.compile(r"(?:^|(?<=\s))\+\s*(?:Chỉ số|Báo cáo|Kế hoạch|Nội dung|Lĩnh vực|Đối với|Về|Việc|Phần)\b"
+                    r"[^:;+\n]*[:;]", re.IGNORECASE)
 _HEAD = re.compile(r"^(?:Công chức|Cán bộ|Phòng|Sở|UBND|Trung tâm|Ban)\b")
 _TRAILING_DUTY = re.compile(r"\s+(?:phối hợp|tổng hợp|chủ trì|thẩm định|theo dõi|báo cáo)\b.*$", re.IGNORECASE)
 _TITLE = re.compile(r"^(?:Đề nghị\s+)?(?:Giám đốc|Thủ trưởng|Trưởng|Chủ tịch|Chánh Văn phòng)\s+(?=\S)", re.IGNORECASE)
@@ -73,6 +76,7 @@ def _label_roles(label: str) -> list[str]:
 def _add_segment(roles: Roles, role: str, text: str, directory: AgencyDirectory, context: str | None) -> None:
     if not text.strip(" .;:-\n"):
         return
+    text = _TOPIC.sub(" - ", text)
     previous: str | None = None
     for piece in _merge_known(_PIECES.split(text), " - ", directory, context):
         synthesis = _SYNTHESIS.match(piece.strip(" .;"))

@@ -98,6 +98,9 @@ def test_it_takes_the_agencies_after_a_colon_when_they_are_named_there():
                         "- Sở Nội vụ tổng hợp, báo cáo.", "support", DIRECTORY)
     assert roles.support == ["Sở Nội vụ", "Văn phòng UBND tỉnh", "Sở Tư pháp"]
     assert roles.synthesis == ["Sở Nội vụ"]
+    roles = split_roles("- Cơ quan thẩm định:\n+ Chỉ số cấp xã; UBND cấp huyện.\n+ Chỉ số cấp tỉnh: Sở Nội vụ.",
+                        "support", DIRECTORY)
+    assert roles.support == ["UBND cấp huyện", "Sở Nội vụ"]  # "+ Chỉ số …:" names a topic, not an agency
     # the agency named first and its duties after the colon: the agency, in the cell's role
     roles = split_roles("- Sở Nội vụ: theo dõi, kiểm tra, giám sát, tổng hợp.", "support", DIRECTORY)
     assert (roles.support, roles.synthesis) == (["Sở Nội vụ"], [])
