@@ -12,8 +12,11 @@ from ingest.document import Document, Paragraph
 from ingest.draft import TaskDraft
 from ingest.roles import Roles, split_roles
 
-_APPENDIX = re.compile(r"^(?:PHỤ LỤC|Phụ lục)\s*(?:số)?\s*0*(\d+)\s*[:.]?\s*(.*)$")
-_ROMAN = re.compile(r"^(?:I|II|III|IV|V|VI|VII|VIII|IX|X|XI|XII)$")
+_ROMANS = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII")
+# "Phụ lục số 01: …", "PHỤ LỤC 3.", "Phụ lục II - …" (Roman numbers are the same appendices: II = 02)
+_APPENDIX = re.compile(r"^(?:PHỤ LỤC|Phụ lục)\s*(?:số|SỐ)?\s*(?:0*(\d+)|(" + "|".join(reversed(_ROMANS)) + r"))\b"
+                       r"\s*[-–:.]?\s*(.*)$")
+_ROMAN = re.compile(r"^(?:" + "|".join(_ROMANS) + ")$")
 COLUMNS = ("number", "content", "product", "lead", "support", "deadline", "note")
 UNNUMBERED = ("Hàng không có số thứ tự nhưng có đủ nội dung, cơ quan và thời hạn: đọc như một nhiệm vụ riêng, "
               "cần kiểm tra lại.")
@@ -31,14 +34,14 @@ def column_map(header: list[str]) -> dict[str, int] | None:
     found: dict[str, int] = {}
     for i, cell in enumerate(header):
         text = cell.lower()
-        if i == 0 and re.fullmatch(r"\s*s?tt\s*", text):
+        if i == 0 and re.fullmatch(r"\s*(?:số\s*)?s?tt\.?\s*", text):
             found["number"] = i
-        elif any(w in text for w in ("thời gian", "thời hạn", "tiến độ")):
+        elif any(w in text for w in ("thời gian", "thời hạn", "tiến độ", "hạn hoàn thành", "thời điểm")):
             found.setdefault("deadline", i)
         elif "phối hợp" in text:
             found.setdefault("support", i)
-        elif any(w in text for w in ("chủ trì", "thực hiện")) and any(w in text for w in ("cơ quan", "bộ phận",
-                                                                                            "đơn vị")):
+        elif (any(w in text for w in ("chủ trì", "thực hiện", "trách nhiệm"))
+              and any(w in text for w in ("cơ quan", "bộ phận", "đơn vị"))) or text.strip().startswith("chủ trì"):
             found.setdefault("lead", i)
         elif "nội dung" in text or "nhiệm vụ" in text:
             found.setdefault("content", i)
@@ -63,7 +66,8 @@ def extract_tasks(document: Document, directory: AgencyDirectory, context: str |
         if isinstance(block, Paragraph):
             heading = _APPENDIX.match(block.text.strip())
             if heading:
-                where = _Context(appendix=str(int(heading.group(1))), title=heading.group(2).strip() or None)
+                number = int(heading.group(1)) if heading.group(1) else _ROMANS.index(heading.group(2)) + 1
+                where = _Context(appendix=str(number), title=heading.group(3).strip() or None)
                 pending_title = where.title is None
             elif pending_title:
                 where.title, pending_title = block.text.strip(), False

@@ -42,3 +42,21 @@ def test_the_text_layouts_follow_the_same_rule():
     tasks = _tasks(["", "Xây dựng Kế hoạch đầu tư công năm 2025.", "Tờ trình", "Sở Tài chính", "", "Tháng 12/2025"],
                    layout="tsv-html")
     assert [t.number for t in tasks] == ["1", None]
+
+
+def test_an_appendix_numbered_in_roman_is_the_same_appendix_as_in_digits():
+    for heading, title in (("PHỤ LỤC II - CẢI CÁCH THỦ TỤC HÀNH CHÍNH", "CẢI CÁCH THỦ TỤC HÀNH CHÍNH"),
+                           ("Phụ lục số 02: Cải cách thủ tục hành chính", "Cải cách thủ tục hành chính")):
+        document = Document([Paragraph(heading), Table([HEADER, FIRST])], "t", "docx")
+        [task] = build_plan(document, plan_year=2025).tasks
+        assert (task.key, task.appendix_number, task.appendix_title) == ("2-1", "2", title)
+
+
+def test_it_reads_task_tables_whatever_their_headers_call_the_columns():
+    header = ["Số TT", "Nội dung công việc", "Chủ trì", "Phối hợp", "Hạn hoàn thành", "Kết quả/Sản phẩm"]
+    row = ["1.", "Rà soát thủ tục hành chính.", "Sở Tư pháp", "Sở Nội vụ", "Quý I/2025", "Báo cáo"]
+    document = Document([Paragraph("Phụ lục I"), Table([header, row])], "t", "docx")
+    [task] = build_plan(document, plan_year=2025).tasks
+    assert (task.number, task.lead, task.support, task.deadline_text, task.product) == (
+        "1", ["Sở Tư pháp"], ["Sở Nội vụ"], "Quý I/2025", "Báo cáo")
+    assert task.milestones[0].due.isoformat() == "2025-03-31"
