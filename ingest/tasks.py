@@ -97,7 +97,7 @@ def _read_row(row: list[str], columns: dict[str, int], where: _Context, tasks: l
         row = row[:width]
     cells = {name: (row[i] if i < len(row) else "") for name, i in columns.items()}
     number = cells["number"].strip().rstrip(".")
-    if _ROMAN.match(number) and not any(cells.get(c) for c in ("lead", "support", "deadline", "product")):
+    if _is_section(number, cells):
         where.appendix, where.title = number, cells["content"].strip() or None
         return
     if not any(v.strip() for v in cells.values()):
@@ -108,6 +108,14 @@ def _read_row(row: list[str], columns: dict[str, int], where: _Context, tasks: l
             return
         row_warnings.append(UNNUMBERED)
     tasks.append(_task(cells, number or None, where, row_warnings, directory, context))
+
+
+def _is_section(number: str, cells: dict[str, str]) -> bool:
+    """A row that heads a section of the table: "I | Cải cách thể chế", "B | …", "2 | CẢI CÁCH THỦ TỤC …"."""
+    if not number or any(cells.get(c, "").strip() for c in ("lead", "support", "deadline", "product")):
+        return False
+    return bool(_ROMAN.match(number) or re.fullmatch(r"[A-ZĐ]", number)
+                or (number.isdigit() and cells.get("content", "").isupper()))
 
 
 def _continues(above: dict[str, str], cells: dict[str, str]) -> bool:

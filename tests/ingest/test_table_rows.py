@@ -60,3 +60,15 @@ def test_it_reads_task_tables_whatever_their_headers_call_the_columns():
     assert (task.number, task.lead, task.support, task.deadline_text, task.product) == (
         "1", ["Sở Tư pháp"], ["Sở Nội vụ"], "Quý I/2025", "Báo cáo")
     assert task.milestones[0].due.isoformat() == "2025-03-31"
+
+
+def test_rows_that_head_a_section_name_the_tasks_under_them():
+    rows = [["A", "CẢI CÁCH THỂ CHẾ", "", "", "", ""], FIRST,
+            ["2", "CẢI CÁCH THỦ TỤC HÀNH CHÍNH", "", "", "", ""], FIRST,
+            ["3", "Một nhiệm vụ chưa ghi cơ quan và thời hạn.", "", "", "", ""]]
+    document = Document([Table([HEADER, *rows])], "t", "docx")
+    tasks = build_plan(document, plan_year=2025).tasks
+    procedures = "CẢI CÁCH THỦ TỤC HÀNH CHÍNH"
+    assert [(t.appendix_number, t.appendix_title, t.number) for t in tasks] == [
+        ("A", "CẢI CÁCH THỂ CHẾ", "1"), ("2", procedures, "1"), ("2", procedures, "3")]
+    assert tasks[2].warnings  # a task without agency or deadline is kept, flagged
