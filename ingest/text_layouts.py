@@ -6,6 +6,7 @@ Three layouts are known (see the seeds):
   header row repeated on every page;
 - ``tab-cells``: one cell per line opened by a tab, continuation lines without a tab, rows separated
   by blank lines;
+- ``md-pipe``: Markdown pipe tables (``| TT | Nội dung | … |``, ``<br>`` for line breaks in a cell);
 - ``pdf-flat``: text flattened from a PDF, the table's columns interleaved line by line (handled by
   ``ingest.pdf_flat``).
 """
@@ -21,6 +22,9 @@ from ingest.errors import EMPTY_FILE, ImportRefused
 
 _HEADER_FIRST_CELL = re.compile(r"^\s*(?:<[^>]+>\s*)*(?:TT|STT|Số TT)\s*(?:<[^>]+>\s*)*$", re.IGNORECASE)
 _MARKDOWN_DECORATION = re.compile(r"^\s*#{1,6}\s*|\*\*|__")
+_PIPE_ROW = re.compile(r"^\s*\|.*\|\s*$")
+_PIPE_RULE = re.compile(r"^\s*\|?(?:\s*:?-{3,}:?\s*\|)+\s*(?::?-{3,}:?\s*)?$")
+_PIPE_SPLIT = re.compile(r"(?<!\\)\|")
 
 
 def read_text(text: str, source_name: str = "") -> Document:
@@ -33,6 +37,8 @@ def read_text(text: str, source_name: str = "") -> Document:
         blocks = _read_tab_cells(text)
     elif layout == "tsv-html":
         blocks = _read_tsv(text)
+    elif layout == "md-pipe":
+        blocks = _read_pipe_tables(text)
     else:
         from ingest.pdf_flat import read_pdf_flat
 
@@ -46,6 +52,8 @@ def detect_layout(text: str) -> str:
         return "tab-cells"
     if any("\t" in line and _HEADER_FIRST_CELL.match(line.split("\t", 1)[0]) for line in lines):
         return "tsv-html"
+    if any(_PIPE_ROW.match(line) and _HEADER_FIRST_CELL.match(_pipe_cells(line)[0]) for line in lines):
+        return "md-pipe"
     return "pdf-flat"
 
 
@@ -69,6 +77,31 @@ def _read_tsv(text: str) -> list[Paragraph | Table]:
     if rows:
         blocks.append(Table(rows=rows))
     return _merge_adjacent_tables(blocks)
+
+
+def _read_pipe_tables(text: str) -> list[Paragraph | Table]:
+    """Markdown pipe tables; the rule under the header row is skipped, every other line is prose."""
+    blocks: list[Paragraph | Table] = []
+    rows: list[list[str]] = []
+    for line in text.split("\n"):
+        if _PIPE_RULE.match(line):
+            continue
+        if _PIPE_ROW.match(line):
+            rows.append([clean_cell(cell) for cell in _pipe_cells(line)])
+            continue
+        if rows and line.strip():
+            blocks.append(Table(rows=rows))
+            rows = []
+        if line.strip():
+            blocks.append(Paragraph(text=paragraph_text(line)))
+    if rows:
+        blocks.append(Table(rows=rows))
+    return _merge_adjacent_tables(blocks)
+
+
+def _pipe_cells(line: str) -> list[str]:
+    inner = line.strip()[1:-1]
+    return [_MARKDOWN_DECORATION.sub("", cell).replace("\\|", "|").strip() for cell in _PIPE_SPLIT.split(inner)]
 
 
 def _read_tab_cells(text: str) -> list[Paragraph | Table]:
