@@ -21,6 +21,9 @@ class Table:
     rows: list[list[str]]
     # Rows whose TT cell is merged with the row above (Word, ruled PDF): certainly the same task.
     continued: set[int] = field(default_factory=set)
+    # Read from text flattened from a PDF (``ingest.pdf_flat``): each row is already one task, and a cell past the
+    # header's columns is the reader's warning about that row.
+    flattened: bool = False
 
 
 Block = Paragraph | Table

@@ -111,7 +111,7 @@ def _read_table(lines: list[str]) -> tuple[Table, list[str]]:
         row.lines_seen += 1
         _place(row, line)
     _flush(row, rows, warnings)
-    return Table(rows=rows), warnings
+    return Table(rows=rows, flattened=True), warnings
 
 
 def _starts_unnumbered_row(row: _Row, line: str) -> bool:

@@ -74,7 +74,7 @@ def _read_page(page, assembler: _Assembler) -> None:
     words = page.extract_words(keep_blank_chars=False, use_text_flow=False)
     inside = [t.bbox for t in tables]
     free = [w for w in words if not any(_contains(b, w) for b in inside)]
-    lines = _drop_page_numbers(_lines(free))
+    lines = _drop_page_numbers(_lines(free), page.width)
     right_edge = max((ln.x1 for ln in lines), default=page.width)
     cursor = 0.0
     for table in tables:
@@ -104,11 +104,16 @@ def _lines(words: list[dict]) -> list[_Line]:
     return lines
 
 
-def _drop_page_numbers(lines: list[_Line]) -> list[_Line]:
-    """A line that is only a number, first or last on the page, is the page number."""
-    if lines and lines[0].text.isdigit():
+def _drop_page_numbers(lines: list[_Line], page_width: float) -> list[_Line]:
+    """A short number alone on the first or last line of the page, centred or at the right, is the page number;
+    at the left margin it is a row's TT, and "2025" is a year ending a cell."""
+    def page_number(line: _Line) -> bool:
+        centre = (line.x0 + line.x1) / 2
+        return line.text.isdigit() and len(line.text) <= 3 and centre > page_width / 3
+
+    if lines and page_number(lines[0]):
         lines = lines[1:]
-    if lines and lines[-1].text.isdigit():
+    if lines and page_number(lines[-1]):
         lines = lines[:-1]
     return lines
 

@@ -79,20 +79,21 @@ def extract_tasks(document: Document, directory: AgencyDirectory, context: str |
                 continue
             if columns is None:
                 continue
-            _read_row(row, columns, where, tasks, warnings, directory, context, document.layout,
-                      continued=i in block.continued)
+            _read_row(row, columns, where, tasks, warnings, directory, context,
+                      continued=i in block.continued, flattened=block.flattened)
     _unique_keys(tasks)
     return tasks, warnings
 
 
 def _read_row(row: list[str], columns: dict[str, int], where: _Context, tasks: list[TaskDraft], warnings: list[str],
-              directory: AgencyDirectory, context: str | None, layout: str, *, continued: bool = False) -> None:
+              directory: AgencyDirectory, context: str | None, *, continued: bool = False,
+              flattened: bool = False) -> None:
     width = max(columns.values()) + 1
     row_warnings: list[str] = []
-    if len(row) > width and layout != "pdf-flat":
+    if len(row) > width and not flattened:
         row = _unshift(row, width, directory, context)
         row_warnings.append("Hàng có nhiều ô hơn tiêu đề bảng: đã ghép hai ô liền nhau, cần kiểm tra lại.")
-    elif layout == "pdf-flat" and len(row) > width:
+    elif flattened and len(row) > width:
         row_warnings.extend(row[width:])
         row = row[:width]
     cells = {name: (row[i] if i < len(row) else "") for name, i in columns.items()}
@@ -102,7 +103,7 @@ def _read_row(row: list[str], columns: dict[str, int], where: _Context, tasks: l
         return
     if not any(v.strip() for v in cells.values()):
         return
-    if not number and tasks and layout != "pdf-flat" and tasks[-1].appendix_number == where.appendix:
+    if not number and tasks and not flattened and tasks[-1].appendix_number == where.appendix:
         if continued or _continues(tasks[-1].__dict__.get("_raw", {}), cells):
             _continue(tasks[-1], cells, directory, context)  # a row the page break cut
             return

@@ -7,6 +7,9 @@ from pathlib import Path
 
 import pytest
 from docx import Document as new_docx
+from docx.enum.text import WD_BREAK
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
 
 from ingest import build_plan, read_document
 from ingest.document import Document, Paragraph, Table
@@ -231,9 +234,6 @@ def test_it_refuses_a_pdf_without_any_text(tmp_path):
 
 
 def test_it_places_a_row_that_starts_right_of_the_grid_under_its_columns(tmp_path):
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-
     word = new_docx()
     table = word.add_table(rows=2, cols=3)
     for c, text in enumerate(["TT", "Nội dung", "Thời gian"]):
@@ -312,3 +312,34 @@ def test_it_keeps_the_text_of_a_framed_box_as_paragraphs(tmp_path):
     blocks = read_pdf(pdf).blocks
     assert blocks == [Paragraph("Phụ lục số 01: Cải cách thể chế"),
                       Table([["TT", "Nội dung"], ["1", "Rà soát văn bản"]])]
+
+
+def test_it_drops_centred_page_numbers_but_keeps_a_tt_or_a_year_at_a_page_edge(tmp_path):
+    """Plain text PDF (no ruled table) with page numbers centred in the footer: they never reach a cell."""
+    word = new_docx()
+    footer = word.sections[0].footer.paragraphs[0]
+    footer.alignment = 1  # centred
+    run = footer.add_run()
+    for kind, text in (("begin", None), (None, "PAGE"), ("end", None)):
+        if kind:
+            element = OxmlElement("w:fldChar")
+            element.set(qn("w:fldCharType"), kind)
+        else:
+            element = OxmlElement("w:instrText")
+            element.text = text
+        run._r.append(element)
+    for line in ["TT Nội dung thực hiện Sản phẩm/Kết quả", "Bộ phận thực hiện", "Đơn vị phối hợp",
+                 "Thời gian hoàn thành", "I Cải cách thể chế"]:
+        word.add_paragraph(line)
+    for i in range(1, 31):
+        for line in [str(i), f"Triển khai nhiệm vụ số {i} của kế hoạch", "- Báo cáo kết quả.", "- Công chức",
+                     "Tư pháp-Hộ tịch", "-Công chức", "chuyên môn", "Trong năm", "2025"]:
+            paragraph = word.add_paragraph(line)
+        if i in (9, 19):  # "2025" ends a page and the next TT opens one
+            paragraph.runs[0].add_break(WD_BREAK.PAGE)
+    word.save(str(tmp_path / "numbered.docx"))
+    [pdf] = docx_to_pdf([tmp_path / "numbered.docx"], tmp_path)
+    plan = build_plan(read_document(pdf), plan_year=2025)
+    assert [t.number for t in plan.tasks] == [str(i) for i in range(1, 31)]
+    assert {t.deadline_text for t in plan.tasks} == {"Trong năm 2025"}
+    assert all(t.lead == ["Công chức Tư pháp-Hộ tịch"] for t in plan.tasks)

@@ -91,14 +91,14 @@ def test_it_gives_the_same_deadlines_from_pdf_as_from_text(seed_files, prefix):
 @pytest.mark.slow
 def test_it_reads_a_pdf_without_ruled_tables_through_the_text_layouts(tmp_path):
     """Seed 001 came from a PDF whose table had no rules; printed as plain text to PDF it has none either.
-    Best effort: LibreOffice rewraps its lines, so a few rows of the flattened table are lost."""
+    LibreOffice lays its lines out again (page breaks fall elsewhere, some TT numbers open a page), and the
+    rows still come back as from the text: the same 36 tasks, agencies and deadlines."""
     source = tmp_path / "seed001.txt"
     source.write_bytes(_seed("001").read_bytes())
     [pdf] = docx_to_pdf([source], tmp_path)
     document = read_document(pdf)
     assert document.layout == "pdf-text"
     plan = build_plan(document)
-    assert {t.appendix_number for t in plan.tasks} == {"I", "II", "III", "IV", "V", "VI", "VII"}
-    assert len(plan.tasks) >= 30
-    from_text = {(t.appendix_number, t.number) for t in build_plan(read_document(_seed("001"))).tasks}
-    assert {(t.appendix_number, t.number) for t in plan.tasks if t.number} <= from_text
+    from_text = build_plan(read_document(_seed("001")))
+    assert _tasks(plan) == _tasks(from_text) and len(plan.tasks) == 36
+    assert [bool(t.warnings) for t in plan.tasks] == [bool(t.warnings) for t in from_text.tasks]

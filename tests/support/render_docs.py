@@ -51,7 +51,7 @@ def word_shaped(document: Document) -> Document:
             if columns:
                 width = max(columns.values()) + 1
             elif width is not None and len(row) > width:
-                row = row[:width] if document.layout == "pdf-flat" else _unshift(row, width, directory, context)
+                row = row[:width] if block.flattened else _unshift(row, width, directory, context)
             rows.append(row)
         blocks.append(Table(rows))
     return Document(blocks=blocks, source_name=document.source_name, layout=document.layout)
