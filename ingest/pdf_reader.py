@@ -207,7 +207,7 @@ class _Assembler:
         if not self.blocks and self.open_grid is None:  # no ruled table anywhere: the text fallback
             if not any(line.strip() for line in self.raw_lines):
                 raise ImportRefused(NO_TEXT)
-            blocks = _text_blocks("\n".join(self.raw_lines), self.source_name, whole_document=True)
+            blocks = self._text_blocks("\n".join(self.raw_lines), whole_document=True)
             return Document(blocks=blocks, source_name=self.source_name, layout="pdf-text", warnings=self.warnings)
         self._close_table()
         self._flush_text()
@@ -237,8 +237,23 @@ class _Assembler:
 
     def _flush_text(self) -> None:
         if self.pending_text:
-            self.blocks.extend(_text_blocks("\n\n".join(self.pending_text), self.source_name, whole_document=False))
+            self.blocks.extend(self._text_blocks("\n\n".join(self.pending_text), whole_document=False))
             self.pending_text = []
+
+    def _text_blocks(self, text: str, *, whole_document: bool) -> list[Block]:
+        """Paragraphs, or, for text that holds a table without rules, the blocks of the text layout readers
+        (their warnings about uncertain rows join the document's).
+
+        A PDF with no ruled table at all is read entirely as text (``whole_document``); elsewhere only a
+        stretch of text with a table header line ("TT  Nội dung …") is, so prose is never taken for a table.
+        """
+        if whole_document or _FLAT_TABLE_HEADER.search(text):
+            from ingest.text_layouts import read_text
+
+            document = read_text(text, self.source_name)
+            self.warnings.extend(document.warnings)
+            return document.blocks
+        return [Paragraph(p) for p in text.split("\n\n") if p.strip()]
 
 
 def _first_cell(row: list[str | Merged]) -> str:
@@ -303,16 +318,3 @@ def _join_rows(upper: list[str | Merged], lower: list[str | Merged]) -> list[str
         else:  # the page break cut a paragraph unless the lower part opens a list item
             joined.append(f"{a}\n{b}" if b.lstrip().startswith(_BULLETS) else f"{a} {b}")
     return joined + upper[len(lower):]
-
-
-def _text_blocks(text: str, source_name: str, *, whole_document: bool) -> list[Block]:
-    """Paragraphs, or, for text that holds a table without rules, the blocks of the text layout readers.
-
-    A PDF with no ruled table at all is read entirely as text (``whole_document``); elsewhere only a
-    stretch of text with a table header line ("TT  Nội dung …") is, so prose is never taken for a table.
-    """
-    if whole_document or _FLAT_TABLE_HEADER.search(text):
-        from ingest.text_layouts import read_text
-
-        return read_text(text, source_name).blocks
-    return [Paragraph(p) for p in text.split("\n\n") if p.strip()]

@@ -102,3 +102,4 @@ def test_it_reads_a_pdf_without_ruled_tables_through_the_text_layouts(tmp_path):
     from_text = build_plan(read_document(_seed("001")))
     assert _tasks(plan) == _tasks(from_text) and len(plan.tasks) == 36
     assert [bool(t.warnings) for t in plan.tasks] == [bool(t.warnings) for t in from_text.tasks]
+    assert len(plan.warnings) == len(from_text.warnings) > 0  # the reader's doubts reach the plan's review list
