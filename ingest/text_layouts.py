@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 
 from ingest.cells import clean_cell, clean_lines
 from ingest.document import Document, Paragraph, Table
@@ -63,31 +64,29 @@ def paragraph_text(line: str) -> str:
 
 
 def _read_tsv(text: str) -> list[Paragraph | Table]:
-    blocks: list[Paragraph | Table] = []
-    rows: list[list[str]] = []
-    for line in text.split("\n"):
-        if "\t" in line:
-            rows.append([clean_cell(cell) for cell in line.split("\t")])
-            continue
-        if rows and line.strip():
-            blocks.append(Table(rows=rows))
-            rows = []
-        if line.strip():
-            blocks.append(Paragraph(text=paragraph_text(line)))
-    if rows:
-        blocks.append(Table(rows=rows))
-    return _merge_adjacent_tables(blocks)
+    return _read_line_rows(text, lambda line: [clean_cell(cell) for cell in line.split("\t")] if "\t" in line else None)
 
 
 def _read_pipe_tables(text: str) -> list[Paragraph | Table]:
     """Markdown pipe tables; the rule under the header row is skipped, every other line is prose."""
+    def cells(line: str) -> list[str] | None:
+        if _PIPE_RULE.match(line):
+            return []
+        return [clean_cell(cell) for cell in _pipe_cells(line)] if _PIPE_ROW.match(line) else None
+
+    return _read_line_rows(text, cells)
+
+
+def _read_line_rows(text: str, cells_of: Callable[[str], list[str] | None]) -> list[Paragraph | Table]:
+    """Tables written one row per line between prose lines: ``cells_of`` gives a line's cells, [] for a line to
+    skip, or None for prose, which ends the table above it."""
     blocks: list[Paragraph | Table] = []
     rows: list[list[str]] = []
     for line in text.split("\n"):
-        if _PIPE_RULE.match(line):
-            continue
-        if _PIPE_ROW.match(line):
-            rows.append([clean_cell(cell) for cell in _pipe_cells(line)])
+        cells = cells_of(line)
+        if cells is not None:
+            if cells:
+                rows.append(cells)
             continue
         if rows and line.strip():
             blocks.append(Table(rows=rows))
