@@ -9,8 +9,10 @@ every row whose lines came out of order carries a warning so a person checks it.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from config.agencies import normalise
 from ingest.cells import clean_lines, join_wrapped
 from ingest.document import Document, Paragraph, Table
 
@@ -131,7 +133,7 @@ def _place(row: _Row, line: str) -> None:
         if (line.startswith("-") and not wrapped_range) or (
                 _PRODUCT.match(line) and content and not _HANGING.search(content[-1])):
             row.state = state = "product"
-        elif _AGENCY.search(line) and len(line) <= 25 and row.columns["content"] and line[:1].isupper():
+        elif _AGENCY.search(line) and len(line) <= 25 and content and line[:1].isupper():
             row.state = "agency"  # a lower-case line goes on with the content, whatever it names
     if state == "product":
         glued = _GLUED_AGENCY.search(line)
@@ -194,8 +196,8 @@ def _flush(row: _Row | None, rows: list[list[str]], warnings: list[str]) -> None
     if row is None:
         return
     lead, support = _split_agencies(row.columns["agency"])
-    cells = [row.number, join_wrapped(row.columns["content"]), _items(row.columns["product"]), lead, support,
-             _items(row.columns["deadline"])]
+    cells = [row.number, join_wrapped(row.columns["content"]), "\n".join(_items(row.columns["product"])), lead,
+             support, "\n".join(_items(row.columns["deadline"]))]
     missing = [name for name, cell in zip(HEADER[1:], cells[1:], strict=True) if not cell]
     if row.uncertain or missing or not row.number:
         warnings.append(f"{UNCERTAIN} (TT {row.number or '?'}: {cells[1][:60]})")
@@ -203,40 +205,29 @@ def _flush(row: _Row | None, rows: list[list[str]], warnings: list[str]) -> None
     rows.append(cells)
 
 
-def _items(lines: list[str]) -> str:
-    """Join broken lines back into list items: a line opening with a dash starts a new item."""
+def _items(lines: list[str], opens: Callable[[str, str], bool] = lambda previous, line: False) -> list[str]:
+    """Join broken lines back into list items: a line opening with a dash starts a new item, and so does a line
+    that ``opens`` says opens one after the item above."""
     items: list[str] = []
     for line in lines:
-        if not items or line.startswith(("-", "+", "•")):
-            items.append(line)
-        else:
-            items[-1] += " " + line
-    return "\n".join(re.sub(r"^([-+•])(?=\S)", r"\1 ", item) for item in items)
-
-
-def _split_agencies(lines: list[str]) -> tuple[str, str]:
-    """Lead and support columns were read as one run of items: the support column starts where an item is
-    named a second time (a column lists an agency once), or else it is the last item."""
-    items = [item for item in _agency_items(lines) if item.strip(" -;,.")]
-    if len(items) <= 1:
-        return (items[0] if items else ""), ""
-    keys = [_key(item) for item in items]
-    cut = next((i for i in range(1, len(keys)) if keys[i] in keys[:i]), len(items) - 1)
-    return "\n".join(items[:cut]), "\n".join(items[cut:])
-
-
-def _agency_items(lines: list[str]) -> list[str]:
-    """Agency names broken over lines: a bullet, a finished item or an agency head word opens a new one."""
-    items: list[str] = []
-    for line in lines:
-        opens = line.startswith(("-", "+", "•")) or (
-            items and _AGENCY_HEAD.match(line) and not _HANGING.search(items[-1]))
-        if not items or opens or items[-1].endswith((";", ".")):
+        if not items or line.startswith(("-", "+", "•")) or opens(items[-1], line):
             items.append(line)
         else:
             items[-1] += " " + line
     return [re.sub(r"^([-+•])(?=\S)", r"\1 ", item) for item in items]
 
 
-def _key(item: str) -> str:
-    return " ".join(re.sub(r"[^\w\s]", " ", item.lower()).split())
+def _split_agencies(lines: list[str]) -> tuple[str, str]:
+    """Lead and support columns were read as one run of items: the support column starts where an item is
+    named a second time (a column lists an agency once), or else it is the last item."""
+    items = [item for item in _items(lines, _opens_agency) if item.strip(" -;,.")]
+    if len(items) <= 1:
+        return (items[0] if items else ""), ""
+    keys = [normalise(item) for item in items]
+    cut = next((i for i in range(1, len(keys)) if keys[i] in keys[:i]), len(items) - 1)
+    return "\n".join(items[:cut]), "\n".join(items[cut:])
+
+
+def _opens_agency(previous: str, line: str) -> bool:
+    """After a finished item, or at an agency head word unless the item above is left hanging."""
+    return previous.endswith((";", ".")) or bool(_AGENCY_HEAD.match(line) and not _HANGING.search(previous))
