@@ -80,8 +80,9 @@ def _add_segment(roles: Roles, role: str, text: str, directory: AgencyDirectory,
     previous: str | None = None
     for piece in _merge_known(_PIECES.split(text), " - ", directory, context):
         synthesis = _SYNTHESIS.match(piece.strip(" .;"))
-        if synthesis and _known_form(synthesis.group("who"), directory, context):
-            roles.add("synthesis", [_known_form(synthesis.group("who"), directory, context)])
+        who = synthesis and _known_form(synthesis.group("who"), directory, context)
+        if who:
+            roles.add("synthesis", [who])
             continue
         sentence = _SENTENCE.match(piece.strip(" .;"))
         if sentence:

@@ -20,7 +20,7 @@ _ROMAN = re.compile(r"^(?:" + "|".join(_ROMANS) + ")$")
 COLUMNS = ("number", "content", "product", "lead", "support", "deadline", "note")
 UNNUMBERED = ("Hàng không có số thứ tự nhưng có đủ nội dung, cơ quan và thời hạn: đọc như một nhiệm vụ riêng, "
               "cần kiểm tra lại.")
-_SENTENCE_END = re.compile(r"[.;!?…:)”\"]\s*$")
+_COMPLETE_CELL = re.compile(r"[.;!?…:)”\"]\s*$")  # a cell that ends as a sentence or list ends
 
 
 @dataclass
@@ -125,7 +125,7 @@ def _continues(above: dict[str, str], cells: dict[str, str]) -> bool:
     It is a task of its own only when it reads as one: the content above ends its sentence, and this row
     has its own content, agency and deadline, each opening as a cell opens (a capital, a digit or a bullet).
     """
-    if not _SENTENCE_END.search(above.get("content", "")):
+    if not _COMPLETE_CELL.search(above.get("content", "")):
         return True
     own = [cells.get(name, "").strip() for name in ("content", "deadline")]
     own.append(cells.get("lead", "").strip() or cells.get("support", "").strip())
