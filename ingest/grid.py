@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from ingest.document import Table
 
-_TT = re.compile(r"^\s*(?:số\s*)?s?tt\.?\s*$", re.IGNORECASE)  # the first header cell: "TT", "STT", "Số TT"
+TT_CELL = re.compile(r"^\s*(?:số\s*)?s?tt\.?\s*$", re.IGNORECASE)  # the first header cell: "TT", "STT", "Số TT"
 
 
 @dataclass(frozen=True)
@@ -57,7 +57,7 @@ def merge_header_rows(grid: list[list[str | Merged]]) -> list[list[str | Merged]
     recognised by its first slot being merged into the first row's; its columns become "Cơ quan thực
     hiện Chủ trì" and "Cơ quan thực hiện Phối hợp" (a slot the span covers takes the span's text).
     """
-    if len(grid) < 2 or not isinstance(grid[1][0], Merged) or not _TT.match(str(grid[0][0])):
+    if len(grid) < 2 or not isinstance(grid[1][0], Merged) or not TT_CELL.match(str(grid[0][0])):
         return grid
     top, below = grid[0], grid[1]
     if not any(isinstance(cell, str) and cell.strip() for cell in below):

@@ -10,6 +10,7 @@ from config.agencies import AgencyDirectory, normalise
 from ingest.cells import joined
 from ingest.document import Document, Paragraph
 from ingest.draft import TaskDraft
+from ingest.grid import TT_CELL
 from ingest.roles import Roles, split_roles
 
 _ROMANS = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII")
@@ -34,7 +35,7 @@ def column_map(header: list[str]) -> dict[str, int] | None:
     found: dict[str, int] = {}
     for i, cell in enumerate(header):
         text = cell.lower()
-        if i == 0 and re.fullmatch(r"\s*(?:số\s*)?s?tt\.?\s*", text):
+        if i == 0 and TT_CELL.match(text):
             found["number"] = i
         elif any(w in text for w in ("thời gian", "thời hạn", "tiến độ", "hạn hoàn thành", "thời điểm")):
             found.setdefault("deadline", i)
