@@ -27,7 +27,7 @@ from ingest.store import store_plan
 from models.db import make_engine
 from models.migrate import upgrade
 
-SEEDS = Path(__file__).resolve().parents[1].parent / "shared" / "seeds"  # shared/ sits beside the work tree
+SEEDS = Path(__file__).resolve().parents[1] / "tests" / "data" / "seeds"
 PG = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 
 

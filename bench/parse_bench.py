@@ -17,7 +17,7 @@ from deadlines import parse
 from deadlines.parser import clear_cache
 
 ROOT = Path(__file__).resolve().parents[1]
-GOLD = ROOT.parent / "shared" / "gold" / "deadlines.jsonl"
+GOLD = ROOT / "tests" / "data" / "gold" / "deadlines.jsonl"
 
 
 def _items() -> list[tuple[str, int]]:

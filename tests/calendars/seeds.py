@@ -19,8 +19,8 @@ from config.agencies import AgencyDirectory
 from ingest import read_plan
 from ingest.store import ImportResult, store_plan
 from models import FeedRole, Plan
+from tests.support.data import SEEDS
 
-SEEDS = Path("/work/shared/seeds")
 HOST = "hanchot.test"
 BASE_URL = f"https://{HOST}"
 PUBLISHED_AT = datetime(2026, 1, 5, 3, 0, tzinfo=UTC)

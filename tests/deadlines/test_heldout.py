@@ -21,8 +21,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tests.support.data import SCORE_DEADLINES
+
 ROOT = Path(__file__).resolve().parents[2]
-SCORER = ROOT.parent / "shared" / "tools" / "score_deadlines.py"
+SCORER = SCORE_DEADLINES
 HELDOUT = Path(__file__).with_name("heldout.jsonl")
 MIN_ACCURACY = 100.0
 

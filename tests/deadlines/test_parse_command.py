@@ -7,8 +7,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tests.support.data import GOLD, SCORE_DEADLINES
+
 ROOT = Path(__file__).resolve().parents[2]
-SHARED = ROOT.parent / "shared"
+
 HANCHOT = [sys.executable, "-m", "hanchot"]
 
 
@@ -20,8 +22,8 @@ def _run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
 def test_it_scores_100_percent_on_the_gold_with_equal_labels():
     hanchot = ROOT / ".venv" / "bin" / "hanchot"
     command = [str(hanchot)] if hanchot.exists() else HANCHOT
-    run = subprocess.run([sys.executable, str(SHARED / "tools" / "score_deadlines.py"),
-                          str(SHARED / "gold" / "deadlines.jsonl"), "--", *command, "parse", "--batch"],
+    run = subprocess.run([sys.executable, str(SCORE_DEADLINES),
+                          str(GOLD), "--", *command, "parse", "--batch"],
                          capture_output=True, text=True, cwd=ROOT, timeout=600)
     lines = run.stdout.strip().splitlines()
     assert lines[-1].startswith("deadline accuracy: 100.0%"), run.stdout[-3000:]

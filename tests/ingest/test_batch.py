@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import copy
-from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -16,8 +15,8 @@ from ingest.draft import PlanDraft
 from ingest.store import ImportResult, store_plan
 from models.agencies import Agency, AgencyGroupMember
 from models.plans import Plan, Task
+from tests.support.data import SEEDS
 
-SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"
 NEW_AGENCY = "Ban Quản lý dự án thử nghiệm song song"
 
 

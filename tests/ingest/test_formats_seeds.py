@@ -10,9 +10,9 @@ import pytest
 from ingest import build_plan, read_document
 from ingest.draft import PlanDraft
 from ingest.text_layouts import read_text
+from tests.support.data import SEEDS
 from tests.support.render_docs import docx_to_pdf, word_shaped, write_docx
 
-SEEDS = Path(__file__).resolve().parents[2].parent / "shared" / "seeds"  # shared/ sits beside the work tree
 EXPECTED = {"000": (42, 7), "001": (36, 7), "002": (54, 6), "003": (48, 7), "004": (40, 7)}
 
 

@@ -17,9 +17,9 @@ from ingest import read_plan
 from ingest.store import store_plan
 from models.agencies import Agency
 from models.plans import Milestone, Plan, Task
+from tests.support.data import SEEDS
 
 ROOT = Path(__file__).resolve().parents[2]
-SEEDS = ROOT.parent / "shared" / "seeds"  # shared/ sits beside the work tree, in CI too
 COUNTS = {"000": 42, "001": 36, "002": 54, "003": 48, "004": 40}
 
 

@@ -15,10 +15,10 @@ from sqlalchemy.orm import Session
 from ingest.text_layouts import read_text
 from models.db import make_engine
 from models.plans import Plan, Task
+from tests.support.data import SEEDS
 from tests.support.render_docs import docx_to_pdf, word_shaped, write_docx
 
 ROOT = Path(__file__).resolve().parents[2]
-SEEDS = ROOT.parent / "shared" / "seeds"  # shared/ sits beside the work tree, in CI too
 EXAMPLE = ROOT / "examples" / "ke-hoach-mau-2026.txt"
 
 

@@ -6,17 +6,14 @@ import importlib.util
 import json
 from collections import Counter
 from functools import cache
-from pathlib import Path
 
 import pytest
 
 import ingest
 from config.agencies import AgencyDirectory
 from ingest.draft import PlanDraft
+from tests.support.data import GOLD, SCORE_DEADLINES, SEEDS
 
-SHARED = Path(__file__).resolve().parents[2].parent / "shared"  # shared/ sits beside the work tree
-SEEDS = SHARED / "seeds"
-GOLD = SHARED / "gold" / "deadlines.jsonl"
 FILES = {"000": "000_7ac37e54dd30bcb3.txt", "001": "001_60666921a9a70147.txt", "002": "002_bbb01c2da0553720.txt",
          "003": "003_fc3042fbb6dd63f5.txt", "004": "004_f2f16a4c79b17385.txt"}
 
@@ -172,7 +169,7 @@ def test_it_keeps_every_gold_deadline_text_as_a_task_deadline():
 
 
 def _scorer():
-    spec = importlib.util.spec_from_file_location("score_deadlines", SHARED / "tools" / "score_deadlines.py")
+    spec = importlib.util.spec_from_file_location("score_deadlines", SCORE_DEADLINES)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module

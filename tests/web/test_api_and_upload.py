@@ -8,11 +8,12 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from models import Occurrence, Plan, Reminder, Task
+from tests.support.data import SEEDS
 from tests.web.conftest import csrf
 from web.api_auth import make_api_token
 
 ROOT = Path(__file__).resolve().parents[2]
-SEED_000 = ROOT.parent / "shared" / "seeds" / "000_7ac37e54dd30bcb3.txt"
+SEED_000 = SEEDS / "000_7ac37e54dd30bcb3.txt"
 
 
 def _bearer(web_settings) -> dict[str, str]:  # type: ignore[no-untyped-def]

@@ -23,11 +23,12 @@ import pytest
 from argon2 import PasswordHasher
 from icalendar import Calendar
 
+from tests.support.data import SEEDS
 from tests.web.server import ROOT, free_port, running_server, server_env
 
 pytestmark = pytest.mark.external_service
 
-SEED_000 = ROOT.parent / "shared" / "seeds" / "000_7ac37e54dd30bcb3.txt"
+SEED_000 = SEEDS / "000_7ac37e54dd30bcb3.txt"
 ARTIFACTS = ROOT / "tests" / "artifacts"
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
