@@ -3,7 +3,7 @@
 Import models from here (``from models import Plan, Reminder``); ``models.db`` makes engines and sessions.
 """
 
-from models.agencies import Agency, AgencyGroupMember, AgencyLevel, Assignment, Contact, Role
+from models.agencies import Agency, AgencyGroupMember, AgencyLevel, Assignment, Contact, Role, Unit, UnitKind
 from models.audit import AuditLog
 from models.base import Base, UtcDateTime, utcnow
 from models.feeds import FeedRole, FeedScope, FeedState, FeedToken, RenderedEvent
@@ -22,5 +22,5 @@ __all__ = [
     "Agency", "AgencyGroupMember", "AgencyLevel", "Assignment", "AuditLog", "Base", "Channel", "Contact",
     "Delivery", "DeliveryStatus", "FeedRole", "FeedScope", "FeedState", "FeedToken", "Milestone", "Occurrence",
     "OccurrenceStatus", "Plan", "PlanStatus", "Reminder", "ReminderKind", "ReminderStatus", "RenderedEvent", "Role",
-    "Task", "TaskOrigin", "UtcDateTime", "ZaloCredential", "utcnow",
+    "Task", "TaskOrigin", "Unit", "UnitKind", "UtcDateTime", "ZaloCredential", "utcnow",
 ]
