@@ -15,7 +15,7 @@ from markupsafe import Markup
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from models import Agency, AgencyGroupMember, Contact, FeedToken, Occurrence, Plan, PlanStatus, Task
+from models import Agency, AgencyGroupMember, Contact, FeedToken, Occurrence, Plan, PlanStatus, Task, Unit, UnitKind
 from web.deps import DB, Form, contact_id_of, is_admin, now
 from web.queries import agency_and_groups, items, local_today, on_time_rates, overdue
 from web.templating import render
@@ -69,12 +69,19 @@ def _month_text(year: int, month: int) -> str:
 @router.get("/agencies")
 def agencies(request: Request, session: DB, q: str = "") -> HTMLResponse:
     query = select(Agency).options(selectinload(Agency.children), selectinload(Agency.members),
-                                   selectinload(Agency.contacts)).order_by(Agency.name)
+                                   selectinload(Agency.contacts), selectinload(Agency.unit)).order_by(Agency.name)
     if q.strip():
         query = query.where(func.lower(Agency.name).contains(q.strip().lower()))
     found = session.scalars(query).all()
-    return page(request, "agencies.html", {"agencies": found, "q": q,
+    return page(request, "agencies.html", {"agencies": found, "q": q, "units": _units(session, request),
                                            "needs_review": [a for a in found if a.needs_review]})
+
+
+def _units(session: Session, request: Request) -> list[Unit]:
+    """The units an admin can put an agency in, the province first."""
+    if not is_admin(request):
+        return []
+    return list(session.scalars(select(Unit).order_by(Unit.kind != UnitKind.PROVINCE, Unit.name)))
 
 
 @router.get("/agencies/{agency_id}")
@@ -88,10 +95,11 @@ def agency_page(request: Request, agency_id: int, session: DB) -> HTMLResponse:
                              .where(AgencyGroupMember.member_id == agency_id)).all()
     tokens = session.scalars(select(FeedToken).where(FeedToken.agency_id == agency_id)
                              .order_by(FeedToken.created_at)).all() if is_admin(request) else []
-    others = session.scalars(select(Agency).where(Agency.id != agency_id).order_by(Agency.name)).all() \
-        if is_admin(request) else []
+    others = session.scalars(select(Agency).where(Agency.id != agency_id).options(selectinload(Agency.unit))
+                             .order_by(Agency.name)).all() if is_admin(request) else []
     return page(request, "agency.html", {
         "agency": agency, "items": found, "today": today, "groups": groups, "tokens": tokens, "others": others,
+        "units": _units(session, request),
         "can_close": can_close_for(request, session, agency_id), "overdue_count": sum(i.overdue(today) for i in found),
         "open_count": sum(not i.done for i in found)})
 
