@@ -20,6 +20,7 @@ from sqlalchemy import and_, case, insert, or_, select, text
 from sqlalchemy.orm import Session, selectinload
 
 from config.agencies import AgencyDirectory
+from deadlines.duepolicy import effective_due
 from deadlines.model import Kind
 from ingest.draft import PlanDraft, TaskDraft
 from models.agencies import Agency, AgencyGroupMember, Assignment, Role
@@ -159,7 +160,7 @@ def _plan_values(draft: PlanDraft) -> dict[str, Any]:
     return {"number": _clip(draft.number, 100), "title": draft.title, "issuer": _clip(draft.issuer, 255),
             "place": _clip(draft.place, 100), "issued_on": draft.issued_on, "plan_year": draft.plan_year,
             "implements": list(draft.implements), "source_name": _clip(draft.source_name, 255) or "",
-            "day_rules": [_json(r) for r in draft.rules], "warnings": list(draft.warnings)}
+            "day_rules": [r.to_json() for r in draft.rules], "warnings": list(draft.warnings)}
 
 
 def _find_plan_id(session: Session, draft: PlanDraft) -> int | None:
@@ -274,11 +275,7 @@ def _store_occurrences(row: Milestone, dues: dict[date, str | None], strict: boo
 
 @lru_cache(maxsize=4096)
 def _effective_due(due: date, strict: bool) -> date:
-    """The working-day-shifted due date (deadlines.duepolicy); the nominal date if that is unavailable."""
-    try:
-        from deadlines.duepolicy import effective_due
-    except ImportError:
-        return due
+    """The working-day-shifted due date (deadlines.duepolicy)."""
     return effective_due(due, strict=strict, calendar=_work_calendar()).date
 
 
@@ -387,6 +384,3 @@ def _assign(row: Any, **values: Any) -> bool:
     return changed
 
 
-def _json(rule: Any) -> Any:
-    to_json = getattr(rule, "to_json", None)
-    return to_json() if callable(to_json) else str(rule)
