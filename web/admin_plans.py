@@ -13,6 +13,7 @@ from starlette.datastructures import UploadFile
 
 from config.errors import UserError
 from models import Agency, Assignment, AuditLog, Milestone, Plan, PlanStatus
+from models.plans import shown_text_changed
 from web.audit import record, snapshot
 from web.deps import DB, Form, FormError, int_field, now, require_admin, text_field, work_rules
 from web.editing import apply_edit, parse_day, record_event
@@ -135,6 +136,7 @@ def remap_assignment(request: Request, assignment_id: int, form: Form,
         session.delete(assignment)
     else:
         assignment.agency_id = agency.id
+    shown_text_changed([assignment.task])
     record(session, "admin", "assignment.update", "assignments", assignment_id, before, {"agency_id": agency.id})
     plan_id = assignment.task.plan_id
     return RedirectResponse(f"/plans/{plan_id}#task-{assignment.task_id}", status_code=303)
