@@ -22,7 +22,7 @@ from config.agencies import AgencyDirectory
 from models import Agency, Contact, FeedRole, FeedScope
 from tests.calendars.seeds import BASE_URL, expected_by_year, import_and_publish, plan_years, seed_paths
 
-pytestmark = pytest.mark.external_service  # node + npm ical.js
+pytestmark = [pytest.mark.external_service, pytest.mark.slow]  # node + npm ical.js; 15-50 s each
 
 
 @dataclass
