@@ -1,7 +1,7 @@
-"""A small linter for iCalendar feeds: the faults parsers forgive and clients punish (calendar-feeds.md §9).
+"""A small linter for iCalendar feeds: the faults parsers forgive and clients punish (docs/calendar-feeds.md §9).
 
 ``python`` icalendar, like most parsers, accepts a missing UID or a floating time; Google, Outlook and
-ical.js then duplicate, shift or drop events. Each check maps to a complaint in calendar-feeds.md §8.
+ical.js then duplicate, shift or drop events. Each check maps to a complaint in docs/calendar-feeds.md §8.
 Messages are English: they are read by developers and CI, not by users.
 """
 

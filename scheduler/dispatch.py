@@ -126,7 +126,7 @@ class Dispatcher:
 
     def claim_and_prepare(self, stats: DispatchStats) -> list[Job] | None:
         """Claim a batch, build its messages and commit the claim with its "sending" Delivery rows, before
-        anything leaves (house style §6.4). None when nothing is due; [] when every claimed row was cancelled."""
+        anything leaves (docs/architecture.md). None when nothing is due; [] when every claimed row was cancelled."""
         with self.factory() as session:
             now = self.clock()
             claimed = claim_batch(session, now, self.worker, self.config.claim_size)

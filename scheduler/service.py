@@ -1,6 +1,6 @@
 """The ``hanchot scheduler`` process: one active APScheduler 3.x per database, any number on standby.
 
-APScheduler only ticks; the outbox decides what is due. Traps handled here (house style §2):
+APScheduler only ticks; the outbox decides what is due. Traps handled here (docs/architecture.md):
 
 - ``misfire_grace_time`` is 1 second by default: a job missed while the process was down would be
   skipped. We set 6 hours, with ``coalesce`` so a restart after downtime runs each missed job **once**.
