@@ -3,6 +3,7 @@
 Import models from here (``from models import Plan, Reminder``); ``models.db`` makes engines and sessions.
 """
 
+from models.access import LoginSession, SigninLink, ThrottleHit
 from models.agencies import Agency, AgencyGroupMember, AgencyLevel, Assignment, Contact, Role
 from models.audit import AuditLog
 from models.base import Base, UtcDateTime, utcnow
@@ -20,7 +21,8 @@ from models.reminders import (
 
 __all__ = [
     "Agency", "AgencyGroupMember", "AgencyLevel", "Assignment", "AuditLog", "Base", "Channel", "Contact",
-    "Delivery", "DeliveryStatus", "FeedRole", "FeedScope", "FeedState", "FeedToken", "Milestone", "Occurrence",
-    "OccurrenceStatus", "Plan", "PlanStatus", "Reminder", "ReminderKind", "ReminderStatus", "RenderedEvent", "Role",
-    "Task", "TaskOrigin", "UtcDateTime", "ZaloCredential", "utcnow",
+    "Delivery", "DeliveryStatus", "FeedRole", "FeedScope", "FeedState", "FeedToken", "LoginSession", "Milestone",
+    "Occurrence", "OccurrenceStatus", "Plan", "PlanStatus", "Reminder", "ReminderKind", "ReminderStatus",
+    "RenderedEvent", "Role", "SigninLink", "Task", "TaskOrigin", "ThrottleHit", "UtcDateTime", "ZaloCredential",
+    "utcnow",
 ]
