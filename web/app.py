@@ -28,7 +28,7 @@ from calendars.event_store import DatabaseEventStore
 from config.settings import Settings, get_settings
 from models.db import make_engine, session_factory
 from web.deps import STALE_SESSION, CsrfFailed, FormError, LoginRequired
-from web.feed_cache import FeedCache
+from web.feed_cache import FeedCache, TokenProbe
 from web.feeds import FeedFastPath
 from web.security import SecurityHeaders
 from web.sessions import SessionMiddleware
@@ -48,6 +48,7 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
         refresher.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await refresher
+        app.state.token_probe.close()
 
 
 async def _keep_feed_stamp_fresh(app: FastAPI) -> None:
@@ -71,6 +72,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.engine = make_engine(settings.database_url)
     app.state.sessions = session_factory(app.state.engine)
     app.state.feed_cache = FeedCache()
+    app.state.token_probe = TokenProbe(app.state.engine)
     app.state.event_store = DatabaseEventStore(app.state.engine)
     https = settings.base_url.startswith("https://")
     app.add_middleware(SessionMiddleware, secure=https)
