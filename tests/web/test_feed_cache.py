@@ -1,8 +1,9 @@
 """Cached feed serving: answers from memory, and how long a change made elsewhere can go unseen.
 
 A commit in the web process clears the cache at once; a change made by another process (the CLI, the
-importer) is seen after STAMP_TTL (data); a token revoked anywhere answers 404 from the next request. Writes from "another process" are
-made here with Core statements on a separate connection, which fire no ORM session events.
+importer) is seen after STAMP_TTL (data); a token revoked anywhere answers 404 from the next request. Writes
+from "another process" are made here with Core statements on a separate connection, which fire no ORM session
+events.
 """
 
 from __future__ import annotations
