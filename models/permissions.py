@@ -16,10 +16,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models.agencies import AgencyGroupMember, Contact, Role
+from models.agencies import Contact, Role
+from models.live import is_live as occurrence_live
+from models.live import with_groups
 from models.plans import Occurrence, OccurrenceStatus, PlanStatus, Task
 
 _DONE_BY_CONTACT = re.compile(r"^contact:(\d+)(?:\s|$)")
@@ -28,11 +29,7 @@ _DONE_BY_CONTACT = re.compile(r"^contact:(\d+)(?:\s|$)")
 def unit_agency_ids(session: Session, contact: Contact) -> set[int]:
     """The agencies whose deadlines make the contact's unit: its agency and the groups that agency belongs to
     (a task for "Các sở, ban, ngành" is a task of each member)."""
-    if contact.agency_id is None:
-        return set()
-    groups = session.scalars(select(AgencyGroupMember.group_id)
-                             .where(AgencyGroupMember.member_id == contact.agency_id))
-    return {contact.agency_id, *groups}
+    return with_groups(session, [contact.agency_id]) if contact.agency_id is not None else set()
 
 
 def done_by_contact(occurrence: Occurrence) -> int | None:
@@ -42,11 +39,11 @@ def done_by_contact(occurrence: Occurrence) -> int | None:
 
 
 def is_live(occurrence: Occurrence) -> bool:
-    """In a published plan, neither the task, the milestone nor the occurrence cancelled."""
+    """``models.live.LIVE_OCCURRENCE`` for a loaded occurrence: a published plan, nothing cancelled."""
     milestone = occurrence.milestone
     task = milestone.task
     return (task.plan.status == PlanStatus.PUBLISHED and task.cancelled_at is None
-            and milestone.cancelled_at is None and occurrence.status != OccurrenceStatus.CANCELLED)
+            and milestone.cancelled_at is None and occurrence_live(occurrence))
 
 
 @dataclass

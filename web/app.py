@@ -1,15 +1,14 @@
 """The FastAPI application: HTML pages for people, JSON under /api, feeds under /feeds.
 
 ``create_app`` builds a fresh app from settings so tests can run several apps with different databases.
-Routers live in their own modules and are included here; a router module that does not exist yet is
-simply not mounted.
+Routers live in their own modules and are imported and included here by name: a missing or broken router
+module stops the app at start with its error.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import importlib
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -27,6 +26,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from calendars.event_store import DatabaseEventStore
 from config.settings import Settings, get_settings
 from models.db import make_engine, session_factory
+from web import admin, api, api_docs, auth, feeds, focal, links, pages
 from web.deps import STALE_SESSION, CsrfFailed, FormError, LoginRequired
 from web.feed_cache import FeedCache, TokenProbe
 from web.feeds import FeedFastPath
@@ -35,7 +35,8 @@ from web.sessions import SessionMiddleware
 from web.templating import render
 
 HERE = Path(__file__).resolve().parent
-ROUTERS = ("web.pages", "web.feeds", "web.api", "web.api_docs", "web.auth", "web.admin", "web.links", "web.focal")
+ROUTERS = (pages.router, feeds.router, api.router, api_docs.router, auth.router, admin.router, links.router,
+           focal.router)
 log = logging.getLogger(__name__)
 
 
@@ -79,14 +80,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(FeedFastPath)  # outside the session middleware: cached feed polls skip it
     app.add_middleware(SecurityHeaders, https=https)  # outermost: every response, the fast path's too
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
-    for module_name in ROUTERS:
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as e:
-            if e.name == module_name:
-                continue
-            raise
-        app.include_router(module.router)
+    for router in ROUTERS:
+        app.include_router(router)
 
     @app.get("/healthz", include_in_schema=False)
     def healthz() -> PlainTextResponse:
