@@ -17,10 +17,11 @@ from models.reminders import (
     ReminderStatus,
     ZaloCredential,
 )
+from models.revisions import PlanRevision, RevisionState
 
 __all__ = [
     "Agency", "AgencyGroupMember", "AgencyLevel", "Assignment", "AuditLog", "Base", "Channel", "Contact",
     "Delivery", "DeliveryStatus", "FeedRole", "FeedScope", "FeedState", "FeedToken", "Milestone", "Occurrence",
-    "OccurrenceStatus", "Plan", "PlanStatus", "Reminder", "ReminderKind", "ReminderStatus", "RenderedEvent", "Role",
-    "Task", "TaskOrigin", "UtcDateTime", "ZaloCredential", "utcnow",
+    "OccurrenceStatus", "Plan", "PlanRevision", "PlanStatus", "Reminder", "ReminderKind", "ReminderStatus",
+    "RenderedEvent", "RevisionState", "Role", "Task", "TaskOrigin", "UtcDateTime", "ZaloCredential", "utcnow",
 ]
