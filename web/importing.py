@@ -39,8 +39,12 @@ def check_upload(name: str, size: int) -> None:
         raise ImportRefused(TOO_LARGE)
 
 
-def import_file(session: Session, path: Path, plan_year: int | None, config_dir: Path) -> tuple[Plan, Diff | None]:
-    """Read and store one plan as a draft in the caller's transaction. Raises ImportRefused."""
+def import_file(session: Session, path: Path, plan_year: int | None, config_dir: Path, *,
+                replaces: int | None = None) -> tuple[Plan, Diff | None, int | None]:
+    """Read and store one plan in the caller's transaction. Raises ImportRefused.
+
+    Returns the stored plan, the diff of a draft re-imported in place, and the live plan's id when the file was a
+    new version of a published plan (then the stored plan is its pending revision: ingest.revisions)."""
     from config.agencies import AgencyDirectory
     from ingest import read_plan
 
@@ -48,19 +52,22 @@ def import_file(session: Session, path: Path, plan_year: int | None, config_dir:
     directory = AgencyDirectory.load(Path(config_dir) / "agencies.toml")
     previous = session.scalars(select(Plan).where(or_(
         Plan.content_hash == draft.content_hash,
-        (Plan.number == draft.number) & (Plan.issuer == draft.issuer) if draft.number else False))).all()
+        (Plan.number == draft.number) & (Plan.issuer == draft.issuer) if draft.number else False,
+        Plan.id == replaces if replaces is not None else False))).all()
     before = {p.id: shape(p) for p in previous}
-    result = _store(session, draft, directory)
+    result = _store(session, draft, directory, replaces)
     plan = _plan_of(session, result)
     session.flush()
     session.refresh(plan)
-    return plan, (diff(before[plan.id], shape(plan)) if plan.id in before else None)
+    revision_of = getattr(result, "revision_of", None)
+    changes = diff(before[plan.id], shape(plan)) if plan.id in before and revision_of is None else None
+    return plan, changes, revision_of
 
 
-def _store(session: Session, draft: Any, directory: Any) -> Any:
+def _store(session: Session, draft: Any, directory: Any, replaces: int | None) -> Any:
     from ingest.store import store_plan
 
-    return store_plan(session, draft, directory)
+    return store_plan(session, draft, directory, replaces=replaces)
 
 
 def _plan_of(session: Session, result: Any) -> Plan:
