@@ -13,12 +13,11 @@ import typer
 from config.errors import UserError
 
 plans_app = typer.Typer(help="List, show and publish imported plans.", no_args_is_help=True)
-PLAN_SUFFIXES = {".docx", ".pdf", ".txt", ".md"}
 _MIGRATED: set = set()
 
 
 def import_command(
-    path: Annotated[Path, typer.Argument(help="A plan (.docx, .pdf, .txt, .md) or a folder of plans.")],
+    path: Annotated[Path, typer.Argument(help="A plan (Word, PDF, Excel, OpenDocument, text) or a folder of plans.")],
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Read and check, write nothing.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the plan draft as JSON.")] = False,
     plan_year: Annotated[int | None, typer.Option("--plan-year", help="The plan's year if the text lacks it.")] = None,
@@ -126,9 +125,11 @@ def _plan_files(path: Path) -> list[Path]:
         raise UserError(f"Không tìm thấy {path}.")
     if path.is_file():
         return [path]
+    from ingest.sniff import PLAN_SUFFIXES, SUFFIXES_TEXT
+
     files = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in PLAN_SUFFIXES)
     if not files:
-        raise UserError(f"Thư mục {path} không có tệp kế hoạch (.docx, .pdf, .txt, .md).")
+        raise UserError(f"Thư mục {path} không có tệp kế hoạch ({SUFFIXES_TEXT}).")
     return files
 
 

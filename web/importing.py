@@ -15,10 +15,10 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from ingest.errors import MAX_BYTES, TOO_LARGE, ImportRefused
+from ingest.sniff import PLAN_SUFFIXES, SUFFIXES_TEXT
 from models import Plan
 
-ALLOWED_SUFFIXES = {".txt", ".md", ".docx", ".pdf"}
-NOT_ALLOWED = "Chỉ nhận tệp .txt, .md, .docx hoặc .pdf."
+NOT_ALLOWED = f"Chỉ nhận tệp kế hoạch {SUFFIXES_TEXT}."
 
 
 @dataclass
@@ -33,7 +33,7 @@ class Diff:
 
 def check_upload(name: str, size: int) -> None:
     """Refuse by name and size before any reader runs (the readers check the content itself)."""
-    if Path(name).suffix.lower() not in ALLOWED_SUFFIXES:
+    if Path(name).suffix.lower() not in PLAN_SUFFIXES:
         raise ImportRefused(NOT_ALLOWED)
     if size > MAX_BYTES:
         raise ImportRefused(TOO_LARGE)
