@@ -21,7 +21,17 @@ from ingest.draft import PlanDraft
 from ingest.store import ImportResult, store_into
 from models.agencies import Assignment
 from models.identity import lock_plan_identity, plan_identity
-from models.plans import Milestone, Occurrence, OccurrenceStatus, Plan, PlanStatus, Task
+from models.plans import (
+    PLAN_SHOWN,
+    TASK_SHOWN,
+    Milestone,
+    Occurrence,
+    OccurrenceStatus,
+    Plan,
+    PlanStatus,
+    Task,
+    shown_text_changed,
+)
 from models.revisions import PlanRevision, RevisionState
 
 PLAN_FIELDS = ("number", "title", "issuer", "place", "issued_on", "plan_year", "implements", "source_name",
@@ -204,6 +214,8 @@ def copy_plan(session: Session, source: Plan, target: Plan, now: datetime) -> Im
     added or cancelled, never deleted, and a date marked done or moved keeps its status. Counts what changed
     (a task only moved up or down is not a change)."""
     result = ImportResult(plan_id=target.id, created=False)
+    if any(getattr(target, name) != getattr(source, name) for name in PLAN_SHOWN):
+        shown_text_changed(target.tasks)  # every event shows the plan's number and title
     for name in PLAN_FIELDS:
         result.plan_changed |= _set(target, name, getattr(source, name))
     tasks = {t.key: t for t in target.tasks}
@@ -221,10 +233,14 @@ def copy_plan(session: Session, source: Plan, target: Plan, now: datetime) -> Im
         else:
             changed = other.cancelled_at is not None
         _set(other, "position", task.position)
+        shown = any(getattr(other, name) != getattr(task, name) for name in TASK_SHOWN)
         for name in TASK_FIELDS:
             changed |= _set(other, name, getattr(task, name))
         _set(other, "cancelled_at", None)
-        changed |= _copy_assignments(task, other)
+        agencies = _copy_assignments(task, other)
+        if shown or agencies:
+            shown_text_changed([other])
+        changed |= agencies | shown
         changed |= _copy_milestones(task, other, now)
         result.tasks_changed += changed and other.id is not None
     for key, task in tasks.items():

@@ -12,7 +12,6 @@ from pathlib import Path
 
 from ingest.errors import EMPTY_FILE, MAX_BYTES, NOT_A_DOCUMENT, TOO_LARGE, ImportRefused
 
-TEXT_SUFFIXES = {".txt", ".md", ".text", ".markdown", ".tsv"}
 # What a plan file may be called, in the order the messages list them (the CLI's folders, the web upload).
 PLAN_SUFFIXES = (".docx", ".doc", ".odt", ".rtf", ".pdf", ".xlsx", ".xls", ".ods", ".txt", ".md")
 SUFFIXES_TEXT = ", ".join(PLAN_SUFFIXES)

@@ -21,12 +21,23 @@ from sqlalchemy.orm import Session, selectinload
 
 from config.agencies import AgencyDirectory
 from config.errors import UserError
+from deadlines.duepolicy import effective_due
 from deadlines.model import Kind
 from ingest.draft import PlanDraft, TaskDraft
 from models.agencies import Agency, AgencyGroupMember, Assignment, Role
 from models.bulk import insert_rows, insert_rows_returning
 from models.identity import lock_plan_identity, plan_identity
-from models.plans import Milestone, Occurrence, OccurrenceStatus, Plan, PlanStatus, Task
+from models.plans import (
+    PLAN_SHOWN,
+    TASK_SHOWN,
+    Milestone,
+    Occurrence,
+    OccurrenceStatus,
+    Plan,
+    PlanStatus,
+    Task,
+    shown_text_changed,
+)
 from models.revisions import PlanRevision
 
 
@@ -82,9 +93,10 @@ def store_into(session: Session, draft: PlanDraft, directory: AgencyDirectory, p
         plan: Plan | None = None
         if plan_id is None:  # a new plan: one Core INSERT, no ORM object to track
             plan_id = session.execute(insert(Plan.__table__).returning(Plan.__table__.c.id), [values]).scalar_one()
-            plan_changed = False
+            plan_changed = plan_shown = False
         else:
             plan = session.get_one(Plan, plan_id)
+            plan_shown = any(getattr(plan, name) != values[name] for name in PLAN_SHOWN)
             plan_changed = _assign(plan, **values)
         agencies = _Agencies(session, directory, _context(draft.issuer, directory))
         agencies.prepare({n for item in items for n in [*item.lead, *item.support, *item.synthesis]})
@@ -95,6 +107,8 @@ def store_into(session: Session, draft: PlanDraft, directory: AgencyDirectory, p
             select(Task).where(Task.plan_id == plan_id).options(
                 selectinload(Task.assignments),
                 selectinload(Task.milestones).selectinload(Milestone.occurrences)))}
+        if plan_shown:  # every event shows the plan's number and title
+            shown_text_changed(existing.values())
         seen: set[str] = set()
         new: list[tuple[int, TaskDraft]] = []
         for position, item in enumerate(items):
@@ -185,7 +199,7 @@ def _plan_values(draft: PlanDraft) -> dict[str, Any]:
     return {"number": _clip(draft.number, 100), "title": draft.title, "issuer": _clip(draft.issuer, 255),
             "place": _clip(draft.place, 100), "issued_on": draft.issued_on, "plan_year": draft.plan_year,
             "implements": list(draft.implements), "source_name": _clip(draft.source_name, 255) or "",
-            "day_rules": [_json(r) for r in draft.rules], "warnings": list(draft.warnings)}
+            "day_rules": [r.to_json() for r in draft.rules], "warnings": list(draft.warnings)}
 
 
 def _target_plan(session: Session, draft: PlanDraft, identity: str, replaces: int | None) -> Any:
@@ -222,8 +236,12 @@ def _store_task(task: Task, item: TaskDraft, position: int, agencies: _Agencies,
     """Bring ``task`` in line with ``item``; return True when anything changed."""
     values = _task_values(item, position)
     _assign(task, position=values.pop("position"))  # a task above was added or removed: order only, not a change
+    shown = _assign(task, **{name: values.pop(name) for name in TASK_SHOWN})
     changed = _assign(task, **values, cancelled_at=None)
-    changed |= _store_assignments(task, item, agencies)
+    agencies_shown, names_changed = _store_assignments(task, item, agencies)
+    if shown or agencies_shown:
+        shown_text_changed([task])
+    changed |= shown | agencies_shown | names_changed
     changed |= _store_milestones(task, item, now)
     return changed
 
@@ -241,21 +259,22 @@ def _wanted_assignments(item: TaskDraft, agencies: _Agencies) -> dict[tuple[int,
 _LEAD, _SUPPORT, _SYNTHESIS = Role.LEAD.value, Role.SUPPORT.value, Role.SYNTHESIS.value
 
 
-def _store_assignments(task: Task, item: TaskDraft, agencies: _Agencies) -> bool:
+def _store_assignments(task: Task, item: TaskDraft, agencies: _Agencies) -> tuple[bool, bool]:
+    """(whether the agencies or their roles changed: the events show them, whether only a written name did)."""
     wanted = _kept_fixes(_wanted_assignments(item, agencies), task.assignments)
     current = {(a.agency_id, a.role): a for a in task.assignments}
-    changed = False
+    shown = renamed = False
     for key, assignment in current.items():
         if key not in wanted:
             task.assignments.remove(assignment)
-            changed = True
+            shown = True
     for (agency_id, role), name in wanted.items():
         if (agency_id, role) not in current:
             task.assignments.append(Assignment(agency_id=agency_id, role=role, as_written=name))
-            changed = True
+            shown = True
         else:
-            changed |= _assign(current[(agency_id, role)], as_written=name)
-    return changed
+            renamed |= _assign(current[(agency_id, role)], as_written=name)
+    return shown, renamed
 
 
 def _kept_fixes(wanted: dict[tuple[int, str], str], assignments: list[Assignment]) -> dict[tuple[int, str], str]:
@@ -326,11 +345,7 @@ def _store_occurrences(row: Milestone, dues: dict[date, str | None], strict: boo
 
 @lru_cache(maxsize=4096)
 def _effective_due(due: date, strict: bool) -> date:
-    """The working-day-shifted due date (deadlines.duepolicy); the nominal date if that is unavailable."""
-    try:
-        from deadlines.duepolicy import effective_due
-    except ImportError:
-        return due
+    """The working-day-shifted due date (deadlines.duepolicy)."""
     return effective_due(due, strict=strict, calendar=_work_calendar()).date
 
 
@@ -439,6 +454,3 @@ def _assign(row: Any, **values: Any) -> bool:
     return changed
 
 
-def _json(rule: Any) -> Any:
-    to_json = getattr(rule, "to_json", None)
-    return to_json() if callable(to_json) else str(rule)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import tempfile
 from pathlib import Path
-from typing import Any
 
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -13,12 +12,12 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import UploadFile
 
 from config.errors import UserError
-from deadlines.duepolicy import DuePolicy
 from ingest.revisions import delete_plan, revision_row
 from models import Agency, Assignment, AuditLog, Milestone, Plan, PlanRevision, PlanStatus, RevisionState
+from models.plans import shown_text_changed
 from web.admin_revisions import revision_context
 from web.audit import record, snapshot
-from web.deps import DB, Form, FormError, int_field, now, require_admin, text_field
+from web.deps import DB, Form, FormError, int_field, now, require_admin, text_field, work_rules
 from web.editing import apply_edit, parse_day, record_event
 from web.importing import check_upload, import_file
 from web.pages import page
@@ -28,20 +27,6 @@ from web.views import explanation
 router = APIRouter(include_in_schema=False, dependencies=[Depends(require_admin)])
 NO_FILE = "Vui lòng chọn một tệp kế hoạch."
 MILESTONE_FIELDS = ("kind", "label", "due", "rrule", "event_date", "strict", "manual_override")
-
-
-def work_rules(request: Request) -> tuple[Any, DuePolicy]:
-    """The working-day calendar and due policy of the config folder, read once per app."""
-    state = request.app.state
-    if not hasattr(state, "work_rules"):
-        from config.holidays import load_work_calendar
-        from config.policy import load_policy
-
-        config_dir = state.settings.config_dir
-        due = getattr(load_policy(config_dir), "due", None)
-        policy = due.to_policy() if hasattr(due, "to_policy") else DuePolicy()
-        state.work_rules = (load_work_calendar(config_dir), policy)
-    return state.work_rules
 
 
 def own_plans(session: Session) -> list[Plan]:
@@ -169,6 +154,7 @@ def remap_assignment(request: Request, assignment_id: int, form: Form,
         clash.manual = True
     else:
         assignment.agency_id, assignment.manual = agency.id, True  # kept by re-imports and revisions
+    shown_text_changed([assignment.task])
     record(session, "admin", "assignment.update", "assignments", assignment_id, before, {"agency_id": agency.id})
     plan_id = assignment.task.plan_id
     return RedirectResponse(f"/plans/{plan_id}#task-{assignment.task_id}", status_code=303)

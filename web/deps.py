@@ -1,16 +1,17 @@
-"""What routes depend on: the database session, the clock, who is logged in, and the CSRF check."""
+"""What routes depend on: the database session, the clock, the working calendar, the login and the CSRF check."""
 
 from __future__ import annotations
 
 import hmac
 from collections.abc import Iterator
 from datetime import UTC, datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
+from deadlines.duepolicy import DuePolicy
 from ingest.errors import TOO_LARGE
 from models.db import session_scope
 
@@ -35,6 +36,20 @@ def db(request: Request) -> Iterator[Session]:
     """One session per request: committed when the route returns, rolled back when it raises."""
     with session_scope(request.app.state.sessions) as session:
         yield session
+
+
+def work_rules(request: Request) -> tuple[Any, DuePolicy]:
+    """The working-day calendar and due policy of the config folder, read once per app (the policy editor
+    drops them when it saves)."""
+    state = request.app.state
+    if not hasattr(state, "work_rules"):
+        from config.holidays import load_work_calendar
+        from config.policy import load_policy
+
+        config_dir = state.settings.config_dir
+        due = load_policy(config_dir).due
+        state.work_rules = (load_work_calendar(config_dir), due.to_policy() if due is not None else DuePolicy())
+    return state.work_rules
 
 
 def now(request: Request) -> datetime:

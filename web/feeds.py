@@ -28,7 +28,7 @@ from calendars.feed import render as render_ics
 from calendars.query import Scope, build_feed
 from calendars.tokens import hash_token, looks_like_token, token_from_filename
 from models import FeedToken
-from web.deps import DB, now
+from web.deps import DB, now, work_rules
 from web.feed_cache import FeedCache, Rendered, TokenInfo
 from web.pages import page
 
@@ -43,8 +43,6 @@ def _live_token(session: Session, token: str | None) -> FeedToken | None:
 
 
 def _reasons(request: Request):  # type: ignore[no-untyped-def]
-    from web.admin_plans import work_rules
-
     try:
         return work_rules(request)[0].reason
     except Exception:

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from ingest.errors import MAX_BYTES, TOO_LARGE, ImportRefused
 from ingest.sniff import PLAN_SUFFIXES, SUFFIXES_TEXT
+from ingest.store import store_plan
 from models import Plan
 
 NOT_ALLOWED = f"Chỉ nhận tệp kế hoạch {SUFFIXES_TEXT}."
@@ -55,31 +56,13 @@ def import_file(session: Session, path: Path, plan_year: int | None, config_dir:
         (Plan.number == draft.number) & (Plan.issuer == draft.issuer) if draft.number else False,
         Plan.id == replaces if replaces is not None else False))).all()
     before = {p.id: shape(p) for p in previous}
-    result = _store(session, draft, directory, replaces)
-    plan = _plan_of(session, result)
+    result = store_plan(session, draft, directory, replaces=replaces)
+    plan = session.get_one(Plan, result.plan_id)
     session.flush()
     session.refresh(plan)
-    revision_of = getattr(result, "revision_of", None)
+    revision_of = result.revision_of
     changes = diff(before[plan.id], shape(plan)) if plan.id in before and revision_of is None else None
     return plan, changes, revision_of
-
-
-def _store(session: Session, draft: Any, directory: Any, replaces: int | None) -> Any:
-    from ingest.store import store_plan
-
-    return store_plan(session, draft, directory, replaces=replaces)
-
-
-def _plan_of(session: Session, result: Any) -> Plan:
-    if isinstance(result, Plan):
-        return result
-    plan = getattr(result, "plan", None)
-    if isinstance(plan, Plan):
-        return plan
-    found = session.get(Plan, getattr(result, "plan_id", None))
-    if found is None:
-        raise RuntimeError(f"store_plan returned {result!r}, which names no plan")
-    return found
 
 
 def shape(plan: Plan) -> dict[str, Any]:
