@@ -1,7 +1,7 @@
 """Build the ``FeedCalendar`` of a scope (agency, plan, contact, province) from the database.
 
-What goes in: dated occurrences of milestones of published plans, neither the task nor the milestone
-cancelled, the occurrence not cancelled. An assignment to a group ("UBND cấp xã") counts for each of its
+What goes in: the live dated occurrences (``models.live``: published plan, neither the task nor the milestone
+cancelled, the occurrence not cancelled). An assignment to a group ("UBND cấp xã") counts for each of its
 member agencies. Milestones with no date yet (continuous, on-event, by-reference) appear once the admin
 records ``event_date``.
 
@@ -38,7 +38,6 @@ from calendars.feed import FeedCalendar, FeedEvent
 from deadlines.model import Kind
 from models import (
     Agency,
-    AgencyGroupMember,
     Assignment,
     Contact,
     FeedRole,
@@ -52,6 +51,7 @@ from models import (
     Role,
     Task,
 )
+from models.live import LIVE_MILESTONE, is_live, shown_day, with_groups
 
 TASK_PATH = "/tasks/{id}"
 SHORT_TASK = 80  # characters of the task content used as a summary when the milestone has no label
@@ -100,8 +100,7 @@ def build_feed(session: Session, scope: Scope, *, base_url: str, reasons: Reason
     """The feed of ``scope``. Raises LookupError when its agency, plan or contact does not exist."""
     name, description, task_filter = _describe(session, scope)
     host = urlsplit(base_url).hostname or "localhost"
-    query = (select(Milestone).join(Milestone.task).join(Task.plan)
-             .where(Plan.status == PlanStatus.PUBLISHED, Task.cancelled_at.is_(None), Milestone.cancelled_at.is_(None))
+    query = (select(Milestone).join(Milestone.task).join(Task.plan).where(*LIVE_MILESTONE)
              .options(selectinload(Milestone.occurrences),
                       joinedload(Milestone.task).joinedload(Task.plan),
                       joinedload(Milestone.task).selectinload(Task.assignments).joinedload(Assignment.agency)))
@@ -115,9 +114,9 @@ def build_feed(session: Session, scope: Scope, *, base_url: str, reasons: Reason
 
 def dated(milestone: Milestone) -> Iterator[Dated]:
     """The dated instances of a milestone that a feed shows (cancelled occurrences left out)."""
-    live = [o for o in milestone.occurrences if o.status != OccurrenceStatus.CANCELLED]
+    live = [o for o in milestone.occurrences if is_live(o)]
     for occurrence in live:
-        yield Dated(milestone, occurrence.due, occurrence.moved_to or occurrence.effective_due, occurrence)
+        yield Dated(milestone, occurrence.due, shown_day(occurrence), occurrence)
     if milestone.occurrences:
         return
     if milestone.event_date is not None:  # the admin recorded when the event happened
@@ -134,18 +133,21 @@ def _describe(session: Session, scope: Scope) -> tuple[str, str, object | None]:
                 _assigned_to(None, scope.role))
     if scope.kind == FeedScope.PLAN:
         plan = _get(session, Plan, scope.id)
+        if plan.status != PlanStatus.PUBLISHED:  # no event yet, and a draft's title is the admin's work in progress
+            return (f"Kế hoạch chưa ban hành – hạn chót{suffix}", "Kế hoạch này chưa được ban hành.",
+                    _and_plan(plan.id, _assigned_to(None, scope.role)))
         label = f"Kế hoạch {plan.number}" if plan.number else "Kế hoạch"
         return (f"{label} – hạn chót{suffix}", f"Hạn chót của {label.lower()}: {plan.title}.",
                 _and_plan(plan.id, _assigned_to(None, scope.role)))
     if scope.kind == FeedScope.AGENCY:
         agency = _get(session, Agency, scope.id)
         return (f"{agency.name} – hạn chót{suffix}", f"Hạn chót các nhiệm vụ giao cho {agency.name}.",
-                _assigned_to(_with_groups(session, [agency.id]), scope.role))
+                _assigned_to(with_groups(session, [agency.id]), scope.role))
     contact = _get(session, Contact, scope.id)
     agencies = _agencies_of(session, contact)
     names = ", ".join(a.name for a in agencies) or "chưa thuộc cơ quan nào"
     return (f"{contact.name} – hạn chót{suffix}", f"Hạn chót các nhiệm vụ giao cho {names}.",
-            _assigned_to(_with_groups(session, [a.id for a in agencies]), scope.role))
+            _assigned_to(with_groups(session, [a.id for a in agencies]), scope.role))
 
 
 def _and_plan(plan_id: int, clause: object | None) -> object:
@@ -160,12 +162,6 @@ def _assigned_to(agency_ids: Iterable[int] | None, role: FeedRole) -> object | N
     if agency_ids is not None:
         assigned = assigned.where(Assignment.agency_id.in_(list(agency_ids)))
     return Task.id.in_(assigned)
-
-
-def _with_groups(session: Session, agency_ids: list[int]) -> set[int]:
-    """The agencies plus every group they belong to: an assignment to a group is one to each member."""
-    groups = session.scalars(select(AgencyGroupMember.group_id).where(AgencyGroupMember.member_id.in_(agency_ids)))
-    return set(agency_ids) | set(groups)
 
 
 def _agencies_of(session: Session, contact: Contact) -> list[Agency]:
@@ -209,7 +205,7 @@ def single_instance(milestone: Milestone) -> bool:
     """True when the milestone shows as one event (not recurring, at most one live occurrence)."""
     if milestone.kind == Kind.RECURRING:
         return False
-    return sum(o.status != OccurrenceStatus.CANCELLED for o in milestone.occurrences) <= 1
+    return sum(is_live(o) for o in milestone.occurrences) <= 1
 
 
 def event_uid(milestone: Milestone, nominal: date, host: str) -> str:

@@ -17,7 +17,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Index, String, Text, UniqueConstraint, text
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, String, Text, UniqueConstraint, false, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base, UtcDateTime, one_of, utcnow, values
@@ -120,6 +120,8 @@ class Assignment(Base):
     role: Mapped[str] = mapped_column(String(16))
     as_written: Mapped[str] = mapped_column(Text, default="")  # the name as the plan wrote it
     note: Mapped[str | None] = mapped_column(Text)  # what the plan adds to the name: "(nếu có)", a bracketed scope
+    # The admin chose this agency for ``as_written``: a re-import or a revision keeps the choice.
+    manual: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     task: Mapped[Task] = relationship(back_populates="assignments")
     agency: Mapped[Agency] = relationship()

@@ -1,18 +1,20 @@
-"""What routes depend on: the database session, the clock, who is logged in, and the CSRF check."""
+"""What routes depend on: the database session, the clock, the working calendar, the login and the CSRF check."""
 
 from __future__ import annotations
 
 import hmac
 from collections.abc import Iterator
 from datetime import UTC, datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
+from deadlines.duepolicy import DuePolicy
 from ingest.errors import TOO_LARGE
 from models.db import session_scope
+from models.permissions import Permissions
 
 STALE_SESSION = "Phiên làm việc đã hết hạn, vui lòng tải lại trang."
 MAX_FORM_FIELDS = 2000
@@ -37,6 +39,20 @@ def db(request: Request) -> Iterator[Session]:
         yield session
 
 
+def work_rules(request: Request) -> tuple[Any, DuePolicy]:
+    """The working-day calendar and due policy of the config folder, read once per app (the policy editor
+    drops them when it saves)."""
+    state = request.app.state
+    if not hasattr(state, "work_rules"):
+        from config.holidays import load_work_calendar
+        from config.policy import load_policy
+
+        config_dir = state.settings.config_dir
+        due = load_policy(config_dir).due
+        state.work_rules = (load_work_calendar(config_dir), due.to_policy() if due is not None else DuePolicy())
+    return state.work_rules
+
+
 def now(request: Request) -> datetime:
     """The current instant (UTC). Tests may replace ``app.state.clock``."""
     return request.app.state.clock() if hasattr(request.app.state, "clock") else datetime.now(UTC)
@@ -52,8 +68,17 @@ def is_admin(request: Request) -> bool:
 
 def contact_id_of(request: Request) -> int | None:
     """The contact id of an agency focal point's session, or None."""
-    who = actor(request) or ""
-    return int(who.split(":", 1)[1]) if who.startswith("contact:") else None
+    return getattr(request.state, "contact_id", None)
+
+
+def permissions(request: Request, session: Session) -> Permissions:
+    """What the visitor may do (models.permissions), worked out once per request."""
+    found = getattr(request.state, "permissions", None)
+    if found is None or found.session is not session:
+        settings = request.app.state.settings
+        found = Permissions.of(session, actor(request), tz=settings.timezone, private=settings.require_login)
+        request.state.permissions = found
+    return found
 
 
 def require_admin(request: Request) -> str:
@@ -84,8 +109,6 @@ async def checked_form(request: Request) -> FormData:
     if not isinstance(sent, str) or not expected or not hmac.compare_digest(sent, expected):
         raise CsrfFailed()
     return form
-
-
 
 
 class FormError(Exception):

@@ -11,7 +11,7 @@ or email names another unit's place, and every split is written to the audit log
 Downgrade merges rows of the same name back into the oldest one, then restores the single-directory schema.
 
 Revision ID: 0004_units
-Revises: 0003
+Revises: 0004_formats
 Create Date: 2026-12-04 10:00:00
 """
 
@@ -21,7 +21,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = '0004_units'
-down_revision: str | None = '0003'
+down_revision: str | None = '0004_formats'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
