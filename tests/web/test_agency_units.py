@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from models import Agency, AuditLog, Unit
+from models import Agency, Assignment, AuditLog, Unit
 from tests.web.conftest import csrf
 
 
@@ -63,3 +63,15 @@ def test_it_moves_an_agency_to_another_unit_and_audits_it(admin: TestClient, db_
     assert db_session.get(Agency, office.id).unit_id == hoang_phu.id
     audit = db_session.scalar(select(AuditLog).where(AuditLog.action == "agency.update"))
     assert (audit.before["unit_id"], audit.after["unit_id"]) == (thieu_van.id, hoang_phu.id)
+
+
+def test_the_review_page_shows_an_assignments_note_and_its_agencys_unit(admin: TestClient, world,
+                                                                         db_session) -> None:
+    province, _, _ = _units(db_session)
+    assignment = db_session.scalar(select(Assignment).where(Assignment.agency_id == world.noi_vu.id,
+                                                            Assignment.role == "support"))
+    assignment.note = "nếu có"
+    db_session.get(Agency, world.noi_vu.id).unit_id = province.id
+    db_session.commit()
+    page = admin.get(f"/plans/{world.plan.id}").text
+    assert "Sở Nội vụ" in page and "— ghi chú: nếu có" in page and "· tỉnh Thanh Hóa" in page
