@@ -49,17 +49,18 @@ def run_on(connection: Connection) -> None:
     # Batch mode drops the old table after copying it, which foreign keys refuse while rows point at it: keys are
     # off while migrating (the pragma only works outside a transaction) and checked once before the commit.
     connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+    connection.commit()  # alembic then runs the migrations in a transaction of its own, as on PostgreSQL
     try:
         with context.begin_transaction():
             context.run_migrations()
             broken = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
             if broken:
                 raise RuntimeError(f"the migration left rows pointing at nothing: {broken[:5]}")
-        connection.commit()
     finally:
         if connection.in_transaction():
             connection.rollback()
         connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+        connection.commit()
 
 
 def run_online() -> None:
