@@ -68,7 +68,6 @@ def test_it_has_every_design_note_that_a_file_cites():
 SINGLE_PLACE = {
     r"Occurrence\.status != OccurrenceStatus\.CANCELLED": "models/live.py",  # what "live" means, in SQL
     r"Milestone\.cancelled_at\.is_\(None\)": "models/live.py",
-    r"Plan\.status == PlanStatus\.PUBLISHED": "models/live.py",
     r"\bos\.(?:replace|link|fsync)\(": "config/atomic_file.py",  # the atomic write
     r"\bimport_module\(|importlib\.import_module": "models/__init__.py",  # wiring is by direct imports
     r"before_flush": None,  # no listener changes rows from afar
