@@ -79,3 +79,16 @@ def test_it_keeps_each_rule_in_one_place(pattern, home):
     where = {str(p.relative_to(ROOT)) for p in PYTHON if "tests" not in p.relative_to(ROOT).parts
              and re.search(pattern, _text(p), re.M)}
     assert where == ({home} if home else set())
+
+
+def test_it_names_the_parsers_classes_apart_from_the_stored_ones():
+    """deadlines.model's milestone is what a text says; models.plans's is the stored row: never the same name."""
+    import deadlines.model
+    import models
+
+    models.import_all()
+    parsed = {name for name, value in vars(deadlines.model).items()
+              if isinstance(value, type) and value.__module__ == "deadlines.model"}
+    stored = {mapper.class_.__name__ for mapper in models.Base.registry.mappers}
+    assert {"ParsedMilestone", "ParsedOccurrence"} <= parsed and {"Milestone", "Occurrence"} <= stored
+    assert parsed.isdisjoint(stored)
