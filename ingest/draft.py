@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING
 
-from deadlines.model import Milestone
+from deadlines.model import ParsedMilestone
 from deadlines.rules import DayRule
 
 if TYPE_CHECKING:
@@ -29,7 +29,7 @@ class TaskDraft:
     support: list[str]
     synthesis: list[str]  # "Cơ quan tổng hợp"
     deadline_text: str  # the original deadline cell (joined lines)
-    milestones: list[Milestone]  # deadlines.parse(deadline_text, plan_year, rules=plan rules)
+    milestones: list[ParsedMilestone]  # deadlines.parse(deadline_text, plan_year, rules=plan rules)
     origin: str = "table"  # "prose" for obligations from "TỔ CHỨC THỰC HIỆN"
     warnings: list[str] = field(default_factory=list)
 

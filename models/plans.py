@@ -114,7 +114,7 @@ class Task(Base):
 
 
 class Milestone(Base):
-    """One deadline of a task (deadlines.model.Milestone), plus what the admin changed or recorded."""
+    """One deadline of a task (deadlines.model.ParsedMilestone), plus what the admin changed or recorded."""
 
     __tablename__ = "milestones"
     __table_args__ = (
