@@ -1,4 +1,4 @@
-"""Feed tokens: 32 random bytes, URL-safe, stored only as SHA-256 (calendar-feeds.md §7).
+"""Feed tokens: 32 random bytes, URL-safe, stored only as SHA-256 (docs/calendar-feeds.md §7).
 
 The database keeps ``hash_token(token)``; a request's token is hashed and looked up by that hash, so the
 plain token exists only in the URL handed to the user once. Comparing hashes needs no constant-time

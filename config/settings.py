@@ -131,7 +131,7 @@ class Settings(BaseSettings):
         return bool(self.zalo_app_id and self.zalo_secret_key)
 
     def startup_warnings(self) -> list[str]:
-        """English log lines for channels that are not configured (house style: warn, don't fail)."""
+        """English log lines for channels that are not configured (warn, never fail)."""
         warnings = []
         if not self.smtp_url:
             warnings.append(f"HANCHOT_SMTP_URL is not set: emails are written as .eml files to {self.mail_dir}")

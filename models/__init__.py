@@ -28,6 +28,7 @@ if TYPE_CHECKING:
         ReminderStatus,
         ZaloCredential,
     )
+    from models.revisions import PlanRevision, RevisionState
 
 _MODULE_OF = {
     "models.access": ("LoginSession", "SigninLink", "ThrottleHit"),
@@ -38,13 +39,14 @@ _MODULE_OF = {
     "models.plans": ("Milestone", "Occurrence", "OccurrenceStatus", "Plan", "PlanStatus", "Task", "TaskOrigin"),
     "models.reminders": ("Channel", "Delivery", "DeliveryStatus", "Reminder", "ReminderKind", "ReminderStatus",
                          "ZaloCredential"),
+    "models.revisions": ("PlanRevision", "RevisionState"),
 }
 __all__ = [
     "Agency", "AgencyGroupMember", "AgencyLevel", "Assignment", "AuditLog", "Base", "Channel", "Contact",
     "Delivery", "DeliveryStatus", "FeedRole", "FeedScope", "FeedState", "FeedToken", "LoginSession", "Milestone",
-    "Occurrence", "OccurrenceStatus", "Plan", "PlanStatus", "Reminder", "ReminderKind", "ReminderStatus",
-    "RenderedEvent", "Role", "SigninLink", "Task", "TaskOrigin", "ThrottleHit", "UtcDateTime", "ZaloCredential",
-    "utcnow",
+    "Occurrence", "OccurrenceStatus", "Plan", "PlanRevision", "PlanStatus", "Reminder", "ReminderKind",
+    "ReminderStatus", "RenderedEvent", "RevisionState", "Role", "SigninLink", "Task", "TaskOrigin", "ThrottleHit",
+    "UtcDateTime", "ZaloCredential", "utcnow",
 ]
 
 

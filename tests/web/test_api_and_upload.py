@@ -11,6 +11,7 @@ from models import Occurrence, Plan, Reminder, Task
 from tests.support.data import SEEDS
 from tests.web.conftest import csrf
 from web.api_auth import make_api_token
+from web.importing import NOT_ALLOWED
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED_000 = SEEDS / "000_7ac37e54dd30bcb3.txt"
@@ -70,7 +71,7 @@ def _plans(session) -> int:  # type: ignore[no-untyped-def]
 
 
 def test_it_refuses_non_documents_and_oversized_files_storing_nothing(admin: TestClient, db_session) -> None:
-    cases = [("virus.exe", b"MZ\x90\x00binary", "Chỉ nhận tệp .txt, .md, .docx hoặc .pdf."),
+    cases = [("virus.exe", b"MZ\x90\x00binary", NOT_ALLOWED),
              ("plan.txt", b"\x00\x01\x02binary\x00", "Tệp không phải là tài liệu Word/PDF/văn bản hợp lệ."),
              ("plan.docx", b"PK\x03\x04 not really a zip", "Tệp không phải là tài liệu Word/PDF/văn bản hợp lệ."),
              ("big.txt", b"a" * (30 * 1024 * 1024), "Tệp lớn hơn 20 MB."),
