@@ -180,7 +180,9 @@ def _fill(task: TaskDraft, raw: dict[str, str], directory: AgencyDirectory, cont
         found = split_roles(raw.get(column, ""), default, directory, context)
         for role in ("lead", "support", "synthesis"):
             roles.add(role, getattr(found, role))
+        roles.notes.update(found.notes)
     task.lead, task.support, task.synthesis = roles.lead, roles.support, roles.synthesis
+    task.notes = roles.notes
     task.deadline_text = joined(raw.get("deadline", ""))
 
 

@@ -32,13 +32,12 @@ def word_shaped(document: Document) -> Document:
     repaired row; rows of the flattened-PDF layout keep only the header's columns, as the builder does.
     """
     from config.agencies import AgencyDirectory
-    from ingest.builder import _context
-    from ingest.metadata import read_metadata
+    from ingest.builder import metadata_of
     from ingest.tasks import _unshift, column_map
 
     directory = AgencyDirectory.load()
-    meta = read_metadata([b.text for b in document.blocks if isinstance(b, Paragraph)])
-    context = _context(meta.issuer, directory)
+    meta = metadata_of(document)
+    context = directory.scope(meta.issuer, meta.recipients).context
     blocks: list[Paragraph | Table] = []
     width: int | None = None
     for block in document.blocks:
