@@ -33,8 +33,9 @@ def word_shaped(document: Document) -> Document:
     """
     from config.agencies import AgencyDirectory
     from ingest.builder import _context
+    from ingest.columns import read_header
     from ingest.metadata import read_metadata
-    from ingest.tasks import _unshift, column_map
+    from ingest.tasks import _unshift
 
     directory = AgencyDirectory.load()
     meta = read_metadata([b.text for b in document.blocks if isinstance(b, Paragraph)])
@@ -47,9 +48,9 @@ def word_shaped(document: Document) -> Document:
             continue
         rows = []
         for row in block.rows:
-            columns = column_map(row)
+            columns = read_header(row)
             if columns:
-                width = max(columns.values()) + 1
+                width = columns.width
             elif width is not None and len(row) > width:
                 row = row[:width] if block.flattened else _unshift(row, width, directory, context)
             rows.append(row)
