@@ -416,6 +416,8 @@ PHRASES: dict[str, list[tuple[str, int, list[dict]]]] = {
         ("Trong quý IV/2026, hoàn thành trước ngày 15/12/2026", 2026, [once("2026-12-14")]),
         ("Ban hành trong năm 2026. Thực hiện rà soát, bổ sung (nếu có)", 2026, [once("2026-12-31")]),
         ("Thực hiện thường xuyên, liên tục, hiệu quả hằng năm", 2026, [kind("continuous")]),
+        ("Định kỳ quý, 6 tháng, cả năm hoặc đột xuất gửi báo cáo về Sở Nội vụ theo quy định", 2026,
+         [rec(["2026-03-31", "2026-06-30", "2026-09-30", "2026-12-31"], ad_hoc=True)]),
         ("Thứ Sáu ngày 14/11/2025", 2025, [once("2025-11-14")]),
         ("Triển khai Kế hoạch hành động giai đoạn 2026 - 2030", 2026, [kind("unresolved", warn=True)]),
     ],
