@@ -118,7 +118,7 @@ def read_header(row: list[str]) -> Columns | None:
     if len(unknown) > len(roles):
         return None  # mostly unknown words: a row of data that happens to say "nhiệm vụ" and "thời gian"
     width = max(i for i, c in enumerate(cells) if c) + 1
-    extra = {i: " ".join(row[i].split()) for i in sorted(unknown)}
+    extra = {i: _FOOTNOTE.sub("", " ".join(row[i].split())).strip() for i in sorted(unknown)}
     return Columns(roles, extra, width)
 
 
