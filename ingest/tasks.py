@@ -39,6 +39,7 @@ UNNUMBERED = ("Hàng không có số thứ tự nhưng có đủ nội dung, cơ
 INHERITED = "Ô {} để trống: lấy theo ô của hàng trên (ô gộp), cần kiểm tra lại."
 _COMPLETE_CELL = re.compile(r"[.;!?…:)”\"]\s*$")  # a cell that ends as a sentence or list ends
 _ELISION = re.compile(r"^[\s.…·_-]*$")
+_NOTE = re.compile(r"^(?:\(.*\)|\[\d{1,3}\].*|\*.*|(?:Ghi chú|Lưu ý|Chú thích)\b.*)$", re.IGNORECASE)
 _HEADING_TEXT = re.compile(r"^[A-ZĐÀ-Ỹ(]")
 _ROLE_NAMES = {"lead": "chủ trì", "support": "phối hợp", "deadline": "thời hạn", "content": "nội dung",
                "product": "sản phẩm"}
@@ -103,7 +104,12 @@ class _Reader:
             if header is not None:
                 self._header(header)
                 continue
-            if self.columns is None or is_column_numbers(row) or not any(c.strip() for c in row):
+            if self.columns is None:
+                filled = [c for c in row if c.strip()]
+                if len(filled) == 1:  # the document's lines above the header, typed into the table
+                    self.paragraph(filled[0], before_table=True)
+                continue
+            if is_column_numbers(row) or not any(c.strip() for c in row):
                 continue
             self._row(table, i, row, numbered and not table.flattened)
 
@@ -214,6 +220,11 @@ class _Reader:
         number_column = columns.roles.get("number")
         if i in table.spanning or len(filled) == 1:
             text = texts[0]
+            if _APPENDIX.match(text.strip()) or self.pending_title:  # a document's lines typed as rows of its table
+                self.paragraph(text, before_table=False)
+                return True
+            if _NOTE.match(" ".join(text.split())):
+                return True  # "(Kèm theo …)", "[1] …", "Ghi chú: …": a note, neither a heading nor a task
             labelled = split_label(text)
             if labelled:
                 return self._open(labelled[0], labelled[1])

@@ -247,3 +247,16 @@ def test_the_draft_json_carries_the_section_and_the_extra_columns(tmp_path):
                ["1", "Rà soát văn bản.", "Sở Tư pháp", "Năm 2026", "Ngân sách tỉnh"]]]
     [task] = build_plan(read_text(grid_text(blocks), "p.txt"), plan_year=2026).to_json()["tasks"]
     assert (task["section"], task["extra"]) == ("I", {"Nguồn kinh phí": "Ngân sách tỉnh"})
+
+
+@pytest.mark.parametrize("form", FORMATS)
+def test_a_whole_document_typed_into_one_table_keeps_its_appendices_and_skips_its_notes(form, tmp_path):
+    """Heading lines, notes and two appendices as rows of a single table (one cell merged across each)."""
+    blocks = [[["PHỤ LỤC I"], ["CÁC NHIỆM VỤ TRỌNG TÂM"], ["(Kèm theo Kế hoạch số 12/KH-UBND ngày 05/01/2026)"],
+               ["TT", "Nội dung", "Chủ trì", "Thời hạn"], ["1", "Ban hành kế hoạch.", "Sở Nội vụ", "Tháng 3/2026"],
+               ["[1] Theo Nghị quyết số 71/NQ-CP."],
+               ["PHỤ LỤC II"], ["CÁC DỰ ÁN"], ["STT", "Tên dự án", "Cơ quan chủ trì", "Thời gian thực hiện"],
+               ["1", "Dự án dữ liệu số.", "Sở Khoa học và Công nghệ", "2026 - 2027"]]]
+    tasks = read(blocks, form, tmp_path)
+    assert rows(tasks, "key", "section", "appendix_title") == [("1-1", None, "CÁC NHIỆM VỤ TRỌNG TÂM"),
+                                                              ("2-1", None, "CÁC DỰ ÁN")]
