@@ -43,19 +43,23 @@ def split(f: Folded, hidden: str, part: Part) -> list[Part] | None:
         return None
     cuts: list[tuple[int, int]] = []
     start = part.start
-    for a, b, kind in _candidates(f, hidden, part):
+    for a, b, kind in _candidates(f, hidden, part):  # the cheap tests first: most candidates fail one
         if a <= start:
             continue
-        left, right = hidden[start:a], hidden[b:part.end]
-        if not right.strip(TRIM) or not _timed(left):
+        left, right = hidden[start:a], hidden[b:part.end].lstrip()
+        if not right.strip(TRIM) or (kind in ("and", "comma") and _TIME_HEAD.match(right)):
+            continue
+        if kind == "comma" and not (atoms := dates.scan(left)):
+            continue  # "thường xuyên, liên tục, hiệu quả hàng năm", "theo hướng dẫn, yêu cầu của …": one time
+        if not _timed(left):
             continue
         if kind != "ongoing":
-            if not (_timed(right) or _PERIODIC.match(right.lstrip())):
+            if kind == "comma" and recurrence.find(left, atoms):
+                continue  # "quý, 6 tháng, năm": a list of periods
+            if not (_timed(right) or _PERIODIC.match(right)):
                 continue
-            if kind != "sentence" and (_TIME_HEAD.match(right.lstrip()) or _starts_then_ongoing(left, right)):
+            if kind != "sentence" and _starts_then_ongoing(left, right):
                 continue
-            if kind == "comma" and (not (atoms := dates.scan(left)) or recurrence.find(left, atoms)):
-                continue  # "thường xuyên, liên tục, hiệu quả hàng năm", "theo hướng dẫn, yêu cầu của …", "quý, năm"
         cuts.append((a, b))
         start = b
     if not cuts:

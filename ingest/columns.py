@@ -16,6 +16,7 @@ from ingest.grid import TT_CELL
 
 ROLES = ("number", "content", "product", "lead", "support", "deadline")
 _NOT_HEADER = re.compile(r":|\d{4}|\d/\d")  # a label and its value, a year or a date: a row of data
+_COLUMN_NUMBER = re.compile(r"\(?(?:[A-ZĐ]|\d{1,2})\)?\.?")
 _LABEL = re.compile(r"^(?:\d{1,3}(?:\.\d{1,3})*|[ivxlc]{1,5}|[a-zđ])\.?$")
 _FOOTNOTE = re.compile(r"\s*(?:\[\d{1,3}\]|\(\d{1,3}\)|\*+)\s*$")
 # A column about a document (its number, date or signer): its dates are not deadlines, its words not the task.
@@ -89,6 +90,8 @@ def read_header(row: list[str]) -> Columns | None:
     A header is short cells naming at least the task and its lead or deadline, with the TT column or two
     more roles besides ("Tên văn bản | Cơ quan soạn thảo | Tiến độ" has no TT and is still a header).
     """
+    if any(len(c) > 120 or _NOT_HEADER.search(c) for c in row):
+        return None  # a task's content, a date: most rows stop here, before any text is normalised
     cells = [header_text(c) for c in row]
     filled = [c for c in cells if c]
     if len(filled) < 2 or any(len(c) > 90 or _NOT_HEADER.search(c) for c in filled):
@@ -126,7 +129,7 @@ def is_column_numbers(row: list[str]) -> bool:
     """The row under a header that numbers its columns: "A | B | 1 | 2 | 3 | 4", "(1) | (2) | (3)"."""
     filled = [c.strip() for c in row if c.strip()]
     return len(filled) >= 3 and len(filled) * 2 >= len(row) and all(
-        re.fullmatch(r"\(?(?:[A-ZĐ]|\d{1,2})\)?\.?", c) for c in filled)
+        len(c) <= 5 and _COLUMN_NUMBER.fullmatch(c) for c in filled)
 
 
 def sub_header(header: list[str], below: list[str]) -> list[str] | None:

@@ -89,7 +89,9 @@ class _Reader:
 
     def table(self, table: Table) -> None:
         rows = table.rows
-        headers = [read_header(row) for row in rows]
+        known: dict[tuple[str, ...], Columns | None] = {}  # a header repeated on every page is read once
+        headers = [known[key] if (key := tuple(row)) in known else known.setdefault(key, read_header(row))
+                   for row in rows]
         numbered = self._has_numbers(rows, headers)
         skip: set[int] = set()
         for i, row in enumerate(rows):
@@ -411,10 +413,9 @@ def _unique_keys(tasks: list[TaskDraft]) -> None:
     seen: set[str] = set()
     for task in tasks:
         prefix = task.__dict__.pop("_key_prefix", str(task.appendix_number))
-        digest = hashlib.sha256(normalise(task.content).encode()).hexdigest()
-        key = f"{prefix}-{task.number}" if task.number else f"{prefix}-h{digest[:10]}"
+        key = f"{prefix}-{task.number}" if task.number else f"{prefix}-h{_digest(task)[:10]}"
         if key in seen and task.number:
-            key = f"{key}~{digest[:6]}"
+            key = f"{key}~{_digest(task)[:6]}"
         count = 1
         base = key
         while key in seen:
@@ -422,3 +423,7 @@ def _unique_keys(tasks: list[TaskDraft]) -> None:
             key = f"{base}#{count}"
         seen.add(key)
         task.key = key
+
+
+def _digest(task: TaskDraft) -> str:
+    return hashlib.sha256(normalise(task.content).encode()).hexdigest()
