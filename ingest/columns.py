@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from ingest.grid import TT_CELL
 
 ROLES = ("number", "content", "product", "lead", "support", "deadline")
-_NOT_HEADER = re.compile(r":|\d{4}|\d/\d")  # a label and its value, a year or a date: a row of data
+_NOT_HEADER = re.compile(r":|\d/\d")  # a label and its value, or a date: a row of data
 _COLUMN_NUMBER = re.compile(r"\(?(?:[A-ZĐ]|\d{1,2})\)?\.?")
 _LABEL = re.compile(r"^(?:\d{1,3}(?:\.\d{1,3})*|[ivxlc]{1,5}|[a-zđ])\.?$")
 _FOOTNOTE = re.compile(r"\s*(?:\[\d{1,3}\]|\(\d{1,3}\)|\*+)\s*$")
@@ -29,15 +29,18 @@ _STATUS = re.compile(r"kết quả thực hiện|tình trạng|tình hình thự
 _WORDING: list[tuple[str, int, re.Pattern[str]]] = [
     ("deadline", 3, re.compile(r"thời hạn|hạn hoàn thành|hạn chót|thời gian(?: dự kiến)? hoàn thành"
                                r"|thời điểm hoàn thành|thời gian trình")),
-    ("deadline", 2, re.compile(r"thời gian|thời điểm|^hạn\b")),
+    ("deadline", 2, re.compile(r"thời gian|thời điểm|^hạn\b|^năm (?:thực hiện|hoàn thành|triển khai)")),
     ("deadline", 1, re.compile(r"tiến độ|lộ trình")),
     ("lead", 3, re.compile(r"chủ trì")),
     ("support", 3, re.compile(r"phối hợp")),
     ("lead", 2, re.compile(r"(?:cơ quan|đơn vị|bộ phận|tổ chức)\s*(?:/\s*(?:cơ quan|đơn vị)\s*)?"
-                           r"(?:thực hiện|chịu trách nhiệm|trách nhiệm|soạn thảo|được giao|phụ trách|triển khai)"
-                           r"|^(?:thực hiện|trách nhiệm thực hiện|phân công)$")),
+                           r"(?:thực hiện|chịu trách nhiệm|trách nhiệm|soạn thảo|được giao|phụ trách|triển khai"
+                           r"|tham mưu|đầu mối)|^(?:thực hiện|trách nhiệm thực hiện|phân công(?: thực hiện)?"
+                           r"|chịu trách nhiệm)$")),
     ("product", 3, re.compile(r"sản phẩm|kết quả(?! thực hiện)|hình thức văn bản|đầu ra")),
-    ("content", 3, re.compile(r"nội dung|nhiệm vụ|giải pháp|công việc|hoạt động|^tên\b|đề án|dự án|chương trình")),
+    ("content", 3, re.compile(r"nội dung|nhiệm vụ|giải pháp|công việc|hoạt động|^tên\b|đề án|dự án|chương trình"
+                              r"|danh mục|đầu việc")),
+    ("lead", 1, re.compile(r"^(?:cơ quan|đơn vị|bộ phận)$")),
 ]
 
 

@@ -38,6 +38,7 @@ UNNUMBERED = ("Hàng không có số thứ tự nhưng có đủ nội dung, cơ
               "cần kiểm tra lại.")
 INHERITED = "Ô {} để trống: lấy theo ô của hàng trên (ô gộp), cần kiểm tra lại."
 _COMPLETE_CELL = re.compile(r"[.;!?…:)”\"]\s*$")  # a cell that ends as a sentence or list ends
+_ITEM = re.compile(r"[a-zđ]\)?|[-+•]")  # "a)", "b", "-": the items of the row above
 _ELISION = re.compile(r"^[\s.…·_-]*$")
 _NOTE = re.compile(r"^(?:\(.*\)|\[\d{1,3}\].*|\*.*|(?:Ghi chú|Lưu ý|Chú thích)\b.*)$", re.IGNORECASE)
 _HEADING_TEXT = re.compile(r"^[A-ZĐÀ-Ỹ(]")
@@ -258,14 +259,15 @@ class _Reader:
         return False
 
     def _parent_of_next(self, table: Table, i: int, label: str) -> bool:
-        """"5.1" above "5.1.1": a numbered row whose number the next numbered row extends is a heading."""
+        """"5.1" above "5.1.1", "1" above "a)": a numbered row whose items the next numbered row opens is a
+        heading."""
         c = self.columns.roles.get("number") if self.columns else None
         if c is None:
             return False
         for row in table.rows[i + 1:]:
             following = _cell(row, c).strip().rstrip(".")
             if following:
-                return following.startswith(label.rstrip(".") + ".")
+                return following.startswith(label.rstrip(".") + ".") or _ITEM.fullmatch(following) is not None
         return False
 
     def _open(self, label: str | None, title: str | None) -> bool:

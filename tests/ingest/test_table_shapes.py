@@ -260,3 +260,15 @@ def test_a_whole_document_typed_into_one_table_keeps_its_appendices_and_skips_it
     tasks = read(blocks, form, tmp_path)
     assert rows(tasks, "key", "section", "appendix_title") == [("1-1", None, "CÁC NHIỆM VỤ TRỌNG TÂM"),
                                                               ("2-1", None, "CÁC DỰ ÁN")]
+
+
+@pytest.mark.parametrize("form", FORMATS)
+def test_a_numbered_row_whose_items_follow_heads_them(form, tmp_path):
+    header = ["TT", "Nội dung", "Cơ quan chủ trì", "Thời hạn"]
+    blocks = [[header, ["1", "Nhóm nhiệm vụ về thể chế", "", ""],
+               ["a)", "Rà soát văn bản.", "Sở Tư pháp", "Quý II/2026"], ["b)", "Hệ thống hóa văn bản.", "Sở Tư pháp",
+                                                                         "Quý IV/2026"],
+               ["2", "Tổng kết thực hiện kế hoạch.", "", ""]]]  # the last: a task still to be given its agency
+    tasks = read(blocks, form, tmp_path)
+    assert rows(tasks, "section", "number") == [("1", "a)"), ("1", "b)"), ("1", "2")]
+    assert tasks[2].warnings
