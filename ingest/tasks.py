@@ -119,8 +119,8 @@ class _Reader:
     def _header(self, header: Columns) -> None:
         current = self.columns
         if current is not None and (header.roles == current.roles or (
-                "number" not in header and "number" in current and header.order() == current.order())):
-            return  # the header repeated on a page or over the next table (maybe without its TT cell)
+                "number" not in header and "number" in current and set(header.order()) == set(current.order()))):
+            return  # the header repeated on a page or over the next table (its TT cell may be merged into the next)
         self.columns = header
         self.last = None
 
@@ -236,11 +236,13 @@ class _Reader:
                 return self._open(text.strip(), None)
             if i in table.spanning:
                 return self._open(None, text)
+            line = " ".join(text.split())
+            if only == 0 and line.isupper() and len(line.split()) >= 2 and not _COMPLETE_CELL.search(line):
+                return self._open(None, line)  # "BỘ Y TẾ" alone in the first column of a table without TT
             if only != columns.roles.get("content") and only != number_column:
                 return False
             if data.number or only == number_column:
                 return False
-            line = " ".join(text.split())
             if _HEADING_TEXT.match(line) and not _COMPLETE_CELL.search(line) and len(line) <= 200:
                 return self._open(None, line)  # "Nhiệm vụ giao Bộ trưởng Bộ Y tế chỉ đạo"
             return False
