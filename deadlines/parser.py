@@ -14,8 +14,8 @@ from dataclasses import fields
 from datetime import date
 from operator import attrgetter
 
-from deadlines import dates, fastpath, periods, recurrence
-from deadlines.lexicon import AD_HOC, PREFIX
+from deadlines import clauses, dates, fastpath, periods, recurrence
+from deadlines.lexicon import AD_HOC, DOC_TYPES, PREFIX
 from deadlines.model import Kind, ParsedMilestone, ParsedOccurrence, Reference
 from deadlines.normalize import Folded, fold
 from deadlines.references import cited_document, first_marker, masked
@@ -28,6 +28,12 @@ _DURATION = re.compile(r"(?:khong qua|trong vong|trong)\s+\d")
 _ANCHOR = re.compile(r"\b(?:ke tu|sau|khi)\b")
 _INTERNAL = "Lỗi nội bộ khi đọc thời hạn; cần kiểm tra thủ công."
 _NAME_YEAR = "“{}” là một phần của tên nhiệm vụ/văn bản, không phải thời hạn."
+_NO_PERIOD = "“Định kỳ” nhưng không nêu chu kỳ (tháng, quý, năm): không xác định được hạn."
+_PERIODIC = re.compile(r"\bdinh ky\b")
+_DEADLINE_VERB = re.compile(r"\b(?:hoan thanh|xong|nop)\s*$")
+# "Kế hoạch … giai đoạn 2026 - 2030" names a plan; "Hoàn thành (trong) giai đoạn 2026 - 2027" is a deadline
+_STAGE = re.compile(r"\bgiai doan\s*$")
+_NAMED_STAGE = re.compile(rf"\b(?:{DOC_TYPES}|chien luoc|quy hoach|du an)\b[^.;:,()]{{0,80}}\bgiai doan\s*$")
 
 
 def parse(text: str, plan_year: int, *, rules: Sequence = (), horizon: tuple[date, date] | None = None
@@ -123,9 +129,17 @@ def _parse(text: str, plan_year: int, horizon: tuple[date, date]) -> list[Parsed
     return out
 
 
-def _parse_part(f: Folded, hidden: str, part: Part, plan_year: int,
-                horizon: tuple[date, date]) -> list[ParsedMilestone]:
+def _parse_part(f: Folded, hidden: str, part: Part, plan_year: int, horizon: tuple[date, date], *,
+                clause: bool = False) -> list[ParsedMilestone]:
     label, lo = colon_label(f, part)
+    if not clause and (pieces := clauses.split(f, hidden, Part(lo, part.end, part.sep))):
+        # "… trong năm 2026 và vận hành thường xuyên, liên tục": a milestone per clause, the first under the label
+        found = [m for piece in pieces for m in _parse_part(f, hidden, piece, plan_year, horizon, clause=True)]
+        if label is not None:
+            found[0].label = label
+            found[0].source = f.text(part.start, pieces[0].end).strip()
+            found[0].span = f.orig_span(part.start, pieces[0].end)
+        return found
     sub = hidden[lo:part.end]
     fast = fastpath.FAST.fullmatch(sub)
     if fast:
@@ -163,7 +177,7 @@ def _parse_part(f: Folded, hidden: str, part: Part, plan_year: int,
         kind_of = "recurring" if rec and (not dated or rec.span[0] <= dated[0].span[0] or _is_yearly(rec)) else (
             "once" if atoms else "")
     if label is None and first is not None and first > 0:
-        label = _label_without_colon(f, sub, lo, first)
+        label = _clause_label(f, sub, lo, first) if clause else _label_without_colon(f, sub, lo, first)
     source = f.text(part.start, part.end).strip()
     base = {"label": label, "source": source, "span": f.orig_span(part.start, part.end), "ad_hoc": ad_hoc}
     if kind_of == "marker":
@@ -176,13 +190,15 @@ def _parse_part(f: Folded, hidden: str, part: Part, plan_year: int,
     if kind_of == "recurring":
         return [_recurring(rec, base, horizon)]  # type: ignore[arg-type]
     if kind_of == "once":
+        if marker is not None and clauses.ongoing_from(sub, atoms):  # "Triển khai từ năm 2026 và … thường xuyên"
+            return [ParsedMilestone(Kind.CONTINUOUS, **base)]
         return _once(periods.resolve_once(atoms, sub, plan_year), base)
     warnings = [_NAME_YEAR.format(f.text(lo + a.span[0], lo + a.span[1])) for a in names]
     if "dot xuat" in sub:
         return [ParsedMilestone(Kind.ON_EVENT, event="có yêu cầu đột xuất", **{**base, "ad_hoc": True})]
     if names and base["label"] is None:
         base["label"] = clean_label(f, part.start, part.end)
-    why = "Không tìm thấy thời hạn, chu kỳ hay căn cứ nào trong nội dung này."
+    why = _NO_PERIOD if _PERIODIC.search(sub) else "Không tìm thấy thời hạn, chu kỳ hay căn cứ nào trong nội dung này."
     return [ParsedMilestone(Kind.UNRESOLVED, warnings=warnings or [why], **base)]
 
 
@@ -232,6 +248,11 @@ def _in_name(atom: dates.Atom, sub: str) -> bool:
     if atom.kind != "year" or atom.point or atom.span[0] == 0 or sub[:atom.span[0]].startswith("giai doan"):
         return False
     before = sub[max(0, atom.span[0] - 40):atom.span[0]]
+    stage = _STAGE.search(before)
+    if stage:  # "trong giai đoạn 2026 - 2027" is a deadline; "Kế hoạch … giai đoạn 2026 - 2030" a name
+        if PREFIX.search(before, 0, stage.start()):
+            return False
+        return _NAMED_STAGE.search(sub, max(0, atom.span[0] - 130), atom.span[0]) is not None
     if re.search(r"\b(?:ca|suot)\s*$", before):
         return False  # "Cả năm 2025", "suốt năm 2025"
     return bool(re.search(r"[a-z]\s*\(?\s*$", before)) and not PREFIX.search(before)
@@ -244,6 +265,13 @@ def _label_without_colon(f: Folded, sub: str, lo: int, first: int) -> str | None
     if f.is_upper_at(lo + first):
         return clean_label(f, lo, lo + first)
     return None
+
+
+def _clause_label(f: Folded, sub: str, lo: int, first: int) -> str | None:
+    """What a clause names before its time ("Trình Thủ tướng Chính phủ" trong năm 2026), without the deadline
+    verb that only introduces the time ("Hoàn thành trước …")."""
+    head = _DEADLINE_VERB.search(sub, 0, first)
+    return clean_label(f, lo, lo + (head.start() if head else first))
 
 
 def _dateless(f: Folded, sub: str, lo: int, marker, base: dict) -> ParsedMilestone:
