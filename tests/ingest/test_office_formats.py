@@ -20,6 +20,7 @@ from ingest import read_document, read_plan
 from ingest.document import Paragraph, Table
 from ingest.encodings import decode_text, from_tcvn3, from_vni, unreadable
 from ingest.errors import ImportRefused
+from ingest.pdf_reader import NO_TEXT
 from ingest.text_layouts import read_text
 from tests.support.data import PLANS, SEEDS
 from tests.support.legacy_text import to_cp1258, to_tcvn3, to_vni
@@ -198,3 +199,24 @@ def test_text_in_an_encoding_we_cannot_read_is_refused_naming_what_was_seen(data
     with pytest.raises(ImportRefused) as refused:
         decode_text(data)
     assert str(refused.value) == unreadable(seen)
+
+
+def test_a_scanned_pdf_gets_one_vietnamese_line_and_nothing_is_written(word, tmp_path):
+    """A PDF of page pictures, as a scanner makes: the Word rendering printed, each page rasterised."""
+    import pypdfium2
+
+    from tests.support.render_docs import docx_to_pdf
+
+    [printed] = docx_to_pdf([word], tmp_path)
+    with pypdfium2.PdfDocument(str(printed)) as pdf:
+        pages = [page.render(scale=150 / 72).to_pil().convert("RGB") for page in pdf]
+    scan = tmp_path / "ban-quet.pdf"
+    pages[0].save(scan, save_all=True, append_images=pages[1:], resolution=150)
+    env = {**os.environ, "HANCHOT_DATABASE_URL": f"sqlite:///{tmp_path / 'h.db'}"}
+    run = lambda *args: subprocess.run([sys.executable, "-m", "hanchot", *args], cwd=ROOT, env=env,  # noqa: E731
+                                       capture_output=True, text=True, timeout=120)
+    assert run("db", "upgrade").returncode == 0
+    result = run("import", str(scan))
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [f"hanchot: {NO_TEXT}"]
+    assert run("plans", "list").stdout.strip() == ""
