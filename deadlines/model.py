@@ -1,4 +1,4 @@
-"""The milestone: one thing due, read from a deadline cell or sentence (deadline-language.md)."""
+"""The milestone: one thing due, read from a deadline cell or sentence (docs/deadline-language.md)."""
 
 from __future__ import annotations
 
@@ -74,7 +74,7 @@ class Milestone:
     period: str | None = None  # what a ``once`` due closes, for explanations: "Quý I/2025", "trước ngày 30/11/2025"
 
     def to_json(self) -> dict:
-        """The JSON object of deadline-language.md (plus ``span``, ``strict`` and ``periods``)."""
+        """The JSON object of docs/deadline-language.md (plus ``span``, ``strict`` and ``periods``)."""
         return {
             "label": self.label,
             "kind": self.kind.value,

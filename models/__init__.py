@@ -13,6 +13,7 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from models.access import LoginSession, SigninLink, ThrottleHit
     from models.agencies import Agency, AgencyGroupMember, AgencyLevel, Assignment, Contact, Role
     from models.audit import AuditLog
     from models.base import Base, UtcDateTime, utcnow
@@ -30,6 +31,7 @@ if TYPE_CHECKING:
     from models.revisions import PlanRevision, RevisionState
 
 _MODULE_OF = {
+    "models.access": ("LoginSession", "SigninLink", "ThrottleHit"),
     "models.agencies": ("Agency", "AgencyGroupMember", "AgencyLevel", "Assignment", "Contact", "Role"),
     "models.audit": ("AuditLog",),
     "models.base": ("Base", "UtcDateTime", "utcnow"),
@@ -41,9 +43,10 @@ _MODULE_OF = {
 }
 __all__ = [
     "Agency", "AgencyGroupMember", "AgencyLevel", "Assignment", "AuditLog", "Base", "Channel", "Contact",
-    "Delivery", "DeliveryStatus", "FeedRole", "FeedScope", "FeedState", "FeedToken", "Milestone", "Occurrence",
-    "OccurrenceStatus", "Plan", "PlanRevision", "PlanStatus", "Reminder", "ReminderKind", "ReminderStatus",
-    "RenderedEvent", "RevisionState", "Role", "Task", "TaskOrigin", "UtcDateTime", "ZaloCredential", "utcnow",
+    "Delivery", "DeliveryStatus", "FeedRole", "FeedScope", "FeedState", "FeedToken", "LoginSession", "Milestone",
+    "Occurrence", "OccurrenceStatus", "Plan", "PlanRevision", "PlanStatus", "Reminder", "ReminderKind",
+    "ReminderStatus", "RenderedEvent", "RevisionState", "Role", "SigninLink", "Task", "TaskOrigin", "ThrottleHit",
+    "UtcDateTime", "ZaloCredential", "utcnow",
 ]
 
 

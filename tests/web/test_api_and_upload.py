@@ -21,9 +21,14 @@ def _bearer(web_settings) -> dict[str, str]:  # type: ignore[no-untyped-def]
     return {"Authorization": f"Bearer {make_api_token(web_settings.secret_key, 'tests')}"}
 
 
-def test_it_serves_the_openapi_schema_and_refuses_anonymous_api_calls(client: TestClient) -> None:
-    schema = client.get("/api/openapi.json").json()
+def test_it_serves_the_openapi_schema_to_callers_only_and_refuses_anonymous_api_calls(client: TestClient,
+                                                                                     web_settings) -> None:
+    assert client.get("/api/openapi.json").status_code == 401 and client.get("/api/docs").status_code == 401
+    schema = client.get("/api/openapi.json", headers=_bearer(web_settings)).json()
     assert "/api/occurrences/{occurrence_id}/done" in schema["paths"]
+    docs = client.get("/api/docs", headers=_bearer(web_settings))
+    assert docs.status_code == 200 and "POST /api/occurrences/{occurrence_id}/done" in docs.text
+    assert "cdn" not in docs.text.lower() and "<script" not in docs.text
     assert client.get("/api/plans").status_code == 401
     assert client.get("/api/plans", headers={"Authorization": "Bearer forged"}).status_code == 401
 

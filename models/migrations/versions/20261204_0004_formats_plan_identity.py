@@ -9,7 +9,7 @@
 - ``plan_revisions``: a re-upload of a published plan waiting for review, and the version publishing replaced.
 
 Revision ID: 0004_formats
-Revises: 0003
+Revises: 0004_access
 Create Date: 2026-12-04 13:30:00
 """
 
@@ -24,7 +24,7 @@ from config.errors import UserError
 from models.identity import plan_identity
 
 revision: str = '0004_formats'
-down_revision: str | None = '0003'
+down_revision: str | None = '0004_access'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
