@@ -42,7 +42,9 @@ def _read(path: Path, kind: str | None = None) -> Document:
 
         return read_xlsx(path)
     if kind == "pdf":
-        return _read_pdf(path)
+        from ingest.pdf_reader import read_pdf
+
+        return read_pdf(path)
     from ingest.errors import EMPTY_FILE, ImportRefused
     from ingest.text_encodings import decode_text
     from ingest.text_layouts import read_text
@@ -53,26 +55,6 @@ def _read(path: Path, kind: str | None = None) -> Document:
     document = read_text(decoded.text, path.name)
     if decoded.encoding != "UTF-8":
         document.warnings.append(f"Tệp văn bản dùng bảng mã {decoded.encoding}: đã chuyển sang Unicode.")
-    return document
-
-
-def _read_pdf(path: Path) -> Document:
-    """A PDF with a text layer as it is; a scan through OCR where Tesseract's Vietnamese model is installed."""
-    from ingest.errors import ImportRefused
-    from ingest.pdf_reader import NO_TEXT, read_pdf
-
-    try:
-        return read_pdf(path)
-    except ImportRefused as refused:
-        if str(refused) != NO_TEXT:
-            raise
-    import tempfile
-
-    from ingest import ocr
-
-    with tempfile.TemporaryDirectory(prefix="hanchot-ocr-") as folder:
-        document = read_pdf(ocr.searchable_pdf(path, Path(folder)))
-    document.warnings.insert(0, ocr.WARNING)
     return document
 
 

@@ -14,6 +14,7 @@ from pydantic import BaseModel
 from sqlalchemy import select
 
 from models import Agency, Occurrence, Plan
+from models.revisions import own_plans
 from web.api_auth import api_token_name
 from web.deps import DB, STALE_SESSION, is_admin, now
 from web.queries import items, plan_with_everything
@@ -125,7 +126,7 @@ def _plan(p: Plan) -> PlanOut:
 
 @router.get("/plans", response_model=list[PlanOut])
 def list_plans(session: DB) -> list[PlanOut]:
-    return [_plan(p) for p in session.scalars(select(Plan).order_by(Plan.id))]
+    return [_plan(p) for p in session.scalars(select(Plan).where(own_plans()).order_by(Plan.id))]
 
 
 @router.get("/plans/{plan_id}", response_model=PlanDetail)

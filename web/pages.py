@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from models import Agency, AgencyGroupMember, FeedToken, Occurrence, Plan, PlanStatus, Task, Unit, UnitKind
 from models.live import LIVE_TASK
+from models.revisions import own_plans
 from web.deps import DB, Form, is_admin, now, permissions
 from web.queries import items, local_today, on_time_rates, overdue
 from web.templating import render
@@ -46,7 +47,7 @@ def dashboard(request: Request, session: DB) -> HTMLResponse:
         for agency in item.leads() or [None]:
             by_agency.setdefault(agency.name if agency else "(chưa giao)", []).append(item)
     rates = on_time_rates(session, today.year, today) if within is None else []
-    recent = select(Plan).order_by(Plan.created_at.desc()).limit(10)
+    recent = select(Plan).where(own_plans()).order_by(Plan.created_at.desc()).limit(10)
     if not perms.is_admin:  # drafts are the admin's work in progress, never shown to anyone else
         recent = recent.where(PUBLISHED_PLAN)
     plans = session.scalars(recent).all()

@@ -230,7 +230,7 @@ def test_it_joins_a_row_that_runs_over_several_pages(tmp_path):
 def test_it_refuses_a_pdf_without_any_text(tmp_path):
     new_docx().save(str(tmp_path / "blank.docx"))  # prints as one blank page, as a scan would read
     [pdf] = docx_to_pdf([tmp_path / "blank.docx"], tmp_path)
-    with pytest.raises(ImportRefused, match="không có chữ"):
+    with pytest.raises(ImportRefused, match="bản quét"):
         read_pdf(pdf)
 
 
