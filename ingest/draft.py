@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING
 
-from deadlines.model import Milestone
+from deadlines.model import ParsedMilestone
 from deadlines.rules import DayRule
 
 if TYPE_CHECKING:
@@ -19,8 +19,8 @@ if TYPE_CHECKING:
 
 @dataclass
 class TaskDraft:
-    key: str  # f"{appendix_number}-{number}", or a short hash of the content when TT is missing/duplicated
-    appendix_number: str | None  # "1".."7", or the Roman section "I".."VII" (seed 001)
+    key: str  # "<appendix/section path>-<number>" ("1-3", "A/II-2.1"); a content hash when TT is missing
+    appendix_number: str | None  # "1".."7", or the innermost section's label ("I".."VII" in seed 001, "5.1")
     appendix_title: str | None
     number: str | None  # TT as written ("1", "2.1", "a")
     content: str
@@ -29,16 +29,19 @@ class TaskDraft:
     support: list[str]
     synthesis: list[str]  # "Cơ quan tổng hợp"
     deadline_text: str  # the original deadline cell (joined lines)
-    milestones: list[Milestone]  # deadlines.parse(deadline_text, plan_year, rules=plan rules)
+    milestones: list[ParsedMilestone]  # deadlines.parse(deadline_text, plan_year, rules=plan rules)
     origin: str = "table"  # "prose" for obligations from "TỔ CHỨC THỰC HIỆN"
     warnings: list[str] = field(default_factory=list)
     notes: dict[str, str] = field(default_factory=dict)  # agency name → its qualifier ("nếu có", a bracketed scope)
+    section: str | None = None  # the headings the row falls under, as written: "B > IV > 5.1"
+    extra: dict[str, str] = field(default_factory=dict)  # columns with no role, by header: {"Nguồn kinh phí": "…"}
 
     def to_json(self, directory: AgencyDirectory | None = None, scope: PlanScope | None = None) -> dict:
         return {
             "key": self.key,
             "appendix": self.appendix_number,
             "appendix_title": self.appendix_title,
+            "section": self.section,
             "number": self.number,
             "content": self.content,
             "product": self.product,
@@ -46,6 +49,7 @@ class TaskDraft:
             "support": list(self.support),
             "synthesis": list(self.synthesis),
             "deadline_text": self.deadline_text,
+            "extra": dict(self.extra),
             "milestones": [m.to_json() for m in self.milestones],
             "lead_members": _members(self.lead, directory, scope),
             "support_members": _members(self.support, directory, scope),

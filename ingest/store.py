@@ -186,8 +186,9 @@ def _insert_tasks(session: Session, plan_id: int, new: list[tuple[int, TaskDraft
 
 def _task_values(item: TaskDraft, position: int) -> dict[str, Any]:
     return {"origin": item.origin, "appendix_number": _clip(item.appendix_number, 20),
-            "appendix_title": item.appendix_title, "number": _clip(item.number, 20), "position": position,
-            "content": item.content, "product": item.product, "deadline_text": item.deadline_text}
+            "appendix_title": item.appendix_title, "section": item.section, "number": _clip(item.number, 20),
+            "position": position, "content": item.content, "product": item.product,
+            "deadline_text": item.deadline_text, "extra": dict(item.extra) or None}
 
 
 def _milestone_values(parsed: Any) -> dict[str, Any]:

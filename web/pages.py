@@ -16,12 +16,15 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from models import Agency, AgencyGroupMember, FeedToken, Occurrence, Plan, PlanStatus, Task, Unit, UnitKind
+from models.live import LIVE_TASK
+from models.revisions import own_plans
 from web.deps import DB, Form, is_admin, now, permissions
 from web.queries import items, local_today, on_time_rates, overdue
 from web.templating import render
 from web.views import KIND_LABELS, explanation, month_grid, rate_chart, shift_month
 
 router = APIRouter(include_in_schema=False)
+PUBLISHED_PLAN = LIVE_TASK[0]  # models.live's "the plan is published" clause
 HORIZON_DAYS = 30
 MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
@@ -44,9 +47,9 @@ def dashboard(request: Request, session: DB) -> HTMLResponse:
         for agency in item.leads() or [None]:
             by_agency.setdefault(agency.name if agency else "(chưa giao)", []).append(item)
     rates = on_time_rates(session, today.year, today) if within is None else []
-    recent = select(Plan).order_by(Plan.created_at.desc()).limit(10)
+    recent = select(Plan).where(own_plans()).order_by(Plan.created_at.desc()).limit(10)
     if not perms.is_admin:  # drafts are the admin's work in progress, never shown to anyone else
-        recent = recent.where(Plan.status == PlanStatus.PUBLISHED)
+        recent = recent.where(PUBLISHED_PLAN)
     plans = session.scalars(recent).all()
     counts = {"published": sum(1 for p in plans if p.status == PlanStatus.PUBLISHED), "all": len(plans)}
     return page(request, "dashboard.html", {
