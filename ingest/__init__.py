@@ -45,7 +45,7 @@ def _read(path: Path, kind: str | None = None) -> Document:
         from ingest.pdf_reader import read_pdf
 
         return read_pdf(path)
-    from ingest.encodings import decode_text
+    from ingest.text_encodings import decode_text
     from ingest.errors import EMPTY_FILE, ImportRefused
     from ingest.text_layouts import read_text
 
@@ -61,7 +61,7 @@ def _read(path: Path, kind: str | None = None) -> Document:
 def _unicode(document: Document) -> Document:
     """Paragraphs and cells typed in a TCVN3 (.VnTime) or VNI font converted to Unicode, with a warning."""
     from ingest.document import Paragraph
-    from ingest.encodings import convert_block, legacy_font
+    from ingest.text_encodings import convert_block, legacy_font
 
     texts = [b.text if isinstance(b, Paragraph) else c for b in document.blocks
              for c in ([b.text] if isinstance(b, Paragraph) else [c for row in b.rows for c in row])]

@@ -14,7 +14,7 @@ from docx.oxml.ns import qn
 from ingest import build_plan, read_document
 from ingest.document import Document, Paragraph, Table
 from ingest.docx_reader import read_docx
-from ingest.encodings import unreadable
+from ingest.text_encodings import unreadable
 from ingest.errors import EMPTY_FILE, MAX_BYTES, NOT_A_DOCUMENT, TOO_LARGE, ImportRefused
 from ingest.pdf_reader import read_pdf
 from ingest.sniff import sniff

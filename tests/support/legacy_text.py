@@ -1,4 +1,4 @@
-"""Write Vietnamese text the way old offices stored it, for the tests of ``ingest.encodings``.
+"""Write Vietnamese text the way old offices stored it, for the tests of ``ingest.text_encodings``.
 
 Each encoder is written from the encoding's description, independently of the product's decoders (whose
 tables are checked against known strings from real documents in the tests), so a round trip through both is a

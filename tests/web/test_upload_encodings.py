@@ -6,7 +6,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
-from ingest.encodings import unreadable
+from ingest.text_encodings import unreadable
 from models import Plan, Task
 from tests.support.data import SEEDS
 from tests.support.legacy_text import to_cp1258, to_tcvn3, to_vni
