@@ -45,8 +45,8 @@ def _read(path: Path, kind: str | None = None) -> Document:
         from ingest.pdf_reader import read_pdf
 
         return read_pdf(path)
-    from ingest.text_encodings import decode_text
     from ingest.errors import EMPTY_FILE, ImportRefused
+    from ingest.text_encodings import decode_text
     from ingest.text_layouts import read_text
 
     decoded = decode_text(path.read_bytes())

@@ -14,11 +14,11 @@ from docx.oxml.ns import qn
 from ingest import build_plan, read_document
 from ingest.document import Document, Paragraph, Table
 from ingest.docx_reader import read_docx
-from ingest.text_encodings import unreadable
 from ingest.errors import EMPTY_FILE, MAX_BYTES, NOT_A_DOCUMENT, TOO_LARGE, ImportRefused
 from ingest.pdf_reader import read_pdf
 from ingest.sniff import sniff
 from ingest.tasks import UNNUMBERED
+from ingest.text_encodings import unreadable
 from tests.support.render_docs import docx_to_pdf, write_docx
 
 HEADER = ["TT", "Nội dung thực hiện", "Sản phẩm", "Cơ quan chủ trì", "Cơ quan phối hợp", "Thời gian hoàn thành"]

@@ -18,9 +18,9 @@ from openpyxl import Workbook
 from config.agencies import normalise
 from ingest import read_document, read_plan
 from ingest.document import Paragraph, Table
-from ingest.text_encodings import decode_text, from_tcvn3, from_vni, unreadable
 from ingest.errors import ImportRefused
 from ingest.pdf_reader import NO_TEXT
+from ingest.text_encodings import decode_text, from_tcvn3, from_vni, unreadable
 from ingest.text_layouts import read_text
 from tests.support.data import PLANS, SEEDS
 from tests.support.legacy_text import to_cp1258, to_tcvn3, to_vni
