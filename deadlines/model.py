@@ -43,7 +43,7 @@ class Reference:
 
 
 @dataclass(frozen=True)
-class Occurrence:
+class ParsedOccurrence:
     """One due date of a recurring milestone, with the period it reports on ("quý I", "6 tháng", "năm")."""
 
     due: date
@@ -51,7 +51,7 @@ class Occurrence:
 
 
 @dataclass
-class Milestone:
+class ParsedMilestone:
     """One milestone. ``due``/``start`` are nominal (before any working-day shift).
 
     ``strict`` is True when the text said "trước ngày X": ``due`` is then X-1 and a working-day shift
@@ -63,7 +63,7 @@ class Milestone:
     due: date | None = None
     start: date | None = None
     rrule: str | None = None  # "DTSTART:20250101\nRRULE:FREQ=YEARLY;BYMONTH=3,6,9,12;BYMONTHDAY=-1;WKST=MO"
-    occurrences: list[Occurrence] = field(default_factory=list)
+    occurrences: list[ParsedOccurrence] = field(default_factory=list)
     ad_hoc: bool = False
     event: str | None = None
     reference: Reference | None = None

@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from deadlines.dates import clamp
-from deadlines.model import Kind, Milestone, Occurrence
+from deadlines.model import Kind, ParsedMilestone, ParsedOccurrence
 from deadlines.normalize import fold
 
 ALL_PERIODS = ("tháng", "quý", "6 tháng", "9 tháng", "năm")
@@ -105,7 +105,7 @@ def _strict(clause: str, start: int) -> bool:
     return bool(_STRICT.search(clause[max(0, start - 12):start]))
 
 
-def _is_report(m: Milestone) -> bool:
+def _is_report(m: ParsedMilestone) -> bool:
     """Recurring report milestones: labelled as a report, or unlabelled (the cell's product is a report)."""
     if m.kind is not Kind.RECURRING:
         return False
@@ -123,8 +123,8 @@ def _rule_for(period: str | None, rules: Sequence[DayRule]) -> DayRule | None:
     return None
 
 
-def apply_day_rules(milestones: Sequence[Milestone], rules: Sequence[DayRule], *,
-                    horizon: tuple[date, date] | None = None) -> list[Milestone]:
+def apply_day_rules(milestones: Sequence[ParsedMilestone], rules: Sequence[DayRule], *,
+                    horizon: tuple[date, date] | None = None) -> list[ParsedMilestone]:
     """Copies of ``milestones`` with the occurrences and RRULE of recurring reports moved by ``rules``."""
     out = []
     for m in milestones:
@@ -137,7 +137,7 @@ def apply_day_rules(milestones: Sequence[Milestone], rules: Sequence[DayRule], *
             due = rule.due(o.due) if rule else o.due
             changed |= due != o.due
             strict = strict or bool(rule and rule.strict)
-            moved.append(Occurrence(due, o.period))
+            moved.append(ParsedOccurrence(due, o.period))
         if not changed:
             out.append(m)
             continue
@@ -148,7 +148,7 @@ def apply_day_rules(milestones: Sequence[Milestone], rules: Sequence[DayRule], *
     return out
 
 
-def _rrule_for(old: str, occ: list[Occurrence]) -> str:
+def _rrule_for(old: str, occ: list[ParsedOccurrence]) -> str:
     """One RRULE per day of month (usually exactly one), keeping the original DTSTART."""
     dtstart = old.split("\n", 1)[0] if old.startswith("DTSTART") else f"DTSTART:{occ[0].due:%Y0101}" if occ else ""
     by_day: dict[int, set[int]] = {}

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from models.access import LoginSession, SigninLink, ThrottleHit
-    from models.agencies import Agency, AgencyGroupMember, AgencyLevel, Assignment, Contact, Role
+    from models.agencies import Agency, AgencyGroupMember, AgencyLevel, Assignment, Contact, Role, Unit, UnitKind
     from models.audit import AuditLog
     from models.base import Base, UtcDateTime, utcnow
     from models.feeds import FeedRole, FeedScope, FeedState, FeedToken, RenderedEvent
@@ -32,7 +32,8 @@ if TYPE_CHECKING:
 
 _MODULE_OF = {
     "models.access": ("LoginSession", "SigninLink", "ThrottleHit"),
-    "models.agencies": ("Agency", "AgencyGroupMember", "AgencyLevel", "Assignment", "Contact", "Role"),
+    "models.agencies": ("Agency", "AgencyGroupMember", "AgencyLevel", "Assignment", "Contact", "Role", "Unit",
+                        "UnitKind"),
     "models.audit": ("AuditLog",),
     "models.base": ("Base", "UtcDateTime", "utcnow"),
     "models.feeds": ("FeedRole", "FeedScope", "FeedState", "FeedToken", "RenderedEvent"),
@@ -46,7 +47,7 @@ __all__ = [
     "Delivery", "DeliveryStatus", "FeedRole", "FeedScope", "FeedState", "FeedToken", "LoginSession", "Milestone",
     "Occurrence", "OccurrenceStatus", "Plan", "PlanRevision", "PlanStatus", "Reminder", "ReminderKind",
     "ReminderStatus", "RenderedEvent", "RevisionState", "Role", "SigninLink", "Task", "TaskOrigin", "ThrottleHit",
-    "UtcDateTime", "ZaloCredential", "utcnow",
+    "Unit", "UnitKind", "UtcDateTime", "ZaloCredential", "utcnow",
 ]
 
 
