@@ -35,7 +35,7 @@ def _register() -> None:
     import importlib
 
     for module_name in ("ingest.parse_command", "models.cli", "ingest.cli", "web.cli", "scheduler.cli",
-                        "calendars.cli", "notifiers.cli"):
+                        "calendars.cli", "notifiers.cli", "workrules.cli"):
         try:
             module = importlib.import_module(module_name)
         except ModuleNotFoundError as e:

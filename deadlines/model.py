@@ -109,6 +109,7 @@ class Milestone:
     strict: bool = False
     warnings: list[str] = field(default_factory=list)
     period: str | None = None  # what a ``once`` due closes, for explanations: "Quý I/2025", "trước ngày 30/11/2025"
+    basis: Milestone | None = None  # this milestone as read, when day rules moved its occurrences (rules.py)
 
     def to_json(self) -> dict:
         """The JSON object of deadline-language.md (plus ``span``, ``strict`` and ``periods``)."""
