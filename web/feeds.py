@@ -10,6 +10,8 @@ token and the rendered feed with its headers come from ``web.feed_cache``. Misse
 
 from __future__ import annotations
 
+import logging
+
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy import select
@@ -33,6 +35,7 @@ from web.feed_cache import FeedCache, Rendered, TokenInfo
 from web.pages import page
 
 router = APIRouter(include_in_schema=False)
+log = logging.getLogger(__name__)
 
 
 def _live_token(session: Session, token: str | None) -> FeedToken | None:
@@ -43,11 +46,15 @@ def _live_token(session: Session, token: str | None) -> FeedToken | None:
 
 
 def _reasons(request: Request):  # type: ignore[no-untyped-def]
-    from web.admin_plans import work_rules
+    """Why a day is off (for "Hạn thực tế … (… là ngày nghỉ: …)"); None when the rule files cannot be read, so
+    that a broken hand edit costs the explanation, not the feed."""
+    from config.errors import ConfigError
+    from workrules.rules import current_work_rules
 
     try:
-        return work_rules(request)[0].reason
-    except Exception:
+        return current_work_rules(request.app.state.settings.config_dir).reason
+    except ConfigError as e:
+        log.warning("feeds are rendered without holiday reasons: %s", e)
         return None
 
 

@@ -147,3 +147,16 @@ def plans_affected(session: Session, report: RecomputeReport) -> list[Plan]:
     """The plans with a changed occurrence (for messages)."""
     ids = {c.task_id for c in report.changes}
     return list(session.scalars(select(Plan).join(Task).where(Task.id.in_(ids)).distinct())) if ids else []
+
+
+def catch_up(session: Session, rules: WorkRules, settings: Any, now: datetime, *, actor: str = "scheduler"
+             ) -> RecomputeReport | None:
+    """Recompute (and plan the moved reminders again) when the rule files changed since the dates were last
+    computed; None when they did not. Commits."""
+    from workrules.replan import replan
+
+    if stored_fingerprint(session) == rules.fingerprint:
+        return None
+    report = recompute(session, rules, actor=actor, now=now)
+    replan(session, report.occurrence_ids, rules, settings, now)
+    return report
