@@ -111,7 +111,7 @@ def export_command(
     reasons = current_work_rules(settings.config_dir).reason
     with session_scope() as session:
         result = export_agency_feeds(session, directory, role=FeedRole(_role(role)), base_url=settings.base_url,
-                                     reasons=reasons)
+                                     reasons=reasons, timezone=settings.timezone)
     typer.echo(f"{directory}: {len(result.written)} tệp ghi mới, {len(result.unchanged)} tệp không đổi")
 
 

@@ -80,7 +80,8 @@ def feeds_job() -> None:
 
     settings = get_settings()
     reasons = current_work_rules(settings.config_dir).reason
-    result = republish(default_engine(), VAR_DIR / "feeds", base_url=settings.base_url, reasons=reasons)
+    result = republish(default_engine(), VAR_DIR / "feeds", base_url=settings.base_url, reasons=reasons,
+                       timezone=settings.timezone)
     if result.export.written or result.pruned:
         log.info("feeds: %d rewritten, %d stored events pruned", len(result.export.written), result.pruned)
 

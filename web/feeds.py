@@ -27,6 +27,7 @@ from calendars.conditional import (
     subscribe_links,
 )
 from calendars.feed import render as render_ics
+from calendars.feed_state import changed_at
 from calendars.query import Scope, build_feed
 from calendars.tokens import hash_token, looks_like_token, token_from_filename
 from models import FeedToken
@@ -114,16 +115,16 @@ def _render(request: Request, scope: Scope, cache: FeedCache, stamp: tuple) -> R
     with request.app.state.sessions() as session:
         try:
             calendar = build_feed(session, scope, base_url=request.app.state.settings.base_url,
-                                  reasons=_reasons(request))
+                                  reasons=_reasons(request), timezone=request.app.state.settings.timezone)
         except LookupError:
             return None
     body = render_ics(calendar, request.app.state.event_store)
     etag = etag_for(body)
-    headers = {"Cache-Control": "no-cache",
-               "Content-Disposition": content_disposition(f"{calendar.name}.ics")}
-    if calendar.last_modified is not None:
-        headers["Last-Modified"] = http_date(calendar.last_modified)
-    rendered = Rendered(body, etag, calendar.last_modified, calendar.name, headers)
+    # Not the latest event change: a removed event changes the body and no remaining event (calendars.feed_state).
+    modified = changed_at(request.app.state.engine, scope.key, etag, calendar.last_modified, now(request))
+    headers = {"Cache-Control": "no-cache", "Content-Disposition": content_disposition(f"{calendar.name}.ics"),
+               "Last-Modified": http_date(modified)}
+    rendered = Rendered(body, etag, modified, calendar.name, headers)
     cache.put(scope.key, stamp, rendered)
     return rendered
 

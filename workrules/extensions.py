@@ -44,10 +44,9 @@ def request_extension(session: Session, occurrence_id: int, new_due: date, reaso
     _later(occurrence, new_due)
     if pending_for(session, occurrence_id) is not None:
         raise ExtensionRefused("Hạn này đang có một đề nghị gia hạn chờ duyệt.")
-    extension = Extension(occurrence_id=occurrence.id, status=ExtensionStatus.REQUESTED,
-                          previous_due=occurrence.effective_due, new_due=new_due, reason=reason,
-                          requested_by=requested_by, requested_at=now)
-    session.add(extension)
+    extension = Extension(status=ExtensionStatus.REQUESTED, previous_due=occurrence.effective_due, new_due=new_due,
+                          reason=reason, requested_by=requested_by, requested_at=now)
+    occurrence.extensions.append(extension)
     session.flush()
     _audit(session, requested_by, "extension.request", extension, now,
            f"Đề nghị gia hạn từ {occurrence.effective_due:%d/%m/%Y} đến {new_due:%d/%m/%Y}: {reason}")
@@ -65,10 +64,10 @@ def grant(session: Session, occurrence_id: int, new_due: date, reason: str, docu
     if waiting is not None:  # the admin's own decision supersedes the request
         waiting.status, waiting.decided_by, waiting.decided_at = ExtensionStatus.WITHDRAWN, actor, now
         waiting.decision_note = "Quản trị đã gia hạn trực tiếp."
-    extension = Extension(occurrence_id=occurrence.id, status=ExtensionStatus.APPROVED,
-                          previous_due=occurrence.effective_due, new_due=new_due, reason=reason, document=document,
-                          requested_by=actor, requested_at=now, decided_by=actor, decided_at=now)
-    session.add(extension)
+    extension = Extension(status=ExtensionStatus.APPROVED, previous_due=occurrence.effective_due, new_due=new_due,
+                          reason=reason, document=document, requested_by=actor, requested_at=now, decided_by=actor,
+                          decided_at=now)
+    occurrence.extensions.append(extension)
     _apply(session, occurrence, extension, rules, actor, now)
     return extension
 
