@@ -195,8 +195,6 @@ def _event(item: Dated, *, host: str, base_url: str, reasons: Reasons | None) ->
     milestone, occurrence = item.milestone, item.occurrence
     task = milestone.task
     done = occurrence is not None and occurrence.status == OccurrenceStatus.DONE
-    rows = milestone.occurrences if single_instance(milestone) else [occurrence] if occurrence else []
-    stamps = [milestone.changed_at, *(o.changed_at for o in rows)]  # what event_sequence sums, no more
     categories = [f"Phụ lục {task.appendix_number}"] if task.appendix_number else []
     if milestone.kind == Kind.RECURRING:
         categories.append("Báo cáo định kỳ")
@@ -207,7 +205,7 @@ def _event(item: Dated, *, host: str, base_url: str, reasons: Reasons | None) ->
         summary=(DONE_PREFIX if done else "") + _summary(milestone, occurrence),
         day=item.effective,
         sequence=event_sequence(milestone, occurrence),
-        last_modified=max(_aware(s) for s in stamps),
+        last_modified=event_stamp(milestone, occurrence),
         description=_description(item, done, f"{base_url}{TASK_PATH.format(id=task.id)}", reasons),
         categories=tuple(categories),
         url=f"{base_url}{TASK_PATH.format(id=task.id)}",
@@ -233,6 +231,12 @@ def event_sequence(milestone: Milestone, occurrence: Occurrence | None) -> int:
     if single_instance(milestone):
         return milestone.sequence + sum(o.sequence for o in milestone.occurrences)
     return milestone.sequence + (occurrence.sequence if occurrence else 0)
+
+
+def event_stamp(milestone: Milestone, occurrence: Occurrence | None) -> datetime:
+    """DTSTAMP = LAST-MODIFIED of the event: when one of the terms of its SEQUENCE last grew, no more."""
+    rows = milestone.occurrences if single_instance(milestone) else [occurrence] if occurrence else []
+    return max(_aware(s) for s in (milestone.changed_at, *(o.changed_at for o in rows)))
 
 
 def _summary(milestone: Milestone, occurrence: Occurrence | None) -> str:

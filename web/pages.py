@@ -33,13 +33,13 @@ def page(request: Request, name: str, context: dict, status: int = 200) -> HTMLR
 
 @router.get("/")
 def dashboard(request: Request, session: DB) -> HTMLResponse:
-    today = local_today(now(request))
+    today = local_today(now(request), request.app.state.settings.timezone)
     upcoming = items(session, start=today, end=today + timedelta(days=HORIZON_DAYS))
     by_agency: dict[str, list] = {}
     for item in upcoming:
         for agency in item.leads() or [None]:
             by_agency.setdefault(agency.name if agency else "(chưa giao)", []).append(item)
-    rates = on_time_rates(session, today.year, today)
+    rates = on_time_rates(session, today.year, today, request.app.state.settings.timezone)
     plans = session.scalars(select(Plan).order_by(Plan.created_at.desc()).limit(10)).all()
     counts = {"published": sum(1 for p in plans if p.status == PlanStatus.PUBLISHED), "all": len(plans)}
     return page(request, "dashboard.html", {
@@ -50,7 +50,7 @@ def dashboard(request: Request, session: DB) -> HTMLResponse:
 
 @router.get("/calendar")
 def month_view(request: Request, session: DB, month: str | None = None) -> HTMLResponse:
-    today = local_today(now(request))
+    today = local_today(now(request), request.app.state.settings.timezone)
     matched = MONTH.match(month or "")
     year, number = (int(matched[1]), int(matched[2])) if matched and 1 <= int(matched[2]) <= 12 \
         else (today.year, today.month)
@@ -82,7 +82,7 @@ def agency_page(request: Request, agency_id: int, session: DB) -> HTMLResponse:
     agency = session.get(Agency, agency_id)
     if agency is None:
         raise HTTPException(404)
-    today = local_today(now(request))
+    today = local_today(now(request), request.app.state.settings.timezone)
     found = items(session, agency_id=agency_id)
     groups = session.scalars(select(Agency).join(AgencyGroupMember, AgencyGroupMember.group_id == Agency.id)
                              .where(AgencyGroupMember.member_id == agency_id)).all()
@@ -98,11 +98,19 @@ def agency_page(request: Request, agency_id: int, session: DB) -> HTMLResponse:
 
 @router.get("/tasks/{task_id}")
 def task_page(request: Request, task_id: int, session: DB) -> HTMLResponse:
+    from workrules.extensions import pending_by_occurrence
+    from workrules.links import matching_tasks
+
     task = session.get(Task, task_id)
     if task is None or (task.plan.status != PlanStatus.PUBLISHED and not is_admin(request)):
         raise HTTPException(404)
-    return page(request, "task.html", {"task": task, "explain": explanation, "today": local_today(now(request)),
-                                       "can_close": is_admin(request) or _contact_assigned(request, session, task)})
+    cited = {m.id: matching_tasks(session, m) for m in task.milestones
+             if m.linked_plan is not None and (m.linked_plan.status == PlanStatus.PUBLISHED or is_admin(request))}
+    waiting = pending_by_occurrence(session, [o.id for m in task.milestones for o in m.occurrences])
+    return page(request, "task.html", {
+        "task": task, "explain": explanation, "today": local_today(now(request), request.app.state.settings.timezone),
+        "can_close": is_admin(request) or _contact_assigned(request, session, task), "cited": cited,
+        "waiting": waiting})
 
 
 def can_close_for(request: Request, session: Session, agency_id: int) -> bool:

@@ -107,6 +107,14 @@ def pending(session: Session) -> list[Extension]:
                                 .order_by(Extension.requested_at, Extension.id)))
 
 
+def pending_by_occurrence(session: Session, occurrence_ids: list[int]) -> dict[int, Extension]:
+    """The waiting request of each of these occurrences that has one."""
+    if not occurrence_ids:
+        return {}
+    return {e.occurrence_id: e for e in session.scalars(select(Extension).where(
+        Extension.occurrence_id.in_(occurrence_ids), Extension.status == ExtensionStatus.REQUESTED))}
+
+
 def pending_for(session: Session, occurrence_id: int) -> Extension | None:
     return session.scalar(select(Extension).where(Extension.occurrence_id == occurrence_id,
                                                   Extension.status == ExtensionStatus.REQUESTED))
