@@ -6,7 +6,6 @@ diff stay quiet. Each file is written to a temporary name and renamed, so a read
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,6 +16,7 @@ from calendars.conditional import ascii_filename
 from calendars.event_store import DatabaseEventStore, prune
 from calendars.feed import TIMEZONE, EventStore, render
 from calendars.query import Reasons, Scope, build_feed
+from config.atomic_file import write_atomically
 from models import Agency, FeedRole, FeedScope
 
 
@@ -53,10 +53,7 @@ def write_if_changed(path: Path, body: bytes) -> bool:
     """Write ``body`` atomically unless the file already holds exactly these bytes. Returns True if written."""
     if path.exists() and path.read_bytes() == body:
         return False
-    partial = path.with_name(f".{path.name}.tmp")
-    partial.write_bytes(body)
-    os.replace(partial, path)
-    return True
+    return write_atomically(path, body)
 
 
 @dataclass

@@ -1,7 +1,7 @@
 """Build the ``FeedCalendar`` of a scope (agency, plan, contact, province) from the database.
 
-What goes in: dated occurrences of milestones of published plans, neither the task nor the milestone
-cancelled, the occurrence not cancelled. An assignment to a group ("UBND cấp xã") counts for each of its
+What goes in: the live dated occurrences (``models.live``: published plan, neither the task nor the milestone
+cancelled, the occurrence not cancelled). An assignment to a group ("UBND cấp xã") counts for each of its
 member agencies. Milestones with no date yet (continuous, on-event, by-reference) appear once the admin
 records ``event_date``.
 
@@ -41,7 +41,6 @@ from calendars.feed import TIMEZONE, FeedCalendar, FeedEvent
 from deadlines.model import Kind
 from models import (
     Agency,
-    AgencyGroupMember,
     Assignment,
     Contact,
     Extension,
@@ -53,10 +52,10 @@ from models import (
     Occurrence,
     OccurrenceStatus,
     Plan,
-    PlanStatus,
     Role,
     Task,
 )
+from models.live import LIVE_MILESTONE, is_live, shown_day, with_groups
 
 TASK_PATH = "/tasks/{id}"
 SHORT_TASK = 80  # characters of the task content used as a summary when the milestone has no label
@@ -108,8 +107,7 @@ def build_feed(session: Session, scope: Scope, *, base_url: str, reasons: Reason
     contact does not exist."""
     name, description, task_filter = _describe(session, scope)
     host = urlsplit(base_url).hostname or "localhost"
-    query = (select(Milestone).join(Milestone.task).join(Task.plan)
-             .where(Plan.status == PlanStatus.PUBLISHED, Task.cancelled_at.is_(None), Milestone.cancelled_at.is_(None))
+    query = (select(Milestone).join(Milestone.task).join(Task.plan).where(*LIVE_MILESTONE)
              .options(selectinload(Milestone.occurrences).selectinload(Occurrence.extensions),
                       joinedload(Milestone.task).joinedload(Task.plan),
                       joinedload(Milestone.task).selectinload(Task.assignments).joinedload(Assignment.agency)))
@@ -123,9 +121,9 @@ def build_feed(session: Session, scope: Scope, *, base_url: str, reasons: Reason
 
 def dated(milestone: Milestone) -> Iterator[Dated]:
     """The dated instances of a milestone that a feed shows (cancelled occurrences left out)."""
-    live = [o for o in milestone.occurrences if o.status != OccurrenceStatus.CANCELLED]
+    live = [o for o in milestone.occurrences if is_live(o)]
     for occurrence in live:
-        yield Dated(milestone, occurrence.due, occurrence.effective_due, occurrence)
+        yield Dated(milestone, occurrence.due, shown_day(occurrence), occurrence)
     if milestone.occurrences:
         return
     if milestone.event_date is not None:  # the admin recorded when the event happened
@@ -148,12 +146,12 @@ def _describe(session: Session, scope: Scope) -> tuple[str, str, object | None]:
     if scope.kind == FeedScope.AGENCY:
         agency = _get(session, Agency, scope.id)
         return (f"{agency.name} – hạn chót{suffix}", f"Hạn chót các nhiệm vụ giao cho {agency.name}.",
-                _assigned_to(_with_groups(session, [agency.id]), scope.role))
+                _assigned_to(with_groups(session, [agency.id]), scope.role))
     contact = _get(session, Contact, scope.id)
     agencies = _agencies_of(session, contact)
     names = ", ".join(a.name for a in agencies) or "chưa thuộc cơ quan nào"
     return (f"{contact.name} – hạn chót{suffix}", f"Hạn chót các nhiệm vụ giao cho {names}.",
-            _assigned_to(_with_groups(session, [a.id for a in agencies]), scope.role))
+            _assigned_to(with_groups(session, [a.id for a in agencies]), scope.role))
 
 
 def _and_plan(plan_id: int, clause: object | None) -> object:
@@ -168,12 +166,6 @@ def _assigned_to(agency_ids: Iterable[int] | None, role: FeedRole) -> object | N
     if agency_ids is not None:
         assigned = assigned.where(Assignment.agency_id.in_(list(agency_ids)))
     return Task.id.in_(assigned)
-
-
-def _with_groups(session: Session, agency_ids: list[int]) -> set[int]:
-    """The agencies plus every group they belong to: an assignment to a group is one to each member."""
-    groups = session.scalars(select(AgencyGroupMember.group_id).where(AgencyGroupMember.member_id.in_(agency_ids)))
-    return set(agency_ids) | set(groups)
 
 
 def _agencies_of(session: Session, contact: Contact) -> list[Agency]:
@@ -216,7 +208,7 @@ def single_instance(milestone: Milestone) -> bool:
     """True when the milestone shows as one event (not recurring, at most one live occurrence)."""
     if milestone.kind == Kind.RECURRING:
         return False
-    return sum(o.status != OccurrenceStatus.CANCELLED for o in milestone.occurrences) <= 1
+    return sum(is_live(o) for o in milestone.occurrences) <= 1
 
 
 def event_uid(milestone: Milestone, nominal: date, host: str) -> str:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import calendar as _cal
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 
 from deadlines.lexicon import ATOMS, ROMAN
@@ -55,10 +55,6 @@ def _year(raw: str | None, word: str | None) -> dict:
     if len(text) == 2:  # "31/12/25": read as 2025, never silently (periods.py warns)
         return {"year": 2000 + int(text), "short_year": text}
     return {"bad_year": text}
-
-
-def _int(s: str | None) -> int | None:
-    return int(s) if s else None
 
 
 def scan(folded: str) -> list[Atom]:
@@ -120,10 +116,6 @@ def _bare_year_kept(folded: str, span: tuple[int, int], atoms: list[Atom]) -> bo
         return True  # the whole cell is a range of years: "2025-2030"
     return bool(atoms) and atoms[-1].kind == "year" and bool(_YEAR_RANGE_GAP.fullmatch(folded, atoms[-1].span[1],
                                                                                      span[0]))
-
-
-def with_year(atom: Atom, year: int) -> Atom:
-    return replace(atom, year=year, year_word=None)
 
 
 def resolve_year(atom: Atom, plan_year: int, borrowed: int | None = None) -> int | None:

@@ -5,11 +5,11 @@ from __future__ import annotations
 import hashlib
 
 from config.agencies import AgencyDirectory, normalise
+from deadlines import parse, parse_day_rules
 from ingest.document import Document, Paragraph
 from ingest.draft import PlanDraft, TaskDraft
 from ingest.errors import NO_TASK_TABLE, ImportRefused
 from ingest.metadata import read_metadata
-from ingest.milestones import day_rules_for, milestones_for
 from ingest.prose import obligations, rule_sentences, section_paragraphs
 from ingest.tasks import extract_tasks
 
@@ -31,7 +31,7 @@ def build_plan(document: Document, *, plan_year: int | None = None,
     if year is None:
         raise ImportRefused("Không xác định được năm của kế hoạch; hãy chỉ rõ năm kế hoạch.")
     rules = [rule for sentence in rule_sentences(section_paragraphs(paragraphs)) for rule in
-             day_rules_for(sentence, year)]
+             parse_day_rules(sentence, year)]
     prose = obligations(paragraphs, directory, context)
     for item in [*tasks, *prose]:
         _complete(item, year, rules)
@@ -53,7 +53,7 @@ def _complete(task: TaskDraft, year: int, rules: list) -> None:
     if not task.deadline_text:
         task.warnings.append(NO_DEADLINE)
         return
-    task.milestones = milestones_for(task.deadline_text, year, rules)
+    task.milestones = list(parse(task.deadline_text, year, rules=tuple(rules)))
 
 
 def content_hash(document: Document) -> str:

@@ -8,15 +8,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from deadlines.model import Milestone
+from deadlines.rules import DayRule
 
 if TYPE_CHECKING:
     from config.agencies import AgencyDirectory
-
-# A day rule comes from the deadline engine (deadlines.parse_day_rules); the draft only carries it.
-DayRule = Any
 
 
 @dataclass
@@ -90,7 +88,7 @@ class PlanDraft:
                  "milestones": [m.to_json() for m in o.milestones], "warnings": list(o.warnings)}
                 for o in self.obligations
             ],
-            "rules": [_rule_json(r) for r in self.rules],
+            "rules": [r.to_json() for r in self.rules],
             "warnings": list(self.warnings),
         }
 
@@ -105,8 +103,3 @@ def _members(names: list[str], directory: AgencyDirectory | None) -> list[str]:
             if agency.name not in members:
                 members.append(agency.name)
     return members
-
-
-def _rule_json(rule: DayRule) -> Any:
-    to_json = getattr(rule, "to_json", None)
-    return to_json() if callable(to_json) else str(rule)

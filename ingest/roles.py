@@ -2,9 +2,8 @@
 
 Cells say it many ways: "- Cơ quan chủ trì: Sở Tư pháp. - Cơ quan phối hợp: …", "Cơ quan thực hiện:",
 "Cơ quan tổng hợp:", "Cơ quan chủ trì, chỉ đạo: … - Cơ quan thực hiện: …", "Sở Tư pháp chủ trì, phối
-hợp với Công an tỉnh, …", or a plain list. Names are split on bullets, semicolons and commas, and put
-back together whenever the directory knows the longer name ("Các sở, ban, ngành cấp tỉnh",
-"Phòng Văn hóa - Xã hội").
+hợp với Công an tỉnh, …", or a plain list. The cell is cut into list items at bullets and semicolons;
+each item is read by ``ingest.agency_lists`` (where one body's name ends and the next begins).
 """
 
 from __future__ import annotations
@@ -13,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from config.agencies import AgencyDirectory, display_name, normalise
+from ingest.agency_lists import HEAD_WORDS, AgencyList, known_form, read_list
 
 _LABEL = re.compile(r"(?:^|(?<=[\s.;:]))[-+•]?\s*(?P<label>(?:Cơ quan|Đơn vị|Bộ phận)\b[^:\n]{0,70}?)\s*:",
                     re.IGNORECASE)
@@ -27,10 +27,10 @@ _SYNTHESIS = re.compile(r"^[-+•]?\s*(?P<who>[^:,]+?)\s+tổng hợp(?:\s*,\s*b
 _TOPIC = re.compile(r"(?:^|(?<=\s))\+\s*(?:Chỉ số|Báo cáo|Kế hoạch|Nội dung|Lĩnh vực|Đối với|Về|Việc|Phần)\b"
                     r"[^:;+\n]*[:;]", re.IGNORECASE)
 _HEAD = re.compile(r"^(?:Công chức|Cán bộ|Phòng|Sở|UBND|Trung tâm|Ban)\b")
-_TRAILING_DUTY = re.compile(r"\s+(?:phối hợp|tổng hợp|chủ trì|thẩm định|theo dõi|báo cáo)\b.*$", re.IGNORECASE)
-_TITLE = re.compile(r"^(?:Đề nghị\s+)?(?:Giám đốc|Thủ trưởng|Trưởng|Chủ tịch|Chánh Văn phòng)\s+(?=\S)", re.IGNORECASE)
-_BARE_LEVEL = re.compile(r"^cấp (?:tỉnh|huyện|xã)$", re.IGNORECASE)
-_PIECES = re.compile(r"\n|;|\s[-+•]\s|(?<=[.,])\s*[-+•]\s*|^[-+•]\s*")
+# Bullets and semicolons cut a cell into list items. A dash between words is a bullet only before a new body
+# ("Phòng Tư pháp - UBND cấp xã"), not inside a name ("Ban Thi đua - Khen thưởng", "tổ chức chính trị - xã hội").
+_PIECES = re.compile(r"\n|;|\s[+•]\s|\s-\s(?=" + HEAD_WORDS + r"\s|[Cc]ác\s|Cơ quan\b|[A-ZĐ]{2,})"
+                     r"|(?<=[.,:])\s*[-+•]\s*|^[-+•]\s*")
 
 
 @dataclass
@@ -38,6 +38,7 @@ class Roles:
     lead: list[str] = field(default_factory=list)
     support: list[str] = field(default_factory=list)
     synthesis: list[str] = field(default_factory=list)
+    notes: dict[str, str] = field(default_factory=dict)  # agency name → the qualifier the plan adds to it
 
     def add(self, role: str, names: list[str]) -> None:
         target = getattr(self, role)
@@ -80,22 +81,29 @@ def _add_segment(roles: Roles, role: str, text: str, directory: AgencyDirectory,
     previous: str | None = None
     for piece in _merge_known(_PIECES.split(text), " - ", directory, context):
         synthesis = _SYNTHESIS.match(piece.strip(" .;"))
-        who = synthesis and _known_form(synthesis.group("who"), directory, context)
+        who = synthesis and known_form(synthesis.group("who"), directory, context)
         if who:
             roles.add("synthesis", [who])
             continue
         sentence = _SENTENCE.match(piece.strip(" .;"))
         if sentence:
-            roles.add("lead", agency_names(sentence.group("lead"), directory, context))
+            _add_list(roles, "lead", read_list(sentence.group("lead"), directory, context))
             if sentence.group("support"):
-                roles.add("support", agency_names(sentence.group("support"), directory, context))
+                _add_list(roles, "support", read_list(sentence.group("support"), directory, context))
             continue
-        names = agency_names(piece, directory, context)
-        if previous and not any(directory.is_known(n, context=context) for n in names):
-            names = _borrowed_head(piece, previous, directory, context) or names
-        for each in role.split(","):
-            roles.add(each, names)
-        previous = names[-1] if names else previous
+        found = read_list(piece, directory, context)
+        if previous and not any(directory.is_known(n, context=context) for n in found.names):
+            borrowed = _borrowed_head(piece, previous, directory, context)
+            found = AgencyList(borrowed, found.notes, found.helpers) if borrowed else found
+        _add_list(roles, role, found)
+        previous = found.names[-1] if found.names else previous
+
+
+def _add_list(roles: Roles, role: str, found: AgencyList) -> None:
+    for each in role.split(","):
+        roles.add(each, found.names)
+    roles.add("support", found.helpers)
+    roles.notes.update(found.notes)
 
 
 def _borrowed_head(piece: str, previous: str, directory: AgencyDirectory, context: str | None) -> list[str] | None:
@@ -108,41 +116,8 @@ def _borrowed_head(piece: str, previous: str, directory: AgencyDirectory, contex
 
 
 def agency_names(text: str, directory: AgencyDirectory, context: str | None = None) -> list[str]:
-    """The agency names in one list item, split on commas only where the directory agrees."""
-    item = display_name(text)
-    if not item:
-        return []
-    if ":" in item:
-        left, right = (part.strip() for part in item.split(":", 1))
-        # "Sở Nội vụ: theo dõi, kiểm tra" names the agency first; "Tổ chức thực hiện: Các sở, …" names it after,
-        # and so does "UBND cấp huyện: Sở Nội vụ, Sở Tư pháp phối hợp thẩm định" (a topic, then who does it)
-        names_right = any(_known_form(part, directory, context) for part in right.split(","))
-        item = left if not right or (directory.is_known(left, context=context) and not names_right) else right
-    if not directory.is_known(item, context=context):
-        item = _TITLE.sub("", display_name(item))
-    if not directory.is_known(item, context=context):
-        stripped = _TRAILING_DUTY.sub("", item)
-        if stripped and directory.is_known(stripped, context=context):
-            item = stripped
-    if directory.is_known(item, context=context):
-        return [display_name(item)]
-    parts = _merge_known(item.split(","), ", ", directory, context)
-    if not any(directory.is_known(p, context=context) for p in parts):
-        return [display_name(item)]
-    names = [_known_form(p, directory, context) or display_name(_TITLE.sub("", p.strip())) for p in parts
-             if display_name(p)]
-    # "UBND cấp huyện, cấp xã": the second name borrows the first one's head
-    return [f"UBND {n}" if _BARE_LEVEL.match(n) and i and names[i - 1].startswith("UBND") else n
-            for i, n in enumerate(names)]
-
-
-def _known_form(text: str, directory: AgencyDirectory, context: str | None) -> str | None:
-    """The name in ``text`` the directory knows, once a title before it or a duty after it is taken off."""
-    name = _TITLE.sub("", display_name(text))
-    for candidate in (name, _TRAILING_DUTY.sub("", name)):
-        if candidate and directory.is_known(candidate, context=context):
-            return display_name(candidate)
-    return None
+    """The agency names in one list item (ingest.agency_lists)."""
+    return read_list(text, directory, context).names
 
 
 def _merge_known(parts: list[str | None], joiner: str, directory: AgencyDirectory, context: str | None) -> list[str]:

@@ -11,7 +11,6 @@ from pathlib import Path
 
 from ingest.errors import EMPTY_FILE, MAX_BYTES, NOT_A_DOCUMENT, TOO_LARGE, ImportRefused
 
-TEXT_SUFFIXES = {".txt", ".md", ".text", ".markdown", ".tsv"}
 _PDF_MAGIC = b"%PDF-"
 _ZIP_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"

@@ -25,7 +25,7 @@ from deadlines.offsets import is_own_issue
 from ingest.draft import PlanDraft, TaskDraft
 from models.agencies import Agency, AgencyGroupMember, Assignment, Role
 from models.bulk import insert_rows, insert_rows_returning
-from models.plans import Milestone, Occurrence, Plan, Task
+from models.plans import PLAN_SHOWN, TASK_SHOWN, Milestone, Occurrence, Plan, Task, shown_text_changed
 from workrules.dates import PlanFacts, Wanted, basis_of, new_rows, sync, wanted
 from workrules.links import link_references
 from workrules.rules import WorkRules, current_work_rules
@@ -68,9 +68,10 @@ def store_plan(session: Session, draft: PlanDraft, directory: AgencyDirectory, *
         if plan_id is None:  # a new plan: one Core INSERT, no ORM object to track
             plan_id = session.execute(insert(Plan.__table__).returning(Plan.__table__.c.id),
                                       [{**values, "content_hash": draft.content_hash}]).scalar_one()
-            plan_changed = False
+            plan_changed = plan_shown = False
         else:
             plan = session.get_one(Plan, plan_id)
+            plan_shown = any(getattr(plan, name) != values[name] for name in PLAN_SHOWN)
             plan_changed = _assign(plan, **values, content_hash=draft.content_hash)
         agencies = _Agencies(session, directory, _context(draft.issuer, directory))
         agencies.prepare({n for item in items for n in [*item.lead, *item.support, *item.synthesis]})
@@ -81,6 +82,8 @@ def store_plan(session: Session, draft: PlanDraft, directory: AgencyDirectory, *
             select(Task).where(Task.plan_id == plan_id).options(
                 selectinload(Task.assignments),
                 selectinload(Task.milestones).selectinload(Milestone.occurrences)))}
+        if plan_shown:  # every event shows the plan's number and title
+            shown_text_changed(existing.values())
         seen: set[str] = set()
         new: list[tuple[int, TaskDraft]] = []
         for position, item in enumerate(items):
@@ -193,7 +196,7 @@ def _plan_values(draft: PlanDraft) -> dict[str, Any]:
     return {"number": _clip(draft.number, 100), "title": draft.title, "issuer": _clip(draft.issuer, 255),
             "place": _clip(draft.place, 100), "issued_on": draft.issued_on, "plan_year": draft.plan_year,
             "implements": list(draft.implements), "source_name": _clip(draft.source_name, 255) or "",
-            "day_rules": [_json(r) for r in draft.rules], "warnings": list(draft.warnings)}
+            "day_rules": [r.to_json() for r in draft.rules], "warnings": list(draft.warnings)}
 
 
 def _find_plan_id(session: Session, draft: PlanDraft) -> int | None:
@@ -214,8 +217,12 @@ def _store_task(task: Task, item: TaskDraft, position: int, agencies: _Agencies,
     """Bring ``task`` in line with ``item``; return True when anything changed."""
     values = _task_values(item, position)
     _assign(task, position=values.pop("position"))  # a task above was added or removed: order only, not a change
+    shown = _assign(task, **{name: values.pop(name) for name in TASK_SHOWN})
     changed = _assign(task, **values, cancelled_at=None)
-    changed |= _store_assignments(task, item, agencies)
+    agencies_shown, names_changed = _store_assignments(task, item, agencies)
+    if shown or agencies_shown:
+        shown_text_changed([task])
+    changed |= shown | agencies_shown | names_changed
     changed |= _store_milestones(task, item, now, plan, rules)
     return changed
 
@@ -233,21 +240,22 @@ def _wanted_assignments(item: TaskDraft, agencies: _Agencies) -> dict[tuple[int,
 _LEAD, _SUPPORT, _SYNTHESIS = Role.LEAD.value, Role.SUPPORT.value, Role.SYNTHESIS.value
 
 
-def _store_assignments(task: Task, item: TaskDraft, agencies: _Agencies) -> bool:
+def _store_assignments(task: Task, item: TaskDraft, agencies: _Agencies) -> tuple[bool, bool]:
+    """(whether the agencies or their roles changed: the events show them, whether only a written name did)."""
     wanted = _wanted_assignments(item, agencies)
     current = {(a.agency_id, a.role): a for a in task.assignments}
-    changed = False
+    shown = renamed = False
     for key, assignment in current.items():
         if key not in wanted:
             task.assignments.remove(assignment)
-            changed = True
+            shown = True
     for (agency_id, role), name in wanted.items():
         if (agency_id, role) not in current:
             task.assignments.append(Assignment(agency_id=agency_id, role=role, as_written=name))
-            changed = True
+            shown = True
         else:
-            changed |= _assign(current[(agency_id, role)], as_written=name)
-    return changed
+            renamed |= _assign(current[(agency_id, role)], as_written=name)
+    return shown, renamed
 
 
 def _milestone_key(parsed: Any, position: int) -> str:
@@ -380,6 +388,3 @@ def _assign(row: Any, **values: Any) -> bool:
     return changed
 
 
-def _json(rule: Any) -> Any:
-    to_json = getattr(rule, "to_json", None)
-    return to_json() if callable(to_json) else str(rule)

@@ -18,7 +18,6 @@ _ROMANS = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "X
 _APPENDIX = re.compile(r"^(?:PHỤ LỤC|Phụ lục)\s*(?:số|SỐ)?\s*(?:0*(\d+)|(" + "|".join(reversed(_ROMANS)) + r"))\b"
                        r"\s*[-–:.]?\s*(.*)$")
 _ROMAN = re.compile(r"^(?:" + "|".join(_ROMANS) + ")$")
-COLUMNS = ("number", "content", "product", "lead", "support", "deadline", "note")
 UNNUMBERED = ("Hàng không có số thứ tự nhưng có đủ nội dung, cơ quan và thời hạn: đọc như một nhiệm vụ riêng, "
               "cần kiểm tra lại.")
 _COMPLETE_CELL = re.compile(r"[.;!?…:)”\"]\s*$")  # a cell that ends as a sentence or list ends

@@ -7,6 +7,7 @@ away) cascades to everything below it.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
@@ -24,9 +25,8 @@ from sqlalchemy import (
     UniqueConstraint,
     event,
     inspect,
-    select,
 )
-from sqlalchemy.orm import Mapped, Mapper, Session, mapped_column, relationship
+from sqlalchemy.orm import Mapped, Mapper, mapped_column, relationship
 
 from deadlines.model import Kind
 from models.base import Base, UtcDateTime, one_of, utcnow, values
@@ -196,7 +196,7 @@ class Occurrence(Base):
                                                        passive_deletes=True, order_by="Extension.id")
 
 
-_NOT_CONTENT = {"sequence", "updated_at", "changed_at"}
+_NOT_CONTENT = {"sequence", "updated_at", "changed_at", "basis", "linked_plan_id"}  # no calendar shows these
 
 
 @event.listens_for(Milestone, "before_update")
@@ -214,44 +214,24 @@ def _bump_sequence(mapper: Mapper[Any], connection: Connection, target: Mileston
         target.changed_at = utcnow()  # DTSTAMP/LAST-MODIFIED of the event: only what it shows moves them
 
 
-# What a calendar event shows of its task, its plan and its agencies (calendars/query.py): a change to any of
-# these changes the event's text, so its milestones' SEQUENCE must grow too, or clients keep the old text.
-_TASK_SHOWN = ("content", "product", "deadline_text", "appendix_number", "assignments")
-_PLAN_SHOWN = ("number", "title")
-_ASSIGNMENT_SHOWN = ("agency_id", "agency", "role", "task_id")
-_AGENCY_SHOWN = ("name",)
+# What a calendar event shows of its task and its plan (calendars/query.py), besides its agencies' names.
+TASK_SHOWN = ("content", "product", "deadline_text", "appendix_number")
+PLAN_SHOWN = ("number", "title")
 
 
-@event.listens_for(Session, "before_flush")
-def _bump_sequence_of_shown_text(session: Session, flush_context: object, instances: object) -> None:
-    """Tasks have no SEQUENCE of their own: bump their live milestones' one when what a feed shows changes.
+def shown_text_changed(tasks: Iterable[Task]) -> None:
+    """Bump the SEQUENCE of the milestones of ``tasks``: what their calendar events show has changed.
 
-    Covers every writer (the importer, the web editor, agency merges and renames) in one place. A milestone
-    whose ``sequence`` already changed in this flush is left alone: one bump per flush is enough.
+    Tasks have no SEQUENCE of their own, yet their events show the task's text (``TASK_SHOWN``), the plan's
+    number and title (``PLAN_SHOWN``) and the names of the assigned agencies; calendar clients ignore a
+    changed event whose SEQUENCE did not grow. So every writer of those (the importer, the assignment and
+    agency editors) calls this for the tasks it touched, in the same transaction. Once per flush is enough:
+    a milestone whose SEQUENCE already changed since the last flush, or that is new, is left alone.
     """
-    from models.agencies import Agency, Assignment
-
-    tasks: set[Task] = set()
-    for target in (*session.dirty, *session.deleted):
-        if isinstance(target, Task) and _changed(target, _TASK_SHOWN):
-            tasks.add(target)
-        elif isinstance(target, Plan) and _changed(target, _PLAN_SHOWN):
-            tasks.update(target.tasks)
-        elif isinstance(target, Assignment) and (target in session.deleted or _changed(target, _ASSIGNMENT_SHOWN)):
-            tasks.add(target.task)
-        elif isinstance(target, Agency) and _changed(target, _AGENCY_SHOWN):
-            tasks.update(session.scalars(select(Task).join(Assignment).where(Assignment.agency_id == target.id)))
-    for assignment in session.new:
-        if isinstance(assignment, Assignment) and assignment.task is not None:
-            tasks.add(assignment.task)
     for task in tasks:
-        if task in session.new or inspect(task).transient:
+        if inspect(task).pending or inspect(task).transient:
             continue
         for milestone in task.milestones:
-            if milestone not in session.new and not inspect(milestone).attrs.sequence.history.has_changes():
+            state = inspect(milestone)
+            if not (state.pending or state.transient or state.attrs.sequence.history.has_changes()):
                 milestone.sequence = (milestone.sequence or 0) + 1
-
-
-def _changed(target: object, attributes: tuple[str, ...]) -> bool:
-    state = inspect(target)
-    return any(state.attrs[name].history.has_changes() for name in attributes)

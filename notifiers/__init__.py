@@ -9,41 +9,49 @@ The interface the dispatcher calls (keep it stable):
   ``NotifierError(message, permanent=bool, code=str | None)``: permanent errors must not be retried on
   this channel; ``code="fallback_email"`` asks the dispatcher to send the reminder by email instead
   (Zalo window closed and no ZNS, or the person cannot be reached on Zalo).
-- ``load_notifier(kind, settings, **deps)`` builds a notifier from ``NOTIFIERS`` (kind → "module:Class",
-  imported lazily so email-only deployments never import the Zalo code). Every class has
-  ``from_settings(settings, **deps)``; the Zalo ones take ``tokens=`` (one shared ``ZaloTokens`` per
-  process, see ``notifiers.zalo_tokens``) or ``session_factory=`` to build a DB-backed one.
+- ``load_notifier(kind, settings, **deps)`` builds the notifier of one of ``KINDS``; each class is imported
+  when first asked for, so email-only deployments never import the Zalo code, and a broken channel module
+  fails with its own error. Every class has ``from_settings(settings, **deps)``; the Zalo ones take
+  ``tokens=`` (one shared ``ZaloTokens`` per process, see ``notifiers.zalo_tokens``) or
+  ``session_factory=`` to build a DB-backed one.
 
-Delivery is at most once from the dispatcher's point of view: a send that fails after the provider
-accepted it (e.g. a lost HTTP response) is reported as transient, and the provider-side idempotency
-(Message-ID, ZNS tracking_id) is what lets a retry be recognised as a duplicate.
+Delivery is at least once (scheduler/dispatch.py): a send that fails after the provider accepted it (a lost
+HTTP response, a process killed mid-send) is reported as transient and sent again, always with the same
+identity (Message-ID, ZNS tracking_id, derived from the reminder's idempotency key) so that the duplicate
+can be recognised.
 """
 
 from __future__ import annotations
 
-from importlib import import_module
 from typing import Any
 
 from notifiers.base import Links, Message, Notifier, NotifierError, Recipient, SendResult
 
-NOTIFIERS: dict[str, str] = {
-    "email": "notifiers.smtp:SmtpNotifier",
-    "eml": "notifiers.eml_files:EmlNotifier",
-    "zalo": "notifiers.zalo_oa:ZaloOaNotifier",
-    "zns": "notifiers.zns:ZnsNotifier",
-}
+KINDS = ("email", "eml", "zalo", "zns")
 
-__all__ = ["NOTIFIERS", "Links", "Message", "Notifier", "NotifierError", "Recipient", "SendResult",
-           "load_notifier", "notifier_class"]
+__all__ = ["KINDS", "Links", "Message", "Notifier", "NotifierError", "Recipient", "SendResult", "load_notifier",
+           "notifier_class"]
 
 
 def notifier_class(kind: str) -> type[Notifier]:
-    """The class registered for ``kind``; raise KeyError naming the known kinds."""
-    try:
-        module_name, class_name = NOTIFIERS[kind].split(":")
-    except KeyError:
-        raise KeyError(f"unknown notifier kind {kind!r}; known: {', '.join(sorted(NOTIFIERS))}") from None
-    return getattr(import_module(module_name), class_name)
+    """The class of channel ``kind``; raise KeyError naming the known kinds."""
+    if kind == "email":
+        from notifiers.smtp import SmtpNotifier
+
+        return SmtpNotifier
+    if kind == "eml":
+        from notifiers.eml_files import EmlNotifier
+
+        return EmlNotifier
+    if kind == "zalo":
+        from notifiers.zalo_oa import ZaloOaNotifier
+
+        return ZaloOaNotifier
+    if kind == "zns":
+        from notifiers.zns import ZnsNotifier
+
+        return ZnsNotifier
+    raise KeyError(f"unknown notifier kind {kind!r}; known: {', '.join(KINDS)}")
 
 
 def load_notifier(kind: str, settings: Any, **deps: Any) -> Notifier:

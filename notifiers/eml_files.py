@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import os
-import tempfile
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from config.atomic_file import write_atomically
 from notifiers.base import Message, Notifier, NotifierError, SendResult, utcnow
 from notifiers.mail_content import build_email, message_id_for
 
@@ -39,22 +37,10 @@ class EmlNotifier(Notifier):
             raise NotifierError(f"email: {e}", permanent=True, code="recipient") from None
         try:
             self.mail_dir.mkdir(parents=True, exist_ok=True)
-            await asyncio.to_thread(_write_once, target, data)      # fsync must not stall other sends
+            # A concurrent writer of the same key loses quietly; in a thread: fsync must not stall other sends.
+            await asyncio.to_thread(write_atomically, target, data, replace=False)
         except OSError as e:
             raise NotifierError(f"cannot write {target}: {e.strerror}", permanent=False, code="transient") from e
         return SendResult(self.kind, message_id)
 
 
-def _write_once(target: Path, data: bytes) -> None:
-    """Write to a temporary file, then hard-link it into place: readers never see half a file, and a
-    concurrent writer of the same key loses quietly instead of replacing the first file."""
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=".eml")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        with contextlib.suppress(FileExistsError):
-            os.link(tmp, target)
-    finally:
-        os.unlink(tmp)

@@ -30,12 +30,12 @@ from models import (
     Occurrence,
     OccurrenceStatus,
     Plan,
-    PlanStatus,
     Reminder,
     ReminderKind,
     Task,
 )
 from models.bulk import insert_rows
+from models.live import LIVE_TASK, MILESTONE_KEPT
 from scheduler.planning import Fire, IsWorkingDay, Rules, local_day, schedule
 from scheduler.recipients import Directory, Recipient
 
@@ -164,19 +164,19 @@ Assignments = tuple[tuple[int, str], ...]  # sorted (agency_id, role) pairs of o
 
 
 def live_tasks(session: Session) -> dict[int, tuple[str | None, Assignments]]:
-    """``task_id → (plan number, assignments)`` of the tasks that can be reminded: published plan, task not
-    cancelled.
+    """``task_id → (plan number, assignments)`` of the live tasks (``models.live.LIVE_TASK``): the only ones
+    reminded; ``_pages`` adds the milestone's and the occurrence's part of the rule.
 
     Read once per pass (two small queries) so that the occurrence pages join only two tables: a four-table
     join planned without statistics (right after a big import) was measured 100× slower, and fetching the
     assignments page by page cost a third of the pass. Equal assignment tuples are shared (memory stays small).
     """
-    live = (Plan.status == PlanStatus.PUBLISHED, Task.cancelled_at.is_(None))
-    numbers = dict(session.execute(select(Task.id, Plan.number).join(Plan, Task.plan_id == Plan.id).where(*live)).all())
+    numbers = dict(session.execute(select(Task.id, Plan.number).join(Plan, Task.plan_id == Plan.id)
+                                   .where(*LIVE_TASK)).all())
     pairs: dict[int, list[tuple[int, str]]] = defaultdict(list)
     for task_id, agency_id, role in session.execute(
             select(Assignment.task_id, Assignment.agency_id, Assignment.role).join(Task, Assignment.task_id == Task.id)
-            .join(Plan, Task.plan_id == Plan.id).where(*live)):
+            .join(Plan, Task.plan_id == Plan.id).where(*LIVE_TASK)):
         pairs[task_id].append((agency_id, role))
     shared: dict[Assignments, Assignments] = {}
     out: dict[int, tuple[str | None, Assignments]] = {}
@@ -196,7 +196,7 @@ def _pages(session: Session, low: date, high: date, limit: int) -> Iterator[list
                 select(Occurrence.id, Occurrence.effective_due, Milestone.task_id)
                 .join(Milestone, Occurrence.milestone_id == Milestone.id)
                 .where(Occurrence.effective_due == day, Occurrence.status == OccurrenceStatus.OPEN,
-                       Milestone.cancelled_at.is_(None), Occurrence.id > last_id)
+                       MILESTONE_KEPT, Occurrence.id > last_id)
                 .order_by(Occurrence.id).limit(limit)).all()
             if rows:
                 yield rows

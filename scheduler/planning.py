@@ -92,11 +92,6 @@ def _after(effective_due: date, rules: Rules, is_working_day: IsWorkingDay) -> I
         yield day
 
 
-def fires_between(fires: list[Fire], start: datetime, end: datetime) -> list[Fire]:
-    """The fires with ``start <= at < end`` (both aware datetimes)."""
-    return [f for f in fires if start <= f.at < end]
-
-
 def snooze_day(today: date, working_days: int, is_working_day: IsWorkingDay) -> date:
     """The day a snoozed reminder comes back: ``working_days`` working days after ``today``."""
     return step_working_days(today, max(working_days, 1), is_working_day)
@@ -105,9 +100,4 @@ def snooze_day(today: date, working_days: int, is_working_day: IsWorkingDay) -> 
 def local_day(instant: datetime, tz: str) -> date:
     """The local calendar day of an aware instant."""
     return instant.astimezone(ZoneInfo(tz)).date()
-
-
-def start_of_local_day(instant: datetime, tz: str) -> datetime:
-    """Local midnight of ``instant``'s day, in UTC."""
-    return local_instant(local_day(instant, tz), time(0), tz)
 

@@ -11,7 +11,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
-from models import Agency, AgencyGroupMember, AgencyLevel, Assignment, Contact, FeedRole, FeedScope, FeedToken
+from models import Agency, AgencyGroupMember, AgencyLevel, Assignment, Contact, FeedRole, FeedScope, FeedToken, Task
+from models.plans import shown_text_changed
 from web.audit import record, snapshot
 from web.deps import DB, Form, FormError, int_field, now, require_admin, text_field
 
@@ -68,6 +69,8 @@ def edit_agency(request: Request, agency_id: int, form: Form,
     parent_id = int_field(form, "parent_id", "cơ quan cấp trên")
     if parent_id is not None and (parent_id == agency.id or session.get(Agency, parent_id) is None):
         raise FormError("Cơ quan cấp trên không hợp lệ.")
+    if name != agency.name:  # the events of its tasks show the name
+        shown_text_changed(_tasks_of(session, agency.id))
     agency.name, agency.aliases, agency.parent_id = name, _aliases(form), parent_id
     agency.is_group = form.get("is_group") == "1"
     agency.needs_review = form.get("reviewed") != "1"
@@ -96,6 +99,7 @@ def merge_agency(request: Request, agency_id: int, form: Form,
     if survivor is None or survivor.id == duplicate.id:
         raise FormError("Cơ quan giữ lại không hợp lệ.")
     before = {"duplicate": snapshot(duplicate, AGENCY_FIELDS), "survivor": snapshot(survivor, AGENCY_FIELDS)}
+    shown_text_changed(_tasks_of(session, duplicate.id))  # their events now show the survivor's name
     for assignment in session.scalars(select(Assignment).where(Assignment.agency_id == duplicate.id)).all():
         clash = session.scalar(select(Assignment).where(Assignment.task_id == assignment.task_id,
                                                         Assignment.agency_id == survivor.id,
@@ -113,6 +117,10 @@ def merge_agency(request: Request, agency_id: int, form: Form,
     session.delete(duplicate)
     record(session, "admin", "agency.merge", "agencies", survivor.id, before, snapshot(survivor, AGENCY_FIELDS))
     return RedirectResponse(f"/agencies/{survivor.id}", status_code=303)
+
+
+def _tasks_of(session: Session, agency_id: int) -> list[Task]:
+    return list(session.scalars(select(Task).join(Assignment).where(Assignment.agency_id == agency_id)))
 
 
 def _move_memberships(session: Session, old: int, new: int) -> None:

@@ -12,8 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from models import Extension, ExtensionStatus, Milestone, Occurrence, Task
-from web.admin_plans import work_rules
-from web.deps import DB, Form, FormError, int_field, now, require_admin, text_field
+from web.deps import DB, Form, FormError, int_field, now, require_admin, text_field, work_rules
 from web.editing import parse_day
 from web.pages import page
 from workrules.extensions import ExtensionRefused, approve, grant, reject

@@ -13,8 +13,9 @@ from starlette.datastructures import UploadFile
 
 from config.errors import UserError
 from models import Agency, Assignment, AuditLog, Milestone, Plan, PlanStatus
+from models.plans import shown_text_changed
 from web.audit import record, snapshot
-from web.deps import DB, Form, FormError, int_field, now, require_admin, text_field
+from web.deps import DB, Form, FormError, int_field, now, require_admin, text_field, work_rules
 from web.editing import apply_edit, parse_day
 from web.importing import check_upload, import_file
 from web.pages import page
@@ -22,16 +23,10 @@ from web.queries import plan_with_everything
 from web.views import explanation
 from workrules.events import EventRefused, record_event
 from workrules.replan import cancel_stale
-from workrules.rules import WorkRules, current_work_rules
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(require_admin)])
 NO_FILE = "Vui lòng chọn một tệp kế hoạch."
 MILESTONE_FIELDS = ("kind", "label", "due", "rrule", "event_date", "event_offset", "strict", "manual_override")
-
-
-def work_rules(request: Request) -> WorkRules:
-    """The work rules of the app's config folder (read again when a file changes on disk)."""
-    return current_work_rules(request.app.state.settings.config_dir)
 
 
 @router.get("/plans")
@@ -145,6 +140,7 @@ def remap_assignment(request: Request, assignment_id: int, form: Form,
         session.delete(assignment)
     else:
         assignment.agency_id = agency.id
+    shown_text_changed([assignment.task])
     record(session, "admin", "assignment.update", "assignments", assignment_id, before, {"agency_id": agency.id})
     plan_id = assignment.task.plan_id
     return RedirectResponse(f"/plans/{plan_id}#task-{assignment.task_id}", status_code=303)

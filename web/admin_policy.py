@@ -8,10 +8,7 @@ the same folder, fsync, rename) so the scheduler never reads half a file.
 
 from __future__ import annotations
 
-import importlib
-import os
 import re
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -19,19 +16,15 @@ from typing import Any
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from config.atomic_file import write_atomically
 from config.errors import ConfigError
+from config.holidays import parse_holiday_overrides
 from web.audit import record
 from web.deps import DB, Form, now, require_admin
 from web.pages import page
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(require_admin)])
 MAX_TEXT = 200_000
-# file name → (title, "module:validator"): a validator takes (text, name) and raises ConfigError.
-FILES: dict[str, tuple[str, str]] = {
-    "policy.toml": ("Chính sách nhắc việc", "web.admin_policy:validate_policy"),
-    "holidays.toml": ("Ngày nghỉ, ngày làm bù", "config.holidays:parse_holiday_overrides"),
-    "day_rules.toml": ("Quy tắc ngày nộp báo cáo", "web.admin_policy:validate_day_rules"),
-}
 ERROR = re.compile(r"^(?P<name>[^:]+):(?P<line>\d+): (?P<detail>.*)$", re.S)
 
 
@@ -49,9 +42,12 @@ def validate_day_rules(text: str, name: str) -> Any:
     return parse_toml(text, DayRulesFile, name=name)
 
 
-def _validator(spec: str) -> Callable[..., Any]:
-    module, function = spec.split(":")
-    return getattr(importlib.import_module(module), function)
+# file name → (title, validator): a validator takes (text, name=…) and raises ConfigError.
+FILES: dict[str, tuple[str, Callable[..., Any]]] = {
+    "policy.toml": ("Chính sách nhắc việc", validate_policy),
+    "holidays.toml": ("Ngày nghỉ, ngày làm bù", parse_holiday_overrides),
+    "day_rules.toml": ("Quy tắc ngày nộp báo cáo", validate_day_rules),
+}
 
 
 def vietnamese(error: ConfigError) -> str:
@@ -59,19 +55,6 @@ def vietnamese(error: ConfigError) -> str:
     if not matched:
         return f"Tệp cấu hình không hợp lệ: {error}"
     return f"Lỗi ở dòng {matched['line']} của {Path(matched['name']).name}: {matched['detail']}"
-
-
-def write_atomically(path: Path, text: str) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def _files(request: Request) -> list[dict[str, Any]]:
@@ -96,7 +79,7 @@ def save(request: Request, name: str, form: Form,
     try:
         if len(text) > MAX_TEXT:
             raise ConfigError(f"{name}:1: the file is too long")
-        _validator(FILES[name][1])(text, name=name)
+        FILES[name][1](text, name=name)
     except (ConfigError, StopIteration, ModuleNotFoundError) as e:
         message = vietnamese(e) if isinstance(e, ConfigError) else "Chưa hỗ trợ kiểm tra tệp này."
         for f in files:

@@ -1,15 +1,14 @@
 """The FastAPI application: HTML pages for people, JSON under /api, feeds under /feeds.
 
 ``create_app`` builds a fresh app from settings so tests can run several apps with different databases.
-Routers live in their own modules and are included here; a router module that does not exist yet is
-simply not mounted.
+Routers live in their own modules and are imported and included here by name: a missing or broken router
+module stops the app at start with its error.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import importlib
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -25,6 +24,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from calendars.event_store import DatabaseEventStore
 from config.settings import Settings, get_settings
 from models.db import make_engine, session_factory
+from web import admin, api, auth, feeds, links, pages
 from web.deps import STALE_SESSION, CsrfFailed, FormError, LoginRequired
 from web.feed_cache import FeedCache
 from web.feeds import FeedFastPath
@@ -33,7 +33,7 @@ from web.sessions import SessionMiddleware
 from web.templating import render
 
 HERE = Path(__file__).resolve().parent
-ROUTERS = ("web.pages", "web.feeds", "web.api", "web.auth", "web.admin", "web.links")
+ROUTERS = (pages.router, feeds.router, api.router, auth.router, admin.router, links.router)
 log = logging.getLogger(__name__)
 
 
@@ -74,14 +74,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                        secure=settings.base_url.startswith("https://"))
     app.add_middleware(FeedFastPath)  # outside the session middleware: cached feed polls skip it
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
-    for module_name in ROUTERS:
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as e:
-            if e.name == module_name:
-                continue
-            raise
-        app.include_router(module.router)
+    for router in ROUTERS:
+        app.include_router(router)
 
     @app.get("/healthz", include_in_schema=False)
     def healthz() -> PlainTextResponse:

@@ -1,11 +1,11 @@
-"""What routes depend on: the database session, the clock, who is logged in, and the CSRF check."""
+"""What routes depend on: the database session, the clock, the working calendar, the login and the CSRF check."""
 
 from __future__ import annotations
 
 import hmac
 from collections.abc import Iterator
 from datetime import UTC, datetime
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
@@ -13,6 +13,9 @@ from starlette.datastructures import FormData
 
 from ingest.errors import TOO_LARGE
 from models.db import session_scope
+
+if TYPE_CHECKING:
+    from workrules.rules import WorkRules
 
 STALE_SESSION = "Phiên làm việc đã hết hạn, vui lòng tải lại trang."
 MAX_FORM_FIELDS = 2000
@@ -35,6 +38,13 @@ def db(request: Request) -> Iterator[Session]:
     """One session per request: committed when the route returns, rolled back when it raises."""
     with session_scope(request.app.state.sessions) as session:
         yield session
+
+
+def work_rules(request: Request) -> WorkRules:
+    """The work rules of the app's config folder (``workrules``), read again when a file changes on disk."""
+    from workrules.rules import current_work_rules
+
+    return current_work_rules(request.app.state.settings.config_dir)
 
 
 def now(request: Request) -> datetime:

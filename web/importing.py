@@ -15,6 +15,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from ingest.errors import MAX_BYTES, TOO_LARGE, ImportRefused
+from ingest.store import store_plan
 from models import Plan
 
 ALLOWED_SUFFIXES = {".txt", ".md", ".docx", ".pdf"}
@@ -50,29 +51,11 @@ def import_file(session: Session, path: Path, plan_year: int | None, config_dir:
         Plan.content_hash == draft.content_hash,
         (Plan.number == draft.number) & (Plan.issuer == draft.issuer) if draft.number else False))).all()
     before = {p.id: shape(p) for p in previous}
-    result = _store(session, draft, directory)
-    plan = _plan_of(session, result)
+    result = store_plan(session, draft, directory)
+    plan = session.get_one(Plan, result.plan_id)
     session.flush()
     session.refresh(plan)
     return plan, (diff(before[plan.id], shape(plan)) if plan.id in before else None)
-
-
-def _store(session: Session, draft: Any, directory: Any) -> Any:
-    from ingest.store import store_plan
-
-    return store_plan(session, draft, directory)
-
-
-def _plan_of(session: Session, result: Any) -> Plan:
-    if isinstance(result, Plan):
-        return result
-    plan = getattr(result, "plan", None)
-    if isinstance(plan, Plan):
-        return plan
-    found = session.get(Plan, getattr(result, "plan_id", None))
-    if found is None:
-        raise RuntimeError(f"store_plan returned {result!r}, which names no plan")
-    return found
 
 
 def shape(plan: Plan) -> dict[str, Any]:

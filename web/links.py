@@ -12,7 +12,7 @@ from fastapi.responses import HTMLResponse
 
 from models import Occurrence
 from scheduler.links import LinkError, verify_token
-from web.deps import DB, now
+from web.deps import DB, now, work_rules
 from web.pages import page
 
 router = APIRouter(include_in_schema=False)
@@ -35,8 +35,6 @@ def confirm(request: Request, token: str, session: DB) -> HTMLResponse:
 @router.post("/r/{token}")
 def act(request: Request, token: str, session: DB) -> HTMLResponse:
     from scheduler.actions import perform
-    from web.admin_plans import work_rules
-
     settings = request.app.state.settings
     try:
         result = perform(session, settings.secret_key, token, now(request), work_rules(request).calendar.is_working_day,

@@ -16,8 +16,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from models import Agency, AgencyGroupMember, Contact, FeedToken, Occurrence, Plan, PlanStatus, Task
+from models.live import with_groups
 from web.deps import DB, Form, contact_id_of, is_admin, now
-from web.queries import agency_and_groups, items, local_today, on_time_rates, overdue
+from web.queries import items, local_today, on_time_rates, overdue
 from web.templating import render
 from web.views import KIND_LABELS, explanation, month_grid, rate_chart, shift_month
 
@@ -120,7 +121,7 @@ def can_close_for(request: Request, session: Session, agency_id: int) -> bool:
     contact_id = contact_id_of(request)
     contact = session.get(Contact, contact_id) if contact_id else None
     return bool(contact and contact.active and contact.agency_id is not None
-                and agency_id in agency_and_groups(session, contact.agency_id))
+                and agency_id in with_groups(session, [contact.agency_id]))
 
 
 def _contact_assigned(request: Request, session: Session, task: Task) -> bool:
@@ -128,7 +129,7 @@ def _contact_assigned(request: Request, session: Session, task: Task) -> bool:
     contact = session.get(Contact, contact_id) if contact_id else None
     if not contact or not contact.active or contact.agency_id is None:
         return False
-    mine = agency_and_groups(session, contact.agency_id)
+    mine = with_groups(session, [contact.agency_id])
     return any(a.agency_id in mine for a in task.assignments)
 
 

@@ -1,8 +1,6 @@
 """Read models for the pages: live occurrences with their task, plan and agencies, and on-time rates.
 
-"Live" means what feeds and reminders use: a published plan, task and milestone not cancelled, the
-occurrence not cancelled. The day shown is ``effective_due``: the day that counts, an extension's when
-one was granted (the work rules service computes it).
+"Live" is models.live's definition, the one feeds and reminders use; the day shown is ``models.live.shown_day``.
 """
 
 from __future__ import annotations
@@ -11,21 +9,11 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, select
-from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
 
-from models import (
-    Agency,
-    AgencyGroupMember,
-    Assignment,
-    Milestone,
-    Occurrence,
-    OccurrenceStatus,
-    Plan,
-    PlanStatus,
-    Role,
-    Task,
-)
+from models import Agency, Assignment, Milestone, Occurrence, OccurrenceStatus, Plan, Role, Task
+from models.live import live_occurrences, shown_day, with_groups
 
 
 @dataclass(frozen=True)
@@ -60,38 +48,18 @@ def local_today(now: datetime, timezone: str) -> date:
     return now.astimezone(ZoneInfo(timezone)).date()
 
 
-def day_of(occurrence: Occurrence) -> date:
-    """The day that counts (an extension's when one was granted): ``effective_due`` (workrules)."""
-    return occurrence.effective_due
-
-
-def live_occurrences() -> Select:
-    return (select(Occurrence).join(Occurrence.milestone).join(Milestone.task).join(Task.plan)
-            .where(Plan.status == PlanStatus.PUBLISHED, Task.cancelled_at.is_(None),
-                   Milestone.cancelled_at.is_(None), Occurrence.status != OccurrenceStatus.CANCELLED)
-            .options(joinedload(Occurrence.milestone).joinedload(Milestone.task).joinedload(Task.plan),
-                     joinedload(Occurrence.milestone).joinedload(Milestone.task)
-                     .selectinload(Task.assignments).joinedload(Assignment.agency)))
-
-
-def agency_and_groups(session: Session, agency_id: int) -> set[int]:
-    """The agency plus the groups it belongs to (a task for "UBND cấp xã" is a task of each commune)."""
-    groups = session.scalars(select(AgencyGroupMember.group_id).where(AgencyGroupMember.member_id == agency_id))
-    return {agency_id, *groups}
-
-
 def items(session: Session, *, start: date | None = None, end: date | None = None,
           agency_id: int | None = None, roles: tuple[str, ...] = (Role.LEAD, Role.SUPPORT, Role.SYNTHESIS),
           open_only: bool = False) -> list[Item]:
     """Live occurrences whose shown day is in [start, end], optionally of one agency, sorted by day."""
     query = live_occurrences()
     if agency_id is not None:
-        ids = agency_and_groups(session, agency_id)
+        ids = with_groups(session, [agency_id])
         assigned = select(Assignment.task_id).where(Assignment.agency_id.in_(ids), Assignment.role.in_(roles))
         query = query.where(Task.id.in_(assigned))
     if open_only:
         query = query.where(Occurrence.status == OccurrenceStatus.OPEN)
-    found = [Item(o, day_of(o)) for o in session.scalars(query).unique()]
+    found = [Item(o, shown_day(o)) for o in session.scalars(query).unique()]
     found = [i for i in found if (start is None or i.day >= start) and (end is None or i.day <= end)]
     return sorted(found, key=lambda i: (i.day, i.task.plan_id, i.task.position, i.milestone.position))
 

@@ -71,3 +71,27 @@ def test_it_keeps_uids_bumps_changed_sequences_and_drops_deleted_events_when_an_
     assert set(after) == set(before) - set(tasks["1-2"])
     for uid in set(after) - {moved, reworded}:
         assert after[uid] == before[uid], uid  # same SEQUENCE, day, summary, description
+
+
+def test_it_bumps_every_event_once_when_a_reimport_renames_the_plan(session, tmp_path: Path):
+    """Every event shows the plan's title: the importer bumps each SEQUENCE once (models.plans.shown_text_changed);
+    the event whose date changed in the same import grows too."""
+    directory = AgencyDirectory.load()
+    [seed] = SEEDS.glob("004_*.txt")
+    text = seed.read_text(encoding="utf-8")
+    original = import_and_publish(session, seed, directory)
+    scope = Scope(FeedScope.PLAN, original.plan_id)
+    before = feed_events(session, scope)
+    [moved] = by_task(session, original.plan_id, before)["1-6"]
+
+    revised = tmp_path / "4784-doi-ten.txt"
+    revised.write_text(text.replace("\nCẢI CÁCH HÀNH CHÍNH NĂM 2019\n", "\nCẢI CÁCH HÀNH CHÍNH NHÀ NƯỚC NĂM 2019\n", 1)
+                       .replace(*DEADLINE), encoding="utf-8")
+    again = import_and_publish(session, revised, directory)
+    after = feed_events(session, scope)
+
+    assert again.plan_id == original.plan_id and again.plan_changed
+    assert set(after) == set(before)
+    others = set(before) - {moved}
+    assert {uid: after[uid]["sequence"] - before[uid]["sequence"] for uid in others} == dict.fromkeys(others, 1)
+    assert after[moved]["start"] != before[moved]["start"] and after[moved]["sequence"] > before[moved]["sequence"]

@@ -17,6 +17,21 @@ def _count(session, model) -> int:  # type: ignore[no-untyped-def]
     return session.scalar(select(func.count()).select_from(model))
 
 
+def _sequences(session) -> dict[int, int]:  # type: ignore[no-untyped-def]
+    session.expire_all()
+    return dict(session.execute(select(Milestone.id, Milestone.sequence)).all())
+
+
+def _bumped(before: dict[int, int], after: dict[int, int]) -> set[int]:
+    """The milestones whose SEQUENCE grew by exactly one (any other change fails the comparison)."""
+    assert all(after[i] - before[i] in (0, 1) for i in before), (before, after)
+    return {i for i in before if after[i] == before[i] + 1}
+
+
+def _milestones_of(session, task_id: int) -> set[int]:  # type: ignore[no-untyped-def]
+    return set(session.scalars(select(Milestone.id).where(Milestone.task_id == task_id)))
+
+
 def test_it_corrects_a_milestone_date_and_keeps_the_occurrence_row(admin: TestClient, world, db_session) -> None:
     old_day = world.once.due
     new_day = old_day + timedelta(days=7)
@@ -86,13 +101,27 @@ def test_it_publishes_a_draft_and_its_tasks_appear_on_the_agency_page(admin: Tes
 def test_it_remaps_an_assignment_to_another_agency(admin: TestClient, world, db_session) -> None:
     assignment = db_session.scalar(select(Assignment).where(Assignment.agency_id == world.noi_vu.id,
                                                             Assignment.role == "support"))
+    before = _sequences(db_session)
     response = admin.post(f"/assignments/{assignment.id}", data={"csrf_token": csrf(admin, "/"),
                                                                  "agency_id": str(world.group.id)})
     assert response.status_code == 303
     db_session.expire_all()
     assert db_session.get(Assignment, assignment.id).agency_id == world.group.id
+    assert _bumped(before, _sequences(db_session)) == _milestones_of(db_session, assignment.task_id)
     bad = admin.post(f"/assignments/{assignment.id}", data={"csrf_token": csrf(admin, "/"), "agency_id": "12abc"})
     assert bad.status_code == 400 and "không hợp lệ" in bad.text
+
+
+def test_it_renames_an_agency_and_bumps_the_events_of_its_tasks_only(admin: TestClient, world, db_session) -> None:
+    tasks = set(db_session.scalars(select(Assignment.task_id).where(Assignment.agency_id == world.noi_vu.id)))
+    before = _sequences(db_session)
+    response = admin.post(f"/agencies/{world.noi_vu.id}", data={"csrf_token": csrf(admin, "/"),
+                                                                "name": "Sở Nội vụ tỉnh", "reviewed": "1"})
+    assert response.status_code == 303
+    db_session.expire_all()
+    assert db_session.get(Agency, world.noi_vu.id).name == "Sở Nội vụ tỉnh"
+    assert tasks and _bumped(before, _sequences(db_session)) == set().union(
+        *(_milestones_of(db_session, t) for t in tasks))
 
 
 def test_it_merges_a_duplicate_agency_into_the_survivor(admin: TestClient, world, db_session) -> None:
@@ -103,10 +132,12 @@ def test_it_merges_a_duplicate_agency_into_the_survivor(admin: TestClient, world
     db_session.add(Contact(name="Trần B", agency_id=duplicate.id, email="b@stp.test"))
     db_session.commit()
     duplicate_id = duplicate.id
+    before = _sequences(db_session)
     response = admin.post(f"/agencies/{duplicate_id}/merge", data={"csrf_token": csrf(admin, "/"),
                                                                   "into_id": str(world.tu_phap.id)})
     assert response.status_code == 303
     db_session.expire_all()
+    assert _bumped(before, _sequences(db_session)) == _milestones_of(db_session, world.once.task_id)
     assert db_session.get(Agency, duplicate_id) is None
     survivor = db_session.get(Agency, world.tu_phap.id)
     assert "Sở Tư Pháp tỉnh" in survivor.aliases

@@ -1,0 +1,239 @@
+"""One list item of an agency cell → the bodies it names, as a person reads them.
+
+A list is cut where a new body begins, whether or not the directory knows the names:
+
+- at commas and "và" before a new agency head ("Bộ Tài chính, Bộ Công Thương", "Bộ Xây dựng và các bộ, ngành
+  liên quan"), and at a full stop before one; a head written twice without a separator ("Sở Khoa học và Công
+  nghệ Sở Công Thương") is two bodies;
+- a group governed by one leading "các" stays whole ("Các sở, ban, ngành", "UBND các phường, xã", "Các bộ,
+  ngành và địa phương có liên quan"), and so do names holding a comma, a "và" or a dash ("Sở Văn hóa, Thể thao
+  và Du lịch", "Ban Thi đua - Khen thưởng Trung ương"); a different kind of actor after a group starts a new
+  entry ("các bộ, ngành và cộng đồng người dân");
+- "Các Cục: Di sản văn hóa, Bản quyền tác giả" names two Cục;
+- footnote marks ("[3]") are dropped; a scope in brackets ("(mạng lưới quốc gia)") and a trailing qualifier
+  ("(nếu có)", "với các tiêu chuẩn …") leave the name and become its note; a body named in brackets as helping
+  ("(Văn phòng Quốc hội phối hợp chuẩn bị)") is a support agency.
+
+The directory is consulted first (a name it knows is never cut), then these rules decide.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from config.agencies import AgencyDirectory, display_name
+
+# Words that open the name of a body; written with a capital and followed by a name, they start a new entry.
+HEADS = ("Bộ", "Sở", "Cục", "Chi cục", "Tổng cục", "Vụ", "Ban", "Ủy ban", "Uỷ ban", "UBND", "HĐND", "Hội đồng",
+         "Trung tâm", "Phòng", "Công an", "Văn phòng", "Thanh tra", "Tổng Thanh tra", "Đài", "Hội", "Báo", "Viện",
+         "Học viện", "Trường", "Tòa án", "Toà án", "Ngân hàng", "Kho bạc", "Bảo hiểm", "Mặt trận", "Thông tấn xã",
+         "Công chức", "Bộ phận", "Tổ", "Liên đoàn", "Đoàn", "Tổng Thư ký", "Chi nhánh", "Thành phố", "Tỉnh",
+         "Tập đoàn", "Tổng công ty", "Công ty", "Thuế", "Quân khu", "Bộ Chỉ huy", "Ủy ban nhân dân")
+HEAD_WORDS = "(?:" + "|".join(sorted(map(re.escape, HEADS), key=len, reverse=True)) + ")"
+_HEAD = re.compile(r"^" + HEAD_WORDS + r"\s+\S")
+# Heads that also name a field inside a longer name ("Cục Tiền lương và Bảo hiểm xã hội"): after "và" they go on
+_WEAK_HEADS = re.compile(r"^(?:Bảo hiểm|Thuế|Tổ|Tỉnh|Thành phố|Công ty|Liên đoàn)\s")
+# "Văn phòng HĐND và UBND xã …": one office of both councils
+_COUNCIL = re.compile(r"(?:HĐND|Hội đồng nhân dân)$", re.IGNORECASE)
+_COMMITTEE = re.compile(r"^(?:UBND|Ủy ban nhân dân|Uỷ ban nhân dân)\b", re.IGNORECASE)
+_ACRONYM = re.compile(r"^[A-ZĐ]{2,}(?:\b|$)")
+# Kinds of actor that are not state bodies: after a group of bodies they start an entry of their own
+_ACTORS = re.compile(r"^(?:các\s+)?(?:doanh nghiệp|nhà đầu tư|nhà cung cấp|nhà khoa học|cộng đồng|người dân|"
+                     r"hộ gia đình|chuyên gia|hiệp hội|cá nhân)\b", re.IGNORECASE)
+_GROUP = re.compile(r"^(?:\S+\s+){0,3}?các\s", re.IGNORECASE)  # "Các sở", "UBND các phường", "Ủy ban nhân dân các"
+_FOOTNOTE = re.compile(r"\s*\[\d{1,3}\]")
+_BRACKET = re.compile(r"\s*\(([^()]*)\)")
+_HELPER = re.compile(r"^(?P<who>.+?)\s+(?:cùng\s+)?phối hợp\b.*$|^phối hợp(?:\s+với)?\s*:?\s*(?P<after>.+)$",
+                     re.IGNORECASE)
+_QUALIFIER = re.compile(r"\s+(?P<note>nếu có|(?<!phối hợp )với\s+(?:các|những|mọi)\s.+)$", re.IGNORECASE)
+_DISTRIBUTED = re.compile(r"^[Cc]ác\s+(?P<head>[A-ZĐ]\S*(?:\s[a-zđ]\S*)?)\s*:\s*(?P<names>.+)$")
+_COLON_GROUP = re.compile(r"^[Cc]ác\s+\S+(?:\s\S+)?\s*$")
+_TITLE = re.compile(r"^(?:Đề nghị\s+)?(?:Giám đốc|Thủ trưởng|Trưởng|Chủ tịch|Chánh Văn phòng)\s+(?=\S)",
+                    re.IGNORECASE)
+_TRAILING_DUTY = re.compile(r"\s+(?:phối hợp|tổng hợp|chủ trì|thẩm định|theo dõi|báo cáo)\b.*$", re.IGNORECASE)
+_BARE_LEVEL = re.compile(r"^cấp (?:tỉnh|huyện|xã)$", re.IGNORECASE)
+_PARTS = re.compile(r"\s*(,)\s*|\s+(và)\s+|(?<=[^\s.]{2})\.\s+(?=[A-ZĐ])")
+_TWICE = re.compile(r"(?<=\S)\s+(?=(?:Bộ|Sở)\s+[A-ZĐ])")
+_MARK = "\u0001"  # stands for a bracket taken out of the text while it is cut
+
+
+@dataclass
+class AgencyList:
+    names: list[str] = field(default_factory=list)
+    notes: dict[str, str] = field(default_factory=dict)  # name → what the plan adds about it ("nếu có")
+    helpers: list[str] = field(default_factory=list)  # bodies named in brackets as helping: support agencies
+
+
+def read_list(text: str, directory: AgencyDirectory, context: str | None = None) -> AgencyList:
+    """The bodies one list item names (see the module docstring)."""
+    found = AgencyList()
+    brackets: list[str] = []
+
+    def keep(match: re.Match) -> str:
+        inner = " ".join(match.group(1).split())
+        helper = _HELPER.match(inner)
+        if helper:
+            who = helper.group("who") or helper.group("after")
+            found.helpers += read_list(who, directory, context).names
+            return ""
+        brackets.append(inner)
+        return f" {_MARK}{len(brackets) - 1}{_MARK}"
+
+    item = display_name(_BRACKET.sub(keep, _FOOTNOTE.sub("", text)))
+    for raw in _names(item, directory, context):
+        name, notes = _take_marks(raw, brackets)
+        qualifier = _QUALIFIER.search(name)
+        if qualifier and not directory.is_known(name, context=context):
+            notes.append(qualifier.group("note"))
+            name = name[:qualifier.start()]
+        name = display_name(name)
+        if not name:
+            continue
+        if name not in found.names:
+            found.names.append(name)
+        if notes:
+            found.notes[name] = "; ".join(n for n in [found.notes.get(name), *notes] if n)
+    return found
+
+
+def _take_marks(name: str, brackets: list[str]) -> tuple[str, list[str]]:
+    notes = [brackets[int(i)] for i in re.findall(_MARK + r"(\d+)" + _MARK, name)]
+    return re.sub(r"\s*" + _MARK + r"\d+" + _MARK, "", name), notes
+
+
+def _names(item: str, directory: AgencyDirectory, context: str | None) -> list[str]:
+    if not item.strip(" .;:-" + _MARK):
+        return []
+    if directory.is_known(item, context=context):  # "Giám đốc các sở, …": a known wording keeps its title
+        return [item]
+    known = known_form(item, directory, context)
+    if known:
+        return [known]
+    if ":" in item:
+        item = _after_colon(item, directory, context)
+        if isinstance(item, list):
+            return item
+    if not directory.is_known(item, context=context):
+        stripped = _TRAILING_DUTY.sub("", item)
+        if stripped and directory.is_known(stripped, context=context):
+            return [display_name(stripped)]
+    names = [known_form(part, directory, context) or display_name(_TITLE.sub("", part))
+             for part in _cut(item, directory, context)]
+    names = [n for n in names if n]
+    # "UBND cấp huyện, cấp xã": the second name borrows the first one's head
+    return [f"UBND {n}" if _BARE_LEVEL.match(n) and i and names[i - 1].startswith("UBND") else n
+            for i, n in enumerate(names)]
+
+
+def _after_colon(item: str, directory: AgencyDirectory, context: str | None) -> str | list[str]:
+    """"Các Cục: A, B" names Cục A and Cục B; "Các trường: Đại học, Cao đẳng" is one group; "Sở Nội vụ: theo dõi,
+    kiểm tra" names the agency first; "Tổ chức thực hiện: Các sở, …" and "UBND cấp huyện: Sở Nội vụ, Sở Tư pháp
+    phối hợp thẩm định" (a topic, then who does it) name it after."""
+    distributed = _DISTRIBUTED.match(item)
+    if distributed and _HEAD.match(distributed.group("head") + " x"):
+        head = distributed.group("head")
+        head = head[:1].upper() + head[1:]
+        return [display_name(f"{head} {part}") for part in re.split(r"\s*,\s*|\s+và\s+", distributed.group("names"))
+                if display_name(part)]
+    left, right = (part.strip() for part in item.split(":", 1))
+    if _COLON_GROUP.match(left) and not any(known_form(p, directory, context) for p in right.split(",")):
+        return item
+    names_right = any(known_form(part, directory, context) for part in right.split(","))
+    return left if not right or (directory.is_known(left, context=context) and not names_right) else right
+
+
+def _cut(item: str, directory: AgencyDirectory, context: str | None) -> list[str]:
+    """Parts joined where the directory knows the longer name; the rest joined or cut by the reading rules."""
+    pieces = _twice(item) if _HEAD.match(item) else [item]
+    out: list[str] = []
+    for piece in pieces:
+        parts = _split_parts(piece)
+        out += _join(parts, directory, context)
+    return out
+
+
+def _twice(item: str) -> list[str]:
+    """"Sở Khoa học và Công nghệ Sở Công Thương": a second Bộ/Sở named without a separator (not "Sở Sở …")."""
+    pieces, start = [], 0
+    for found in _TWICE.finditer(item):
+        if len(item[start:found.start()].split()) >= 2:
+            pieces.append(item[start:found.start()])
+            start = found.end()
+    return [*pieces, item[start:]]
+
+
+def _split_parts(text: str) -> list[tuple[str, str]]:
+    """(joiner before, part): joiner is "," "và" "." or "" for the first."""
+    parts: list[tuple[str, str]] = []
+    position, joiner = 0, ""
+    for found in _PARTS.finditer(text):
+        parts.append((joiner, text[position:found.start()]))
+        joiner = found.group(1) or found.group(2) or "."
+        position = found.end()
+    parts.append((joiner, text[position:]))
+    return [(j, p.strip()) for j, p in parts if p.strip(" .;:-")]
+
+
+def _glue(joiner: str, part: str) -> str:
+    return {",": ", ", "và": " và ", ".": ". "}.get(joiner, " ") + part
+
+
+def _join(parts: list[tuple[str, str]], directory: AgencyDirectory, context: str | None) -> list[str]:
+    """Greedy left to right: the longest run of parts the directory knows as one name; else the reading rules."""
+    out: list[str] = []
+    current: str | None = None
+    i = 0
+    while i < len(parts):
+        for j in range(len(parts), i + 1, -1):  # a known name spanning several parts
+            candidate = parts[i][1] + "".join(_glue(*p) for p in parts[i + 1:j])
+            if directory.is_known(display_name(candidate), context=context):
+                if current is not None:
+                    out.append(current)
+                out.append(candidate)
+                current, i = None, j
+                break
+        else:
+            joiner, part = parts[i]
+            if known_form(part, directory, context):  # a name the directory knows is an entry of its own
+                if current is not None:
+                    out.append(current)
+                out.append(known_form(part, directory, context) or part)
+                current = None
+            elif current is None:
+                current = part
+            elif _starts_entry(current, joiner, part):
+                out.append(current)
+                current = part
+            else:
+                current += _glue(joiner, part)
+            i += 1
+    if current is not None:
+        out.append(current)
+    return out
+
+
+def _starts_entry(current: str, joiner: str, part: str) -> bool:
+    """Whether ``part``, after ``joiner``, names another body than the entry ``current`` it follows."""
+    if joiner == ".":
+        return bool(_HEAD.match(part))
+    if joiner == "và" and _COUNCIL.search(current) and _COMMITTEE.match(part):
+        return False
+    if re.match(r"^các\s", part, re.IGNORECASE) or _ACRONYM.match(part):
+        return True
+    if _HEAD.match(part):
+        return joiner != "và" or not _WEAK_HEADS.match(part)
+    if _ACTORS.match(part):
+        group_of_actors = _GROUP.match(current) and _ACTORS.match(re.sub(r"^.*?\bcác\s+", "", current,
+                                                                         flags=re.IGNORECASE))
+        return not group_of_actors if joiner == "và" else not _GROUP.match(current)
+    return bool(_BARE_LEVEL.match(part) and current.startswith("UBND"))
+
+
+def known_form(text: str, directory: AgencyDirectory, context: str | None) -> str | None:
+    """The name in ``text`` the directory knows, once a title before it or a duty after it is taken off."""
+    name = _TITLE.sub("", display_name(text))
+    for candidate in (name, _TRAILING_DUTY.sub("", name)):
+        if candidate and directory.is_known(candidate, context=context):
+            return display_name(candidate)
+    return None
