@@ -12,11 +12,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 from deadlines.dates import month_length
 from deadlines.model import Offset
 from deadlines.normalize import Folded
-from deadlines.workdays import WorkCalendar
+
+if TYPE_CHECKING:  # the parser imports this module: the holidays package loads only where a calendar is built
+    from deadlines.workdays import WorkCalendar
 
 # How many: digits with an optional spelled-out gloss ("03 (ba)"), or the number in words ("mười lăm").
 _WORD_NUMBER = (r"(?:(?:mot|hai|ba|bon|nam|sau|bay|tam|chin)\s+muoi|muoi)(?:\s+(?:mot|hai|ba|bon|tu|lam|nam|sau|"
