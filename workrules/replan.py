@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -56,7 +57,35 @@ def replan(session: Session, occurrence_ids: Iterable[int], rules: WorkRules, se
     from scheduler.outbox import plan_reminders
     from scheduler.runtime import rules_resolver
 
-    cancelled = cancel_stale(session, occurrence_ids)
+    ids = sorted(set(occurrence_ids))
+    cancelled = cancel_stale(session, ids)
     session.commit()
     stats = plan_reminders(session, now, rules.calendar.is_working_day, rules_resolver(settings))
-    return Replanned(cancelled, stats.inserted + stats.digests)
+    repeated = cancel_repeats(session, ids, settings.timezone)
+    session.commit()
+    return Replanned(cancelled, stats.inserted + stats.digests - repeated)
+
+
+def cancel_repeats(session: Session, occurrence_ids: Iterable[int], timezone: str) -> int:
+    """Cancel a pending reminder for the new date when the person already had one about the same occurrence,
+    on the same channel, that day (e.g. "3 working days left" sent this morning for the old date and planned
+    again for the new one): nobody is told the same thing twice in a day. Flushes; returns how many."""
+    ids = sorted(set(occurrence_ids))
+    if not ids:
+        return 0
+    zone = ZoneInfo(timezone)
+    seen: set[tuple[int | None, int, str, date]] = set()
+    count = 0
+    rows = session.scalars(select(Reminder).where(Reminder.occurrence_id.in_(ids),
+                                                  Reminder.status != ReminderStatus.CANCELLED)
+                           .order_by(Reminder.fire_at, Reminder.id))
+    ordered = sorted(rows, key=lambda r: (r.status == ReminderStatus.PENDING, r.fire_at, r.id))  # sent ones first
+    for reminder in ordered:
+        key = (reminder.occurrence_id, reminder.contact_id, reminder.channel, reminder.fire_at.astimezone(zone).date())
+        if key in seen and reminder.status == ReminderStatus.PENDING:
+            reminder.status = ReminderStatus.CANCELLED
+            reminder.last_error = "this person already had a reminder about this deadline that day"
+            count += 1
+        seen.add(key)
+    session.flush()
+    return count
