@@ -142,7 +142,8 @@ def sync(milestone: Milestone, want: Wanted, plan: PlanFacts, rules: WorkRules) 
     """Make the live occurrences of ``milestone`` the wanted ones and set each open one's effective date.
 
     Rows are kept where they still apply (their ids anchor reminders, completion and extensions): matched by
-    nominal date, else by period (a day rule that now falls on another day moves its row). Done occurrences
+    nominal date, else by period (a day rule that now falls on another day moves its row), else a lone date
+    that moved takes the lone open row that no longer fits (a recounted event, a corrected date). Done occurrences
     keep their dates; open ones no longer wanted are cancelled, never deleted; cancelled ones wanted again
     reopen. Also sets the milestone's ruled RRULE and strictness.
     """
@@ -156,11 +157,16 @@ def sync(milestone: Milestone, want: Wanted, plan: PlanFacts, rules: WorkRules) 
     by_due = {o.due: o for o in rows}
     wanted_days = {d for d, _ in dates}
     movable = {o.period: o for o in rows if o.period and o.due not in wanted_days
-               and o.status == OccurrenceStatus.OPEN}
+               and o.status in (OccurrenceStatus.OPEN, OccurrenceStatus.DONE)}  # a done period stays done
+    unmatched = [d for d, _ in dates if d not in by_due]
+    spare = [o for o in rows if o.status == OccurrenceStatus.OPEN and o.due not in wanted_days]
+    # One date that moved (an event counted again, a one-off date corrected): the row moves with it.
+    single = spare[0] if len(unmatched) == 1 and len(spare) == 1 and not movable else None
     changes: list[DateChange] = []
     kept: set[int] = set()
     for due, period in sorted(dates, key=lambda item: item[0]):
-        row = by_due.get(due) or (movable.pop(period, None) if period else None)
+        row = by_due.get(due) or (movable.pop(period, None) if period else None) or (
+            single if due in unmatched else None)
         if row is None:
             row = Occurrence(due=due, period=period, effective_due=rules.effective(
                 due, strict=milestone.strict, plan_number=plan.number))

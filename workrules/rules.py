@@ -87,11 +87,15 @@ class WorkRules:
         return found
 
     def _is_agency(self, wanted: str, name: str) -> bool:
-        """Whether the plan's ``name`` stands for the configured ``wanted`` (an agencies.toml id or a name)."""
+        """Whether the plan's ``name`` stands for the configured ``wanted`` (an agencies.toml id or a name): the
+        same name, or a name the directory resolves to that agency (a local office within its own government)."""
         if normalise(wanted) == normalise(name):
             return True
         directory = self._directory
-        agency = directory.resolve(name) if directory else None
+        if directory is None:
+            return False
+        configured = directory.get(wanted)
+        agency = directory.resolve(name, context=configured.parent if configured else None)
         return agency is not None and (agency.id == wanted or normalise(agency.name) == normalise(wanted))
 
     @cached_property
