@@ -78,14 +78,11 @@ def approve(session: Session, extension_id: int, document: str, rules: WorkRules
     extension = _waiting(session, extension_id)
     occurrence = _open_occurrence(session, extension.occurrence_id)
     document = _text(document, "văn bản cho phép gia hạn", MAX_DOCUMENT, required=True)
-    if new_due is not None:
-        _later(occurrence, new_due)
-        extension.new_due = new_due
-    else:
-        _later(occurrence, extension.new_due)
+    note = _text(note, "ghi chú", MAX_REASON)
+    _later(occurrence, new_due or extension.new_due)
+    extension.new_due = new_due or extension.new_due
     extension.status, extension.document = ExtensionStatus.APPROVED, document
-    extension.decided_by, extension.decided_at = actor, now
-    extension.decision_note = _text(note, "ghi chú", MAX_REASON)
+    extension.decided_by, extension.decided_at, extension.decision_note = actor, now, note
     _apply(session, occurrence, extension, rules, actor, now)
     return extension
 
@@ -93,8 +90,9 @@ def approve(session: Session, extension_id: int, document: str, rules: WorkRules
 def reject(session: Session, extension_id: int, note: str, *, actor: str, now: datetime) -> Extension:
     """Refuse a request, saying why. Flushes. Raises ExtensionRefused."""
     extension = _waiting(session, extension_id)
+    why = _text(note, "lý do từ chối", MAX_REASON, required=True)
     extension.status, extension.decided_by, extension.decided_at = ExtensionStatus.REJECTED, actor, now
-    extension.decision_note = _text(note, "lý do từ chối", MAX_REASON, required=True)
+    extension.decision_note = why
     session.flush()
     _audit(session, actor, "extension.reject", extension, now,
            f"Không đồng ý gia hạn đến {extension.new_due:%d/%m/%Y}: {extension.decision_note}")
