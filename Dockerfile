@@ -12,7 +12,7 @@ RUN groupadd --system --gid 10001 hanchot \
 
 WORKDIR /app
 
-# hanchot is not a wheel (house-style.md §7): install [project].dependencies only, read with tomllib like
+# hanchot is not a wheel (docs/architecture.md, "Layers"): install [project].dependencies only, read with tomllib like
 # the Makefile does. Copied alone first so code changes do not reinstall the dependencies.
 COPY pyproject.toml ./
 RUN python -c "import tomllib; deps = tomllib.load(open('pyproject.toml', 'rb'))['project']['dependencies']; \

@@ -42,7 +42,7 @@ lint: install
 	$(BIN)/ruff check .
 
 score: install
-	$(PY) ../shared/tools/score_deadlines.py ../shared/gold/deadlines.jsonl -- $(BIN)/hanchot parse --batch
+	$(BIN)/python tests/support/score_deadlines.py tests/data/gold/deadlines.jsonl -- $(BIN)/hanchot parse --batch
 
 bench: install
 	$(BIN)/python -m bench.parse_bench

@@ -11,6 +11,9 @@ whatever else the machine is doing). Rows:
 - ``deadlines alone``: the same parse from a bare ``python -c``, so that ``hanchot parse`` minus this row is what
   the command line adds before the parse.
 
+``--against REV`` adds the two ``hanchot`` rows of another revision (exported with ``git archive`` into a
+temporary folder), measured in the same interleaved run: a before/after comparison on the same machine state.
+
 Target: ``hanchot --help`` and the command-line share of ``hanchot parse`` ≤ 0.2 s wall each.
 """
 
@@ -22,39 +25,43 @@ import resource
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 CELL = "Chậm nhất trong Quý I/2025"
 TARGET = 0.2
-ROWS = {
-    "python -c pass": [sys.executable, "-c", "pass"],
-    "hanchot --help": [sys.executable, "-m", "hanchot", "--help"],
-    "hanchot parse": [sys.executable, "-m", "hanchot", "parse", "--plan-year", "2025", CELL],
-    "deadlines alone": [sys.executable, "-c", "from deadlines import explain, parse; "
-                        f"print(*(explain(m) for m in parse({CELL!r}, 2025)))"],
+HELP = ["-m", "hanchot", "--help"]
+PARSE = ["-m", "hanchot", "parse", "--plan-year", "2025", CELL]
+ROWS: dict[str, tuple[Path, list[str]]] = {
+    "python -c pass": (ROOT, ["-c", "pass"]),
+    "hanchot --help": (ROOT, HELP),
+    "hanchot parse": (ROOT, PARSE),
+    "deadlines alone": (ROOT, ["-c", f"from deadlines import explain, parse; "
+                                     f"print(*(explain(m) for m in parse({CELL!r}, 2025)))"]),
 }
 
 
-def _run(command: list[str]) -> tuple[float, float]:
-    """(wall, cpu) seconds of one cold start; raises if the command fails."""
+def _run(row: tuple[Path, list[str]]) -> tuple[float, float]:
+    """(wall, cpu) seconds of one cold start in the row's folder; raises if the command fails."""
+    folder, args = row
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
-    subprocess.run(command, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)}, check=True,
+    subprocess.run([sys.executable, *args], cwd=folder, env={**os.environ, "PYTHONPATH": str(folder)}, check=True,
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     wall = time.perf_counter() - started
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
-def measure(runs: int) -> dict[str, tuple[list[float], list[float]]]:
-    results: dict[str, tuple[list[float], list[float]]] = {name: ([], []) for name in ROWS}
-    for command in ROWS.values():  # one warm-up each: the page cache, .pyc files
-        _run(command)
+def measure(rows: dict[str, tuple[Path, list[str]]], runs: int) -> dict[str, tuple[list[float], list[float]]]:
+    results: dict[str, tuple[list[float], list[float]]] = {name: ([], []) for name in rows}
+    for row in rows.values():  # one warm-up each: the page cache, .pyc files
+        _run(row)
     for _ in range(runs):
-        for name, command in ROWS.items():
-            wall, cpu = _run(command)
+        for name, row in rows.items():
+            wall, cpu = _run(row)
             results[name][0].append(wall)
             results[name][1].append(cpu)
     return results
@@ -63,8 +70,16 @@ def measure(runs: int) -> dict[str, tuple[list[float], list[float]]]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument("--against", metavar="REV", help="also measure this git revision (e.g. before a change)")
     args = parser.parse_args()
-    results = measure(args.runs)
+    rows = dict(ROWS)
+    with tempfile.TemporaryDirectory(prefix="cli-bench-") as other:
+        if args.against:
+            archive = subprocess.run(["git", "archive", args.against], cwd=ROOT, check=True, capture_output=True)
+            subprocess.run(["tar", "-x", "-C", other], input=archive.stdout, check=True)
+            rows[f"hanchot --help @{args.against}"] = (Path(other), HELP)
+            rows[f"hanchot parse @{args.against}"] = (Path(other), PARSE)
+        results = measure(rows, args.runs)
     print(f"load average before: {os.getloadavg()[0]:.2f}; {args.runs} cold starts per row, interleaved")
     print("| command | wall median | wall best | CPU median |")
     print("| --- | --- | --- | --- |")

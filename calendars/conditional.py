@@ -93,7 +93,7 @@ def content_disposition(filename: str) -> str:
 
 
 def subscribe_links(https_url: str, name: str) -> dict[str, str]:
-    """One-click subscribe links for a feed URL (calendar-feeds.md §7).
+    """One-click subscribe links for a feed URL (docs/calendar-feeds.md §7).
 
     Google needs a ``webcal://`` ``cid`` (an https one fails); Outlook on the web needs the https URL.
     """

@@ -1,4 +1,4 @@
-"""Render a calendar feed to iCalendar bytes with ``icalendar`` 7.x (calendar-feeds.md §2-§3).
+"""Render a calendar feed to iCalendar bytes with ``icalendar`` 7.x (docs/calendar-feeds.md §2-§3).
 
 The inputs are neutral dataclasses so that rendering needs no database: ``calendars/query.py`` builds them.
 The output is deterministic: the same ``FeedCalendar`` always gives the same bytes (events sorted by day
@@ -7,7 +7,7 @@ then UID, DTSTAMP taken from the data, never "now"), so the body hash can serve 
 Decisions written down here because clients depend on them:
 
 - **One all-day VEVENT per occurrence**, not one VEVENT with an RRULE. Our deadlines move one by one
-  (holidays, weekends: vietnam-rules.md), are completed one by one and change period labels ("quý I",
+  (holidays, weekends: docs/working-days.md), are completed one by one and change period labels ("quý I",
   "quý II"); an RRULE would need an EXDATE or a RECURRENCE-ID override for most of them, and every
   override is one more place where Google, Outlook and ical.js can disagree. Per-occurrence events with a
   UID built from (milestone id, nominal date) expand identically everywhere, and a moved occurrence keeps

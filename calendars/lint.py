@@ -1,7 +1,7 @@
-"""A small linter for iCalendar feeds: the faults parsers forgive and clients punish (calendar-feeds.md §9).
+"""A small linter for iCalendar feeds: the faults parsers forgive and clients punish (docs/calendar-feeds.md §9).
 
 ``python`` icalendar, like most parsers, accepts a missing UID or a floating time; Google, Outlook and
-ical.js then duplicate, shift or drop events. Each check maps to a complaint in calendar-feeds.md §8.
+ical.js then duplicate, shift or drop events. Each check maps to a complaint in docs/calendar-feeds.md §8.
 Messages are English: they are read by developers and CI, not by users.
 """
 
@@ -19,11 +19,13 @@ UTC_ONLY_PROPERTIES = ("DTSTAMP", "LAST-MODIFIED", "CREATED")
 _DATE_TIME = re.compile(rb"^(?P<name>[A-Z-]+)(?P<params>;[^:]*)?:(?P<value>\d{8}T\d{6}Z?(,\d{8}T\d{6}Z?)*)$")
 
 
-def lint_ics(body: bytes) -> list[str]:
-    """Return one message per problem found in ``body``; an empty list means the feed is clean."""
+def lint_ics(body: bytes, parsed: Calendar | None = None) -> list[str]:
+    """Return one message per problem found in ``body``; an empty list means the feed is clean.
+
+    ``parsed``: ``body`` already parsed by the caller (parsing is most of the cost of a big feed)."""
     problems = _lint_lines(body)
     try:
-        cal = Calendar.from_ical(body)
+        cal = parsed if parsed is not None else Calendar.from_ical(body)
     except ValueError as e:
         return [*problems, f"not parseable as iCalendar: {e}"]
     problems += _lint_calendar(cal)

@@ -52,6 +52,7 @@ from models import (
     Occurrence,
     OccurrenceStatus,
     Plan,
+    PlanStatus,
     Role,
     Task,
 )
@@ -140,6 +141,9 @@ def _describe(session: Session, scope: Scope) -> tuple[str, str, object | None]:
                 _assigned_to(None, scope.role))
     if scope.kind == FeedScope.PLAN:
         plan = _get(session, Plan, scope.id)
+        if plan.status != PlanStatus.PUBLISHED:  # no event yet, and a draft's title is the admin's work in progress
+            return (f"Kế hoạch chưa ban hành – hạn chót{suffix}", "Kế hoạch này chưa được ban hành.",
+                    _and_plan(plan.id, _assigned_to(None, scope.role)))
         label = f"Kế hoạch {plan.number}" if plan.number else "Kế hoạch"
         return (f"{label} – hạn chót{suffix}", f"Hạn chót của {label.lower()}: {plan.title}.",
                 _and_plan(plan.id, _assigned_to(None, scope.role)))

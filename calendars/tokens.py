@@ -1,4 +1,4 @@
-"""Feed tokens: 32 random bytes, URL-safe, stored only as SHA-256 (calendar-feeds.md §7).
+"""Feed tokens: 32 random bytes, URL-safe, stored only as SHA-256 (docs/calendar-feeds.md §7).
 
 The database keeps ``hash_token(token)``; a request's token is hashed and looked up by that hash, so the
 plain token exists only in the URL handed to the user once. Comparing hashes needs no constant-time
@@ -7,7 +7,9 @@ compare: an attacker learns nothing useful from timing a look-up of a hash they 
 
 from __future__ import annotations
 
+import base64
 import hashlib
+import hmac
 import re
 import secrets
 
@@ -35,3 +37,13 @@ def token_from_filename(filename: str) -> str | None:
     """``"<token>.ics"`` → token, or None when the name is not of that shape."""
     token = filename.removesuffix(".ics")
     return token if filename.endswith(".ics") and looks_like_token(token) else None
+
+
+def derived_token(secret_key: str, label: str) -> str:
+    """A token the server can make again from its secret key and ``label`` (a row id), of the usual shape.
+
+    For a focal point's own feed: only its hash is stored, yet the page can show the URL on every visit; a
+    copy of the database alone does not give it, and a new secret key changes it (then a new one is made).
+    """
+    digest = hmac.new(secret_key.encode(), f"hanchot.feed-token.v1:{label}".encode(), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest).decode("ascii").rstrip("=")

@@ -1,6 +1,6 @@
 """The holiday override table ``config/holidays.toml``: announced days off and make-up working days.
 
-The ``holidays`` package lags the yearly announcements (vietnam-rules.md §7), so swaps it does not know
+The ``holidays`` package lags the yearly announcements (docs/working-days.md §7), so swaps it does not know
 live here as data. The work rules service (``workrules.rules``) builds the one ``WorkCalendar`` from it.
 """
 

@@ -9,10 +9,13 @@ from __future__ import annotations
 import logging
 import os
 from functools import lru_cache
+from ipaddress import IPv4Network, IPv6Network, ip_address, ip_network
 from pathlib import Path
 from typing import Literal
 from urllib.parse import parse_qs, unquote, urlsplit
 
+from argon2 import extract_parameters
+from argon2.exceptions import InvalidHashError
 from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -48,6 +51,10 @@ class Settings(BaseSettings):
     admin_password_hash: str | None = None
     secret_key: str = "development-only-secret"
     debug: bool = False
+    allow_http: bool = False  # production over plain http (an intranet without TLS), said explicitly
+    trusted_proxies: str = ""  # comma-separated addresses/networks whose X-Forwarded-For is believed
+    session_idle_minutes: int = Field(default=60, ge=5, le=7 * 24 * 60)
+    require_login: bool = False  # when true, nothing but sign-in, feeds and reminder links is open anonymously
 
     @model_validator(mode="before")
     @classmethod
@@ -93,11 +100,27 @@ class Settings(BaseSettings):
             raise ValueError(f"timeout must be a number of seconds, not {timeout!r}") from None
         return url
 
+    @field_validator("trusted_proxies")
+    @classmethod
+    def known_networks(cls, text: str) -> str:
+        for part in _split(text):
+            try:
+                ip_network(part, strict=False)
+            except ValueError:
+                raise ValueError(f"{part!r} is not an IP address or network (e.g. 10.0.0.5, 10.0.0.0/24)") from None
+        return text
+
     @model_validator(mode="after")
-    def refuse_placeholder_secret(self) -> Settings:
-        if self.env == "production" and self.secret_key.strip().lower() in PLACEHOLDER_SECRETS:
-            raise ValueError("HANCHOT_SECRET_KEY is a placeholder; set a long random value in production")
+    def refuse_unsafe_production(self) -> Settings:
+        if self.env == "production":
+            problem = production_problem(self)
+            if problem:
+                raise ValueError(problem)
         return self
+
+    @property
+    def proxy_networks(self) -> tuple[IPv4Network | IPv6Network, ...]:
+        return tuple(ip_network(part, strict=False) for part in _split(self.trusted_proxies))
 
     @property
     def smtp(self) -> SmtpSettings | None:
@@ -108,7 +131,7 @@ class Settings(BaseSettings):
         return bool(self.zalo_app_id and self.zalo_secret_key)
 
     def startup_warnings(self) -> list[str]:
-        """English log lines for channels that are not configured (house style: warn, don't fail)."""
+        """English log lines for channels that are not configured (warn, never fail)."""
         warnings = []
         if not self.smtp_url:
             warnings.append(f"HANCHOT_SMTP_URL is not set: emails are written as .eml files to {self.mail_dir}")
@@ -117,6 +140,49 @@ class Settings(BaseSettings):
         if not self.admin_password_hash:
             warnings.append("HANCHOT_ADMIN_PASSWORD_HASH is not set: the admin cannot log in")
         return warnings
+
+
+def _split(text: str) -> list[str]:
+    return [part.strip() for part in text.replace(";", ",").split(",") if part.strip()]
+
+
+MIN_SECRET_LENGTH = 32
+
+
+def production_problem(settings: Settings) -> str | None:
+    """The first setting that makes a production start unsafe, as one English line naming it and why."""
+    secret = settings.secret_key.strip()
+    if secret.lower() in PLACEHOLDER_SECRETS:
+        return "HANCHOT_SECRET_KEY is a placeholder; set a long random value in production"
+    if len(secret) < MIN_SECRET_LENGTH:
+        return (f"HANCHOT_SECRET_KEY has {len(secret)} characters; production needs at least {MIN_SECRET_LENGTH} "
+                "random ones (it signs sessions' CSRF tokens and reminder links)")
+    if not settings.admin_password_hash:
+        return "HANCHOT_ADMIN_PASSWORD_HASH is not set; make one with `hanchot admin hash-password`"
+    try:
+        extract_parameters(settings.admin_password_hash)
+    except (InvalidHashError, ValueError):
+        return ("HANCHOT_ADMIN_PASSWORD_HASH is not an argon2 hash (a placeholder?); make one with "
+                "`hanchot admin hash-password`")
+    parts = urlsplit(settings.base_url)
+    host = (parts.hostname or "").lower()
+    if not host or _is_loopback(host):
+        return (f"HANCHOT_BASE_URL {settings.base_url} points at this machine; feeds' UIDs and the links in emails "
+                "must carry the public address")
+    if parts.scheme != "https" and not settings.allow_http:
+        return (f"HANCHOT_BASE_URL {settings.base_url} is not https; put TLS in front, or set HANCHOT_ALLOW_HTTP=1 "
+                "for an intranet without TLS")
+    return None
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        address = ip_address(host.strip("[]"))
+    except ValueError:
+        return False
+    return address.is_loopback or address.is_unspecified
 
 
 class SmtpSettings:

@@ -1,4 +1,4 @@
-"""The milestone: one thing due, read from a deadline cell or sentence (deadline-language.md)."""
+"""The milestone: one thing due, read from a deadline cell or sentence (docs/deadline-language.md)."""
 
 from __future__ import annotations
 
@@ -112,7 +112,7 @@ class Milestone:
     basis: Milestone | None = None  # this milestone as read, when day rules moved its occurrences (rules.py)
 
     def to_json(self) -> dict:
-        """The JSON object of deadline-language.md (plus ``span``, ``strict`` and ``periods``)."""
+        """The JSON object of docs/deadline-language.md (plus ``span``, ``strict`` and ``periods``)."""
         return {
             "label": self.label,
             "kind": self.kind.value,

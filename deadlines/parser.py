@@ -1,4 +1,4 @@
-"""``parse``: one deadline cell or sentence to ordered milestones (deadline-language.md).
+"""``parse``: one deadline cell or sentence to ordered milestones (docs/deadline-language.md).
 
 Pipeline: fold (normalize.py) → mask cited documents and glosses (references.py) → split into parts
 (segment.py) → per part: label, time atoms (dates.py), recurrence (recurrence.py), dateless markers →

@@ -2,7 +2,7 @@
 
 Fixed points follow Bộ luật Dân sự 2015 Điều 146: đầu/giữa/cuối tháng = 1/15/last day, đầu năm = 1/1,
 giữa năm = 30/6, cuối năm = 31/12; thượng/trung/hạ tuần end on the 10th, the 20th and the last day.
-A quarter ends on the last day of its last month (by analogy; vietnam-rules.md §1).
+A quarter ends on the last day of its last month (by analogy; docs/working-days.md §1).
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Working days of Vietnamese state bodies: Monday to Friday, minus public holidays, plus announced swaps.
 
 Built on the ``holidays`` package's Vietnamese calendar (Tết, nghỉ bù, announced swaps and make-up
-Saturdays) corrected by a local override table (vietnam-rules.md §7–§8): an extra day off wins over the
+Saturdays) corrected by a local override table (docs/working-days.md §7–§8): an extra day off wins over the
 package, an extra working day wins over everything. Pure: no I/O, no clock.
 """
 
@@ -19,7 +19,7 @@ SATURDAY, SUNDAY = 5, 6
 WEEKDAY_REST_VI = {SATURDAY: "Thứ Bảy", SUNDAY: "Chủ nhật"}
 
 # The package marks 24/11 (Ngày Văn hóa Việt Nam) off from 2026 on the strength of NQ 80-NQ/TW, but the
-# change to BLLĐ Điều 112 is unconfirmed (vietnam-rules.md §4): it counts only when the override table
+# change to BLLĐ Điều 112 is unconfirmed (docs/working-days.md §4): it counts only when the override table
 # says so. Its nghỉ bù carries the same name with a suffix, so we match on the prefix.
 UNCONFIRMED_HOLIDAY_PREFIXES = ("Ngày Văn hóa Việt Nam",)
 

@@ -13,24 +13,28 @@ import typer
 from config.errors import UserError
 
 plans_app = typer.Typer(help="List, show and publish imported plans.", no_args_is_help=True)
-PLAN_SUFFIXES = {".docx", ".pdf", ".txt", ".md"}
 _MIGRATED: set = set()
 
 
 def import_command(
-    path: Annotated[Path, typer.Argument(help="A plan (.docx, .pdf, .txt, .md) or a folder of plans.")],
+    path: Annotated[Path, typer.Argument(help="A plan (Word, PDF, Excel, OpenDocument, text) or a folder of plans.")],
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Read and check, write nothing.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the plan draft as JSON.")] = False,
     plan_year: Annotated[int | None, typer.Option("--plan-year", help="The plan's year if the text lacks it.")] = None,
     publish: Annotated[bool, typer.Option("--publish", help="Publish the plan after importing it.")] = False,
     jobs: Annotated[int | None, typer.Option("--jobs", min=1, max=8,
                                              help="Plans stored at once (PostgreSQL; default 2, SQLite: 1).")] = None,
+    replaces: Annotated[int | None, typer.Option("--replaces", metavar="PLAN_ID",
+                                                 help="The plan this file is a new version of.")] = None,
 ) -> None:
-    """Read plans and store them as drafts (one transaction per plan; a re-import updates in place)."""
+    """Read plans and store them as drafts (one transaction per plan; a re-import updates a draft in place and
+    makes a published plan's new version a draft revision to review)."""
     from config.agencies import AgencyDirectory
     from ingest import read_plan
 
     files = _plan_files(path)
+    if replaces is not None and not path.is_file():
+        raise UserError("--replaces chỉ dùng với một tệp kế hoạch, không dùng với thư mục.")
     directory = AgencyDirectory.load()
     drafts = [(path, read_plan(path, plan_year=plan_year))] if path.is_file() else _read_folder(files, plan_year)
     if as_json:
@@ -43,8 +47,10 @@ def import_command(
     from models.db import explain_errors
 
     def store(session, item):  # type: ignore[no-untyped-def]
-        result = store_plan(session, item[1], directory)
-        if publish:
+        result = store_plan(session, item[1], directory, replaces=replaces)
+        if publish and result.revision_of is not None:  # the new version of a live plan goes live at once
+            result = _publish(session, result.plan_id)
+        elif publish:
             _publish(session, result.plan_id)
         return result, _count_to_review(session, result.agencies_created)
 
@@ -56,6 +62,8 @@ def import_command(
         return
     for (file, draft), (result, to_review) in zip(drafts, stored, strict=True):
         state = "mới" if result.created else ("cập nhật" if result.changed else "không đổi")
+        if result.revision_of is not None:
+            state = f"bản sửa đổi chờ ban hành của kế hoạch #{result.revision_of}: xem rồi 'hanchot plans publish'"
         typer.echo(f"{file.name}: kế hoạch #{result.plan_id} ({state}), {len(draft.tasks)} nhiệm vụ, "
                    f"{len(result.agencies_created)} cơ quan mới trong danh bạ ({to_review} cần xem lại)")
 
@@ -117,9 +125,11 @@ def _plan_files(path: Path) -> list[Path]:
         raise UserError(f"Không tìm thấy {path}.")
     if path.is_file():
         return [path]
+    from ingest.sniff import PLAN_SUFFIXES, SUFFIXES_TEXT
+
     files = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in PLAN_SUFFIXES)
     if not files:
-        raise UserError(f"Thư mục {path} không có tệp kế hoạch (.docx, .pdf, .txt, .md).")
+        raise UserError(f"Thư mục {path} không có tệp kế hoạch ({SUFFIXES_TEXT}).")
     return files
 
 
@@ -148,16 +158,10 @@ def _storing_progress(total: int):
         yield lambda: progress.advance(task)
 
 
-def _publish(session, plan_id: int) -> None:
-    from datetime import UTC, datetime
+def _publish(session, plan_id: int):  # type: ignore[no-untyped-def]
+    from ingest.revisions import publish
 
-    from models.plans import Plan, PlanStatus
-
-    plan = session.get(Plan, plan_id)
-    if plan is None:
-        raise UserError(f"Không có kế hoạch #{plan_id}.")
-    if plan.status != PlanStatus.PUBLISHED:
-        plan.status, plan.published_at = PlanStatus.PUBLISHED.value, datetime.now(UTC)
+    return publish(session, plan_id)
 
 
 @plans_app.command("list")
@@ -166,12 +170,18 @@ def list_command() -> None:
     from sqlalchemy import func, select
 
     from models.plans import Plan, Task
+    from models.revisions import PlanRevision
 
     with _session() as session:
         counts = dict(session.execute(select(Task.plan_id, func.count()).where(Task.cancelled_at.is_(None))
                                       .group_by(Task.plan_id)).all())
+        revisions = {r.plan_id: r for r in session.scalars(select(PlanRevision))}
         for plan in session.scalars(select(Plan).order_by(Plan.id)):
-            typer.echo(f"#{plan.id}\t{plan.status}\t{plan.number or '(chưa số)'}\t{plan.plan_year}\t"
+            revision = revisions.get(plan.id)
+            status = plan.status if revision is None else (
+                f"bản sửa đổi của #{revision.live_plan_id}" if revision.state == "pending"
+                else f"phiên bản trước của #{revision.live_plan_id}")
+            typer.echo(f"#{plan.id}\t{status}\t{plan.number or '(chưa số)'}\t{plan.plan_year}\t"
                        f"{counts.get(plan.id, 0)} nhiệm vụ\t{plan.title}")
 
 
@@ -196,10 +206,33 @@ def show_command(plan_id: Annotated[int, typer.Argument(help="The plan's id (see
 
 @plans_app.command("publish")
 def publish_command(plan_id: Annotated[int, typer.Argument(help="The plan's id.")]) -> None:
-    """Publish a draft plan: its deadlines go to calendars and reminders."""
+    """Publish a draft plan (its deadlines go to calendars and reminders), or a pending revision onto its plan."""
     with _session() as session:
-        _publish(session, plan_id)
-    typer.echo(f"Đã công bố kế hoạch #{plan_id}.")
+        live_id = _publish(session, plan_id).plan_id
+    if live_id != plan_id:
+        typer.echo(f"Đã ban hành bản sửa đổi #{plan_id} thay cho nội dung kế hoạch #{live_id}.")
+    else:
+        typer.echo(f"Đã công bố kế hoạch #{plan_id}.")
+
+
+@plans_app.command("unpublish")
+def unpublish_command(plan_id: Annotated[int, typer.Argument(help="The plan's id.")]) -> None:
+    """Take a published plan back to draft: no feed shows it and no reminder is sent for it."""
+    from ingest.revisions import unpublish
+
+    with _session() as session:
+        unpublish(session, plan_id)
+    typer.echo(f"Đã hủy ban hành kế hoạch #{plan_id}; kế hoạch trở lại bản nháp.")
+
+
+@plans_app.command("undo")
+def undo_command(plan_id: Annotated[int, typer.Argument(help="The live plan's id.")]) -> None:
+    """Put back the version the last published revision replaced."""
+    from ingest.revisions import undo_revision
+
+    with _session() as session:
+        undo_revision(session, plan_id)
+    typer.echo(f"Đã khôi phục phiên bản trước của kế hoạch #{plan_id}.")
 
 
 def register(app: typer.Typer) -> None:

@@ -15,20 +15,23 @@ from datetime import UTC, datetime
 from typing import Any
 from weakref import WeakKeyDictionary
 
-from sqlalchemy import and_, case, insert, or_, select, text
+from sqlalchemy import insert, select, text
 from sqlalchemy.orm import Session, selectinload
 
 from config.agencies import AgencyDirectory
+from config.errors import UserError
 from deadlines.model import Kind
 from deadlines.normalize import fold
 from deadlines.offsets import is_own_issue
 from ingest.draft import PlanDraft, TaskDraft
 from models.agencies import Agency, AgencyGroupMember, Assignment, Role
 from models.bulk import insert_rows, insert_rows_returning
-from models.plans import PLAN_SHOWN, TASK_SHOWN, Milestone, Occurrence, Plan, Task, shown_text_changed
+from models.identity import lock_plan_identity, plan_identity
+from models.plans import PLAN_SHOWN, TASK_SHOWN, Milestone, Occurrence, Plan, PlanStatus, Task, shown_text_changed
+from models.revisions import PlanRevision
 from workrules.dates import PlanFacts, Wanted, basis_of, new_rows, sync, wanted
 from workrules.links import link_references
-from workrules.rules import WorkRules, current_work_rules
+from workrules.rules import WorkRules, settings_work_rules
 
 
 @dataclass
@@ -40,6 +43,7 @@ class ImportResult:
     tasks_changed: int = 0
     tasks_cancelled: int = 0
     agencies_created: list[str] = field(default_factory=list)
+    revision_of: int | None = None  # ``plan_id`` is a pending revision of this published plan (ingest.revisions)
 
     @property
     def changed(self) -> bool:
@@ -47,32 +51,56 @@ class ImportResult:
                                                          or self.tasks_cancelled)
 
 
+class PlanNotFound(UserError):
+    """``--replaces`` named a plan that does not exist or is itself a revision."""
+
+
 def store_plan(session: Session, draft: PlanDraft, directory: AgencyDirectory, *,
-               now: datetime | None = None, rules: WorkRules | None = None) -> ImportResult:
+               now: datetime | None = None, replaces: int | None = None, rules: WorkRules | None = None
+               ) -> ImportResult:
     """Insert or update the plan of ``draft``; flushes, never commits (the caller owns the transaction).
 
-    Dates come from the work rules service with ``rules`` (default: those of the settings' config folder):
-    the configured day rules apply where the plan states none, effective dates follow the calendar and the
-    due policy, and an event that is the plan's own issue ("kể từ ngày ký") is dated from ``issued_on``.
-    Cited plans are linked both ways (``workrules.links``).
+    The plan is the one ``replaces`` names, else the one with the draft's identity (models.identity), else the one
+    with its text. A published plan is not changed: the draft becomes its pending revision (ingest.revisions).
+    Two imports of one plan at once wait for each other on the identity's lock: one creates, the other updates.
+    Dates come from the work rules service with ``rules`` (default: those of the settings' config folder).
     """
     now = now or datetime.now(UTC)
-    rules = rules or _default_rules()
+    identity = plan_identity(draft.number, draft.issuer, draft.title, draft.plan_year)
+    lock_plan_identity(session, identity)
+    target = _target_plan(session, draft, identity, replaces)
+    if target is not None and target.status == PlanStatus.PUBLISHED.value:
+        from ingest.revisions import store_revision
+
+        return store_revision(session, draft, directory, target.id, now=now, rules=rules)
+    if target is not None and target.identity_key != identity:
+        _check_identity_free(session, identity, target.id)
+    return store_into(session, draft, directory, target.id if target is not None else None, identity, now=now,
+                      rules=rules)
+
+
+def store_into(session: Session, draft: PlanDraft, directory: AgencyDirectory, plan_id: int | None,
+               identity: str | None, *, now: datetime, rules: WorkRules | None = None) -> ImportResult:
+    """Write ``draft`` into plan ``plan_id`` (a new plan when None), which gets ``identity`` as its key.
+
+    Dates come from the work rules service: the configured day rules apply where the plan states none,
+    effective dates follow the calendar and the due policy, and an event that is the plan's own issue ("kể từ
+    ngày ký") is dated from ``issued_on``. Cited plans are linked both ways (``workrules.links``).
+    """
+    rules = rules or settings_work_rules()
     facts = PlanFacts(draft.number, draft.plan_year, draft.issued_on, tuple(draft.rules))
     items = _unique_keys([*draft.tasks, *draft.obligations])
     with session.no_autoflush:  # flushing once per batch, not before every query, is most of the speed
-        values = _plan_values(draft)
-        plan_id = _find_plan_id(session, draft)
+        values = {**_plan_values(draft), "content_hash": draft.content_hash, "identity_key": identity}
         created = plan_id is None
         plan: Plan | None = None
         if plan_id is None:  # a new plan: one Core INSERT, no ORM object to track
-            plan_id = session.execute(insert(Plan.__table__).returning(Plan.__table__.c.id),
-                                      [{**values, "content_hash": draft.content_hash}]).scalar_one()
+            plan_id = session.execute(insert(Plan.__table__).returning(Plan.__table__.c.id), [values]).scalar_one()
             plan_changed = plan_shown = False
         else:
             plan = session.get_one(Plan, plan_id)
             plan_shown = any(getattr(plan, name) != values[name] for name in PLAN_SHOWN)
-            plan_changed = _assign(plan, **values, content_hash=draft.content_hash)
+            plan_changed = _assign(plan, **values)
         agencies = _Agencies(session, directory, _context(draft.issuer, directory))
         agencies.prepare({n for item in items for n in [*item.lead, *item.support, *item.synthesis]})
         session.flush()
@@ -106,12 +134,6 @@ def store_plan(session: Session, draft: PlanDraft, directory: AgencyDirectory, *
     session.flush()
     link_references(session, plan_id)
     return result
-
-
-def _default_rules() -> WorkRules:
-    from config.settings import get_settings
-
-    return current_work_rules(get_settings().config_dir)
 
 
 def _unique_keys(items: list[TaskDraft]) -> list[TaskDraft]:
@@ -199,17 +221,34 @@ def _plan_values(draft: PlanDraft) -> dict[str, Any]:
             "day_rules": [r.to_json() for r in draft.rules], "warnings": list(draft.warnings)}
 
 
-def _find_plan_id(session: Session, draft: PlanDraft) -> int | None:
-    """The plan this draft re-imports: the oldest with its number and issuer, else the oldest with its text."""
+def _target_plan(session: Session, draft: PlanDraft, identity: str, replaces: int | None) -> Any:
+    """(id, status, identity_key) of the plan this draft re-imports, or None for a new plan.
+
+    Revision rows (models.revisions) are never a target: their live plan is.
+    """
     plans = Plan.__table__.c
-    same_text = plans.content_hash == draft.content_hash
-    if not draft.number:
-        query = select(plans.id).where(same_text).order_by(plans.id)
-    else:
-        same_number = and_(plans.number == draft.number, plans.issuer == draft.issuer)
-        query = select(plans.id).where(or_(same_number, same_text)).order_by(case((same_number, 0), else_=1),
-                                                                             plans.id)
-    return session.connection().execute(query.limit(1)).scalar()
+    not_revision = plans.id.not_in(select(PlanRevision.__table__.c.plan_id))
+    columns = select(plans.id, plans.status, plans.identity_key)
+    connection = session.connection()
+    if replaces is not None:
+        found = connection.execute(columns.where(plans.id == replaces, not_revision)).first()
+        if found is None:
+            raise PlanNotFound(f"Không có kế hoạch #{replaces} để thay thế.")
+        return found
+    found = connection.execute(columns.where(plans.identity_key == identity)).first()
+    if found is None:  # a plan stored before identities, or by something other than the importer
+        found = connection.execute(columns.where(plans.content_hash == draft.content_hash, not_revision)
+                                   .order_by(plans.id).limit(1)).first()
+    return found
+
+
+def _check_identity_free(session: Session, identity: str, plan_id: int) -> None:
+    """Replacing a plan by a document of another identity: refused when a third plan already has that identity."""
+    plans = Plan.__table__.c
+    other = session.connection().execute(select(plans.id).where(plans.identity_key == identity,
+                                                                plans.id != plan_id)).scalar()
+    if other is not None:
+        raise PlanNotFound(f"Văn bản này là kế hoạch #{other} đã có; không thể dùng nó thay thế kế hoạch #{plan_id}.")
 
 
 def _store_task(task: Task, item: TaskDraft, position: int, agencies: _Agencies, now: datetime, plan: PlanFacts,
@@ -242,7 +281,7 @@ _LEAD, _SUPPORT, _SYNTHESIS = Role.LEAD.value, Role.SUPPORT.value, Role.SYNTHESI
 
 def _store_assignments(task: Task, item: TaskDraft, agencies: _Agencies) -> tuple[bool, bool]:
     """(whether the agencies or their roles changed: the events show them, whether only a written name did)."""
-    wanted = _wanted_assignments(item, agencies)
+    wanted = _kept_fixes(_wanted_assignments(item, agencies), task.assignments)
     current = {(a.agency_id, a.role): a for a in task.assignments}
     shown = renamed = False
     for key, assignment in current.items():
@@ -256,6 +295,15 @@ def _store_assignments(task: Task, item: TaskDraft, agencies: _Agencies) -> tupl
         else:
             renamed |= _assign(current[(agency_id, role)], as_written=name)
     return shown, renamed
+
+
+def _kept_fixes(wanted: dict[tuple[int, str], str], assignments: list[Assignment]) -> dict[tuple[int, str], str]:
+    """The admin's agency for a name the plan still writes in that role (``Assignment.manual``) wins over the
+    directory's: the re-import keeps the fix instead of undoing it."""
+    fixed = {(a.as_written, a.role): a.agency_id for a in assignments if a.manual}
+    if not fixed:
+        return wanted
+    return {(fixed.get((name, role), agency_id), role): name for (agency_id, role), name in wanted.items()}
 
 
 def _milestone_key(parsed: Any, position: int) -> str:

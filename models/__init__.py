@@ -13,6 +13,7 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from models.access import LoginSession, SigninLink, ThrottleHit
     from models.agencies import Agency, AgencyGroupMember, AgencyLevel, Assignment, Contact, Role
     from models.audit import AuditLog
     from models.base import Base, UtcDateTime, utcnow
@@ -28,9 +29,11 @@ if TYPE_CHECKING:
         ReminderStatus,
         ZaloCredential,
     )
+    from models.revisions import PlanRevision, RevisionState
     from models.rules_state import RulesState
 
 _MODULE_OF = {
+    "models.access": ("LoginSession", "SigninLink", "ThrottleHit"),
     "models.agencies": ("Agency", "AgencyGroupMember", "AgencyLevel", "Assignment", "Contact", "Role"),
     "models.audit": ("AuditLog",),
     "models.base": ("Base", "UtcDateTime", "utcnow"),
@@ -39,14 +42,15 @@ _MODULE_OF = {
     "models.plans": ("Milestone", "Occurrence", "OccurrenceStatus", "Plan", "PlanStatus", "Task", "TaskOrigin"),
     "models.reminders": ("Channel", "Delivery", "DeliveryStatus", "Reminder", "ReminderKind", "ReminderStatus",
                          "ZaloCredential"),
+    "models.revisions": ("PlanRevision", "RevisionState"),
     "models.rules_state": ("RulesState",),
 }
 __all__ = [
     "Agency", "AgencyGroupMember", "AgencyLevel", "Assignment", "AuditLog", "Base", "Channel", "Contact",
-    "Delivery", "DeliveryStatus", "Extension", "ExtensionStatus", "FeedRole", "FeedScope", "FeedState",
-    "FeedToken", "Milestone", "Occurrence", "OccurrenceStatus", "Plan", "PlanStatus", "Reminder", "ReminderKind",
-    "ReminderStatus", "RenderedEvent", "Role", "RulesState", "Task", "TaskOrigin", "UtcDateTime", "ZaloCredential",
-    "utcnow",
+    "Delivery", "DeliveryStatus", "Extension", "ExtensionStatus", "FeedRole", "FeedScope", "FeedState", "FeedToken",
+    "LoginSession", "Milestone", "Occurrence", "OccurrenceStatus", "Plan", "PlanRevision", "PlanStatus", "Reminder",
+    "ReminderKind", "ReminderStatus", "RenderedEvent", "RevisionState", "Role", "RulesState", "SigninLink", "Task",
+    "TaskOrigin", "ThrottleHit", "UtcDateTime", "ZaloCredential", "utcnow",
 ]
 
 

@@ -11,7 +11,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from sqlalchemy import JSON, Boolean, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, ForeignKey, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base, UtcDateTime, one_of, utcnow, values
@@ -80,6 +80,8 @@ class Assignment(Base):
     agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id", ondelete="RESTRICT"), index=True)
     role: Mapped[str] = mapped_column(String(16))
     as_written: Mapped[str] = mapped_column(Text, default="")  # the name as the plan wrote it
+    # The admin chose this agency for ``as_written``: a re-import or a revision keeps the choice.
+    manual: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     task: Mapped[Task] = relationship(back_populates="assignments")
     agency: Mapped[Agency] = relationship()

@@ -1,7 +1,13 @@
-"""Who changed what: one row per admin action or import, with the entity before and after."""
+"""Who changed what: one row per admin action or import, with the entity before and after, and from where.
+
+``ip`` is the address the change came from. The web app sets ``REQUEST_ORIGIN`` for each request (the
+client's address, proxies honoured only when trusted), so every row written while serving it carries that
+address whichever module writes it; rows written by the CLI or the scheduler have none.
+"""
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from datetime import datetime
 from typing import Any
 
@@ -9,6 +15,12 @@ from sqlalchemy import JSON, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base, UtcDateTime, utcnow
+
+REQUEST_ORIGIN: ContextVar[str | None] = ContextVar("hanchot_request_origin", default=None)
+
+
+def request_origin() -> str | None:
+    return REQUEST_ORIGIN.get()
 
 
 class AuditLog(Base):
@@ -23,3 +35,4 @@ class AuditLog(Base):
     entity_id: Mapped[int | None] = mapped_column(Integer)
     before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    ip: Mapped[str | None] = mapped_column(String(45), default=request_origin)

@@ -57,8 +57,10 @@ class Plan(Base):
     __tablename__ = "plans"
     __table_args__ = (
         one_of("status", values(PlanStatus)),
-        # Not unique: numbers are often blank ("Số: /QĐ-UBND") and the same text may be imported twice as drafts.
         Index("ix_plans_number_issuer", "number", "issuer"),
+        # One plan per identity (models.identity), even when two imports of it run at once. NULL for a plan the
+        # importer did not write and for the rows of a revision (models.revisions), which are not plans of their own.
+        Index("uq_plans_identity_key", "identity_key", unique=True),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -71,6 +73,7 @@ class Plan(Base):
     implements: Mapped[list[str]] = mapped_column(JSON, default=list)  # the plans this one cites
     source_name: Mapped[str] = mapped_column(String(255), default="")
     content_hash: Mapped[str] = mapped_column(String(64), index=True)  # sha256 hex of the normalised text
+    identity_key: Mapped[str | None] = mapped_column(String(64))  # models.identity.plan_identity
     status: Mapped[str] = mapped_column(String(16), default=PlanStatus.DRAFT)
     day_rules: Mapped[list[Any]] = mapped_column(JSON, default=list)
     warnings: Mapped[list[str]] = mapped_column(JSON, default=list)

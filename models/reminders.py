@@ -2,7 +2,7 @@
 
 A reminder row is created once per (occurrence or milestone, recipient, channel, lead time): its
 ``idempotency_key`` is unique, so planning reminders twice inserts nothing new. Workers claim rows with
-a conditional UPDATE on ``status='pending'`` (house style §6.3), served by a partial index.
+a conditional UPDATE on ``status='pending'`` (docs/architecture.md, "Reminders: the outbox"), served by a partial index.
 """
 
 from __future__ import annotations
@@ -83,7 +83,7 @@ class Reminder(Base):
 
 
 class Delivery(Base):
-    """One attempt to send a reminder, written as "sending" before anything leaves (house style §6.4)."""
+    """One attempt to send a reminder, written as "sending" before anything leaves (docs/architecture.md)."""
 
     __tablename__ = "deliveries"
     __table_args__ = (

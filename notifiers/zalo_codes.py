@@ -1,6 +1,6 @@
 """Zalo error codes (OA v3, ZNS, OAuth v4) sorted by what the client does about them, in one place.
 
-Source: /work/shared/reference/zalo-api.md §1.5, §3.5 and §4. Codes not listed are permanent.
+Source: docs/zalo.md, "What a code means". Codes not listed are permanent.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Zalo OA tokens: OAuth v4 refresh, and a store that lets only one process spend a refresh token.
 
-The refresh token is single use and rotates (zalo-api.md §2.3): two workers refreshing with the same
+The refresh token is single use and rotates (docs/zalo.md, "Tokens"): two workers refreshing with the same
 token means one of them fails and, if their saves overlap, a dead token can be stored. So a refresh is
 *claimed* first by a compare-and-swap on ``version`` (odd: settled, even: a refresh is in flight since
 ``updated_at``; a new row starts at 1), the new pair is saved with a second compare-and-swap, and
@@ -26,7 +26,7 @@ from notifiers.zalo_codes import Outcome
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
-REFRESH_TOKEN_LIFETIME = timedelta(days=90)     # "3 months" (zalo-api.md §2.3); Zalo does not return it
+REFRESH_TOKEN_LIFETIME = timedelta(days=90)     # "3 months" (docs/zalo.md, "Tokens"); Zalo does not return it
 
 
 @dataclass(frozen=True)
@@ -124,7 +124,7 @@ def _state_of(fresh: FreshTokens, version: int, now: datetime) -> TokenState:
 
 
 class ZaloOAuth:
-    """The OAuth v4 token endpoint for an Official Account (zalo-api.md §2.2)."""
+    """The OAuth v4 token endpoint for an Official Account (docs/zalo.md, "Tokens")."""
 
     def __init__(self, http: ZaloHttp, *, oauth_base: str, app_id: str, secret_key: str) -> None:
         self.http, self.app_id, self.secret_key = http, app_id, secret_key
@@ -148,7 +148,7 @@ class ZaloOAuth:
                 raise
             raise NotifierError(f"Zalo OAuth refused the {form['grant_type']} grant: {e}", permanent=True,
                                 code="reauthorize") from e
-        # Rule from zalo-api.md §2.4: any answer without both tokens is a failure, never retried.
+        # docs/zalo.md, "Tokens": any answer without both tokens is a failure, never retried.
         if not body.get("access_token") or not body.get("refresh_token"):
             raise NotifierError(f"Zalo OAuth answered without tokens: {sorted(body)}", permanent=True,
                                 code="reauthorize")

@@ -1,4 +1,4 @@
-"""Zalo ZNS template messages by phone number (zalo-api.md §3): the channel built for proactive notices."""
+"""Zalo ZNS template messages by phone number (docs/zalo.md): the channel built for proactive notices."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from notifiers.zalo_codes import Outcome
 from notifiers.zalo_config import ZnsConfig, load_zalo_config
 from notifiers.zalo_tokens import ZaloTokens
 
-TRACKING_ID_MAX = 48      # Zalo's limit is unconfirmed (zalo-api.md §7); keep ours within the guess
+TRACKING_ID_MAX = 48      # Zalo's limit is unconfirmed (docs/zalo.md); keep ours within the guess
 PHONE = re.compile(r"^84(\d{9})$")
 
 

@@ -12,12 +12,15 @@ from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from models import AuditLog, Contact, Occurrence, OccurrenceStatus, Reminder, ReminderStatus
+from models.permissions import Permissions
 from scheduler.links import LinkError, verify_token
 from scheduler.outbox import PAYLOAD_VERSION, insert_reminders
 from scheduler.planning import IsWorkingDay, local_day, local_instant, snooze_day
 from scheduler.recipients import channels_of
 
 DEFAULT_SNOOZE_DAYS = 2
+NOT_THE_LEAD = ("Chỉ cơ quan chủ trì nhiệm vụ này mới đánh dấu hoàn thành được. "
+                "Nếu việc đã xong, vui lòng báo cơ quan chủ trì hoặc quản trị viên.")
 
 
 @dataclass(frozen=True)
@@ -55,6 +58,29 @@ def mark_done(session: Session, occurrence_id: int, contact_id: int | None, now:
     return ActionResult("done", occurrence_id, True, "Đã ghi nhận hoàn thành. Hệ thống sẽ không nhắc hạn này nữa.")
 
 
+def undo_done(session: Session, occurrence_id: int, now: datetime, actor: str) -> ActionResult:
+    """Reopen a done occurrence: its reminders cancelled by that "done" are pending again. Commits.
+
+    The caller decides who may (models.permissions: the admin, or the contact who closed it, that same day).
+    """
+    occurrence = _occurrence(session, occurrence_id)
+    if occurrence.status != OccurrenceStatus.DONE:
+        return ActionResult("undo", occurrence_id, False, "Hạn này chưa được đánh dấu hoàn thành.")
+    before = {"status": occurrence.status, "done_at": occurrence.done_at.isoformat() if occurrence.done_at else None,
+              "done_by": occurrence.done_by}
+    reason = f"occurrence marked done by {occurrence.done_by}"
+    restored = session.execute(update(Reminder).where(Reminder.occurrence_id == occurrence_id,
+                                                      Reminder.status == ReminderStatus.CANCELLED,
+                                                      Reminder.last_error == reason)
+                               .values(status=ReminderStatus.PENDING, last_error=None)).rowcount or 0
+    occurrence.status, occurrence.done_at, occurrence.done_by = OccurrenceStatus.OPEN, None, None
+    session.add(AuditLog(at=now, actor=actor, action="occurrence.undo", entity="occurrences",
+                         entity_id=occurrence_id, before=before,
+                         after={"status": "open", "restored_reminders": restored}))
+    session.commit()
+    return ActionResult("undo", occurrence_id, True, "Đã hủy đánh dấu hoàn thành; hạn này lại được nhắc như trước.")
+
+
 def snooze(session: Session, occurrence_id: int, contact_id: int, now: datetime, is_working_day: IsWorkingDay,
            working_days: int = DEFAULT_SNOOZE_DAYS, tz: str = "Asia/Ho_Chi_Minh",
            send_at: time = time(8, 0)) -> ActionResult:
@@ -86,6 +112,10 @@ def perform(session: Session, secret_key: str, token: str, now: datetime, is_wor
     """Verify a signed link and perform its action. Raises LinkError (Vietnamese) for a bad link."""
     link = verify_token(secret_key, token, now)
     if link.action == "done":
+        occurrence = _occurrence(session, link.occurrence_id)
+        if occurrence.status != OccurrenceStatus.DONE and not Permissions.of(
+                session, f"contact:{link.contact_id}", tz=tz).may_close(occurrence):
+            raise LinkError(NOT_THE_LEAD)
         return mark_done(session, link.occurrence_id, link.contact_id, now)
     return snooze(session, link.occurrence_id, link.contact_id, now, is_working_day, tz=tz)
 

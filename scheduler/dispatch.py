@@ -15,7 +15,8 @@ Delivery guarantee — **at least once**, with a stable identity per reminder:
 - Transient failures go back to ``pending`` with exponential backoff and jitter (``next_attempt_at``);
   permanent ones (SMTP 5xx, Zalo recipient errors) stop with ``permanent_failure`` set, shown in the admin.
   A Zalo reminder that cannot reach the person (``code="fallback_email"``) is re-planned as an email.
-- Nothing is sent for an occurrence that is no longer open, or whose due date moved since planning.
+- Nothing is sent for an occurrence that is no longer open or no longer live (its task or milestone cancelled,
+  its plan unpublished: models.live), or whose due date moved since planning.
 """
 
 from __future__ import annotations
@@ -126,7 +127,7 @@ class Dispatcher:
 
     def claim_and_prepare(self, stats: DispatchStats) -> list[Job] | None:
         """Claim a batch, build its messages and commit the claim with its "sending" Delivery rows, before
-        anything leaves (house style §6.4). None when nothing is due; [] when every claimed row was cancelled."""
+        anything leaves (docs/architecture.md). None when nothing is due; [] when every claimed row was cancelled."""
         with self.factory() as session:
             now = self.clock()
             claimed = claim_batch(session, now, self.worker, self.config.claim_size)
@@ -177,7 +178,7 @@ class Dispatcher:
             return self._build_digest(reminder, occurrences, contact, now)
         occurrence, text = occurrences.get(reminder.occurrence_id, (None, None))
         if occurrence is None or text is None or occurrence.status != OccurrenceStatus.OPEN:
-            return f"the occurrence is {occurrence.status if occurrence else 'deleted'}", None
+            return f"the occurrence is {occurrence.status if occurrence else 'deleted, cancelled or unpublished'}", None
         planned_due = reminder.payload.get("due")
         if planned_due and planned_due != occurrence.effective_due.isoformat():
             return f"the due date moved from {planned_due} to {occurrence.effective_due.isoformat()}", None

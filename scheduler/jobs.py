@@ -1,6 +1,6 @@
 """The scheduler's jobs: thin functions that read the clock once and hand ``now`` to the real work.
 
-APScheduler stores each job's function as the text ``"scheduler.jobs:<name>"`` (house style §2):
+APScheduler stores each job's function as the text ``"scheduler.jobs:<name>"`` (docs/architecture.md):
 renaming or moving a function here breaks the jobs already stored in the database, so don't.
 """
 

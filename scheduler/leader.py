@@ -55,14 +55,18 @@ class Leadership:
             return self._try_advisory()
         return self._try_file()
 
-    def wait(self, poll: float = 2.0, stop: Callable[[], bool] = lambda: False) -> bool:
-        """Block as standby until the lock is ours (True) or ``stop()`` says to give up (False)."""
+    def wait(self, poll: float = 2.0, stop: Callable[[], bool] = lambda: False,
+             on_standby: Callable[[], None] = lambda: None) -> bool:
+        """Block as standby until the lock is ours (True) or ``stop()`` says to give up (False).
+
+        ``on_standby`` is called once, when the lock is first found held by another process."""
         announced = False
         while not stop():
             if self.try_acquire():
                 return True
             if not announced:
                 log.warning("another scheduler is active (%s held); waiting as standby", self.kind)
+                on_standby()
                 announced = True
             time.sleep(poll)
         return False

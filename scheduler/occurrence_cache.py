@@ -19,7 +19,8 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models import Occurrence
+from models import Milestone, Occurrence, Plan, Task
+from models.live import LIVE_MILESTONE
 from scheduler.compose import OccurrenceText, load_occurrences, occurrence_text
 
 
@@ -37,13 +38,16 @@ class OccurrenceCache:
         self._entries: dict[int, _Entry] = {}
 
     def get(self, session: Session, ids: Iterable[int]) -> dict[int, tuple[Occurrence, OccurrenceText]]:
-        """The current occurrences among ``ids`` (deleted ones are absent), each with its composed text."""
+        """The current occurrences among ``ids`` (deleted or no longer live ones are absent), each with its text."""
         wanted = sorted(set(ids))
         if not wanted:
             return {}
+        # Only live ones (models.live): a reminder about a cancelled task or milestone, or an unpublished plan,
+        # finds its occurrence absent and is cancelled, as for a deleted one.
         stamps = {row.id: (row.status, row.effective_due, row.updated_at) for row in session.execute(
             select(Occurrence.id, Occurrence.status, Occurrence.effective_due, Occurrence.updated_at)
-            .where(Occurrence.id.in_(wanted)))}
+            .join(Milestone, Occurrence.milestone_id == Milestone.id).join(Task, Milestone.task_id == Task.id)
+            .join(Plan, Task.plan_id == Plan.id).where(Occurrence.id.in_(wanted), *LIVE_MILESTONE))}
         now = self.monotonic()
         stale = [i for i in stamps if (entry := self._entries.get(i)) is None or entry.fingerprint != stamps[i]
                  or now - entry.loaded > self.ttl]

@@ -1,6 +1,6 @@
 """The ``hanchot scheduler`` process: one active APScheduler 3.x per database, any number on standby.
 
-APScheduler only ticks; the outbox decides what is due. Traps handled here (house style §2):
+APScheduler only ticks; the outbox decides what is due. Traps handled here (docs/architecture.md):
 
 - ``misfire_grace_time`` is 1 second by default: a job missed while the process was down would be
   skipped. We set 6 hours, with ``coalesce`` so a restart after downtime runs each missed job **once**.
@@ -102,7 +102,9 @@ def run(database_url: str, lock_dir: Path, *, poll: float = 2.0, specs: list[Job
     _stop_on_signals(stop)
     leadership = Leadership(database_url, lock_dir)
     try:
-        if not leadership.wait(poll=poll, stop=stop.is_set):
+        # STANDBY and ACTIVE: lines tests and supervisors can wait for.
+        if not leadership.wait(poll=poll, stop=stop.is_set,
+                               on_standby=lambda: print(f"STANDBY pid={os.getpid()}", flush=True)):
             return
         log.warning("scheduler active (%s held by this process)", leadership.kind)
         if on_start is not None:
@@ -110,7 +112,7 @@ def run(database_url: str, lock_dir: Path, *, poll: float = 2.0, specs: list[Job
                 on_start()
             except Exception:  # a failed catch-up must not keep reminders from going out: the job retries it
                 log.exception("the start-up task failed; its periodic job will try again")
-        print(f"ACTIVE pid={os.getpid()}", flush=True)  # a line tests and supervisors can wait for
+        print(f"ACTIVE pid={os.getpid()}", flush=True)
         scheduler = build_scheduler(database_url, timezone)
         scheduler.start(paused=True)
         try:

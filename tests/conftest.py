@@ -32,6 +32,12 @@ from sqlalchemy.orm import Session
 DEFAULT_PG_SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Start the tests marked ``slow`` first: under xdist they then run beside the many quick ones instead of
+    finishing the run alone on one worker while the other idles."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+
+
 def pg_server_url() -> str:
     return os.environ.get("HANCHOT_TEST_PG_URL") or DEFAULT_PG_SERVER
 

@@ -70,6 +70,7 @@ def test_it_lists_the_commands_in_help():
     assert "db" in result.stdout and "Create or migrate the database" in result.stdout
 
 
+@pytest.mark.slow
 def test_it_upgrades_then_reports_the_current_revision_from_any_directory(db_url, tmp_path):
     from models.migrate import head_revision
 

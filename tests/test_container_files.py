@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from argon2 import PasswordHasher
 
 from config.settings import SECRET_FIELDS, Settings, load_settings
 
@@ -158,8 +159,10 @@ def test_it_passes_only_environment_variables_that_settings_reads():
         assert env["HANCHOT_SECRET_KEY_FILE"] == "/run/secrets/hanchot_secret_key"
         assert re.fullmatch(r"postgresql\+psycopg://hanchot:\$\{HANCHOT_DB_PASSWORD:\?[^}]+\}@db:5432/hanchot",
                             env["HANCHOT_DATABASE_URL"])
-        assert compose()["services"][name]["secrets"] == ["hanchot_secret_key"]
+        assert compose()["services"][name]["secrets"] == ["hanchot_secret_key", "hanchot_admin_password_hash"]
+        assert env["HANCHOT_ADMIN_PASSWORD_HASH_FILE"] == "/run/secrets/hanchot_admin_password_hash"
     assert compose()["secrets"]["hanchot_secret_key"]["file"]
+    assert compose()["secrets"]["hanchot_admin_password_hash"]["file"]
 
 
 def _setting_exists(var: str, fields: set[str]) -> bool:
@@ -183,17 +186,24 @@ def _interpolate(value: str, given: dict[str, str]) -> str:
 def test_it_gives_the_services_settings_that_validate_in_production(tmp_path, monkeypatch):
     secret = tmp_path / "secret_key"
     secret.write_text("a-long-random-production-secret-0123456789\n", encoding="utf-8")
+    admin_hash = tmp_path / "admin_password_hash"
+    admin_hash.write_text(PasswordHasher().hash("mật khẩu quản trị") + "\n", encoding="utf-8")
     for var in [v for v in os.environ if v.startswith("HANCHOT_")]:
         monkeypatch.delenv(var)
     env = _env_of(compose()["services"]["scheduler"])
     for var, value in env.items():
-        monkeypatch.setenv(var, _interpolate(value, {"HANCHOT_DB_PASSWORD": "pw"}))
+        monkeypatch.setenv(var, _interpolate(value, {"HANCHOT_DB_PASSWORD": "pw",
+                                                     "HANCHOT_BASE_URL": "https://hanchot.example.gov.vn"}))
     monkeypatch.setenv("HANCHOT_SECRET_KEY_FILE", str(secret))
+    monkeypatch.setenv("HANCHOT_ADMIN_PASSWORD_HASH_FILE", str(admin_hash))
     settings = load_settings()
     assert settings.env == "production"
     assert settings.database_url == "postgresql+psycopg://hanchot:pw@db:5432/hanchot"
     assert settings.secret_key == "a-long-random-production-secret-0123456789"
     assert settings.smtp_url is None and not settings.zalo_configured
     assert str(settings.mail_dir) == "/app/var/mail"
+    assert settings.base_url == "https://hanchot.example.gov.vn" and settings.admin_password_hash.startswith("$argon2")
     with pytest.raises(AssertionError, match="HANCHOT_DB_PASSWORD is required"):
         _interpolate(env["HANCHOT_DATABASE_URL"], {})
+    with pytest.raises(AssertionError, match="HANCHOT_BASE_URL is required"):
+        _interpolate(env["HANCHOT_BASE_URL"], {})

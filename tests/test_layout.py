@@ -1,6 +1,8 @@
-"""Guardrails for the top-level package names (house-style.md §7)."""
+"""Guardrails: top-level package names (docs/architecture.md, "Layers"), a repository that stands alone, and
+rules kept in one place."""
 
 import importlib
+import re
 import sys
 import tomllib
 from importlib.metadata import distributions
@@ -32,3 +34,49 @@ def test_it_has_no_namesake_distribution_installed():
 def test_it_is_not_built_as_a_wheel():
     pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
     assert "build-system" not in pyproject
+
+
+SOURCES = [p for pkg in [*PACKAGES, "tests", "bench"] for p in (ROOT / pkg).rglob("*")
+           if p.is_file() and p.suffix in {".py", ".toml", ".html", ".js", ".mjs", ".sh", ".ini", ".md", ".yaml"}
+           and not {"__pycache__", "node_modules", "data"} & set(p.relative_to(ROOT).parts)]
+SOURCES += [ROOT / name for name in ("hanchot.py", "pyproject.toml", "Makefile", "Dockerfile", "compose.yaml",
+                                     "alembic.ini", "README.md", ".ci/run") if (ROOT / name).exists()]
+PYTHON = [p for p in SOURCES if p.suffix == ".py"]
+OUTSIDE = re.compile(r"/work/|\.\./shared|\bshared/(?:reference|seeds|gold|tools|plans)\b|house-style|zalo-api\.md"
+                     r"|vietnam-rules\.md")
+CITED_DOC = re.compile(r"\bdocs/([\w-]+\.md)")
+
+
+def _text(path: Path) -> str:
+    return path.read_text(encoding="utf-8", errors="replace")
+
+
+def test_it_names_no_path_outside_the_repository():
+    """The repository stands alone: no file points at reference material beside it or at an absolute path."""
+    found = [f"{p.relative_to(ROOT)}:{n}" for p in SOURCES if p.name != "test_layout.py"
+             for n, line in enumerate(_text(p).splitlines(), 1) if OUTSIDE.search(line)]
+    assert found == []
+
+
+def test_it_has_every_design_note_that_a_file_cites():
+    cited = {(m, p.relative_to(ROOT)) for p in SOURCES for m in CITED_DOC.findall(_text(p))}
+    assert {name for name, _ in cited} >= {"architecture.md", "deadline-language.md", "zalo.md"}
+    assert [(name, str(where)) for name, where in cited if not (ROOT / "docs" / name).is_file()] == []
+
+
+# Rules written in one place: the pattern may appear only in the file named (tests excluded).
+SINGLE_PLACE = {
+    r"Occurrence\.status != OccurrenceStatus\.CANCELLED": "models/live.py",  # what "live" means, in SQL
+    r"Milestone\.cancelled_at\.is_\(None\)": "models/live.py",
+    r"Plan\.status == PlanStatus\.PUBLISHED": "models/live.py",
+    r"\bos\.(?:replace|link|fsync)\(": "config/atomic_file.py",  # the atomic write
+    r"\bimport_module\(|importlib\.import_module": "models/__init__.py",  # wiring is by direct imports
+    r"before_flush": None,  # no listener changes rows from afar
+}
+
+
+@pytest.mark.parametrize(("pattern", "home"), SINGLE_PLACE.items(), ids=list(SINGLE_PLACE.values()))
+def test_it_keeps_each_rule_in_one_place(pattern, home):
+    where = {str(p.relative_to(ROOT)) for p in PYTHON if "tests" not in p.relative_to(ROOT).parts
+             and re.search(pattern, _text(p), re.M)}
+    assert where == ({home} if home else set())

@@ -3,6 +3,7 @@
 import os
 
 import pytest
+from argon2 import PasswordHasher
 
 from config.errors import ConfigError
 from config.settings import VAR_DIR, load_settings
@@ -50,13 +51,17 @@ def test_it_defaults_smtps_to_port_465(monkeypatch):
 
 
 def test_it_reads_secrets_from_files(monkeypatch, tmp_path):
-    (tmp_path / "key").write_text("a-long-random-production-key\n")
+    (tmp_path / "key").write_text("a-long-random-production-key-0123456789\n")
     (tmp_path / "smtp").write_text("smtp://u:p@mail.example.vn:25\n")
+    (tmp_path / "hash").write_text(PasswordHasher().hash("mật khẩu") + "\n")
     monkeypatch.setenv("HANCHOT_SECRET_KEY_FILE", str(tmp_path / "key"))
     monkeypatch.setenv("HANCHOT_SMTP_URL_FILE", str(tmp_path / "smtp"))
+    monkeypatch.setenv("HANCHOT_ADMIN_PASSWORD_HASH_FILE", str(tmp_path / "hash"))
+    monkeypatch.setenv("HANCHOT_BASE_URL", "https://hanchot.example.gov.vn")
     monkeypatch.setenv("HANCHOT_ENV", "production")
     settings = load_settings()
-    assert settings.secret_key == "a-long-random-production-key"
+    assert settings.secret_key == "a-long-random-production-key-0123456789"
+    assert settings.admin_password_hash.startswith("$argon2")
     assert settings.smtp.host == "mail.example.vn"
 
 

@@ -1,4 +1,4 @@
-"""Working days and effective due dates, checked against vietnam-rules.md §4 and §8 with literal dates."""
+"""Working days and effective due dates, checked against docs/working-days.md §4 and §8 with literal dates."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ def bare() -> WorkCalendar:
     return WorkCalendar()
 
 
-# vietnam-rules.md §4: each announced schedule, day by day (True = working day).
+# docs/working-days.md §4: each announced schedule, day by day (True = working day).
 ANNOUNCED = [
     # 2024, CV 2450/VPCP-KGVX: Mon 29/4 off, made up on Sat 4/5.
     (D(2024, 4, 26), True), (D(2024, 4, 27), False), (D(2024, 4, 29), False), (D(2024, 4, 30), False),
@@ -106,7 +106,7 @@ def test_it_lets_an_extra_day_off_win_over_a_package_make_up_saturday():
     assert cal.is_working_day(D(2026, 8, 22)) is False
 
 
-# vietnam-rules.md §8 worked examples: nominal → legal latest (on_or_after) → reminder anchor (on_or_before).
+# docs/working-days.md §8 worked examples: nominal → legal latest (on_or_after) → reminder anchor (on_or_before).
 WORKED = [
     ("Chậm nhất Quý I/2025", D(2025, 3, 31), D(2025, 3, 31), D(2025, 3, 31)),
     ("Trước ngày 30/11/2025, X−1", D(2025, 11, 29), D(2025, 12, 1), D(2025, 11, 28)),

@@ -16,6 +16,8 @@ from pathlib import Path
 from urllib.parse import quote
 
 from fastapi import FastAPI, Request
+from fastapi.exception_handlers import request_validation_exception_handler
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
@@ -24,16 +26,17 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from calendars.event_store import DatabaseEventStore
 from config.settings import Settings, get_settings
 from models.db import make_engine, session_factory
-from web import admin, api, auth, feeds, links, pages
+from web import admin, api, api_docs, auth, feeds, focal, links, pages
 from web.deps import STALE_SESSION, CsrfFailed, FormError, LoginRequired
-from web.feed_cache import FeedCache
+from web.feed_cache import FeedCache, TokenProbe
 from web.feeds import FeedFastPath
-from web.ratelimit import LoginThrottle
+from web.security import SecurityHeaders
 from web.sessions import SessionMiddleware
 from web.templating import render
 
 HERE = Path(__file__).resolve().parent
-ROUTERS = (pages.router, feeds.router, api.router, auth.router, admin.router, links.router)
+ROUTERS = (pages.router, feeds.router, api.router, api_docs.router, auth.router, admin.router, links.router,
+           focal.router)
 log = logging.getLogger(__name__)
 
 
@@ -46,6 +49,7 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
         refresher.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await refresher
+        app.state.token_probe.close()
 
 
 async def _keep_feed_stamp_fresh(app: FastAPI) -> None:
@@ -62,17 +66,19 @@ async def _keep_feed_stamp_fresh(app: FastAPI) -> None:
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
+    # The schema and its page are served by web.api_docs, to API callers only.
     app = FastAPI(title="hanchot", description="Hạn chót: hạn nhiệm vụ của các kế hoạch", version="0.1.0",
-                  openapi_url="/api/openapi.json", docs_url="/api/docs", redoc_url=None, lifespan=_lifespan)
+                  openapi_url=None, docs_url=None, redoc_url=None, lifespan=_lifespan)
     app.state.settings = settings
     app.state.engine = make_engine(settings.database_url)
     app.state.sessions = session_factory(app.state.engine)
-    app.state.throttle = LoginThrottle()
     app.state.feed_cache = FeedCache()
+    app.state.token_probe = TokenProbe(app.state.engine)
     app.state.event_store = DatabaseEventStore(app.state.engine)
-    app.add_middleware(SessionMiddleware, secret_key=settings.secret_key,
-                       secure=settings.base_url.startswith("https://"))
+    https = settings.base_url.startswith("https://")
+    app.add_middleware(SessionMiddleware, secure=https)
     app.add_middleware(FeedFastPath)  # outside the session middleware: cached feed polls skip it
+    app.add_middleware(SecurityHeaders, https=https)  # outermost: every response, the fast path's too
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     for router in ROUTERS:
         app.include_router(router)
@@ -90,6 +96,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                    405: "Thao tác không được hỗ trợ."}.get(exc.status_code, str(exc.detail))
         return HTMLResponse(render(request, "error.html", {"status": exc.status_code, "message": message}),
                             status_code=exc.status_code)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(request: Request, exc: RequestValidationError):  # type: ignore[no-untyped-def]
+        if any(error.get("loc", ("",))[0] == "path" for error in exc.errors()):
+            return await http_error(request, StarletteHTTPException(404))  # /tasks/abc names nothing
+        return await request_validation_exception_handler(request, exc)
 
     @app.exception_handler(LoginRequired)
     async def login_required(request: Request, exc: LoginRequired) -> RedirectResponse:

@@ -13,6 +13,7 @@ from starlette.datastructures import FormData
 
 from ingest.errors import TOO_LARGE
 from models.db import session_scope
+from models.permissions import Permissions
 
 if TYPE_CHECKING:
     from workrules.rules import WorkRules
@@ -62,8 +63,17 @@ def is_admin(request: Request) -> bool:
 
 def contact_id_of(request: Request) -> int | None:
     """The contact id of an agency focal point's session, or None."""
-    who = actor(request) or ""
-    return int(who.split(":", 1)[1]) if who.startswith("contact:") else None
+    return getattr(request.state, "contact_id", None)
+
+
+def permissions(request: Request, session: Session) -> Permissions:
+    """What the visitor may do (models.permissions), worked out once per request."""
+    found = getattr(request.state, "permissions", None)
+    if found is None or found.session is not session:
+        settings = request.app.state.settings
+        found = Permissions.of(session, actor(request), tz=settings.timezone, private=settings.require_login)
+        request.state.permissions = found
+    return found
 
 
 def require_admin(request: Request) -> str:
@@ -94,8 +104,6 @@ async def checked_form(request: Request) -> FormData:
     if not isinstance(sent, str) or not expected or not hmac.compare_digest(sent, expected):
         raise CsrfFailed()
     return form
-
-
 
 
 class FormError(Exception):

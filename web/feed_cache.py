@@ -9,10 +9,13 @@ Staleness is bounded two ways:
 - **In this process**, every commit that wrote rows clears what it may have changed (``after_commit`` below):
   a feed token written (revoked) drops the token look-ups, anything else drops the data fingerprint. The web
   app's edits, revocations and uploads therefore show at the next request.
-- **Other processes** (``hanchot import``, ``hanchot feeds token revoke``, the scheduler) are seen through
-  time-to-live values: the database *fingerprint* (latest ``updated_at`` and row counts of plans, tasks,
-  milestones and occurrences, plus the newest audit id) is asked again after ``STAMP_TTL`` seconds, and a
-  token look-up after ``TOKEN_TTL`` seconds. A token revoked from the CLI works at most that long.
+- **Other processes** (``hanchot import``, the scheduler, another web worker) are seen through a time-to-live:
+  the database *fingerprint* (latest ``updated_at`` and row counts of plans, tasks, milestones and
+  occurrences, plus the newest audit id) is asked again after ``STAMP_TTL`` seconds.
+- **Revocation is never stale**: whether a token is still live is asked of the database on every request
+  (``TokenProbe``: one look-up by the unique hash on a connection kept for it, about 0.1 ms), so a token
+  revoked by ``hanchot feeds token revoke`` or by another worker answers 404 from the next request on. The
+  cached token look-up (``TOKEN_TTL``) only spares loading its scope and writing ``last_used_at``.
 
 The fingerprint is global, so any change anywhere renders feeds again: simple and never stale for longer than
 the TTL, at the cost of some needless re-renders.
@@ -20,6 +23,7 @@ the TTL, at the cost of some needless re-renders.
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import threading
 import time
@@ -29,13 +33,14 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
+from typing import Any
 
-from sqlalchemy import event, func, select
+from sqlalchemy import Engine, event, func, select
 from sqlalchemy.orm import ORMExecuteState, Session
 
 from calendars.conditional import CONTENT_TYPE, accepts_gzip, evaluate_conditional, gzip_etag
 from calendars.query import Scope
-from models import AuditLog, FeedToken, Milestone, Occurrence, Plan, Task
+from models import AuditLog, FeedToken, LoginSession, Milestone, Occurrence, Plan, SigninLink, Task, ThrottleHit
 
 MAX_ENTRIES = 512
 MAX_TOKENS = 10_000
@@ -180,6 +185,10 @@ class FeedCache:
             while len(self._entries) > self.max_entries:
                 self._entries.popitem(last=False)
 
+    def forget_token(self, token_hash: str) -> None:
+        with self._lock:
+            self._tokens.pop(token_hash, None)
+
     def invalidate(self, *, tokens: bool = False, data: bool = False) -> None:
         with self._lock:
             if tokens:
@@ -188,7 +197,56 @@ class FeedCache:
                 self._stamp = None
 
 
+class TokenProbe:
+    """Is this token hash still live? Asked on every feed request, on one connection kept open for it.
+
+    Runs on the event loop (a thread hop would cost more than the look-up): one indexed SELECT, autocommit,
+    so it holds no transaction between requests. Returns None when the database cannot answer; the caller
+    then takes the slow path, which asks through a normal session and reports errors as usual.
+    """
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        mark = "%s" if engine.dialect.paramstyle in ("format", "pyformat") else "?"
+        self.sql = f"SELECT revoked_at FROM {FeedToken.__tablename__} WHERE token_hash = {mark}"
+        self._connection: Any = None
+        self._lock = threading.Lock()
+
+    def alive(self, token_hash: str) -> bool | None:
+        with self._lock:
+            try:
+                if self._connection is None:
+                    self._connection = self.engine.raw_connection()
+                    if self.engine.dialect.name == "postgresql":
+                        self._connection.driver_connection.autocommit = True
+                cursor = self._connection.cursor()
+                try:
+                    cursor.execute(self.sql, (token_hash,))
+                    row = cursor.fetchone()
+                finally:
+                    cursor.close()
+            except Exception:
+                self._close()
+                return None
+        return row is not None and row[0] is None
+
+    def _close(self) -> None:
+        connection, self._connection = self._connection, None
+        if connection is not None:
+            with contextlib.suppress(Exception):
+                connection.invalidate()
+
+    def close(self) -> None:
+        with self._lock:
+            if self._connection is not None:
+                with contextlib.suppress(Exception):
+                    self._connection.close()
+                self._connection = None
+
+
 _CACHES: weakref.WeakSet[FeedCache] = weakref.WeakSet()
+_NOT_IN_FEEDS = (LoginSession, SigninLink, ThrottleHit)  # sign-ins change no feed: no re-render for them
+_NOT_IN_FEEDS_TABLES = {model.__tablename__ for model in _NOT_IN_FEEDS}
 _WROTE = "hanchot.feed_cache.wrote"
 
 
@@ -196,7 +254,8 @@ _WROTE = "hanchot.feed_cache.wrote"
 def _note_writes(session: Session, flush_context: object) -> None:
     wrote = session.info.setdefault(_WROTE, set())
     for row in (*session.new, *session.dirty, *session.deleted):
-        wrote.add("token" if isinstance(row, FeedToken) else "data")
+        if not isinstance(row, _NOT_IN_FEEDS):
+            wrote.add("token" if isinstance(row, FeedToken) else "data")
 
 
 @event.listens_for(Session, "do_orm_execute")
@@ -204,6 +263,8 @@ def _note_statement_writes(state: ORMExecuteState) -> None:
     """Writes by statement (the importer's Core INSERT of a new plan) never reach ``session.new``."""
     if state.statement.is_dml:
         table = getattr(state.statement, "table", None)
+        if table is not None and table.name in _NOT_IN_FEEDS_TABLES:
+            return
         kind = "token" if table is not None and table.name == FeedToken.__tablename__ else "data"
         state.session.info.setdefault(_WROTE, set()).add(kind)
 

@@ -66,7 +66,12 @@ async def feed(request: Request, filename: str) -> Response:
         return Response(status_code=404)
     cache: FeedCache = request.app.state.feed_cache
     token_hash = hash_token(token)
-    info = cache.token(token_hash) or await run_in_threadpool(_load_token, request, token_hash)
+    info = cache.token(token_hash)
+    if info is not None and request.app.state.token_probe.alive(token_hash) is not True:
+        cache.forget_token(token_hash)  # revoked (or the probe could not tell): ask through a session
+        info = None
+    if info is None:
+        info = await run_in_threadpool(_load_token, request, token_hash)
     if info is None:
         return Response(status_code=404)
     stamp = cache.fresh_stamp()
@@ -160,10 +165,17 @@ def _from_cache(scope: Scope_) -> tuple[int, list[tuple[bytes, bytes]], bytes] |
     token = token_from_filename(scope["path"][len(PREFIX):])
     if cache is None or token is None:
         return None
-    info = cache.token(hash_token(token))
+    token_hash = hash_token(token)
+    info = cache.token(token_hash)
     stamp = cache.fresh_stamp() if info is not None else None
     rendered = cache.get(info.scope.key, stamp) if info is not None and stamp is not None else None
     if rendered is None:
+        return None
+    alive = app.state.token_probe.alive(token_hash)  # type: ignore[union-attr]
+    if alive is False:
+        cache.forget_token(token_hash)
+        return 404, [(b"content-length", b"0")], b""
+    if alive is None:
         return None
     headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"] if k in _NEGOTIATED}
     return rendered.answer(scope["method"], headers)

@@ -15,11 +15,11 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from ingest.errors import MAX_BYTES, TOO_LARGE, ImportRefused
+from ingest.sniff import PLAN_SUFFIXES, SUFFIXES_TEXT
 from ingest.store import store_plan
 from models import Plan
 
-ALLOWED_SUFFIXES = {".txt", ".md", ".docx", ".pdf"}
-NOT_ALLOWED = "Chỉ nhận tệp .txt, .md, .docx hoặc .pdf."
+NOT_ALLOWED = f"Chỉ nhận tệp kế hoạch {SUFFIXES_TEXT}."
 
 
 @dataclass
@@ -34,14 +34,18 @@ class Diff:
 
 def check_upload(name: str, size: int) -> None:
     """Refuse by name and size before any reader runs (the readers check the content itself)."""
-    if Path(name).suffix.lower() not in ALLOWED_SUFFIXES:
+    if Path(name).suffix.lower() not in PLAN_SUFFIXES:
         raise ImportRefused(NOT_ALLOWED)
     if size > MAX_BYTES:
         raise ImportRefused(TOO_LARGE)
 
 
-def import_file(session: Session, path: Path, plan_year: int | None, config_dir: Path) -> tuple[Plan, Diff | None]:
-    """Read and store one plan as a draft in the caller's transaction. Raises ImportRefused."""
+def import_file(session: Session, path: Path, plan_year: int | None, config_dir: Path, *,
+                replaces: int | None = None) -> tuple[Plan, Diff | None, int | None]:
+    """Read and store one plan in the caller's transaction. Raises ImportRefused.
+
+    Returns the stored plan, the diff of a draft re-imported in place, and the live plan's id when the file was a
+    new version of a published plan (then the stored plan is its pending revision: ingest.revisions)."""
     from config.agencies import AgencyDirectory
     from ingest import read_plan
 
@@ -49,13 +53,16 @@ def import_file(session: Session, path: Path, plan_year: int | None, config_dir:
     directory = AgencyDirectory.load(Path(config_dir) / "agencies.toml")
     previous = session.scalars(select(Plan).where(or_(
         Plan.content_hash == draft.content_hash,
-        (Plan.number == draft.number) & (Plan.issuer == draft.issuer) if draft.number else False))).all()
+        (Plan.number == draft.number) & (Plan.issuer == draft.issuer) if draft.number else False,
+        Plan.id == replaces if replaces is not None else False))).all()
     before = {p.id: shape(p) for p in previous}
-    result = store_plan(session, draft, directory)
+    result = store_plan(session, draft, directory, replaces=replaces)
     plan = session.get_one(Plan, result.plan_id)
     session.flush()
     session.refresh(plan)
-    return plan, (diff(before[plan.id], shape(plan)) if plan.id in before else None)
+    revision_of = result.revision_of
+    changes = diff(before[plan.id], shape(plan)) if plan.id in before and revision_of is None else None
+    return plan, changes, revision_of
 
 
 def shape(plan: Plan) -> dict[str, Any]:

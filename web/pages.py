@@ -1,7 +1,7 @@
-"""Pages everybody may read (dashboard, month calendar, agencies, tasks) and marking an occurrence done.
+"""Pages everybody may read (dashboard, month calendar, agencies, tasks), and closing or reopening a deadline.
 
-Published plans are public documents, so reading needs no login; only the admin and the focal points of
-an assigned agency may mark a deadline done.
+Published plans are public documents, so reading needs no login (unless HANCHOT_REQUIRE_LOGIN; then a focal
+point reads only its unit). Who may close and reopen which deadline is decided by models.permissions.
 """
 
 from __future__ import annotations
@@ -15,9 +15,8 @@ from markupsafe import Markup
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from models import Agency, AgencyGroupMember, Contact, FeedToken, Occurrence, Plan, PlanStatus, Task
-from models.live import with_groups
-from web.deps import DB, Form, contact_id_of, is_admin, now
+from models import Agency, AgencyGroupMember, FeedToken, Occurrence, Plan, PlanStatus, Task
+from web.deps import DB, Form, is_admin, now, permissions
 from web.queries import items, local_today, on_time_rates, overdue
 from web.templating import render
 from web.views import KIND_LABELS, explanation, month_grid, rate_chart, shift_month
@@ -28,23 +27,30 @@ MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
 
 def page(request: Request, name: str, context: dict, status: int = 200) -> HTMLResponse:
-    return HTMLResponse(render(request, name, {"is_admin": is_admin(request), "kinds": KIND_LABELS, **context}),
+    return HTMLResponse(render(request, name, {"is_admin": is_admin(request), "kinds": KIND_LABELS,
+                                               "perms": getattr(request.state, "permissions", None),
+                                               "now": now(request), **context}),
                         status_code=status)
 
 
 @router.get("/")
 def dashboard(request: Request, session: DB) -> HTMLResponse:
     today = local_today(now(request), request.app.state.settings.timezone)
-    upcoming = items(session, start=today, end=today + timedelta(days=HORIZON_DAYS))
+    perms = permissions(request, session)
+    within = perms.visible_agencies()
+    upcoming = items(session, start=today, end=today + timedelta(days=HORIZON_DAYS), within=within)
     by_agency: dict[str, list] = {}
     for item in upcoming:
         for agency in item.leads() or [None]:
             by_agency.setdefault(agency.name if agency else "(chưa giao)", []).append(item)
-    rates = on_time_rates(session, today.year, today, request.app.state.settings.timezone)
-    plans = session.scalars(select(Plan).order_by(Plan.created_at.desc()).limit(10)).all()
+    rates = on_time_rates(session, today.year, today, request.app.state.settings.timezone) if within is None else []
+    recent = select(Plan).order_by(Plan.created_at.desc()).limit(10)
+    if not perms.is_admin:  # drafts are the admin's work in progress, never shown to anyone else
+        recent = recent.where(Plan.status == PlanStatus.PUBLISHED)
+    plans = session.scalars(recent).all()
     counts = {"published": sum(1 for p in plans if p.status == PlanStatus.PUBLISHED), "all": len(plans)}
     return page(request, "dashboard.html", {
-        "today": today, "by_agency": sorted(by_agency.items()), "overdue": overdue(session, today),
+        "today": today, "by_agency": sorted(by_agency.items()), "overdue": overdue(session, today, within),
         "chart": Markup(rate_chart(rates)) if rates else None, "plans": plans, "counts": counts,
         "upcoming_count": len(upcoming)})
 
@@ -53,11 +59,12 @@ def dashboard(request: Request, session: DB) -> HTMLResponse:
 def month_view(request: Request, session: DB, month: str | None = None) -> HTMLResponse:
     today = local_today(now(request), request.app.state.settings.timezone)
     matched = MONTH.match(month or "")
-    year, number = (int(matched[1]), int(matched[2])) if matched and 1 <= int(matched[2]) <= 12 \
-        else (today.year, today.month)
+    year, number = (int(matched[1]), int(matched[2])) \
+        if matched and 1 <= int(matched[2]) <= 12 and 1900 < int(matched[1]) < 9999 else (today.year, today.month)
     first = date(year, number, 1)
     last = date(*shift_month(year, number, 1), 1) - timedelta(days=1)
-    grid = month_grid(year, number, items(session, start=first, end=last))
+    within = permissions(request, session).visible_agencies()
+    grid = month_grid(year, number, items(session, start=first, end=last, within=within))
     return page(request, "calendar.html", {
         "grid": grid, "first": first, "today": today,
         "previous": _month_text(*shift_month(year, number, -1)), "next": _month_text(*shift_month(year, number, 1))})
@@ -73,7 +80,8 @@ def agencies(request: Request, session: DB, q: str = "") -> HTMLResponse:
                                    selectinload(Agency.contacts)).order_by(Agency.name)
     if q.strip():
         query = query.where(func.lower(Agency.name).contains(q.strip().lower()))
-    found = session.scalars(query).all()
+    visible = permissions(request, session).visible_agencies()
+    found = [a for a in session.scalars(query).all() if visible is None or a.id in visible]
     return page(request, "agencies.html", {"agencies": found, "q": q,
                                            "needs_review": [a for a in found if a.needs_review]})
 
@@ -83,6 +91,8 @@ def agency_page(request: Request, agency_id: int, session: DB) -> HTMLResponse:
     agency = session.get(Agency, agency_id)
     if agency is None:
         raise HTTPException(404)
+    if not permissions(request, session).may_see_agency(agency_id):
+        raise HTTPException(403)
     today = local_today(now(request), request.app.state.settings.timezone)
     found = items(session, agency_id=agency_id)
     groups = session.scalars(select(Agency).join(AgencyGroupMember, AgencyGroupMember.group_id == Agency.id)
@@ -93,7 +103,7 @@ def agency_page(request: Request, agency_id: int, session: DB) -> HTMLResponse:
         if is_admin(request) else []
     return page(request, "agency.html", {
         "agency": agency, "items": found, "today": today, "groups": groups, "tokens": tokens, "others": others,
-        "can_close": can_close_for(request, session, agency_id), "overdue_count": sum(i.overdue(today) for i in found),
+        "overdue_count": sum(i.overdue(today) for i in found),
         "open_count": sum(not i.done for i in found)})
 
 
@@ -103,49 +113,51 @@ def task_page(request: Request, task_id: int, session: DB) -> HTMLResponse:
     from workrules.links import matching_tasks
 
     task = session.get(Task, task_id)
-    if task is None or (task.plan.status != PlanStatus.PUBLISHED and not is_admin(request)):
+    perms = permissions(request, session)
+    if task is None or (task.plan.status != PlanStatus.PUBLISHED and not perms.is_admin):
         raise HTTPException(404)
+    if not perms.may_see_task(task):
+        raise HTTPException(403)
     cited = {m.id: matching_tasks(session, m) for m in task.milestones
-             if m.linked_plan is not None and (m.linked_plan.status == PlanStatus.PUBLISHED or is_admin(request))}
+             if m.linked_plan is not None and (m.linked_plan.status == PlanStatus.PUBLISHED or perms.is_admin)}
     waiting = pending_by_occurrence(session, [o.id for m in task.milestones for o in m.occurrences])
     return page(request, "task.html", {
         "task": task, "explain": explanation, "today": local_today(now(request), request.app.state.settings.timezone),
-        "can_close": is_admin(request) or _contact_assigned(request, session, task), "cited": cited,
-        "waiting": waiting})
+        "cited": cited, "waiting": waiting})
 
 
-def can_close_for(request: Request, session: Session, agency_id: int) -> bool:
-    """The admin, or a focal point of this agency (or of a group it belongs to)."""
-    if is_admin(request):
-        return True
-    contact_id = contact_id_of(request)
-    contact = session.get(Contact, contact_id) if contact_id else None
-    return bool(contact and contact.active and contact.agency_id is not None
-                and agency_id in with_groups(session, [contact.agency_id]))
-
-
-def _contact_assigned(request: Request, session: Session, task: Task) -> bool:
-    contact_id = contact_id_of(request)
-    contact = session.get(Contact, contact_id) if contact_id else None
-    if not contact or not contact.active or contact.agency_id is None:
-        return False
-    mine = with_groups(session, [contact.agency_id])
-    return any(a.agency_id in mine for a in task.assignments)
-
-
-@router.post("/occurrences/{occurrence_id}/done")
-def mark_done(request: Request, occurrence_id: int, form: Form,
-              session: DB) -> RedirectResponse:
-    from scheduler.actions import mark_done as perform_done
-
+def _occurrence(session: Session, occurrence_id: int) -> Occurrence:
     occurrence = session.get(Occurrence, occurrence_id)
     if occurrence is None:
         raise HTTPException(404)
-    task = occurrence.milestone.task
-    if not (is_admin(request) or _contact_assigned(request, session, task)):
-        raise HTTPException(403)
-    actor = "admin" if is_admin(request) else f"contact:{contact_id_of(request)} {request.state.user}"
-    perform_done(session, occurrence_id, contact_id_of(request), now(request), actor=actor)
+    return occurrence
+
+
+def _back(form, fallback: str) -> RedirectResponse:  # type: ignore[no-untyped-def]
     back = str(form.get("back", ""))
-    return RedirectResponse(back if back.startswith("/") and not back.startswith("//") else f"/tasks/{task.id}",
-                            status_code=303)
+    return RedirectResponse(back if back.startswith("/") and not back.startswith("//") else fallback, status_code=303)
+
+
+@router.post("/occurrences/{occurrence_id}/done")
+def mark_done(request: Request, occurrence_id: int, form: Form, session: DB) -> RedirectResponse:
+    from scheduler.actions import mark_done as perform_done
+
+    occurrence = _occurrence(session, occurrence_id)
+    perms = permissions(request, session)
+    if not perms.may_close(occurrence):
+        raise HTTPException(403)
+    perform_done(session, occurrence_id, perms.contact.id if perms.contact else None, now(request), actor=perms.who)
+    return _back(form, f"/tasks/{occurrence.milestone.task_id}")
+
+
+@router.post("/occurrences/{occurrence_id}/undo")
+def undo_done(request: Request, occurrence_id: int, form: Form, session: DB) -> RedirectResponse:
+    from scheduler.actions import undo_done as perform_undo
+
+    occurrence = _occurrence(session, occurrence_id)
+    perms = permissions(request, session)
+    if not perms.may_undo(occurrence, now(request)):
+        raise HTTPException(403)
+    perform_undo(session, occurrence_id, now(request), actor=perms.who)
+    return _back(form, f"/tasks/{occurrence.milestone.task_id}")
+

@@ -50,11 +50,12 @@ def local_today(now: datetime, timezone: str) -> date:
 
 def items(session: Session, *, start: date | None = None, end: date | None = None,
           agency_id: int | None = None, roles: tuple[str, ...] = (Role.LEAD, Role.SUPPORT, Role.SYNTHESIS),
-          open_only: bool = False) -> list[Item]:
-    """Live occurrences whose shown day is in [start, end], optionally of one agency, sorted by day."""
+          open_only: bool = False, within: set[int] | None = None) -> list[Item]:
+    """Live occurrences whose shown day is in [start, end], optionally of one agency (and its groups) or of
+    tasks assigned to any agency of ``within`` (what a visitor may see), sorted by day."""
     query = live_occurrences()
-    if agency_id is not None:
-        ids = with_groups(session, [agency_id])
+    for ids in ([with_groups(session, [agency_id])] if agency_id is not None else []) + \
+            ([within] if within is not None else []):
         assigned = select(Assignment.task_id).where(Assignment.agency_id.in_(ids), Assignment.role.in_(roles))
         query = query.where(Task.id.in_(assigned))
     if open_only:
@@ -64,8 +65,8 @@ def items(session: Session, *, start: date | None = None, end: date | None = Non
     return sorted(found, key=lambda i: (i.day, i.task.plan_id, i.task.position, i.milestone.position))
 
 
-def overdue(session: Session, today: date) -> list[Item]:
-    return [i for i in items(session, end=today, open_only=True) if i.day < today]
+def overdue(session: Session, today: date, within: set[int] | None = None) -> list[Item]:
+    return [i for i in items(session, end=today, open_only=True, within=within) if i.day < today]
 
 
 @dataclass(frozen=True)

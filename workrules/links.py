@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session, selectinload
 from deadlines.model import Kind
 from deadlines.normalize import fold
 from models import AuditLog, Milestone, Occurrence, OccurrenceStatus, Plan, Task
+from models.revisions import PlanRevision
 from workrules.dates import PlanFacts, Wanted, sync
 from workrules.rules import WorkRules
 
@@ -56,9 +57,10 @@ def link_references(session: Session, plan_id: int) -> int:
     """Link the plan's citing milestones to the plans they cite, and other plans' milestones citing it to it.
     Returns how many links were set or changed. Flushes."""
     plans = session.execute(select(Plan.id, Plan.number, Plan.issuer, Plan.issued_on, Plan.status)).all()
+    versions = set(session.scalars(select(PlanRevision.plan_id)))  # a plan's other versions are not other plans
     by_number: dict[str, list[Any]] = {}
     for row in plans:
-        if row.number:
+        if row.number and row.id not in versions:
             by_number.setdefault(number_key(row.number), []).append(row)
     this = next((p for p in plans if p.id == plan_id), None)
     if this is None:

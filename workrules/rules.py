@@ -135,6 +135,13 @@ def current_work_rules(config_dir: Path) -> WorkRules:
     return rules
 
 
+def settings_work_rules() -> WorkRules:
+    """The rules of the settings' config folder (HANCHOT_CONFIG_DIR): for callers that have no app or CLI context."""
+    from config.settings import get_settings
+
+    return current_work_rules(get_settings().config_dir)
+
+
 def _stat(path: Path) -> tuple[int, int] | None:
     try:
         status = path.stat()

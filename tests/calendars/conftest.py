@@ -22,7 +22,7 @@ STAMP = datetime(2026, 1, 5, 3, 0, tzinfo=UTC)
 Expander = Callable[[bytes, date, date], dict[str, list[str]]]
 Window = tuple[date, date]
 Expansions = list[dict[str, list[str]]]  # one {uid: [occurrence, ...]} per window
-ManyExpander = Callable[[list[tuple[bytes, list[Window]]]], list[Expansions]]
+ManyExpander = Callable[[list[tuple[bytes | icalendar.Calendar, list[Window]]]], list[Expansions]]
 
 
 def sample_events() -> list[FeedEvent]:
@@ -73,12 +73,21 @@ def _python_occurrences(calendar: icalendar.Calendar, start: date, end: date) ->
 
 @pytest.fixture
 def expand_python_many() -> ManyExpander:
-    """recurring-ical-events on many feeds, each parsed once and expanded over each of its windows."""
-    def expand(jobs: list[tuple[bytes, list[Window]]]) -> list[Expansions]:
+    """recurring-ical-events on many feeds (bytes, or already parsed), each expanded once over the span of its
+    windows and the occurrences then sorted into them (one-day events: a day falls in one window or none)."""
+    def expand(jobs: list[tuple[bytes | icalendar.Calendar, list[Window]]]) -> list[Expansions]:
         results = []
         for body, windows in jobs:
-            calendar = icalendar.Calendar.from_ical(body)
-            results.append([_python_occurrences(calendar, start, end) for start, end in windows])
+            calendar = body if isinstance(body, icalendar.Calendar) else icalendar.Calendar.from_ical(body)
+            events = recurring_ical_events.of(calendar).between(min(s for s, _ in windows), max(e for _, e in windows))
+            per_window: list[dict[str, list[str]]] = [{} for _ in windows]
+            for event in events:
+                day = event["DTSTART"].dt
+                first = day.date() if isinstance(day, datetime) else day
+                for found, (start, end) in zip(per_window, windows, strict=True):
+                    if start <= first < end:
+                        found.setdefault(str(event["UID"]), []).append(_format(day))
+            results.append([{uid: sorted(days) for uid, days in sorted(found.items())} for found in per_window])
         return results
     return expand
 

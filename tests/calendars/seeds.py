@@ -34,8 +34,13 @@ def seed_paths() -> list[Path]:
 
 
 def import_and_publish(session: Session, path: Path, directory: AgencyDirectory) -> ImportResult:
-    """One plan file through the importer, published, committed (as ``hanchot import --publish`` does)."""
+    """One plan file through the importer, published, committed (as ``hanchot import --publish`` does: a new version
+    of a published plan goes live at once, through its revision)."""
+    from ingest.revisions import publish
+
     result = store_plan(session, read_plan(path), directory)
+    if result.revision_of is not None:
+        result = publish(session, result.plan_id, now=PUBLISHED_AT)
     plan = session.get(Plan, result.plan_id)
     if plan.status != "published":
         plan.status, plan.published_at = "published", PUBLISHED_AT

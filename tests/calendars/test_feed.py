@@ -1,4 +1,4 @@
-"""Rendering a feed: deterministic bytes and the properties clients rely on (calendar-feeds.md §1-§3)."""
+"""Rendering a feed: deterministic bytes and the properties clients rely on (docs/calendar-feeds.md §1-§3)."""
 
 from __future__ import annotations
 

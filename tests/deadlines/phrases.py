@@ -1,4 +1,4 @@
-"""Phrase → expected milestones, grouped by family (house-style §14: parser tests are data).
+"""Phrase → expected milestones, grouped by family (docs/architecture.md: parser tests are data).
 
 Each row: (text, plan_year, [expected milestone, …]). An expected milestone is a dict with ``kind`` and
 any of ``due``, ``start``, ``occ`` (all occurrences in the plan year), ``count``, ``ad_hoc``, ``warn``

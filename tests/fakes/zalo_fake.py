@@ -1,4 +1,4 @@
-"""A local Zalo that speaks real HTTP: OAuth v4, OA v3 messages, getoa and ZNS (zalo-api.md §6 and §7).
+"""A local Zalo that speaks real HTTP: OAuth v4, OA v3 messages, getoa and ZNS (docs/zalo.md, "The fake").
 
 One ThreadingHTTPServer on a loopback port serves the three Zalo hosts under path prefixes, so clients
 keep the real paths: ``<url>/openapi`` (openapi.zalo.me), ``<url>/oauth`` (oauth.zaloapp.com) and
@@ -67,7 +67,7 @@ class ZaloFake:
     app_id: str = "3458237891230947"
     secret_key: str = "fake-app-secret"
     oa_id: str = "1032900368544893239"
-    # Unconfirmed details (zalo-api.md §7), as switches:
+    # Unconfirmed details (docs/zalo.md, "The fake"), as switches:
     refresh_error_code: int = -14020
     old_access_dies_on_refresh: bool = True
     http_401_for_expired: bool = False

@@ -14,6 +14,7 @@ from docx.oxml.ns import qn
 from ingest import build_plan, read_document
 from ingest.document import Document, Paragraph, Table
 from ingest.docx_reader import read_docx
+from ingest.encodings import unreadable
 from ingest.errors import EMPTY_FILE, MAX_BYTES, NOT_A_DOCUMENT, TOO_LARGE, ImportRefused
 from ingest.pdf_reader import read_pdf
 from ingest.sniff import sniff
@@ -174,7 +175,7 @@ def _truncated_docx(path: Path, long_files) -> Path:
     ("cut.docx", _truncated_docx, NOT_A_DOCUMENT),
     ("noheader.pdf", lambda p, _: _write(p, b"1 0 obj << >> endobj\n" * 10), NOT_A_DOCUMENT),
     ("binary.txt", lambda p, _: _write(p, bytes(range(256)) * 4), NOT_A_DOCUMENT),
-    ("latin1.txt", lambda p, _: _write(p, "Kế hoạch".encode("utf-16")), NOT_A_DOCUMENT),
+    ("utf32.txt", lambda p, _: _write(p, "Kế hoạch".encode("utf-32")), unreadable("UTF-32")),
 ])
 def test_it_refuses_files_that_cannot_be_plans(tmp_path, long_files, name, make, message):
     path = make(tmp_path / name, long_files)
@@ -292,10 +293,11 @@ def test_it_folds_a_two_row_header_over_the_agency_columns(tmp_path):
     assert (plan.tasks[0].lead, plan.tasks[0].support) == (["Sở Tư pháp"], ["Các sở, ngành"])
 
 
-def test_it_asks_for_docx_when_given_an_old_binary_word_file(tmp_path):
+def test_it_refuses_a_damaged_old_binary_word_file_naming_its_format(tmp_path):
     path = _write(tmp_path / "ke-hoach.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(512))
-    with pytest.raises(ImportRefused, match=r"định dạng cũ \(\.doc\)"):
-        sniff(path)
+    assert sniff(path) == "doc"
+    with pytest.raises(ImportRefused, match=r"Không chuyển được tệp Word định dạng cũ \(\.doc\) sang \.docx"):
+        read_document(path)
 
 
 def test_it_keeps_the_text_of_a_framed_box_as_paragraphs(tmp_path):

@@ -126,6 +126,25 @@ def test_it_cancels_a_reminder_whose_due_date_moved(engine, session, smtp_sink, 
     assert all("moved" in r.last_error for r in session.scalars(select(Reminder)))
 
 
+@pytest.mark.parametrize("change", ["task cancelled", "milestone cancelled", "plan unpublished"])
+def test_it_cancels_the_reminders_of_a_deadline_that_is_no_longer_live(engine, session, smtp_sink, settings_for,
+                                                                        change):
+    world = build_world(session)
+    plan(session)
+    if change == "task cancelled":  # a re-import without this task
+        world.task.cancelled_at = MORNING.astimezone(UTC)
+    elif change == "milestone cancelled":
+        world.milestone.cancelled_at = MORNING.astimezone(UTC)
+    else:
+        world.plan.status = "draft"
+    session.commit()
+    stats = dispatcher(engine, settings_for(smtp_sink), lambda: MORNING.astimezone(UTC)).run()
+    assert stats.claimed > 0 and stats.cancelled == stats.claimed and stats.sent == 0
+    assert smtp_sink.received(expect=1, timeout=0.5) == []
+    assert {r.status for r in session.scalars(select(Reminder))} == {"cancelled"}
+    assert all("unpublished" in r.last_error for r in session.scalars(select(Reminder)))
+
+
 def test_it_reclaims_a_claim_older_than_the_lease(engine, session, smtp_sink, settings_for):
     build_world(session)
     plan(session)

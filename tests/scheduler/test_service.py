@@ -51,6 +51,27 @@ def store_missed_jobs(url):
     store.shutdown()
 
 
+def next_runs(url) -> dict[str, datetime]:
+    """The next run time of each job, as the job store holds it."""
+    scheduler = build_scheduler(url)
+    store = SQLAlchemyJobStore(url=url, tablename=JOB_TABLE)
+    store.start(scheduler, "default")
+    try:
+        return {job.id: job.next_run_time for job in store.get_all_jobs()}
+    finally:
+        store.shutdown()
+
+
+def wait_for(condition, timeout: float) -> bool:
+    """Poll ``condition`` until it holds (True) or ``timeout`` seconds pass (False)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.05)
+    return False
+
+
 def test_it_runs_jobs_missed_during_downtime_once_on_restart(engine, tmp_path):
     url = url_of(engine)
     store_missed_jobs(url)
@@ -60,12 +81,13 @@ def test_it_runs_jobs_missed_during_downtime_once_on_restart(engine, tmp_path):
     stop = threading.Event()
     worker = threading.Thread(target=run, args=(url, tmp_path), kwargs={"poll": 0.2, "specs": specs, "stop": stop})
     worker.start()
-    deadline = time.monotonic() + 20
-    while not probe.CALLS and time.monotonic() < deadline:
-        time.sleep(0.1)
-    time.sleep(1.5)  # room for a wrong second run
+    # The scheduler has handled the missed runs once both stored next run times lie ahead: then every run it
+    # decided on is in its executor, and stopping waits for them (shutdown(wait=True)).
+    started = datetime.now(UTC)
+    assert wait_for(lambda: next_runs(url) and all(t > started for t in next_runs(url).values()), 20)
     stop.set()
     worker.join(timeout=20)
+    assert not worker.is_alive()
     assert probe.CALLS == ["recent"]  # 30 missed runs coalesced into one; the 7-hour-old run is skipped
 
 
@@ -96,12 +118,12 @@ def start_scheduler(url):
     return process
 
 
-def wait_active(process, timeout):
-    """True when ``process`` printed ACTIVE within ``timeout`` seconds."""
+def next_line(process, timeout) -> str:
+    """The next line ``process`` printed ("ACTIVE pid=…", "STANDBY pid=…"), or "" after ``timeout`` seconds."""
     try:
-        return process.lines.get(timeout=timeout).startswith("ACTIVE")
+        return process.lines.get(timeout=timeout)
     except queue.Empty:
-        return False
+        return ""
 
 
 @pytest.mark.slow
@@ -109,15 +131,15 @@ def test_it_runs_one_active_scheduler_and_the_standby_takes_over(engine):
     url = url_of(engine)
     first = start_scheduler(url)
     try:
-        assert wait_active(first, 30)
+        assert next_line(first, 30).startswith("ACTIVE")
         second = start_scheduler(url)
         try:
-            assert not wait_active(second, 5)  # standby while the first one lives
-            assert second.poll() is None
+            assert next_line(second, 30).startswith("STANDBY")  # it found the lock held by the first one
+            assert second.poll() is None and first.poll() is None
             first.send_signal(signal.SIGKILL)
             first.wait(timeout=10)
             started = time.monotonic()
-            assert wait_active(second, 15)
+            assert next_line(second, 15).startswith("ACTIVE")
             print(f"standby took over after {time.monotonic() - started:.1f} s")
         finally:
             second.terminate()

@@ -11,6 +11,7 @@ from models import Occurrence, Plan, Reminder, Task
 from tests.support.data import SEEDS
 from tests.web.conftest import csrf
 from web.api_auth import make_api_token
+from web.importing import NOT_ALLOWED
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED_000 = SEEDS / "000_7ac37e54dd30bcb3.txt"
@@ -20,9 +21,14 @@ def _bearer(web_settings) -> dict[str, str]:  # type: ignore[no-untyped-def]
     return {"Authorization": f"Bearer {make_api_token(web_settings.secret_key, 'tests')}"}
 
 
-def test_it_serves_the_openapi_schema_and_refuses_anonymous_api_calls(client: TestClient) -> None:
-    schema = client.get("/api/openapi.json").json()
+def test_it_serves_the_openapi_schema_to_callers_only_and_refuses_anonymous_api_calls(client: TestClient,
+                                                                                     web_settings) -> None:
+    assert client.get("/api/openapi.json").status_code == 401 and client.get("/api/docs").status_code == 401
+    schema = client.get("/api/openapi.json", headers=_bearer(web_settings)).json()
     assert "/api/occurrences/{occurrence_id}/done" in schema["paths"]
+    docs = client.get("/api/docs", headers=_bearer(web_settings))
+    assert docs.status_code == 200 and "POST /api/occurrences/{occurrence_id}/done" in docs.text
+    assert "cdn" not in docs.text.lower() and "<script" not in docs.text
     assert client.get("/api/plans").status_code == 401
     assert client.get("/api/plans", headers={"Authorization": "Bearer forged"}).status_code == 401
 
@@ -65,7 +71,7 @@ def _plans(session) -> int:  # type: ignore[no-untyped-def]
 
 
 def test_it_refuses_non_documents_and_oversized_files_storing_nothing(admin: TestClient, db_session) -> None:
-    cases = [("virus.exe", b"MZ\x90\x00binary", "Chỉ nhận tệp .txt, .md, .docx hoặc .pdf."),
+    cases = [("virus.exe", b"MZ\x90\x00binary", NOT_ALLOWED),
              ("plan.txt", b"\x00\x01\x02binary\x00", "Tệp không phải là tài liệu Word/PDF/văn bản hợp lệ."),
              ("plan.docx", b"PK\x03\x04 not really a zip", "Tệp không phải là tài liệu Word/PDF/văn bản hợp lệ."),
              ("big.txt", b"a" * (30 * 1024 * 1024), "Tệp lớn hơn 20 MB."),

@@ -8,7 +8,7 @@
 - ``rules_state``: the fingerprint of the work rules the stored dates were computed from.
 
 Revision ID: 0004_dates
-Revises: 0003
+Revises: 0004_formats
 Create Date: 2026-12-04 10:00:00
 """
 
@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = '0004_dates'
-down_revision: str | None = '0003'
+down_revision: str | None = '0004_formats'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,0 +1,128 @@
+"""Every response carries the security headers; ids out of range and malformed paths answer 404, never 500;
+anonymous visitors never see a draft; HANCHOT_REQUIRE_LOGIN closes everything but sign-in, feeds and links."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from fastapi.testclient import TestClient
+
+from calendars.access import create_token
+from models import FeedScope
+from tests.web.access.support import Communes, csrf_of, log_in_admin, new_client, settings_for, sign_in
+from web.security import CSP
+
+HEADERS = {"content-security-policy": CSP, "x-frame-options": "DENY", "x-content-type-options": "nosniff",
+           "referrer-policy": "no-referrer"}
+BAD_IDS = ["99999999999999999999", "2147483648", "abc", "-1", "1.5", "%00", "%E1%BB%87", "0x10"]
+
+
+def _routes(app) -> list[tuple[str, set[str]]]:  # type: ignore[no-untyped-def]
+    return [(r.path, r.methods or set()) for r in app.routes if "{" in getattr(r, "path", "")]
+
+
+def _assert_headers(response, https: bool = False) -> None:  # type: ignore[no-untyped-def]
+    for name, value in HEADERS.items():
+        assert response.headers.get(name) == value, (response.url, name)
+    assert ("strict-transport-security" in response.headers) == https
+
+
+def test_every_kind_of_response_carries_the_security_headers(backend_app, communes: Communes, backend_db) -> None:
+    token, _ = create_token(backend_db, scope=FeedScope.AGENCY, agency_id=communes.police_tv.id)
+    backend_db.commit()
+    client, admin = new_client(backend_app), log_in_admin(new_client(backend_app))
+    feed = f"/feeds/{token}.ics"
+    for response in [client.get("/"), client.get("/login"), client.get("/calendar"), client.get("/agencies"),
+                     client.get("/static/site.css"), client.get("/healthz"), client.get("/plans"),
+                     client.get(feed), client.get(feed), client.get(feed, headers={"If-None-Match": "*"}),
+                     client.get("/feeds/unknown.ics"), client.get("/nowhere"), client.get("/api/plans"),
+                     client.get("/tasks/99999999999999999999"), admin.get("/plans"), admin.get("/api/docs"),
+                     client.post("/login", data={"username": "admin", "password": "x"})]:
+        _assert_headers(response)
+
+
+def test_hsts_only_under_https(engine, tmp_path, config_dir) -> None:
+    from web.app import create_app
+
+    app = create_app(settings_for(engine, tmp_path, config_dir, base_url="https://hanchot.example.gov.vn"))
+    try:
+        with TestClient(app, base_url="https://hanchot.example.gov.vn") as client:
+            response = client.get("/login")
+            _assert_headers(response, https=True)
+            assert "Secure" in response.headers["set-cookie"]
+    finally:
+        app.state.engine.dispose()
+
+
+def test_no_route_answers_500_to_a_bad_id_or_a_malformed_path(backend_app, communes: Communes) -> None:
+    admin = log_in_admin(new_client(backend_app))
+    with TestClient(backend_app, follow_redirects=False, raise_server_exceptions=False) as anonymous:
+        for client in (anonymous, admin):
+            token = csrf_of(client, "/login")
+            for path, methods in _routes(backend_app):
+                for bad in BAD_IDS:
+                    url = re.sub(r"\{[^}]+\}", bad, path)
+                    for method in methods & {"GET", "POST"}:
+                        response = client.request(method, url, data={"csrf_token": token})
+                        assert response.status_code < 500, (method, url, response.status_code)
+                        if bad in ("99999999999999999999", "2147483648", "abc", "%00") and "{token}" not in path \
+                                and "{filename}" not in path:
+                            assert response.status_code in (404, 405, 303, 401), (method, url, response.status_code)
+        for url in ["/tasks/99999999999999999999", "/agencies/2147483648", "/tasks/abc", "/plans/%00",
+                    "/calendar?month=9999-12", "/calendar?month=0000-01"]:
+            response = admin.get(url)
+            assert response.status_code in (200, 404), url
+            if url.startswith("/tasks") or url.startswith("/agencies") or url.startswith("/plans"):
+                assert response.status_code == 404 and "Không tìm thấy trang này." in response.text
+
+
+def test_anonymous_visitors_never_see_a_draft(backend_app, communes: Communes, backend_db) -> None:
+    client = new_client(backend_app)
+    draft_task = communes.draft.tasks[0]
+    pages = [client.get(p).text for p in ("/", "/calendar", f"/agencies/{communes.police_tv.id}", "/agencies")]
+    assert all("Dự thảo kế hoạch bí mật" not in text and "Nhiệm vụ của bản nháp" not in text for text in pages)
+    assert client.get(f"/tasks/{draft_task.id}").status_code == 404
+    assert client.get("/api/plans").status_code == 401
+    token, _ = create_token(backend_db, scope=FeedScope.PLAN, plan_id=communes.draft.id)
+    backend_db.commit()
+    feed = client.get(f"/feeds/{token}.ics")
+    assert "Dự thảo kế hoạch bí mật" not in feed.text and "BEGIN:VEVENT" not in feed.text
+    admin = log_in_admin(new_client(backend_app))
+    assert "Dự thảo kế hoạch bí mật" in admin.get("/").text  # the admin sees its own work
+
+
+@pytest.fixture
+def private_app(engine, tmp_path, config_dir):  # type: ignore[no-untyped-def]
+    from web.app import create_app
+
+    app = create_app(settings_for(engine, tmp_path, config_dir, require_login=True))
+    yield app
+    app.state.engine.dispose()
+
+
+def test_require_login_closes_everything_but_sign_in_feeds_and_links(private_app, communes: Communes) -> None:
+    from models.db import session_scope
+
+    with session_scope(private_app.state.sessions) as session:
+        token, _ = create_token(session, scope=FeedScope.AGENCY, agency_id=communes.police_tv.id)
+    client = new_client(private_app)
+    for path in ("/", "/calendar", "/agencies", f"/tasks/{communes.tv_lead_soon.milestone.task_id}", "/me"):
+        response = client.get(path)
+        assert response.status_code == 303 and response.headers["location"].startswith("/login?next="), path
+    assert client.get("/api/plans").status_code == 401
+    assert client.get("/login").status_code == 200 and client.get("/healthz").status_code == 200
+    assert client.get(f"/feeds/{token}.ics").status_code == 200 and client.get(f"/subscribe/{token}").status_code == 200
+
+
+def test_under_require_login_a_focal_point_reads_only_its_unit(private_app, communes: Communes, tmp_path) -> None:
+    settings = private_app.state.settings
+    tv = sign_in(new_client(private_app), "van@thieuvan.test", settings.mail_dir)
+    other_task = communes.hp_lead_soon.milestone.task_id
+    assert tv.get(f"/tasks/{other_task}").status_code == 403
+    assert tv.get(f"/agencies/{communes.police_hp.id}").status_code == 403
+    for path in ("/", "/calendar", "/agencies", "/me"):
+        text = tv.get(path).text
+        assert "Tuyên truyền phòng cháy" not in text and "Công an xã Hoàng Phú" not in text, path
+    assert tv.get(f"/tasks/{communes.tv_lead_soon.milestone.task_id}").status_code == 200
+    assert tv.get(f"/agencies/{communes.police_tv.id}").status_code == 200
