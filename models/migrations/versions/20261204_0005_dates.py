@@ -7,7 +7,7 @@
 - ``extensions``: extension requests and grants (gia hạn) of one occurrence.
 - ``rules_state``: the fingerprint of the work rules the stored dates were computed from.
 
-Revision ID: 0004_dates
+Revision ID: 0005_dates
 Revises: 0004_formats
 Create Date: 2026-12-04 10:00:00
 """
@@ -17,7 +17,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = '0004_dates'
+revision: str = '0005_dates'
 down_revision: str | None = '0004_formats'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
