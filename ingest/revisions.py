@@ -72,13 +72,13 @@ def store_revision(session: Session, draft: PlanDraft, directory: AgencyDirector
     if pending is None:
         session.add(PlanRevision(plan_id=result.plan_id, live_plan_id=live_id, state=RevisionState.PENDING.value))
     session.flush()
-    carry_fixes(session, _loaded(session, live_id), _loaded(session, result.plan_id))
+    carry_fixes(session, _loaded(session, live_id), _loaded(session, result.plan_id), rules)
     session.flush()
     result.revision_of = live_id
     return result
 
 
-def carry_fixes(session: Session, source: Plan, target: Plan) -> None:
+def carry_fixes(session: Session, source: Plan, target: Plan, rules: WorkRules | None = None) -> None:
     """Copy the admin's fixes of ``source`` onto the same tasks of ``target``: milestones changed by hand (by their
     key) and agencies chosen for a name (by the name as written and the role)."""
     targets = {t.key: t for t in target.tasks}
@@ -95,7 +95,7 @@ def carry_fixes(session: Session, source: Plan, target: Plan) -> None:
                 fixed = milestones[milestone.key]
                 for name in FIXED_FIELDS:
                     setattr(fixed, name, getattr(milestone, name))
-                _copy_dates(milestone, fixed)
+                _copy_dates(milestone, fixed, rules)
 
 
 def _carry_agency(session: Session, fix: Assignment, task: Task) -> None:
@@ -111,7 +111,8 @@ def _carry_agency(session: Session, fix: Assignment, task: Task) -> None:
         same_name.agency_id, same_name.manual = fix.agency_id, True
 
 
-def publish_revision(session: Session, revision_plan_id: int, *, now: datetime | None = None) -> ImportResult:
+def publish_revision(session: Session, revision_plan_id: int, *, now: datetime | None = None,
+                     rules: WorkRules | None = None) -> ImportResult:
     """Replace the live plan by its pending revision; the live plan's former content becomes its previous revision.
 
     Returns what changed on the live plan (its id is ``plan_id``)."""
@@ -125,21 +126,22 @@ def publish_revision(session: Session, revision_plan_id: int, *, now: datetime |
     if old_previous is not None:  # one step of undo is kept: the version just replaced
         session.delete(old_previous.plan)
         session.flush()
-    _keep_copy(session, live, RevisionState.PREVIOUS, now)
-    result = copy_plan(session, _loaded(session, revision.plan_id), live, now)
+    _keep_copy(session, live, RevisionState.PREVIOUS, now, rules)
+    result = copy_plan(session, _loaded(session, revision.plan_id), live, now, rules)
     _rekey(session, live)
     session.delete(revision.plan)
     session.flush()
     return result
 
 
-def publish(session: Session, plan_id: int, *, now: datetime | None = None) -> ImportResult:
+def publish(session: Session, plan_id: int, *, now: datetime | None = None, rules: WorkRules | None = None
+            ) -> ImportResult:
     """Publish plan ``plan_id``: a draft goes live as it is; a pending revision is copied onto its live plan.
 
     Returns the live plan's id and, for a revision, what changed on it."""
     now = now or datetime.now(UTC)
     if revision_row(session, plan_id) is not None:
-        return publish_revision(session, plan_id, now=now)
+        return publish_revision(session, plan_id, now=now, rules=rules)
     plan = session.get(Plan, plan_id)
     if plan is None:
         raise RevisionError(f"Không có kế hoạch #{plan_id}.")
@@ -148,7 +150,8 @@ def publish(session: Session, plan_id: int, *, now: datetime | None = None) -> I
     return ImportResult(plan_id=plan_id, created=False)
 
 
-def undo_revision(session: Session, live_id: int, *, now: datetime | None = None) -> Plan:
+def undo_revision(session: Session, live_id: int, *, now: datetime | None = None, rules: WorkRules | None = None
+                  ) -> Plan:
     """Put back the version the last published revision replaced. The undone version becomes the pending
     revision again (unless another one is waiting), so it can be published once more."""
     now = now or datetime.now(UTC)
@@ -158,8 +161,8 @@ def undo_revision(session: Session, live_id: int, *, now: datetime | None = None
     live = _loaded(session, live_id)
     _lock(session, live)
     if revision_of(session, live_id, RevisionState.PENDING) is None:
-        _keep_copy(session, live, RevisionState.PENDING, now)
-    copy_plan(session, _loaded(session, previous.plan_id), live, now)
+        _keep_copy(session, live, RevisionState.PENDING, now, rules)
+    copy_plan(session, _loaded(session, previous.plan_id), live, now, rules)
     _rekey(session, live)
     session.delete(previous.plan)
     session.flush()
@@ -184,11 +187,12 @@ def delete_plan(session: Session, plan: Plan) -> None:
     session.delete(plan)
 
 
-def _keep_copy(session: Session, live: Plan, state: RevisionState, now: datetime) -> None:
+def _keep_copy(session: Session, live: Plan, state: RevisionState, now: datetime, rules: WorkRules | None = None
+               ) -> None:
     copy = Plan(**{name: getattr(live, name) for name in PLAN_FIELDS}, status=PlanStatus.DRAFT.value)
     session.add(copy)
     session.flush()
-    copy_plan(session, live, copy, now)
+    copy_plan(session, live, copy, now, rules)
     session.add(PlanRevision(plan_id=copy.id, live_plan_id=live.id, state=state.value))
     session.flush()
 
@@ -210,7 +214,8 @@ def _rekey(session: Session, live: Plan) -> None:
     live.identity_key = identity
 
 
-def copy_plan(session: Session, source: Plan, target: Plan, now: datetime) -> ImportResult:
+def copy_plan(session: Session, source: Plan, target: Plan, now: datetime, rules: WorkRules | None = None
+              ) -> ImportResult:
     """Make ``target`` say what ``source`` says, matching tasks, milestones and dates by key; rows are updated,
     added or cancelled, never deleted, and a date marked done or moved keeps its status. Counts what changed
     (a task only moved up or down is not a change)."""
@@ -242,7 +247,7 @@ def copy_plan(session: Session, source: Plan, target: Plan, now: datetime) -> Im
         if shown or agencies:
             shown_text_changed([other])
         changed |= agencies | shown
-        changed |= _copy_milestones(task, other, now)
+        changed |= _copy_milestones(task, other, now, rules)
         result.tasks_changed += changed and other.id is not None
     for key, task in tasks.items():
         if key not in seen and task.cancelled_at is None:
@@ -274,7 +279,7 @@ def _copy_assignments(source: Task, target: Task) -> bool:
     return changed
 
 
-def _copy_milestones(source: Task, target: Task, now: datetime) -> bool:
+def _copy_milestones(source: Task, target: Task, now: datetime, rules: WorkRules | None) -> bool:
     milestones = {m.key: m for m in target.milestones}
     seen: set[str] = set()
     changed = False
@@ -288,7 +293,7 @@ def _copy_milestones(source: Task, target: Task, now: datetime) -> bool:
         for name in MILESTONE_FIELDS:
             changed |= _set(other, name, getattr(milestone, name))
         changed |= _set(other, "cancelled_at", milestone.cancelled_at)
-        changed |= _copy_dates(milestone, other)
+        changed |= _copy_dates(milestone, other, rules)
     for key, milestone in milestones.items():
         if key not in seen and milestone.cancelled_at is None:
             milestone.cancelled_at = now
@@ -296,12 +301,12 @@ def _copy_milestones(source: Task, target: Task, now: datetime) -> bool:
     return changed
 
 
-def _copy_dates(source: Milestone, target: Milestone) -> bool:
+def _copy_dates(source: Milestone, target: Milestone, rules: WorkRules | None = None) -> bool:
     """The source's live dates onto the target through the work rules service (``workrules.dates.sync``): rows
     matched by date, a date done stays done, an extension granted on the live plan keeps its date."""
     want = Wanted([(o.due, o.period) for o in source.occurrences if o.status != OccurrenceStatus.CANCELLED.value],
                   source.strict)
-    return bool(sync(target, want, PlanFacts.of(target.task.plan), settings_work_rules()))
+    return bool(sync(target, want, PlanFacts.of(target.task.plan), rules or settings_work_rules()))
 
 
 def _set(row: Any, name: str, value: Any) -> bool:

@@ -16,7 +16,7 @@ from config.agencies import AgencyDirectory
 from config.settings import Settings
 from ingest import read_plan
 from ingest.store import store_plan
-from models import FeedScope, Milestone, Occurrence, Plan, PlanStatus, Task
+from models import FeedScope, Milestone, Occurrence, Plan, Task
 from tests.support.data import DATES
 from workrules.rules import WorkRules, load_work_rules
 
@@ -52,13 +52,17 @@ def settings_for(folder: Path, database_url: str) -> Settings:
 
 
 def import_plan(session: Session, path: Path, rules: WorkRules, *, publish: bool = True) -> Plan:
+    """Import ``path`` as an admin would, and publish it: a plan already published gets the new text as a
+    revision, published onto it (ingest.revisions). Returns the live plan."""
+    from ingest.revisions import publish as go_live
+
     result = store_plan(session, read_plan(path), AgencyDirectory.load(rules.config_dir / "agencies.toml"),
                         rules=rules)
-    plan = session.get_one(Plan, result.plan_id)
+    plan_id = result.plan_id
     if publish:
-        plan.status, plan.published_at = PlanStatus.PUBLISHED, datetime(2026, 1, 5, 2, tzinfo=UTC)
+        plan_id = go_live(session, plan_id, now=datetime(2026, 1, 5, 2, tzinfo=UTC), rules=rules).plan_id
     session.commit()
-    return plan
+    return session.get_one(Plan, plan_id)
 
 
 def milestone_of(session: Session, plan: Plan, key: str) -> Milestone:
