@@ -35,6 +35,11 @@ _DURATION_FIRST = re.compile(rf"(?P<lead>{_LEAD})(?:{_NUMBER})\s+{_UNIT}\s*,?\s*
 # "Kể từ ngày nhận được hồ sơ, trong thời hạn 05 ngày làm việc": the event comes first.
 _EVENT_FIRST = re.compile(rf"(?P<anchor>ke\s+tu|tinh\s+tu)\s+(?:(?:ngay|khi|thoi\s+diem)\s+)?(?P<event>[^,;]{{3,200}}?)"
                           rf"\s*,\s*{_LEAD}(?:{_NUMBER})\s+{_UNIT}\s*[.;]?\s*$")
+# "Trong ngày làm việc tiếp theo kể từ khi nhận được hồ sơ": the next (working) day.
+_NEXT_DAY = re.compile(rf"(?P<lead>(?:trong|cham nhat|muon nhat)\s+)?(?P<unit>ngay\s+lam\s+viec|ngay)\s+(?:tiep\s+theo|"
+                       rf"ke\s+tiep|lien\s+ke)\s*,?\s*{_ANCHOR}(?=\S)")
+# An event that is a written day ("kể từ ngày 15/12/2025"): the deadline is known at once.
+_WRITTEN_DAY = re.compile(r"(?:ngay\s+)?(\d{1,2})\s*[/.-]\s*(\d{1,2})(?:\s*[/.-]\s*(\d{4}))?")
 _VALUES = {"một": 1, "mốt": 1, "hai": 2, "ba": 3, "bốn": 4, "tư": 4, "năm": 5, "lăm": 5, "sáu": 6, "bảy": 7,
            "bẩy": 7, "tám": 8, "chín": 9, "mười": 10, "mươi": 10}
 # The event is the plan's own signing or issue: "kể từ ngày ký", "kể từ ngày Kế hoạch (này) được ban hành".
@@ -62,6 +67,11 @@ def find(f: Folded, text: str, lo: int) -> Found | None:
         if offset is not None:
             event = f.text(lo + m.end(), lo + len(text)).strip(" .;,:") or None
             return Found(offset, event, (m.start("lead") if m.group("lead") else m.start(), len(text)))
+    m = _NEXT_DAY.search(text)
+    if m is not None:
+        event = f.text(lo + m.end(), lo + len(text)).strip(" .;,:") or None
+        start = m.start("lead") if m.group("lead") else m.start()
+        return Found(Offset(days=1, working=m.group("unit") != "ngay"), event, (start, len(text)))
     m = _EVENT_FIRST.search(text)
     if m is not None:
         offset = _offset(f, m, lo)
@@ -106,6 +116,17 @@ def _word_value(words: str) -> int | None:
     return None
 
 
+def written_day(event: str | None, plan_year: int) -> date | None:
+    """The day an event names when it is a date ("15/12/2025", "ngày 05/3": the plan's year), else None."""
+    from deadlines.dates import clamp
+    from deadlines.normalize import fold
+
+    m = _WRITTEN_DAY.fullmatch(fold(event or "").folded.strip(" .;,()"))
+    if m is None:
+        return None
+    return clamp(int(m.group(3) or plan_year), int(m.group(2)), int(m.group(1)))[0]
+
+
 def is_own_issue(folded_event: str) -> bool:
     """Whether the event (folded) is the plan's own signing or issue ("ký", "Kế hoạch được ban hành")."""
     return _OWN_ISSUE.fullmatch(folded_event.strip(" .;,")) is not None
@@ -118,15 +139,18 @@ def add_months(day: date, months: int) -> date:
     return date(year, month + 1, min(day.day, month_length(year, month + 1)))
 
 
-def due_after(event_day: date, offset: Offset | None, calendar: WorkCalendar) -> date:
+def due_after(event_day: date, offset: Offset | None, calendar: WorkCalendar | None) -> date:
     """The nominal due date of a deadline counted from an event that happened on ``event_day``.
 
-    Điều 147: counting starts the day after the event. No offset: due on the event's own day.
+    Điều 147: counting starts the day after the event. No offset: due on the event's own day. The calendar
+    is needed for working days only.
     """
     if offset is None:
         return event_day
     if offset.months is not None:
         return add_months(event_day, offset.months)
     if offset.working:
+        if calendar is None:
+            raise ValueError("counting working days needs a work calendar")
         return calendar.add_working_days(event_day, offset.days or 0)
     return event_day + timedelta(days=offset.days or 0)

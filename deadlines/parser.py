@@ -171,7 +171,12 @@ def _parse_part(f: Folded, hidden: str, part: Part, plan_year: int, horizon: tup
     source = f.text(part.start, part.end).strip()
     base = {"label": label, "source": source, "span": f.orig_span(part.start, part.end), "ad_hoc": ad_hoc}
     if kind_of == "offset":
-        return [Milestone(Kind.ON_EVENT, event=counted.event, offset=counted.offset, **base)]  # type: ignore[union-attr]
+        assert counted is not None
+        day = offsets.written_day(counted.event, plan_year)
+        if day is not None and not counted.offset.working:  # "trong 10 ngày kể từ ngày 05/3": known now
+            return [Milestone(Kind.ONCE, due=offsets.due_after(day, counted.offset, None),
+                              period=f"{counted.offset.words()} kể từ ngày {day:%d/%m/%Y}", **base)]
+        return [Milestone(Kind.ON_EVENT, event=counted.event, offset=counted.offset, **base)]
     if kind_of == "marker":
         found = [_dateless(f, sub, lo, marker, base)]  # type: ignore[arg-type]
         if marker.kind is Kind.CONTINUOUS:  # "Thường xuyên (báo cáo kết quả trước ngày 15/12/2024)": a report too

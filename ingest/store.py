@@ -22,7 +22,7 @@ from config.agencies import AgencyDirectory
 from config.errors import UserError
 from deadlines.model import Kind
 from deadlines.normalize import fold
-from deadlines.offsets import is_own_issue
+from deadlines.offsets import is_own_issue, written_day
 from ingest.draft import PlanDraft, TaskDraft
 from models.agencies import Agency, AgencyGroupMember, Assignment, Role
 from models.bulk import insert_rows, insert_rows_returning
@@ -208,8 +208,9 @@ def _milestone_values(parsed: Any, plan: PlanFacts) -> dict[str, Any]:
     return {"label": parsed.label, "kind": parsed.kind.value, "due": parsed.due, "start": parsed.start,
             "rrule": parsed.rrule, "ad_hoc": parsed.ad_hoc, "event": parsed.event,
             "event_offset": parsed.offset.to_json() if parsed.offset else None,
-            # "kể từ ngày ký": the event is the plan's own issue, dated by the plan itself
-            "event_date": plan.issued_on if own_issue else None,
+            # "kể từ ngày ký": the plan's own issue, dated by the plan; "kể từ ngày 15/12": a written day
+            "event_date": plan.issued_on if own_issue else written_day(parsed.event, plan.year)
+            if parsed.kind is Kind.ON_EVENT else None,
             "reference": parsed.reference.to_json() if parsed.reference else None, "source": parsed.source,
             "strict": parsed.strict, "warnings": list(parsed.warnings), "basis": basis_of(parsed)}
 

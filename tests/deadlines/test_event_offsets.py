@@ -20,7 +20,7 @@ import pytest
 
 from deadlines import explain, parse
 from deadlines.model import Kind, Offset
-from deadlines.offsets import add_months, due_after, is_own_issue
+from deadlines.offsets import add_months, due_after, is_own_issue, written_day
 from deadlines.workdays import WorkCalendar
 from tests.support.data import SCORE_DEADLINES
 
@@ -125,3 +125,20 @@ def test_an_offset_round_trips_and_refuses_nonsense():
         Offset(days=-1)
     with pytest.raises(ValueError):
         Offset.from_json("5 ngày")
+
+
+def test_a_written_day_as_the_event_gives_the_date_at_once_or_at_import():
+    [m] = parse("Trong vòng 05 ngày kể từ ngày 15/12/2025", 2025)
+    assert (m.kind, m.due) == (Kind.ONCE, date(2025, 12, 20))
+    assert explain(m) == "Hạn: 20/12/2025 (5 ngày kể từ ngày 15/12/2025)"
+    [m] = parse("trong 10 ngày kể từ ngày 05/3", 2025)  # Điều 147's own example: 15/3
+    assert (m.kind, m.due) == (Kind.ONCE, date(2025, 3, 15))
+    [m] = parse("Trong thời hạn 10 ngày làm việc kể từ ngày 01/7/2025", 2025)  # needs the calendar: at import
+    assert (m.kind, m.event, explain(m)) == (Kind.ON_EVENT, "01/7/2025", "10 ngày làm việc kể từ ngày 01/7/2025")
+    assert written_day(m.event, 2025) == date(2025, 7, 1) and written_day("nhận được hồ sơ", 2025) is None
+    assert written_day("ngày 31/2", 2024) == date(2024, 2, 29)
+
+
+def test_the_next_working_day_is_one_working_day():
+    [m] = parse("Trong ngày làm việc tiếp theo kể từ khi nhận được hồ sơ", 2025)
+    assert (m.kind, m.event, m.offset) == (Kind.ON_EVENT, "nhận được hồ sơ", Offset(days=1, working=True))
