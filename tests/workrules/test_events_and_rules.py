@@ -150,3 +150,14 @@ def test_the_scheduler_catches_up_only_when_the_rule_files_changed(session, tmp_
     assert again is not None and [c.after[1] for c in again.changes] == [date(2026, 1, 6)]
     assert live(milestone_of(session, plan, "1-1"))[0].effective_due == date(2026, 1, 6)
     assert catch_up(session, rules_of(folder), settings, NOW) is None
+
+
+def test_working_days_counted_from_a_written_day_are_dated_at_import(session, tmp_path):
+    path = tmp_path / "ke-hoach-ngay-viet.txt"
+    path.write_text(PLAN_21.read_text(encoding="utf-8").replace(
+        "Trong thời hạn 05 ngày làm việc kể từ ngày nhận được hồ sơ",
+        "Trong thời hạn 10 ngày làm việc kể từ ngày 13/02/2026"), encoding="utf-8")
+    plan = import_plan(session, path, rules_of(config_dir(tmp_path)))
+    counted = milestone_of(session, plan, "1-3")
+    assert (counted.event_date, counted.manual_override) == (date(2026, 2, 13), None)
+    assert [o.due for o in live(counted)] == [date(2026, 3, 6)]  # Tết 16–20/2 off: 23/2 … 27/2, 2/3 … 6/3
