@@ -149,7 +149,8 @@ class Milestone(Base):
     event_offset: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # time allowed after it (deadlines Offset)
     basis: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     # The plan a by_reference milestone cites ("Theo lộ trình Kế hoạch số 220/KH-UBND"), once it is imported.
-    linked_plan_id: Mapped[int | None] = mapped_column(ForeignKey("plans.id", ondelete="SET NULL"), index=True)
+    # A soft reference (no foreign key): resolved again on every import; a deleted plan simply no longer matches.
+    linked_plan_id: Mapped[int | None] = mapped_column(Integer, index=True)
     reference: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     source: Mapped[str] = mapped_column(Text, default="")
     strict: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -161,7 +162,8 @@ class Milestone(Base):
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)
 
     task: Mapped[Task] = relationship(back_populates="milestones")
-    linked_plan: Mapped[Plan | None] = relationship(foreign_keys=[linked_plan_id])
+    linked_plan: Mapped[Plan | None] = relationship(primaryjoin="foreign(Milestone.linked_plan_id) == Plan.id",
+                                                    viewonly=True)
     occurrences: Mapped[list[Occurrence]] = relationship(back_populates="milestone", cascade="all, delete-orphan",
                                                          passive_deletes=True, order_by="Occurrence.due")
 

@@ -2,8 +2,10 @@
 
 A ``by_reference`` milestone whose reference cites a document number is linked (``linked_plan_id``) to the
 plan with that number, whichever of the two is imported first: ``link_references`` runs after every import
-and looks both ways. Numbers compare without spaces, case or diacritics ("220/KH-UBND" = "220 / kh-ubnd");
-when several plans share a number, the cited date and issuer decide, and a doubt links nothing.
+and looks both ways. The link is a soft reference (no foreign key): a deleted plan no longer matches, and
+the next import of a plan with that number links again. Numbers compare without spaces, case or diacritics
+("220/KH-UBND" = "220 / kh-ubnd"); when several plans share a number, the cited date and issuer decide, and
+a doubt links nothing.
 
 The task page then lists the cited plan's tasks that match the task (shared words), with their dates, and the
 admin may adopt one of those dates in one action (``adopt``): a manual override that records where it came from.
@@ -16,12 +18,13 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from deadlines.model import Kind
 from deadlines.normalize import fold
 from models import AuditLog, Milestone, Occurrence, OccurrenceStatus, Plan, Task
+from models.live import MILESTONE_KEPT
 from models.revisions import PlanRevision
 from workrules.dates import PlanFacts, Wanted, sync
 from workrules.rules import WorkRules
@@ -66,10 +69,9 @@ def link_references(session: Session, plan_id: int) -> int:
     if this is None:
         return 0
     citing = select(Milestone).join(Milestone.task).where(Milestone.kind == Kind.BY_REFERENCE.value,
-                                                           Milestone.cancelled_at.is_(None))
+                                                           MILESTONE_KEPT)
     mine = session.scalars(citing.where(Task.plan_id == plan_id)).all()
-    others = session.scalars(citing.where(Task.plan_id != plan_id, or_(
-        Milestone.linked_plan_id.is_(None), Milestone.linked_plan_id == plan_id))).all() if this.number else []
+    others = session.scalars(citing.where(Task.plan_id != plan_id)).all() if this.number else []
     own_key = number_key(this.number)
     changed = 0
     for milestone in [*mine, *(m for m in others if cited_number(m) == own_key)]:

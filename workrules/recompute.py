@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from models import Assignment, AuditLog, Milestone, Plan, Role, RulesState, Task
+from models.live import MILESTONE_KEPT
 from workrules.dates import DateChange, PlanFacts, sync, wanted
 from workrules.rules import WorkRules
 
@@ -74,7 +75,7 @@ def recompute(session: Session, rules: WorkRules, *, actor: str, now: datetime) 
     Flushes, never commits: a dry run is this followed by a rollback.
     """
     report = RecomputeReport(fingerprint=rules.fingerprint)
-    query = (select(Milestone).join(Milestone.task).where(Task.cancelled_at.is_(None), Milestone.cancelled_at.is_(None))
+    query = (select(Milestone).join(Milestone.task).where(Task.cancelled_at.is_(None), MILESTONE_KEPT)  # drafts too
              .options(selectinload(Milestone.occurrences), joinedload(Milestone.task).joinedload(Task.plan),
                       joinedload(Milestone.task).selectinload(Task.assignments).joinedload(Assignment.agency))
              .order_by(Milestone.id))

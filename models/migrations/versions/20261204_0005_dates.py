@@ -1,7 +1,8 @@
 """Dates you can trust: event offsets, day-rule bases, cross-plan links, extensions, change stamps, rules state.
 
 - ``milestones.event_offset`` (the time allowed after an event), ``milestones.basis`` (a recurring milestone as
-  read, before day rules), ``milestones.linked_plan_id`` (the plan a by_reference milestone cites).
+  read, before day rules), ``milestones.linked_plan_id`` (the plan a by_reference milestone cites: a soft
+  reference, resolved again on every import, so no foreign key).
 - ``milestones.changed_at`` / ``occurrences.changed_at``: when what a calendar shows last changed; existing
   rows start from their ``updated_at``.
 - ``extensions``: extension requests and grants (gia hạn) of one occurrence.
@@ -21,25 +22,22 @@ revision: str = '0005_dates'
 down_revision: str | None = '0004_formats'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
+EPOCH = sa.text("'1970-01-01 00:00:00'")  # only for the rows already there; every row gets its updated_at
 
 
 def upgrade() -> None:
-    with op.batch_alter_table('milestones', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('event_offset', sa.JSON(), nullable=True))
-        batch_op.add_column(sa.Column('basis', sa.JSON(), nullable=True))
-        batch_op.add_column(sa.Column('linked_plan_id', sa.Integer(), nullable=True))
-        batch_op.add_column(sa.Column('changed_at', sa.DateTime(timezone=True), nullable=True))
-        batch_op.create_foreign_key(batch_op.f('fk_milestones_linked_plan_id_plans'), 'plans', ['linked_plan_id'],
-                                    ['id'], ondelete='SET NULL')
-        batch_op.create_index(batch_op.f('ix_milestones_linked_plan_id'), ['linked_plan_id'], unique=False)
-    with op.batch_alter_table('occurrences', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('changed_at', sa.DateTime(timezone=True), nullable=True))
-    op.execute("UPDATE milestones SET changed_at = updated_at")
-    op.execute("UPDATE occurrences SET changed_at = updated_at")
-    with op.batch_alter_table('milestones', schema=None) as batch_op:
-        batch_op.alter_column('changed_at', existing_type=sa.DateTime(timezone=True), nullable=False)
-    with op.batch_alter_table('occurrences', schema=None) as batch_op:
-        batch_op.alter_column('changed_at', existing_type=sa.DateTime(timezone=True), nullable=False)
+    # Plain ALTER TABLE ADD COLUMN: on SQLite a batch copy of milestones or occurrences would drop the old table,
+    # and with foreign keys on that deletes (cascades) every occurrence, reminder and delivery under it.
+    op.add_column('milestones', sa.Column('event_offset', sa.JSON(), nullable=True))
+    op.add_column('milestones', sa.Column('basis', sa.JSON(), nullable=True))
+    op.add_column('milestones', sa.Column('linked_plan_id', sa.Integer(), nullable=True))
+    op.create_index(op.f('ix_milestones_linked_plan_id'), 'milestones', ['linked_plan_id'], unique=False)
+    for table in ('milestones', 'occurrences'):
+        op.add_column(table, sa.Column('changed_at', sa.DateTime(timezone=True), nullable=False,
+                                       server_default=EPOCH))
+        op.execute(f"UPDATE {table} SET changed_at = updated_at")
+        if op.get_bind().dialect.name != 'sqlite':  # SQLite cannot drop a default without copying the table
+            op.alter_column(table, 'changed_at', server_default=None)
 
     op.create_table('extensions',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -75,12 +73,9 @@ def downgrade() -> None:
     with op.batch_alter_table('extensions', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_extensions_occurrence_id'))
     op.drop_table('extensions')
-    with op.batch_alter_table('occurrences', schema=None) as batch_op:
-        batch_op.drop_column('changed_at')
-    with op.batch_alter_table('milestones', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_milestones_linked_plan_id'))
-        batch_op.drop_constraint(batch_op.f('fk_milestones_linked_plan_id_plans'), type_='foreignkey')
-        batch_op.drop_column('changed_at')
-        batch_op.drop_column('linked_plan_id')
-        batch_op.drop_column('basis')
-        batch_op.drop_column('event_offset')
+    for table in ('occurrences', 'milestones'):
+        op.drop_column(table, 'changed_at')
+    op.drop_index(op.f('ix_milestones_linked_plan_id'), table_name='milestones')
+    op.drop_column('milestones', 'linked_plan_id')
+    op.drop_column('milestones', 'basis')
+    op.drop_column('milestones', 'event_offset')
