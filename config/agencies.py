@@ -1,15 +1,23 @@
-"""The province's agency directory (``config/agencies.toml``): names, aliases, hierarchy and groups.
+"""The province's agency directory (``config/agencies.toml``): names, aliases, hierarchy, groups and units.
 
 Pure lookups only. ``resolve`` maps a name as a plan writes it ("Sở Tư pháp.", "- Sở Tư pháp",
 "Trung tâm PVHCC") to one agency; ``expand`` maps a group ("Các sở, ban, ngành cấp tỉnh",
 "UBND cấp xã") to its member agencies. A plan's local context (the commune or district that issued
 it) makes "Văn phòng HĐND&UBND" mean that government's own office.
+
+Every agency belongs to a unit: the province, one of its communes or districts (the offices of that
+government), the national level (ministries and other central bodies), or, for a plan of another
+province, that province. ``scope`` tells from a plan's issuer whose plan it is, and ``place`` maps a
+name of that plan to the agency and unit it stands for: the province's directory is used only for the
+province's own plans (and those addressed to it); a plan of a ministry or of another province keeps its
+names as written, flagged for review, except the parts it gives the province itself.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
 from pathlib import Path
@@ -19,15 +27,19 @@ from pydantic import BaseModel, Field, model_validator
 from config.files import load_toml
 
 DEFAULT_PATH = Path(__file__).with_name("agencies.toml")
-LEVELS = ("tinh", "huyen", "xa")
+NATIONAL = "trung-uong"
+LEVELS = ("tinh", "huyen", "xa", NATIONAL)
+UNIT_KINDS = ("tinh", "huyen", "xa", NATIONAL, "ngoai")  # ngoai: another province or issuer outside the deployment
 
 
 class Agency(BaseModel):
     id: str
     name: str
-    level: str = "tinh"  # tinh | huyen | xa
-    kind: str = "so"  # so, ban, nganh, ubnd, van-phong, phong, trung-tam, su-nghiep, bao-dai, cong-an, khac
-    parent: str | None = None  # the government (ubnd id) a local office belongs to
+    level: str = "tinh"  # tinh | huyen | xa | trung-uong
+    # so, ban, nganh, ubnd, van-phong, phong, trung-tam, su-nghiep, bao-dai, cong-an, khac; national bodies:
+    # chinh-phu, bo, co-quan-ngang-bo, co-quan-thuoc-cp, quoc-hoi, tu-phap, dang, doan-the
+    kind: str = "so"
+    parent: str | None = None  # the government (ubnd id) a local office belongs to: it makes the office's unit
     aliases: list[str] = Field(default_factory=list)
     formerly: list[str] = Field(default_factory=list)  # agencies merged into this one (2025 mergers)
     until: date | None = None  # last day of existence (the huyện level ended on 30/6/2025)
@@ -46,6 +58,8 @@ class Group(BaseModel):
     name: str
     aliases: list[str] = Field(default_factory=list)
     members: MemberRule = Field(default_factory=MemberRule)
+    level: str | None = None  # "trung-uong": a group of national bodies ("Các bộ, ngành"), the same in every plan
+    addressed: bool = False  # in a national plan, the part given to the province ("UBND các tỉnh, thành phố …")
 
 
 class DirectoryFile(BaseModel):
@@ -68,7 +82,47 @@ class DirectoryFile(BaseModel):
             unknown = [i for i in group.members.ids if i not in ids]
             if unknown:
                 raise ValueError(f"group {group.id}: unknown member {', '.join(unknown)}")
+            if group.level is not None and group.level != NATIONAL:
+                raise ValueError(f"group {group.id}: level must be {NATIONAL} or left out")
+        if not any(a.kind == "ubnd" and a.level == "tinh" for a in self.agency):
+            raise ValueError("the directory needs the province's UBND (kind = \"ubnd\", level = \"tinh\")")
         return self
+
+
+@dataclass(frozen=True)
+class UnitRef:
+    """A unit agencies belong to; ``key`` is stable (the database finds the unit by it)."""
+
+    key: str  # "tinh-thanh-hoa", "xa-hoang-phu", "huyen-tho-xuan", "trung-uong", "ngoai-tinh-dong-nai"
+    name: str  # "tỉnh Thanh Hóa", "xã Hoàng Phú", "Trung ương", "tỉnh Đồng Nai"
+    kind: str  # one of UNIT_KINDS
+    parent: str | None = None  # the key of the unit above (a commune's province)
+
+
+@dataclass(frozen=True)
+class PlanScope:
+    """Whose plan it is: "local" (the province, one of its communes or districts), "national" or "external"."""
+
+    kind: str
+    unit: UnitRef  # the unit of the issuer: the plan's own names that the directory does not know go there
+    context: str | None = None  # the directory id of the issuing commune's or district's UBND
+    guessed: bool = False  # no issuer could be read: taken as the province's own plan
+
+    @property
+    def local(self) -> bool:
+        return self.kind == "local"
+
+
+@dataclass(frozen=True)
+class Placed:
+    """What a name of a plan stands for: an agency or a group (with its members) in a unit."""
+
+    name: str
+    unit: UnitRef
+    level: str = "other"  # the database level: tinh | huyen | xa | trung-uong | other
+    is_group: bool = False
+    review: bool = False  # a name the directory does not know here: a person must confirm it
+    members: tuple[Placed, ...] = ()
 
 
 _TONE_MOVES = {"oá": "óa", "oà": "òa", "oả": "ỏa", "oã": "õa", "oạ": "ọa", "oé": "óe", "oè": "òe",
@@ -103,6 +157,22 @@ def display_name(name: str) -> str:
     text = _BULLET.sub("", unicodedata.normalize("NFC", name).strip())
     text = _LOOSE_DASH.sub(lambda m: f" {m.group(1) or m.group(2)} ", text)
     return " ".join(text.strip(" .,;:").split())
+
+
+def parse_directory(text: str, name: str = DEFAULT_PATH.name) -> DirectoryFile:
+    """A directory file's text, validated (the errors name the file and the line)."""
+    from config.files import parse_toml
+
+    return parse_toml(text, DirectoryFile, name=name)
+
+
+def load_directory(config_dir: Path | None = None) -> AgencyDirectory:
+    """The deployment's directory: ``agencies.toml`` of ``config_dir`` (HANCHOT_CONFIG_DIR by default)."""
+    if config_dir is None:
+        from config.settings import get_settings
+
+        config_dir = get_settings().config_dir
+    return AgencyDirectory.load(Path(config_dir) / DEFAULT_PATH.name)
 
 
 class AgencyDirectory:
@@ -163,6 +233,12 @@ class AgencyDirectory:
                     keys.append(key.removesuffix(suffix))
         return keys
 
+    def local_offices(self, name: str) -> list[Agency]:
+        """The offices of communes and districts that ``name`` stands for in their own plans ("Công an xã")."""
+        governments = [a.id for a in self.data.agency if a.kind == "ubnd" and a.level in ("huyen", "xa")]
+        found = (self.resolve(name, context=government) for government in governments)
+        return [a for a in found if a is not None and a.parent is not None]
+
     def group(self, name: str) -> Group | None:
         return self._groups.get(normalise(name))
 
@@ -214,3 +290,114 @@ class AgencyDirectory:
         key = normalise(name)
         return Agency(id="moi-" + re.sub(r"\W+", "-", key).strip("-"), name=display_name(name), kind="khac",
                       review=True)
+
+    # Units and plan scopes ------------------------------------------------------------------------------------
+
+    @cached_property
+    def province_government(self) -> Agency:
+        return next(a for a in self.data.agency if a.kind == "ubnd" and a.level == "tinh")
+
+    @cached_property
+    def province_unit(self) -> UnitRef:
+        return UnitRef(key=f"tinh-{slug(self.province)}", name=f"tỉnh {self.province}", kind="tinh")
+
+    @cached_property
+    def national_unit(self) -> UnitRef:
+        return UnitRef(key=NATIONAL, name="Trung ương", kind=NATIONAL)
+
+    def unit_of(self, agency: Agency) -> UnitRef:
+        """The province, the commune or district whose government ``agency`` is or belongs to, or the nation."""
+        if agency.level == NATIONAL:
+            return self.national_unit
+        government = agency if agency.kind == "ubnd" else self._by_id.get(agency.parent or "")
+        if government is None or government.level not in ("huyen", "xa"):
+            return self.province_unit
+        return self._local_unit(government.name, government.level)
+
+    def _local_unit(self, government_name: str, level: str) -> UnitRef:
+        place = re.sub(r"^(?:UBND|Ủy ban nhân dân|Uỷ ban nhân dân)\s+", "", display_name(government_name),
+                       flags=re.IGNORECASE)
+        return UnitRef(key=slug(place), name=place[:1].lower() + place[1:], kind=level,
+                       parent=self.province_unit.key)
+
+    def scope(self, issuer: str | None, recipients: tuple[str, ...] | list[str] = ()) -> PlanScope:
+        """Whose plan a plan of ``issuer`` is; a plan of another issuer addressed to the province is the province's."""
+        found = self._issuer_scope(issuer)
+        if not found.local and any(self._names_province(r) for r in recipients):
+            return PlanScope("local", self.province_unit)
+        return found
+
+    def _issuer_scope(self, issuer: str | None) -> PlanScope:
+        if not issuer or not issuer.strip():
+            return PlanScope("local", self.province_unit, guessed=True)
+        agency = self.resolve(issuer)
+        if agency is not None:
+            if agency.level == NATIONAL:
+                return PlanScope("national", self.national_unit)
+            if agency.kind == "ubnd" and agency.level in ("huyen", "xa"):
+                return PlanScope("local", self.unit_of(agency), context=agency.id)
+            return PlanScope("local", self.province_unit)
+        government = _GOVERNMENT.match(display_name(issuer))
+        if government:
+            level, place = government.group("level").lower(), government.group("place")
+            if level in _LOCAL_LEVELS:  # a commune or district the directory does not list yet
+                return PlanScope("local", self._local_unit(issuer, _LOCAL_LEVELS[level]))
+            if normalise(place) == normalise(self.province):
+                return PlanScope("local", self.province_unit)
+        if _NATIONAL_ISSUER.match(display_name(issuer)):
+            return PlanScope("national", self.national_unit)
+        name = re.sub(r"^(?:UBND|Ủy ban nhân dân|Uỷ ban nhân dân)\s+", "", display_name(issuer), flags=re.IGNORECASE)
+        return PlanScope("external", UnitRef(key=f"ngoai-{slug(name)}", name=name, kind="ngoai"))
+
+    def _names_province(self, text: str) -> bool:
+        """"UBND tỉnh Thanh Hóa", "Công an tỉnh Thanh Hóa": a name that says which province it means."""
+        return f" {normalise(self.province)}" in f" {normalise(text)}"
+
+    def place(self, name: str, scope: PlanScope) -> Placed:
+        """The agency or group ``name`` stands for in a plan of ``scope``, with its unit (see the module docstring)."""
+        group = self.group(name)
+        if group is not None:
+            return self._place_group(name, group, scope)
+        agency = self.resolve(name, context=scope.context)
+        if agency is not None and (agency.level == NATIONAL or scope.local or self._names_province(name)):
+            return self._placed(agency)
+        if scope.unit.kind == "xa" and scope.context is None and normalise(name) in ("ubnd xã", "ubnd phường"):
+            return Placed(f"UBND {scope.unit.name}", scope.unit, level="xa", review=True)  # the commune itself
+        return Placed(display_name(name)[:255], scope.unit, review=True)
+
+    def _placed(self, agency: Agency) -> Placed:
+        return Placed(agency.name, self.unit_of(agency), level=agency.level, review=agency.review)
+
+    def _place_group(self, name: str, group: Group, scope: PlanScope) -> Placed:
+        national = group.level == NATIONAL
+        if group.addressed and (scope.kind == "national" or scope.local):  # the province's part: its UBND
+            members = self.expand(group)
+            if len(members) == 1:
+                return self._placed(members[0])
+        if not (scope.local or national):  # another issuer's group of its own bodies: kept as written
+            return Placed(display_name(name)[:255], scope.unit, review=True)
+        found = self.expand(group, context=scope.context)
+        if scope.unit.kind in ("xa", "huyen"):  # a commune's group holds that commune's offices only
+            found = [a for a in found if self.unit_of(a) == scope.unit
+                     or (scope.context and self._in_area(scope.context, a))]
+        members = tuple(self._placed(a) for a in found)
+        unit = self.national_unit if national else scope.unit
+        return Placed(group.name, unit, is_group=True, members=members)
+
+
+_GOVERNMENT = re.compile(r"^(?:UBND|Ủy ban nhân dân|Uỷ ban nhân dân)\s+(?P<level>tỉnh|thành phố|xã|phường|thị trấn|"
+                         r"huyện|thị xã|quận|đặc khu)\s+(?P<place>.+)$", re.IGNORECASE)
+_LOCAL_LEVELS = {"xã": "xa", "phường": "xa", "thị trấn": "xa", "đặc khu": "xa", "huyện": "huyen", "thị xã": "huyen",
+                 "quận": "huyen"}
+# Issuers above the province: the Government, its Prime Minister and Office, ministries, the National Assembly
+_NATIONAL_ISSUER = re.compile(r"^(?:Chính phủ|Thủ tướng|Văn phòng Chính phủ|Bộ\s|Bộ trưởng|Quốc hội|Ủy ban Thường vụ|"
+                              r"Uỷ ban Thường vụ|Văn phòng Quốc hội|Tòa án nhân dân tối cao|Toà án nhân dân tối cao|"
+                              r"Viện kiểm sát nhân dân tối cao|Kiểm toán Nhà nước|Ban Chỉ đạo Trung ương|"
+                              r"Ngân hàng Nhà nước|Thanh tra Chính phủ)", re.IGNORECASE)
+
+
+def slug(text: str) -> str:
+    """"xã Hoàng Phú" → "xa-hoang-phu": ASCII, lower case, words joined by dashes (unit keys)."""
+    text = unicodedata.normalize("NFD", normalise(text).replace("đ", "d"))
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    return re.sub(r"[^a-z0-9]+", "-", text).strip("-")

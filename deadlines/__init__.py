@@ -5,9 +5,9 @@ Pure: no I/O, no clock. Public API: ``parse``, ``parse_day_rules``, ``apply_day_
 """
 
 from deadlines.explain import explain
-from deadlines.model import CitedDocument, Kind, Milestone, Occurrence, Reference
+from deadlines.model import CitedDocument, Kind, ParsedMilestone, ParsedOccurrence, Reference
 from deadlines.parser import parse
 from deadlines.rules import DayRule, apply_day_rules, parse_day_rules
 
-__all__ = ["CitedDocument", "DayRule", "Kind", "Milestone", "Occurrence", "Reference", "apply_day_rules", "explain",
-           "parse", "parse_day_rules"]
+__all__ = ["CitedDocument", "DayRule", "Kind", "ParsedMilestone", "ParsedOccurrence", "Reference", "apply_day_rules",
+           "explain", "parse", "parse_day_rules"]

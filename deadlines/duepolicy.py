@@ -1,6 +1,6 @@
 """From a nominal due date to the effective one: what happens when a deadline falls on a day off.
 
-The nominal date is what the plan says (``Milestone.due``). By analogy with BLDS 2015 Điều 148 k5 a
+The nominal date is what the plan says (``ParsedMilestone.due``). By analogy with BLDS 2015 Điều 148 k5 a
 deadline on a weekend or holiday ends on the next working day, except that a strict "trước ngày X"
 deadline (nominal X−1) must never land on or after X, so it moves back instead (docs/deadline-language.md,
 "Working days"). Pure: the calendar is passed in.

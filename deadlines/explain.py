@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from deadlines.model import Kind, Milestone
+from deadlines.model import Kind, ParsedMilestone
 
 
-def explain(m: Milestone) -> str:
+def explain(m: ParsedMilestone) -> str:
     """"Hạn: 31/03/2025 (hết Quý I/2025)", "Định kỳ hằng quý: 31/03, 30/06, 30/09, 31/12/2025", …"""
     text = _explain(m)
     if m.ad_hoc and m.kind is not Kind.ON_EVENT:
@@ -13,7 +13,7 @@ def explain(m: Milestone) -> str:
     return text
 
 
-def _explain(m: Milestone) -> str:
+def _explain(m: ParsedMilestone) -> str:
     if m.kind is Kind.ONCE and m.due:
         text = f"Hạn: {m.due:%d/%m/%Y}"
         if m.start:
@@ -39,7 +39,7 @@ def _explain(m: Milestone) -> str:
     return "Chưa xác định được thời hạn" + (f": {m.warnings[0]}" if m.warnings else "")
 
 
-def _recurring(m: Milestone) -> str:
+def _recurring(m: ParsedMilestone) -> str:
     occ = [o.due for o in m.occurrences]
     rule = m.rrule or ""
     if "FREQ=MONTHLY" in rule:

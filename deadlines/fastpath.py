@@ -13,7 +13,7 @@ from datetime import date, timedelta
 
 from deadlines.dates import month_length
 from deadlines.lexicon import QUARTER_NAMES
-from deadlines.model import Kind, Milestone
+from deadlines.model import Kind, ParsedMilestone
 from deadlines.recurrence import Recurrence, period_names
 
 _YEAR = r"(?:19|20|21)\d\d"
@@ -45,7 +45,7 @@ def first_of(m: re.Match) -> int:
     return m.start("pre") if m.group("pre") else m.start("atom")
 
 
-def once(m: re.Match, base: dict) -> Milestone | None:
+def once(m: re.Match, base: dict) -> ParsedMilestone | None:
     """The one-time milestone of a period or date match; None for an impossible month or day."""
     g = m.group
     if g("q"):
@@ -68,7 +68,8 @@ def once(m: re.Match, base: dict) -> Milestone | None:
         first = last = date(year, month, day)
         name = f"ngày {first:%d/%m/%Y}"
     if g("strict"):
-        return Milestone(Kind.ONCE, due=first - _ONE_DAY, strict=True, period=f"trước {name}", warnings=[], **base)
+        return ParsedMilestone(Kind.ONCE, due=first - _ONE_DAY, strict=True, period=f"trước {name}", warnings=[],
+                               **base)
     if first != last:
         name = f"hết {name}"
-    return Milestone(Kind.ONCE, due=last, strict=False, period=name, warnings=[], **base)
+    return ParsedMilestone(Kind.ONCE, due=last, strict=False, period=name, warnings=[], **base)

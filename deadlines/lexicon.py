@@ -68,10 +68,10 @@ ATOMS = re.compile(_ATOM_START + "(?:" + "|".join([
 
 # Words just before an atom that make it a deadline and tell how to read it.
 PREFIX = re.compile(
-    r"(?=[tdcmhvxnb])"  # the class skips, cheaply, positions where none of the words can start
-    r"(?:(?P<strict>truoc)|(?P<from>tu)|(?P<to>den het|den|toi|cho den)|(?P<incl>cham nhat|muon nhat|han chot|"
-    r"han|het|trong|vao|hoan thanh|xong|nop|bat dau))"
-    r"(?:\s+(?:la|vao|trong|ngay|khoang|thoi gian))*[\s,:]*$")
+    r"(?=[tdcmhvxnbs])"  # the class skips, cheaply, positions where none of the words can start
+    r"(?:(?P<strict>truoc)|(?P<from>tu|(?<!thu )sau(?=\s))|(?P<to>den het|den|toi|cho den)"
+    r"|(?P<incl>cham nhat|muon nhat|han chot|han|het|trong|vao|hoan thanh|xong|nop|bat dau))"
+    r"(?:\s+(?:la|vao|trong|ngay|khoang|thoi gian|giai doan))*[\s,:]*$")
 RANGE_GAP = re.compile(r"\s*(?:-|den het|den|toi|cho den)\s*(?:ngay\s+)?$")
 LIST_GAP = re.compile(r"\s*(?:,|va|hoac|;|/)?\s*$")
 
@@ -99,7 +99,8 @@ GLOSS_BODY = re.compile(r"\s*(?:chu nhat|thu\s+(?:hai|ba|tu|nam|sau|bay|[2-7])|[
 DONE = re.compile(r"\bda\s+(?:thuc hien|hoan thanh|ban hanh|trien khai|xong|to chuc)\b")
 CONTINUOUS = re.compile(r"\b(?:thuong xuyen|lien tuc|hang ngay|moi ngay|hang ngay|thuong nien lien tuc)\b")
 ON_EVENT = re.compile(
-    r"\b(?:(?P<lead>ngay sau khi|ngay sau|sau khi|ngay khi|khi|ke tu khi|ke tu ngay|ke tu)\s+)"
+    r"\b(?:(?P<lead>ngay sau khi|ngay sau|sau khi|ngay khi|khi|ke tu khi|ke tu ngay|ke tu"
+    r"|sau(?=\s+(?:thi diem|so ket|tong ket|nghiem thu|danh gia)\b))\s+)"
     r"(?=\S)|\b(?:khong qua|trong vong|trong)\s+\d{1,3}\s+ngay\b")
 BY_REFERENCE = re.compile(r"\b(?:thuc hien\s+)?theo\s+(?=\S)")
 AD_HOC = re.compile(r"\b(?:hoac|va|,|hay)\s*(?:bao cao\s+)?dot xuat\b")

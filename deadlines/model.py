@@ -79,7 +79,7 @@ class Offset:
 
 
 @dataclass(frozen=True)
-class Occurrence:
+class ParsedOccurrence:
     """One due date of a recurring milestone, with the period it reports on ("quý I", "6 tháng", "năm")."""
 
     due: date
@@ -87,7 +87,7 @@ class Occurrence:
 
 
 @dataclass
-class Milestone:
+class ParsedMilestone:
     """One milestone. ``due``/``start`` are nominal (before any working-day shift).
 
     ``strict`` is True when the text said "trước ngày X": ``due`` is then X-1 and a working-day shift
@@ -99,7 +99,7 @@ class Milestone:
     due: date | None = None
     start: date | None = None
     rrule: str | None = None  # "DTSTART:20250101\nRRULE:FREQ=YEARLY;BYMONTH=3,6,9,12;BYMONTHDAY=-1;WKST=MO"
-    occurrences: list[Occurrence] = field(default_factory=list)
+    occurrences: list[ParsedOccurrence] = field(default_factory=list)
     ad_hoc: bool = False
     event: str | None = None
     offset: Offset | None = None  # for on_event: the time allowed after the event (None: due on its day)
@@ -109,7 +109,7 @@ class Milestone:
     strict: bool = False
     warnings: list[str] = field(default_factory=list)
     period: str | None = None  # what a ``once`` due closes, for explanations: "Quý I/2025", "trước ngày 30/11/2025"
-    basis: Milestone | None = None  # this milestone as read, when day rules moved its occurrences (rules.py)
+    basis: ParsedMilestone | None = None  # this milestone as read, when day rules moved its occurrences (rules.py)
 
     def to_json(self) -> dict:
         """The JSON object of docs/deadline-language.md (plus ``span``, ``strict`` and ``periods``)."""

@@ -14,9 +14,9 @@ from dataclasses import fields
 from datetime import date
 from operator import attrgetter
 
-from deadlines import dates, fastpath, offsets, periods, recurrence
-from deadlines.lexicon import AD_HOC, PREFIX
-from deadlines.model import Kind, Milestone, Occurrence, Reference
+from deadlines import clauses, dates, fastpath, offsets, periods, recurrence
+from deadlines.lexicon import AD_HOC, DOC_TYPES, PREFIX
+from deadlines.model import Kind, ParsedMilestone, ParsedOccurrence, Reference
 from deadlines.normalize import Folded, fold
 from deadlines.references import cited_document, first_marker, masked
 from deadlines.segment import CUNG_JOIN, TRIM, Part, clean_label, colon_label, split
@@ -28,10 +28,16 @@ _DURATION = re.compile(r"(?:khong qua|trong vong|trong)\s+\d")
 _ANCHOR = re.compile(r"\b(?:ke tu|sau|khi)\b")
 _INTERNAL = "Lỗi nội bộ khi đọc thời hạn; cần kiểm tra thủ công."
 _NAME_YEAR = "“{}” là một phần của tên nhiệm vụ/văn bản, không phải thời hạn."
+_NO_PERIOD = "“Định kỳ” nhưng không nêu chu kỳ (tháng, quý, năm): không xác định được hạn."
+_PERIODIC = re.compile(r"\bdinh ky\b")
+_DEADLINE_VERB = re.compile(r"\b(?:hoan thanh|xong|nop)\s*$")
+# "Kế hoạch … giai đoạn 2026 - 2030" names a plan; "Hoàn thành (trong) giai đoạn 2026 - 2027" is a deadline
+_STAGE = re.compile(r"\bgiai doan\s*$")
+_NAMED_STAGE = re.compile(rf"\b(?:{DOC_TYPES}|chien luoc|quy hoach|du an)\b[^.;:,()]{{0,80}}\bgiai doan\s*$")
 
 
 def parse(text: str, plan_year: int, *, rules: Sequence = (), horizon: tuple[date, date] | None = None
-          ) -> list[Milestone]:
+          ) -> list[ParsedMilestone]:
     """Milestones of ``text`` in order. Never raises on a str: an unexpected failure becomes one
     ``unresolved`` milestone with a warning (tests check that it never happens)."""
     if horizon is None:
@@ -54,7 +60,7 @@ def parse(text: str, plan_year: int, *, rules: Sequence = (), horizon: tuple[dat
             milestones = apply_day_rules(milestones, rules, horizon=horizon)
         return milestones
     except Exception:
-        return [Milestone(Kind.UNRESOLVED, source=text[:500], warnings=[_INTERNAL])]
+        return [ParsedMilestone(Kind.UNRESOLVED, source=text[:500], warnings=[_INTERNAL])]
 
 
 # Cells repeat within and across plans ("Thường xuyên", "Quý IV/2025"), and parsing is a pure function of
@@ -64,11 +70,11 @@ def parse(text: str, plan_year: int, *, rules: Sequence = (), horizon: tuple[dat
 _CACHED_LENGTH = 2_000  # longer inputs are documents, not cells: not worth keeping
 _CACHE_SIZE = 4096
 _CACHE: dict[tuple[str, int, tuple[date, date]], tuple[tuple, ...]] = {}
-_FIELDS = attrgetter(*(f.name for f in fields(Milestone)))  # every field, in constructor order
-_LIST_FIELDS = [i for i, f in enumerate(fields(Milestone)) if f.default_factory is list]
+_FIELDS = attrgetter(*(f.name for f in fields(ParsedMilestone)))  # every field, in constructor order
+_LIST_FIELDS = [i for i, f in enumerate(fields(ParsedMilestone)) if f.default_factory is list]
 
 
-def _recipe(m: Milestone) -> tuple:
+def _recipe(m: ParsedMilestone) -> tuple:
     r = list(_FIELDS(m))
     for i in _LIST_FIELDS:
         r[i] = tuple(r[i])  # the returned milestone keeps its own lists
@@ -82,10 +88,10 @@ def _remember(key: tuple[str, int, tuple[date, date]], recipes: tuple[tuple, ...
             _CACHE.pop(next(iter(_CACHE)), None)
 
 
-def _built(recipes: tuple[tuple, ...]) -> list[Milestone]:
+def _built(recipes: tuple[tuple, ...]) -> list[ParsedMilestone]:
     out = []
     for r in recipes:
-        m = Milestone(*r)
+        m = ParsedMilestone(*r)
         m.occurrences, m.warnings = list(m.occurrences), list(m.warnings)  # the cached tuples stay in the cache
         out.append(m)
     return out
@@ -96,7 +102,7 @@ def clear_cache() -> None:
     _CACHE.clear()
 
 
-def _parse(text: str, plan_year: int, horizon: tuple[date, date]) -> list[Milestone]:
+def _parse(text: str, plan_year: int, horizon: tuple[date, date]) -> list[ParsedMilestone]:
     f = fold(text)
     kept = f.folded.strip(TRIM)
     fast = fastpath.FAST.fullmatch(kept) if kept else None
@@ -106,7 +112,7 @@ def _parse(text: str, plan_year: int, horizon: tuple[date, date]) -> list[Milest
         if built is not None:
             return built
     hidden, _ = masked(f.folded)
-    groups: list[tuple[Part, list[Milestone], bool, int]] = []  # part, milestones, usable, raw parts joined
+    groups: list[tuple[Part, list[ParsedMilestone], bool, int]] = []  # part, milestones, usable, raw parts joined
     for part in split(f):
         found = _parse_part(f, hidden, part, plan_year, horizon)
         usable = any(m.kind is not Kind.UNRESOLVED for m in found)
@@ -116,15 +122,24 @@ def _parse(text: str, plan_year: int, horizon: tuple[date, date]) -> list[Milest
             groups[-1] = (Part(prev.start, part.end, prev.sep), [], usable or groups[-1][2], groups[-1][3] + 1)
         else:
             groups.append((part, found, usable, 1))
-    out: list[Milestone] = []
+    out: list[ParsedMilestone] = []
     for part, found, _usable, joined in groups:
         # each raw part is parsed at most twice, so the whole cell stays linear
         out.extend(found if joined == 1 else _parse_part(f, hidden, part, plan_year, horizon))
     return out
 
 
-def _parse_part(f: Folded, hidden: str, part: Part, plan_year: int, horizon: tuple[date, date]) -> list[Milestone]:
+def _parse_part(f: Folded, hidden: str, part: Part, plan_year: int, horizon: tuple[date, date], *,
+                clause: bool = False) -> list[ParsedMilestone]:
     label, lo = colon_label(f, part)
+    if not clause and (pieces := clauses.split(f, hidden, Part(lo, part.end, part.sep))):
+        # "… trong năm 2026 và vận hành thường xuyên, liên tục": a milestone per clause, the first under the label
+        found = [m for piece in pieces for m in _parse_part(f, hidden, piece, plan_year, horizon, clause=True)]
+        if label is not None:
+            found[0].label = label
+            found[0].source = f.text(part.start, pieces[0].end).strip()
+            found[0].span = f.orig_span(part.start, pieces[0].end)
+        return found
     sub = hidden[lo:part.end]
     fast = fastpath.FAST.fullmatch(sub)
     if fast:
@@ -167,16 +182,16 @@ def _parse_part(f: Folded, hidden: str, part: Part, plan_year: int, horizon: tup
         kind_of = "recurring" if rec and (not dated or rec.span[0] <= dated[0].span[0] or _is_yearly(rec)) else (
             "once" if atoms else "")
     if label is None and first is not None and first > 0:
-        label = _label_without_colon(f, sub, lo, first)
+        label = _clause_label(f, sub, lo, first) if clause else _label_without_colon(f, sub, lo, first)
     source = f.text(part.start, part.end).strip()
     base = {"label": label, "source": source, "span": f.orig_span(part.start, part.end), "ad_hoc": ad_hoc}
     if kind_of == "offset":
         assert counted is not None
         day = offsets.written_day(counted.event, plan_year)
         if day is not None and not counted.offset.working:  # "trong 10 ngày kể từ ngày 05/3": known now
-            return [Milestone(Kind.ONCE, due=offsets.due_after(day, counted.offset, None),
+            return [ParsedMilestone(Kind.ONCE, due=offsets.due_after(day, counted.offset, None),
                               period=f"{counted.offset.words()} kể từ ngày {day:%d/%m/%Y}", **base)]
-        return [Milestone(Kind.ON_EVENT, event=counted.event, offset=counted.offset, **base)]
+        return [ParsedMilestone(Kind.ON_EVENT, event=counted.event, offset=counted.offset, **base)]
     if kind_of == "marker":
         found = [_dateless(f, sub, lo, marker, base)]  # type: ignore[arg-type]
         if marker.kind is Kind.CONTINUOUS:  # "Thường xuyên (báo cáo kết quả trước ngày 15/12/2024)": a report too
@@ -187,18 +202,20 @@ def _parse_part(f: Folded, hidden: str, part: Part, plan_year: int, horizon: tup
     if kind_of == "recurring":
         return [_recurring(rec, base, horizon)]  # type: ignore[arg-type]
     if kind_of == "once":
+        if marker is not None and clauses.ongoing_from(sub, atoms):  # "Triển khai từ năm 2026 và … thường xuyên"
+            return [ParsedMilestone(Kind.CONTINUOUS, **base)]
         return _once(periods.resolve_once(atoms, sub, plan_year), base)
     warnings = [_NAME_YEAR.format(f.text(lo + a.span[0], lo + a.span[1])) for a in names]
     if "dot xuat" in sub:
-        return [Milestone(Kind.ON_EVENT, event="có yêu cầu đột xuất", **{**base, "ad_hoc": True})]
+        return [ParsedMilestone(Kind.ON_EVENT, event="có yêu cầu đột xuất", **{**base, "ad_hoc": True})]
     if names and base["label"] is None:
         base["label"] = clean_label(f, part.start, part.end)
-    why = "Không tìm thấy thời hạn, chu kỳ hay căn cứ nào trong nội dung này."
-    return [Milestone(Kind.UNRESOLVED, warnings=warnings or [why], **base)]
+    why = _NO_PERIOD if _PERIODIC.search(sub) else "Không tìm thấy thời hạn, chu kỳ hay căn cứ nào trong nội dung này."
+    return [ParsedMilestone(Kind.UNRESOLVED, warnings=warnings or [why], **base)]
 
 
 def _fast_part(f: Folded, sub: str, lo: int, part: Part, label: str | None, fast: re.Match,
-               horizon: tuple[date, date]) -> list[Milestone] | None:
+               horizon: tuple[date, date]) -> list[ParsedMilestone] | None:
     """A part in one of the common complete forms (fastpath.py), built as the general path builds it."""
     first = fastpath.first_of(fast)
     if label is None and first > 0:
@@ -206,7 +223,7 @@ def _fast_part(f: Folded, sub: str, lo: int, part: Part, label: str | None, fast
     base = {"label": label, "source": f.text(part.start, part.end).strip(), "span": f.orig_span(part.start, part.end),
             "ad_hoc": False}
     if fast.group("cont"):
-        return [Milestone(Kind.CONTINUOUS, **base)]
+        return [ParsedMilestone(Kind.CONTINUOUS, **base)]
     if fast.group("rec"):
         return [_recurring(fastpath.recurrence_of(fast), base, horizon)]
     m = fastpath.once(fast, base)
@@ -243,6 +260,11 @@ def _in_name(atom: dates.Atom, sub: str) -> bool:
     if atom.kind != "year" or atom.point or atom.span[0] == 0 or sub[:atom.span[0]].startswith("giai doan"):
         return False
     before = sub[max(0, atom.span[0] - 40):atom.span[0]]
+    stage = _STAGE.search(before)
+    if stage:  # "trong giai đoạn 2026 - 2027" is a deadline; "Kế hoạch … giai đoạn 2026 - 2030" a name
+        if PREFIX.search(before, 0, stage.start()):
+            return False
+        return _NAMED_STAGE.search(sub, max(0, atom.span[0] - 130), atom.span[0]) is not None
     if re.search(r"\b(?:ca|suot)\s*$", before):
         return False  # "Cả năm 2025", "suốt năm 2025"
     return bool(re.search(r"[a-z]\s*\(?\s*$", before)) and not PREFIX.search(before)
@@ -257,35 +279,42 @@ def _label_without_colon(f: Folded, sub: str, lo: int, first: int) -> str | None
     return None
 
 
-def _dateless(f: Folded, sub: str, lo: int, marker, base: dict) -> Milestone:
+def _clause_label(f: Folded, sub: str, lo: int, first: int) -> str | None:
+    """What a clause names before its time ("Trình Thủ tướng Chính phủ" trong năm 2026), without the deadline
+    verb that only introduces the time ("Hoàn thành trước …")."""
+    head = _DEADLINE_VERB.search(sub, 0, first)
+    return clean_label(f, lo, lo + (head.start() if head else first))
+
+
+def _dateless(f: Folded, sub: str, lo: int, marker, base: dict) -> ParsedMilestone:
     kind = marker.kind
     words = f.text(lo + marker.span[1], lo + len(sub)).strip(" .;,") or None
     if kind is Kind.ON_EVENT:
         lead = f.folded[lo + marker.span[0]:lo + marker.span[1]].strip()
         led = lead.startswith(("ngay", "sau", "khi", "ke tu"))
         event = words if led else f.text(lo + marker.span[0], lo + len(sub))
-        return Milestone(kind, event=event.strip(" .;,") if event else None, **base)
+        return ParsedMilestone(kind, event=event.strip(" .;,") if event else None, **base)
     if kind is Kind.BY_REFERENCE:
         doc = cited_document(f, lo + marker.span[0], lo + len(sub))
-        return Milestone(kind, reference=Reference(words or "", doc), **base)
-    return Milestone(kind, **base)
+        return ParsedMilestone(kind, reference=Reference(words or "", doc), **base)
+    return ParsedMilestone(kind, **base)
 
 
-def _recurring(rec: recurrence.Recurrence, base: dict, horizon: tuple[date, date]) -> Milestone:
+def _recurring(rec: recurrence.Recurrence, base: dict, horizon: tuple[date, date]) -> ParsedMilestone:
     dtstart = date(rec.first_year, 1, 1) if rec.first_year else horizon[0]
     occ = rec.expand(max(dtstart, horizon[0]), horizon[1])
-    return Milestone(Kind.RECURRING, rrule=rec.rrule(dtstart), occurrences=[Occurrence(d, p) for d, p in occ],
-                     strict=rec.strict, **base)
+    return ParsedMilestone(Kind.RECURRING, rrule=rec.rrule(dtstart),
+                           occurrences=[ParsedOccurrence(d, p) for d, p in occ], strict=rec.strict, **base)
 
 
-def _once(found: list[periods.Once], base: dict) -> list[Milestone]:
+def _once(found: list[periods.Once], base: dict) -> list[ParsedMilestone]:
     good = [o for o in found if o.due is not None]
     warnings = [w for o in found for w in o.warnings]
     if not good:
-        return [Milestone(Kind.UNRESOLVED, warnings=warnings or ["Không đọc được ngày."], **base)]
+        return [ParsedMilestone(Kind.UNRESOLVED, warnings=warnings or ["Không đọc được ngày."], **base)]
     out = []
     for i, o in enumerate(good):
         ws = warnings if i == 0 else []
-        out.append(Milestone(Kind.ONCE, due=o.due, start=o.start, strict=o.strict, period=o.name, warnings=ws,
-                             **base))
+        out.append(ParsedMilestone(Kind.ONCE, due=o.due, start=o.start, strict=o.strict, period=o.name, warnings=ws,
+                                   **base))
     return out

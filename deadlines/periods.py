@@ -87,7 +87,7 @@ _BRACKET_GAP = re.compile(r"\s*\(\s*(?P<words>[a-z ]{0,30}?)[\s,:]*")
 _COMMA_SHARPENS = re.compile(r"\s*,\s*(?:hoan thanh|xong|nop)?\s*(?:truoc|cham nhat|muon nhat)"
                              r"(?:\s+(?:la|vao|trong))*\s*")
 # "Từ tháng 4/2025", "Bắt đầu từ Quý III/2025" ("đầu tư" is investing, not "from")
-_FROM_ONLY = re.compile(r"(?:\bbat dau tu|(?<![a-z])(?<!dau )tu)\s*$")
+_FROM_ONLY = re.compile(r"(?:\bbat dau tu|(?<![a-z])(?<!dau )tu|(?<![a-z])(?<!thu )sau)\s*$")  # "sau năm 2028" too
 
 
 def _without_glosses(atoms: list[Atom], folded: str, plan_year: int) -> list[Atom]:

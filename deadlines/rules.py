@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from deadlines.dates import clamp
-from deadlines.model import Kind, Milestone, Occurrence
+from deadlines.model import Kind, ParsedMilestone, ParsedOccurrence
 from deadlines.normalize import fold
 
 ALL_PERIODS = ("tháng", "quý", "6 tháng", "9 tháng", "năm")
@@ -105,7 +105,7 @@ def _strict(clause: str, start: int) -> bool:
     return bool(_STRICT.search(clause[max(0, start - 12):start]))
 
 
-def _is_report(m: Milestone) -> bool:
+def _is_report(m: ParsedMilestone) -> bool:
     """Recurring report milestones: labelled as a report, or unlabelled (the cell's product is a report)."""
     if m.kind is not Kind.RECURRING:
         return False
@@ -123,8 +123,9 @@ def _rule_for(period: str | None, rules: Sequence[DayRule]) -> DayRule | None:
     return None
 
 
-def apply_day_rules(milestones: Sequence[Milestone], rules: Sequence[DayRule], *,
-                    horizon: tuple[date, date] | None = None, fallback: Sequence[DayRule] = ()) -> list[Milestone]:
+def apply_day_rules(milestones: Sequence[ParsedMilestone], rules: Sequence[DayRule], *,
+                    horizon: tuple[date, date] | None = None, fallback: Sequence[DayRule] = ()
+                    ) -> list[ParsedMilestone]:
     """Copies of ``milestones`` with the occurrences and RRULE of recurring reports moved by ``rules``.
 
     ``fallback`` rules (the configured ones) apply to a period no rule of ``rules`` (the plan's own) covers.
@@ -143,7 +144,7 @@ def apply_day_rules(milestones: Sequence[Milestone], rules: Sequence[DayRule], *
             due = rule.due(o.due) if rule else o.due
             changed |= due != o.due
             strict = strict or bool(rule and rule.strict)
-            moved.append(Occurrence(due, o.period))
+            moved.append(ParsedOccurrence(due, o.period))
         if not changed:
             out.append(m)
             continue
@@ -159,7 +160,7 @@ def _period_end(day: date) -> bool:
     return (day + timedelta(days=1)).day == 1
 
 
-def _rrule_for(old: str, occ: list[Occurrence]) -> str:
+def _rrule_for(old: str, occ: list[ParsedOccurrence]) -> str:
     """One RRULE per day of month (usually exactly one), keeping the original DTSTART."""
     dtstart = old.split("\n", 1)[0] if old.startswith("DTSTART") else f"DTSTART:{occ[0].due:%Y0101}" if occ else ""
     by_day: dict[int, set[int]] = {}

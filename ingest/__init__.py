@@ -42,9 +42,11 @@ def _read(path: Path, kind: str | None = None) -> Document:
 
         return read_xlsx(path)
     if kind == "pdf":
-        return _read_pdf(path)
-    from ingest.encodings import decode_text
+        from ingest.pdf_reader import read_pdf
+
+        return read_pdf(path)
     from ingest.errors import EMPTY_FILE, ImportRefused
+    from ingest.text_encodings import decode_text
     from ingest.text_layouts import read_text
 
     decoded = decode_text(path.read_bytes())
@@ -56,30 +58,10 @@ def _read(path: Path, kind: str | None = None) -> Document:
     return document
 
 
-def _read_pdf(path: Path) -> Document:
-    """A PDF with a text layer as it is; a scan through OCR where Tesseract's Vietnamese model is installed."""
-    from ingest.errors import ImportRefused
-    from ingest.pdf_reader import NO_TEXT, read_pdf
-
-    try:
-        return read_pdf(path)
-    except ImportRefused as refused:
-        if str(refused) != NO_TEXT:
-            raise
-    import tempfile
-
-    from ingest import ocr
-
-    with tempfile.TemporaryDirectory(prefix="hanchot-ocr-") as folder:
-        document = read_pdf(ocr.searchable_pdf(path, Path(folder)))
-    document.warnings.insert(0, ocr.WARNING)
-    return document
-
-
 def _unicode(document: Document) -> Document:
     """Paragraphs and cells typed in a TCVN3 (.VnTime) or VNI font converted to Unicode, with a warning."""
     from ingest.document import Paragraph
-    from ingest.encodings import convert_block, legacy_font
+    from ingest.text_encodings import convert_block, legacy_font
 
     texts = [b.text if isinstance(b, Paragraph) else c for b in document.blocks
              for c in ([b.text] if isinstance(b, Paragraph) else [c for row in b.rows for c in row])]

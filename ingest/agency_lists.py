@@ -180,37 +180,41 @@ def _glue(joiner: str, part: str) -> str:
 
 
 def _join(parts: list[tuple[str, str]], directory: AgencyDirectory, context: str | None) -> list[str]:
-    """Greedy left to right: the longest run of parts the directory knows as one name; else the reading rules."""
+    """Left to right: a name the directory knows is an entry when what follows starts another (the longest such
+    run of parts); the rest is joined or cut by the reading rules."""
     out: list[str] = []
     current: str | None = None
     i = 0
     while i < len(parts):
-        for j in range(len(parts), i + 1, -1):  # a known name spanning several parts
-            candidate = parts[i][1] + "".join(_glue(*p) for p in parts[i + 1:j])
-            if directory.is_known(display_name(candidate), context=context):
-                if current is not None:
-                    out.append(current)
-                out.append(candidate)
-                current, i = None, j
-                break
-        else:
-            joiner, part = parts[i]
-            if known_form(part, directory, context):  # a name the directory knows is an entry of its own
-                if current is not None:
-                    out.append(current)
-                out.append(known_form(part, directory, context) or part)
-                current = None
-            elif current is None:
-                current = part
-            elif _starts_entry(current, joiner, part):
+        joiner, part = parts[i]
+        known, end = _known_run(parts, i, directory, context)
+        if known is not None and (end == len(parts) or _starts_entry(known, *parts[end])):
+            if current is not None:
                 out.append(current)
-                current = part
-            else:
-                current += _glue(joiner, part)
-            i += 1
+            out.append(known)
+            current, i = None, end
+            continue
+        if current is None:
+            current = part
+        elif _starts_entry(current, joiner, part):
+            out.append(current)
+            current = part
+        else:
+            current += _glue(joiner, part)
+        i += 1
     if current is not None:
         out.append(current)
     return out
+
+
+def _known_run(parts: list[tuple[str, str]], i: int, directory: AgencyDirectory, context: str | None
+               ) -> tuple[str | None, int]:
+    """The longest run of parts from ``i`` that the directory knows as one name, and where it ends."""
+    for j in range(len(parts), i + 1, -1):
+        candidate = parts[i][1] + "".join(_glue(*p) for p in parts[i + 1:j])
+        if directory.is_known(display_name(candidate), context=context):
+            return candidate, j
+    return known_form(parts[i][1], directory, context), i + 1
 
 
 def _starts_entry(current: str, joiner: str, part: str) -> bool:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import hashlib
 
-from config.agencies import AgencyDirectory, normalise
+from config.agencies import AgencyDirectory, PlanScope, normalise
 from deadlines import parse, parse_day_rules
 from ingest.document import Document, Paragraph
 from ingest.draft import PlanDraft, TaskDraft
 from ingest.errors import NO_TASK_TABLE, ImportRefused
-from ingest.metadata import read_metadata
+from ingest.metadata import Metadata, read_metadata
 from ingest.prose import obligations, rule_sentences, section_paragraphs
 from ingest.tasks import extract_tasks
 
@@ -22,8 +22,9 @@ def build_plan(document: Document, *, plan_year: int | None = None,
     """The plan draft of ``document``; raises ImportRefused when it holds no task table."""
     directory = directory or AgencyDirectory.load()
     paragraphs = [b.text for b in document.blocks if isinstance(b, Paragraph)]
-    meta = read_metadata(paragraphs)
-    context = _context(meta.issuer, directory)
+    meta = metadata_of(document)
+    scope = directory.scope(meta.issuer, meta.recipients)
+    context = scope.context
     tasks, warnings = extract_tasks(document, directory, context)
     if not tasks:
         raise ImportRefused(NO_TASK_TABLE)
@@ -38,13 +39,27 @@ def build_plan(document: Document, *, plan_year: int | None = None,
     return PlanDraft(number=meta.number, title=meta.title, issuer=meta.issuer, place=meta.place,
                      issued_on=meta.issued_on, plan_year=year, implements=meta.implements,
                      source_name=document.source_name, content_hash=content_hash(document), tasks=tasks,
-                     obligations=prose, rules=rules, warnings=[*document.warnings, *warnings])
+                     obligations=prose, rules=rules,
+                     warnings=[*document.warnings, *warnings, *_scope_warnings(scope, meta.issuer, directory)],
+                     recipients=meta.recipients)
 
 
-def _context(issuer: str | None, directory: AgencyDirectory) -> str | None:
-    """The plan's own government, whose offices its unqualified names ("Văn phòng HĐND&UBND") mean."""
-    agency = directory.resolve(issuer) if issuer else None
-    return agency.id if agency and agency.kind == "ubnd" and agency.level != "tinh" else None
+def metadata_of(document: Document) -> Metadata:
+    """The plan's number, title, issuer…: from its opening paragraphs (its tables only for the province it names)."""
+    paragraphs = [b.text for b in document.blocks if isinstance(b, Paragraph)]
+    cells = [cell for b in document.blocks if not isinstance(b, Paragraph) for row in b.rows for cell in row]
+    return read_metadata(paragraphs, elsewhere=cells)
+
+
+def _scope_warnings(scope: PlanScope, issuer: str | None, directory: AgencyDirectory) -> list[str]:
+    """Say so when the plan's names are not read in the province's directory, or when its issuer is unknown."""
+    if scope.guessed:
+        return [f"Không xác định được cơ quan ban hành: tên các cơ quan được hiểu theo danh bạ tỉnh "
+                f"{directory.province}, cần kiểm tra lại."]
+    if scope.local:
+        return []
+    return [f"Kế hoạch của {issuer}: tên cơ quan được giữ như văn bản ghi (đánh dấu cần xem lại), không gán cho cơ "
+            f"quan của tỉnh {directory.province}; phần giao cho UBND cấp tỉnh là nhiệm vụ của UBND tỉnh."]
 
 
 def _complete(task: TaskDraft, year: int, rules: list) -> None:

@@ -21,6 +21,10 @@ class Table:
     rows: list[list[str]]
     # Rows whose TT cell is merged with the row above (Word, ruled PDF): certainly the same task.
     continued: set[int] = field(default_factory=set)
+    # Slots covered by a cell merged vertically from a row above (Word, ruled PDF): row → {column: the cell's text}.
+    merged: dict[int, dict[int, str]] = field(default_factory=dict)
+    # Rows that are one cell merged across the whole width (Word): headings or notes, never tasks.
+    spanning: set[int] = field(default_factory=set)
     # Read from text flattened from a PDF (``ingest.pdf_flat``): each row is already one task, and a cell past the
     # header's columns is the reader's warning about that row.
     flattened: bool = False

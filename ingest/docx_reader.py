@@ -51,12 +51,16 @@ def _body_elements(parent: etree._Element):
 
 def _table(tbl: etree._Element, numbering: _Numbering) -> Table:
     grid: list[list[str | Merged]] = []
+    single: set[int] = set()  # rows of one cell, spanning or not
     for tr in tbl.iter(qn("w:tr")):
         if _enclosing_table(tr) is not tbl:
             continue  # a row of a nested table: its text belongs to the enclosing cell
         # gridBefore: the row starts some grid columns to the right (Word draws nothing there).
         row: list[str | Merged] = [""] * _int_attr(tr, "w:trPr/w:gridBefore", 0)
-        for tc in _row_cells(tr):
+        cells = list(_row_cells(tr))
+        if len(cells) == 1 and not row:
+            single.add(len(grid))
+        for tc in cells:
             span = _int_attr(tc, "w:tcPr/w:gridSpan", 1)
             v_merge = tc.find(qn("w:tcPr") + "/" + qn("w:vMerge"))
             if v_merge is not None and v_merge.get(qn("w:val"), "continue") == "continue":
@@ -66,7 +70,13 @@ def _table(tbl: etree._Element, numbering: _Numbering) -> Table:
                 row.append(_cell_text(tc, numbering))
             row.extend([""] * (span - 1))
         grid.append(row)
-    return to_table(merge_header_rows(pad(grid)))
+    grid = pad(grid)
+    width = len(grid[0]) if grid else 0
+    spanning = {i for i in single if width > 1 and isinstance(grid[i][0], str)}
+    folded = merge_header_rows(grid)
+    if len(folded) < len(grid):  # the header's second line was folded into the first: later rows moved up
+        spanning = {i - 1 if i > 1 else i for i in spanning if i != 1}
+    return to_table(folded, spanning)
 
 
 def _row_cells(tr: etree._Element):

@@ -38,10 +38,13 @@ def resolve_row(row: list[str | Merged]) -> list[str]:
     return [(cell.text if new_item else "") if isinstance(cell, Merged) else cell for cell in row]
 
 
-def to_table(grid: list[list[str | Merged]]) -> Table:
-    """The resolved table, noting the rows whose first cell is merged into the row above."""
+def to_table(grid: list[list[str | Merged]], spanning: set[int] | None = None) -> Table:
+    """The resolved table, noting the rows whose first cell is merged into the row above and every slot a
+    vertically merged cell covers (the task reader decides what a row under merged cells is)."""
     continued = {i for i, row in enumerate(grid) if row and isinstance(row[0], Merged)}
-    return Table([resolve_row(r) for r in grid], continued=continued)
+    merged = {i: covered for i, row in enumerate(grid)
+              if (covered := {c: cell.text for c, cell in enumerate(row) if isinstance(cell, Merged)})}
+    return Table([resolve_row(r) for r in grid], continued=continued, merged=merged, spanning=spanning or set())
 
 
 def pad(rows: list[list[str | Merged]]) -> list[list[str | Merged]]:

@@ -27,6 +27,27 @@ _PLAN_HEADING = re.compile(r"^KẾ HOẠCH$", re.IGNORECASE)
 _YEAR = re.compile(r"năm\s+(\d{4})", re.IGNORECASE)
 _LEVEL_NAMES = {"tỉnh": "tỉnh", "huyện": "huyện", "xã": "xã", "thị xã": "thị xã", "thành phố": "thành phố",
                 "phường": "phường"}
+# Issuers above the province, named at the end of "(Kèm theo Quyết định số … của Thủ tướng Chính phủ)" or as the
+# document's first line in capitals ("BỘ NỘI VỤ", "THỦ TƯỚNG CHÍNH PHỦ").
+_CENTRAL = (r"(?:Thủ tướng Chính phủ|Văn phòng Chính phủ|Chính phủ|Ủy ban [Tt]hường vụ Quốc hội|Uỷ ban [Tt]hường vụ "
+            r"Quốc hội|Văn phòng Quốc hội|Quốc hội|Bộ [A-ZĐ][^,;()]*?|Ngân hàng Nhà nước Việt Nam|Thanh tra Chính phủ|"
+            r"Tòa án nhân dân tối cao|Viện kiểm sát nhân dân tối cao|Kiểm toán Nhà nước)")
+_ATTACHED_BY = re.compile(r"[Kk]èm theo\b[^()]*?\bcủa\s+(?:Bộ trưởng\s+|Chủ tịch\s+)?(?P<who>" + _CENTRAL
+                          + r")\s*\)?\s*$")
+_CENTRAL_HEADING = re.compile(r"^(?P<who>" + _CENTRAL + r")$", re.IGNORECASE)
+# The number's suffix names the issuer when nothing else does: "2597/QĐ-TTg", "394/NQ-CP", "1383/QĐ-BNV"
+_SUFFIX = re.compile(r"\b\d+/(?:QĐ|KH|TB|NQ|CT|CV|TTr|BC)-(?P<suffix>[A-ZĐa-z]+?)(?:\d+)?\b")
+_SUFFIX_ISSUERS = {"TTg": "Thủ tướng Chính phủ", "CP": "Chính phủ", "VPCP": "Văn phòng Chính phủ",
+                   "UBTVQH": "Ủy ban Thường vụ Quốc hội", "QH": "Quốc hội", "BNV": "Bộ Nội vụ", "BTP": "Bộ Tư pháp",
+                   "BTC": "Bộ Tài chính", "BCT": "Bộ Công Thương", "BXD": "Bộ Xây dựng", "BYT": "Bộ Y tế",
+                   "BGDĐT": "Bộ Giáo dục và Đào tạo", "BKHCN": "Bộ Khoa học và Công nghệ",
+                   "BNNMT": "Bộ Nông nghiệp và Môi trường", "BVHTTDL": "Bộ Văn hóa, Thể thao và Du lịch",
+                   "BCA": "Bộ Công an", "BQP": "Bộ Quốc phòng", "BNG": "Bộ Ngoại giao",
+                   "BDTTG": "Bộ Dân tộc và Tôn giáo",
+                   "NHNN": "Ngân hàng Nhà nước Việt Nam", "TTCP": "Thanh tra Chính phủ"}
+# "tỉnh Đồng Nai", "thành phố Hà Nội": the province a plan names most, when it names no issuer at all
+_PROVINCE_NAMED = re.compile(r"\b(tỉnh|thành phố)\s+((?:[A-ZĐ][^\s,.;:()]*\s?){1,3})")
+_RECIPIENTS = re.compile(r"^Kính gửi\s*:?\s*(.*)$", re.IGNORECASE)
 
 
 @dataclass
@@ -38,10 +59,14 @@ class Metadata:
     issued_on: date | None = None
     plan_year: int | None = None
     implements: list[str] = field(default_factory=list)
+    recipients: list[str] = field(default_factory=list)  # "Kính gửi: …"
 
 
-def read_metadata(paragraphs: list[str]) -> Metadata:
-    """Metadata from the paragraphs before the plan's first section; missing values stay None."""
+def read_metadata(paragraphs: list[str], elsewhere: list[str] | None = None) -> Metadata:
+    """Metadata from the paragraphs before the plan's first section; missing values stay None.
+
+    ``elsewhere`` (the text of the tables) is read only for the province a plan names when it names no issuer.
+    """
     meta = Metadata()
     head = paragraphs[:60]
     text = "\n".join(head)
@@ -63,8 +88,11 @@ def read_metadata(paragraphs: list[str]) -> Metadata:
     # An appendix's subject ("… đến năm 2030, tầm nhìn đến năm 2045") names horizons, not the plan's year.
     years = [] if meta.title.startswith("Phụ lục") else _YEAR.findall(meta.title)
     meta.plan_year = int(years[-1]) if years else None
-    meta.issuer = _issuer(head, paragraphs) or _attached_issuer(attached)
-    if meta.place is None and meta.issuer:
+    attached_by = _attached_issuer(attached)
+    meta.issuer = (_issuer(head, paragraphs) or (_central_name(attached_by) if attached_by else None)
+                   or _central_issuer(head) or _province_named([*paragraphs, *(elsewhere or [])]))
+    meta.recipients = _recipients(head)
+    if meta.place is None and meta.issuer and meta.issuer.startswith("UBND "):
         meta.place = re.sub(r"^UBND (?:tỉnh|huyện|xã|thị xã|thành phố|phường) ", "", meta.issuer)
     meta.implements = _implements(head)
     return meta
@@ -123,6 +151,57 @@ def _issuer(head: list[str], paragraphs: list[str]) -> str | None:
                     return _government_name(found)
     counts = Counter(_government_name(m) for p in paragraphs for m in _GOVERNMENT.finditer(p))
     return counts.most_common(1)[0][0] if counts else None
+
+
+def _central_issuer(head: list[str]) -> str | None:
+    """A body above the province: "(Kèm theo … của Thủ tướng Chính phủ)", a first line "BỘ NỘI VỤ", "/QĐ-TTg"."""
+    for paragraph in head:
+        found = _ATTACHED_BY.search(paragraph.strip())
+        if found:
+            return _central_name(found.group("who"))
+    for paragraph in head[:3]:
+        found = _CENTRAL_HEADING.match(paragraph.strip())
+        if found:
+            return _central_name(found.group("who"))
+    for paragraph in head:
+        for found in _SUFFIX.finditer(paragraph):
+            if found.group("suffix") in _SUFFIX_ISSUERS:
+                return _SUFFIX_ISSUERS[found.group("suffix")]
+    return None
+
+
+def _central_name(text: str) -> str:
+    """"BỘ NỘI VỤ" → "Bộ Nội vụ"; "Uỷ ban thường vụ Quốc hội" → "Ủy ban Thường vụ Quốc hội"."""
+    text = " ".join(text.split())
+    if text.isupper():
+        words = text.lower().split()
+        text = " ".join([words[0].capitalize(), *(w.capitalize() if i == 0 else w for i, w in enumerate(words[1:]))])
+    text = re.sub(r"^U[ỷỶ] ban", "Ủy ban", text)
+    return re.sub(r"^Ủy ban thường vụ", "Ủy ban Thường vụ", text)
+
+
+def _province_named(paragraphs: list[str]) -> str | None:
+    """"UBND tỉnh Đồng Nai" for a plan that names no issuer but names "tỉnh Đồng Nai" more than any other place."""
+    counts = Counter(f"UBND {m.group(1)} {m.group(2).strip()}" for p in paragraphs
+                     for m in _PROVINCE_NAMED.finditer(p))
+    return counts.most_common(1)[0][0] if counts else None
+
+
+def _recipients(head: list[str]) -> list[str]:
+    """The bodies after "Kính gửi:", on its line or as the "- …;" lines under it."""
+    found: list[str] = []
+    for i, paragraph in enumerate(head):
+        opening = _RECIPIENTS.match(paragraph.strip())
+        if not opening:
+            continue
+        lines = [opening.group(1), *head[i + 1:i + 30]]
+        for j, line in enumerate(lines):
+            line = line.strip()
+            if j and not line.startswith(("-", "+", "•")):
+                break
+            found += [n for n in (part.strip(" -+•.;,") for part in re.split(r";", line)) if n]
+        break
+    return found
 
 
 def _government_name(found: re.Match) -> str:

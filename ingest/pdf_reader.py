@@ -20,7 +20,8 @@ from ingest.document import Block, Document, Paragraph
 from ingest.errors import NOT_A_DOCUMENT, ImportRefused
 from ingest.grid import Merged, merge_header_rows, merged_from, pad, to_table
 
-NO_TEXT = "Tệp PDF không có chữ (có thể là bản quét); hãy dùng bản Word hoặc bản PDF có chữ."
+NO_TEXT = ("Tệp PDF là bản quét (chỉ có ảnh, không có lớp chữ) nên không đọc được nhiệm vụ: hãy tải lên bản Word "
+           "hoặc bản PDF xuất từ Word (có chữ).")
 _BULLETS = ("-", "+", "•", "\uf0b7", "\uf0a7", "\u2013", "*", "▪", "●")
 _LINE_TOLERANCE = 3.0  # points: words whose tops differ less than this are on one line
 _FLAT_TABLE_HEADER = re.compile(r"^\s*S?TT\s+Nội dung", re.MULTILINE | re.IGNORECASE)

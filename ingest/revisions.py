@@ -37,8 +37,8 @@ from workrules.rules import WorkRules, settings_work_rules
 
 PLAN_FIELDS = ("number", "title", "issuer", "place", "issued_on", "plan_year", "implements", "source_name",
                "content_hash", "day_rules", "warnings")
-TASK_FIELDS = ("origin", "appendix_number", "appendix_title", "number", "position", "content", "product",
-               "deadline_text")
+TASK_FIELDS = ("origin", "appendix_number", "appendix_title", "section", "number", "position", "content", "product",
+               "deadline_text", "extra")
 MILESTONE_FIELDS = ("position", "label", "kind", "due", "start", "rrule", "ad_hoc", "event", "event_date", "reference",
                     "source", "strict", "warnings", "manual_override", "event_offset", "basis", "linked_plan_id")
 FIXED_FIELDS = ("kind", "label", "due", "start", "rrule", "event_date", "strict", "manual_override")

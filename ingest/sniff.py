@@ -74,8 +74,8 @@ def _zip_kind(path: Path) -> str:
 
 
 def _check_text(path: Path) -> None:
-    """A text plan is text in an encoding we read (ingest.encodings) with something besides whitespace."""
-    from ingest.encodings import decode_text
+    """A text plan is text in an encoding we read (ingest.text_encodings) with something besides whitespace."""
+    from ingest.text_encodings import decode_text
 
     if not decode_text(path.read_bytes()).text.strip():
         raise ImportRefused(EMPTY_FILE)

@@ -18,7 +18,7 @@ from weakref import WeakKeyDictionary
 from sqlalchemy import insert, select, text
 from sqlalchemy.orm import Session, selectinload
 
-from config.agencies import AgencyDirectory
+from config.agencies import AgencyDirectory, Placed, PlanScope
 from config.errors import UserError
 from deadlines.model import Kind
 from deadlines.normalize import fold
@@ -29,6 +29,7 @@ from models.bulk import insert_rows, insert_rows_returning
 from models.identity import lock_plan_identity, plan_identity
 from models.plans import PLAN_SHOWN, TASK_SHOWN, Milestone, Occurrence, Plan, PlanStatus, Task, shown_text_changed
 from models.revisions import PlanRevision
+from models.units import ensure_units
 from workrules.dates import PlanFacts, Wanted, basis_of, new_rows, sync, wanted
 from workrules.links import link_references
 from workrules.rules import WorkRules, settings_work_rules
@@ -101,7 +102,7 @@ def store_into(session: Session, draft: PlanDraft, directory: AgencyDirectory, p
             plan = session.get_one(Plan, plan_id)
             plan_shown = any(getattr(plan, name) != values[name] for name in PLAN_SHOWN)
             plan_changed = _assign(plan, **values)
-        agencies = _Agencies(session, directory, _context(draft.issuer, directory))
+        agencies = _Agencies(session, directory, draft.scope(directory))
         agencies.prepare({n for item in items for n in [*item.lead, *item.support, *item.synthesis]})
         session.flush()
         result = ImportResult(plan_id=plan_id, created=created, plan_changed=plan_changed,
@@ -169,7 +170,8 @@ def _insert_tasks(session: Session, plan_id: int, new: list[tuple[int, TaskDraft
     dues: dict[tuple[int, str], list[dict[str, Any]]] = {}
     for _, item in new:
         task_id = task_ids[item.key]
-        assignments += [{"task_id": task_id, "agency_id": agency_id, "role": role, "as_written": name}
+        assignments += [{"task_id": task_id, "agency_id": agency_id, "role": role, "as_written": name,
+                         "note": item.notes.get(name)}
                         for (agency_id, role), name in _wanted_assignments(item, agencies).items()]
         for position, parsed in enumerate(item.milestones):
             key = _milestone_key(parsed, position)
@@ -199,8 +201,9 @@ def _ruled(values: dict[str, Any], want: Wanted) -> dict[str, Any]:
 
 def _task_values(item: TaskDraft, position: int) -> dict[str, Any]:
     return {"origin": item.origin, "appendix_number": _clip(item.appendix_number, 20),
-            "appendix_title": item.appendix_title, "number": _clip(item.number, 20), "position": position,
-            "content": item.content, "product": item.product, "deadline_text": item.deadline_text}
+            "appendix_title": item.appendix_title, "section": item.section, "number": _clip(item.number, 20),
+            "position": position, "content": item.content, "product": item.product,
+            "deadline_text": item.deadline_text, "extra": dict(item.extra) or None}
 
 
 def _milestone_values(parsed: Any, plan: PlanFacts) -> dict[str, Any]:
@@ -290,11 +293,12 @@ def _store_assignments(task: Task, item: TaskDraft, agencies: _Agencies) -> tupl
             task.assignments.remove(assignment)
             shown = True
     for (agency_id, role), name in wanted.items():
+        note = item.notes.get(name)
         if (agency_id, role) not in current:
-            task.assignments.append(Assignment(agency_id=agency_id, role=role, as_written=name))
+            task.assignments.append(Assignment(agency_id=agency_id, role=role, as_written=name, note=note))
             shown = True
         else:
-            renamed |= _assign(current[(agency_id, role)], as_written=name)
+            renamed |= _assign(current[(agency_id, role)], as_written=name, note=note)
     return shown, renamed
 
 
@@ -345,34 +349,39 @@ def _context(issuer: str | None, directory: AgencyDirectory) -> str | None:
 
 
 class _Agencies:
-    """Agency IDs by the names a plan uses: directory agencies, groups with members, or new rows to review."""
+    """Agency IDs by the names a plan uses: directory agencies, groups with members, or new rows to review, each in
+    its unit (config.agencies: the plan's scope decides which directory its names are read in)."""
 
-    def __init__(self, session: Session, directory: AgencyDirectory, context: str | None):
-        self.session, self.directory, self.context = session, directory, context
+    def __init__(self, session: Session, directory: AgencyDirectory, scope: PlanScope):
+        self.session, self.directory, self.scope = session, directory, scope
         self.ids: dict[str, int] = {}  # the name as the plan wrote it → agency id
         self.created: list[str] = []
 
     def prepare(self, names: set[str]) -> None:
-        """Resolve every name of the plan in a few statements; insert the agencies and memberships missing.
+        """Resolve every name of the plan in a few statements; insert the units, agencies and memberships missing.
 
         Safe beside concurrent imports (ingest.batch): rows another transaction inserts first are skipped,
         not refused, and names go in sorted order, so two imports never wait on each other in a cycle.
         """
         connection = self.session.connection()
-        targets = {name: _resolve(self.directory, name, self.context) for name in sorted(names)}
-        every = {t.name: t for target in targets.values() for t in (target, *target.members)}
-        known = self._known(connection, set(every))
-        missing = sorted(name for name in every if name not in known)
+        targets = {name: _resolve(self.directory, name, self.scope) for name in sorted(names)}
+        every = {_key(t): t for target in targets.values() for t in (target, *target.members)}
+        units = ensure_units(connection, [self.directory.province_unit, self.scope.unit,
+                                          *(t.unit for t in every.values())])
+        known = self._known(connection, units, set(every))
+        missing = sorted(key for key in every if key not in known)
         if missing:
             inserted = insert_rows_returning(connection, Agency.__table__, [
-                {"level": "other", "is_group": False, "needs_review": False, **every[name].fields, "name": name,
-                 "aliases": []} for name in missing], ("name", "id"), skip_conflicts_on=("name",))
-            self.created = sorted(name for name, _ in inserted)
-            known |= dict(inserted)
+                {"level": every[key].level, "is_group": every[key].is_group, "needs_review": every[key].review,
+                 "unit_id": units[key[0]], "name": key[1], "aliases": []} for key in missing],
+                ("unit_id", "name", "id"), skip_conflicts_on=("unit_id", "name"))
+            by_unit = {v: k for k, v in units.items()}
+            self.created = sorted(name for _, name, _ in inserted)
+            known |= {(by_unit[unit_id], name): agency_id for unit_id, name, agency_id in inserted}
             if len(inserted) < len(missing):  # inserted meanwhile by a concurrent import, now committed
-                known |= self._known(connection, set(missing) - set(known))
-        self.ids = {name: known[target.name] for name, target in targets.items()}
-        pairs = {(known[t.name], known[m.name]) for t in targets.values() if t.is_group for m in t.members}
+                known |= self._known(connection, units, set(missing) - set(known))
+        self.ids = {name: known[_key(target)] for name, target in targets.items()}
+        pairs = {(known[_key(t)], known[_key(m)]) for t in targets.values() if t.is_group for m in t.members}
         pairs = {(g, m) for g, m in pairs if g != m}
         if pairs:
             members = AgencyGroupMember.__table__.c
@@ -383,48 +392,37 @@ class _Agencies:
                         skip_conflicts_on=("group_id", "member_id"))
 
     @staticmethod
-    def _known(connection: Any, names: set[str]) -> dict[str, int]:
+    def _known(connection: Any, units: dict[str, int], keys: set[tuple[str, str]]) -> dict[tuple[str, str], int]:
+        """(unit key, name) → agency id of the rows that exist; one statement for any number of names."""
         agencies = Agency.__table__.c
+        names = list({name for _, name in keys})
         if connection.dialect.name == "postgresql":  # one array parameter: the same statement for any count
-            return dict(connection.execute(_KNOWN_PG, {"names": list(names)}).all())
-        return dict(connection.execute(select(agencies.name, agencies.id).where(agencies.name.in_(names))).all())
+            rows = connection.execute(_KNOWN_PG, {"names": names}).all()
+        else:
+            rows = connection.execute(select(agencies.unit_id, agencies.name, agencies.id)
+                                      .where(agencies.name.in_(names))).all()
+        by_unit = {v: k for k, v in units.items()}
+        found = {(by_unit.get(unit_id), name): agency_id for unit_id, name, agency_id in rows}
+        return {key: found[key] for key in keys if key in found}
 
 
-_KNOWN_PG = text("SELECT name, id FROM agencies WHERE name = ANY(:names)")
+_KNOWN_PG = text("SELECT unit_id, name, id FROM agencies WHERE name = ANY(:names)")
 
 
-@dataclass(frozen=True)
-class _Target:
-    """The agency row a plan's name stands for: its name, its columns, and a group's members."""
-
-    name: str
-    fields: dict[str, Any]
-    is_group: bool = False
-    members: tuple[_Target, ...] = ()
+def _key(target: Placed) -> tuple[str, str]:
+    return target.unit.key, target.name
 
 
-_RESOLVED: WeakKeyDictionary[AgencyDirectory, dict[tuple[str, str | None], _Target]] = WeakKeyDictionary()
+_RESOLVED: WeakKeyDictionary[AgencyDirectory, dict[tuple[str, PlanScope], Placed]] = WeakKeyDictionary()
 
 
-def _resolve(directory: AgencyDirectory, name: str, context: str | None) -> _Target:
+def _resolve(directory: AgencyDirectory, name: str, scope: PlanScope) -> Placed:
     """Memoised per directory: every plan names the same few dozen agencies."""
     memo = _RESOLVED.setdefault(directory, {})
-    key = (name, context)
+    key = (name, scope)
     if key not in memo:
-        group = directory.group(name)
-        if group is not None:
-            members = tuple(_Target(a.name, {"level": _level(a.level)})
-                            for a in directory.expand(group, context=context))
-            memo[key] = _Target(group.name, {"is_group": True}, True, members)
-        elif (known := directory.resolve(name, context=context)) is not None:
-            memo[key] = _Target(known.name, {"level": _level(known.level), "needs_review": known.review})
-        else:
-            memo[key] = _Target(name[:255], {"needs_review": True})  # the full text stays in as_written
+        memo[key] = directory.place(name, scope)  # an unknown name's full text stays in as_written
     return memo[key]
-
-
-def _level(level: str) -> str:
-    return level if level in ("tinh", "huyen", "xa") else "other"
 
 
 def _assign(row: Any, **values: Any) -> bool:

@@ -51,11 +51,21 @@ def detect_layout(text: str) -> str:
     lines = text.split("\n")
     if any(line.rstrip() == "\tTT" or line.rstrip() == "\tSTT" for line in lines):
         return "tab-cells"
-    if any("\t" in line and _HEADER_FIRST_CELL.match(line.split("\t", 1)[0]) for line in lines):
+    if any("\t" in line and _is_header(line.split("\t")) for line in lines):
         return "tsv-html"
-    if any(_PIPE_ROW.match(line) and _HEADER_FIRST_CELL.match(_pipe_cells(line)[0]) for line in lines):
+    if any(_PIPE_ROW.match(line) and _is_header(_pipe_cells(line)) for line in lines):
         return "md-pipe"
     return "pdf-flat"
+
+
+def _is_header(cells: list[str]) -> bool:
+    """A task table's header row: its first cell is TT, or its cells name the columns of one without TT
+    ("Tên văn bản | Cơ quan soạn thảo | Tiến độ")."""
+    if _HEADER_FIRST_CELL.match(cells[0]):
+        return True
+    from ingest.columns import read_header
+
+    return len(cells) >= 3 and read_header([clean_cell(c) for c in cells]) is not None
 
 
 def paragraph_text(line: str) -> str:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from models.access import LoginSession, SigninLink, ThrottleHit
-    from models.agencies import Agency, AgencyGroupMember, AgencyLevel, Assignment, Contact, Role
+    from models.agencies import Agency, AgencyGroupMember, AgencyLevel, Assignment, Contact, Role, Unit, UnitKind
     from models.audit import AuditLog
     from models.base import Base, UtcDateTime, utcnow
     from models.extensions import Extension, ExtensionStatus
@@ -34,7 +34,8 @@ if TYPE_CHECKING:
 
 _MODULE_OF = {
     "models.access": ("LoginSession", "SigninLink", "ThrottleHit"),
-    "models.agencies": ("Agency", "AgencyGroupMember", "AgencyLevel", "Assignment", "Contact", "Role"),
+    "models.agencies": ("Agency", "AgencyGroupMember", "AgencyLevel", "Assignment", "Contact", "Role", "Unit",
+                        "UnitKind"),
     "models.audit": ("AuditLog",),
     "models.base": ("Base", "UtcDateTime", "utcnow"),
     "models.extensions": ("Extension", "ExtensionStatus"),
@@ -50,7 +51,7 @@ __all__ = [
     "Delivery", "DeliveryStatus", "Extension", "ExtensionStatus", "FeedRole", "FeedScope", "FeedState", "FeedToken",
     "LoginSession", "Milestone", "Occurrence", "OccurrenceStatus", "Plan", "PlanRevision", "PlanStatus", "Reminder",
     "ReminderKind", "ReminderStatus", "RenderedEvent", "RevisionState", "Role", "RulesState", "SigninLink", "Task",
-    "TaskOrigin", "ThrottleHit", "UtcDateTime", "ZaloCredential", "utcnow",
+    "TaskOrigin", "ThrottleHit", "Unit", "UnitKind", "UtcDateTime", "ZaloCredential", "utcnow",
 ]
 
 

@@ -99,11 +99,14 @@ class Task(Base):
     origin: Mapped[str] = mapped_column(String(16), default=TaskOrigin.TABLE)
     appendix_number: Mapped[str | None] = mapped_column(String(20))
     appendix_title: Mapped[str | None] = mapped_column(Text)
+    section: Mapped[str | None] = mapped_column(Text)  # the headings the row falls under: "B > IV > 5.1"
     number: Mapped[str | None] = mapped_column(String(20))  # TT as written: "1", "2.1", "a"
     position: Mapped[int] = mapped_column(Integer, default=0)
     content: Mapped[str] = mapped_column(Text)
     product: Mapped[str | None] = mapped_column(Text)
     deadline_text: Mapped[str] = mapped_column(Text, default="")
+    # The table's columns with no role, by header ("Nguồn kinh phí", "Ghi chú"); NULL when there are none.
+    extra: Mapped[dict[str, str] | None] = mapped_column(JSON)
     cancelled_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)
 
@@ -115,7 +118,7 @@ class Task(Base):
 
 
 class Milestone(Base):
-    """One deadline of a task (deadlines.model.Milestone), plus what the admin changed or recorded.
+    """One deadline of a task (deadlines.model.ParsedMilestone), plus what the admin changed or recorded.
 
     ``manual_override`` holds the fields the admin set by hand (``kind``, ``label``, ``due``, ``rrule``,
     ``event_date``, and ``adopted``: the cited plan's date taken over, with where it came from). While it is

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ColumnElement, ForeignKey, String, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base, UtcDateTime, one_of, utcnow, values
@@ -36,3 +36,8 @@ class PlanRevision(Base):
 
     plan: Mapped[Plan] = relationship(foreign_keys=[plan_id])
     live_plan: Mapped[Plan] = relationship(foreign_keys=[live_plan_id])
+
+
+def own_plans() -> ColumnElement[bool]:
+    """The WHERE clause of plans of their own: not the rows of a revision (listed under their live plan)."""
+    return Plan.id.not_in(select(PlanRevision.plan_id))

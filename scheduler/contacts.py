@@ -1,4 +1,8 @@
-"""The contact directory behind ``hanchot contacts``: add a person to an agency found by name or alias."""
+"""The contact directory behind ``hanchot contacts``: add a person to an agency found by name or alias.
+
+Communes have offices of the same name ("Công an xã"): such a name is refused as ambiguous unless its unit is
+written after it, "Công an xã (xã Hoàng Phú)".
+"""
 
 from __future__ import annotations
 
@@ -6,7 +10,7 @@ import re
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from config.agencies import normalise
 from config.errors import UserError
@@ -22,14 +26,23 @@ def find_agency(session: Session, name: str) -> Agency:
     Raises UserError in Vietnamese for an unknown or ambiguous name.
     """
     key = normalise(name)
-    found = [a for a in session.scalars(select(Agency).order_by(Agency.name))
-             if key in {normalise(n) for n in [a.name, a.short_name or "", *(a.aliases or [])] if n}]
+    agencies = session.scalars(select(Agency).options(selectinload(Agency.unit)).order_by(Agency.name)).all()
+    found = [a for a in agencies if key in _names(a)]
     if not found:
         raise UserError(f"Không tìm thấy cơ quan “{name}”. Kiểm tra tên (hoặc tên viết tắt) trong danh mục cơ quan.")
     if len(found) > 1:
-        names = "; ".join(a.name for a in found)
-        raise UserError(f"Tên “{name}” khớp nhiều cơ quan ({names}); hãy ghi tên đầy đủ.")
+        names = "; ".join(f"{a.name} ({a.unit.name})" if a.unit else a.name for a in found)
+        raise UserError(f"Tên “{name}” khớp nhiều cơ quan ({names}); hãy ghi tên đầy đủ, kèm đơn vị nếu cần "
+                        f"(ví dụ “{found[0].name} ({found[0].unit.name if found[0].unit else 'tỉnh'})”).")
     return found[0]
+
+
+def _names(agency: Agency) -> set[str]:
+    """The keys an agency answers to: its names, and each with its unit ("Công an xã (xã Hoàng Phú)")."""
+    names = {normalise(n) for n in [agency.name, agency.short_name or "", *(agency.aliases or [])] if n}
+    if agency.unit is not None:
+        names |= {f"{n} {normalise(agency.unit.name)}" for n in names}
+    return names
 
 
 def add_contact(session: Session, *, agency: str, name: str, email: str | None = None,

@@ -68,7 +68,6 @@ def test_it_has_every_design_note_that_a_file_cites():
 SINGLE_PLACE = {
     r"Occurrence\.status != OccurrenceStatus\.CANCELLED": "models/live.py",  # what "live" means, in SQL
     r"Milestone\.cancelled_at\.is_\(None\)": "models/live.py",
-    r"Plan\.status == PlanStatus\.PUBLISHED": "models/live.py",
     r"\bos\.(?:replace|link|fsync)\(": "config/atomic_file.py",  # the atomic write
     r"\bimport_module\(|importlib\.import_module": "models/__init__.py",  # wiring is by direct imports
     r"before_flush": None,  # no listener changes rows from afar
@@ -80,3 +79,16 @@ def test_it_keeps_each_rule_in_one_place(pattern, home):
     where = {str(p.relative_to(ROOT)) for p in PYTHON if "tests" not in p.relative_to(ROOT).parts
              and re.search(pattern, _text(p), re.M)}
     assert where == ({home} if home else set())
+
+
+def test_it_names_the_parsers_classes_apart_from_the_stored_ones():
+    """deadlines.model's milestone is what a text says; models.plans's is the stored row: never the same name."""
+    import deadlines.model
+    import models
+
+    models.import_all()
+    parsed = {name for name, value in vars(deadlines.model).items()
+              if isinstance(value, type) and value.__module__ == "deadlines.model"}
+    stored = {mapper.class_.__name__ for mapper in models.Base.registry.mappers}
+    assert {"ParsedMilestone", "ParsedOccurrence"} <= parsed and {"Milestone", "Occurrence"} <= stored
+    assert parsed.isdisjoint(stored)

@@ -62,7 +62,9 @@ def test_it_creates_the_partial_index_on_pending_reminders(engine, backend):
 def test_it_names_constraints_the_same_on_both_backends(engine):
     inspector = inspect(engine)
     assert {fk["name"] for fk in inspector.get_foreign_keys("agencies")} == {
-        "fk_agencies_parent_id_agencies", "fk_agencies_head_contact_id_contacts"}
+        "fk_agencies_parent_id_agencies", "fk_agencies_head_contact_id_contacts", "fk_agencies_unit_id_units"}
+    assert [u["name"] for u in inspector.get_unique_constraints("agencies")] == ["uq_agencies_unit_id_name"]
+    assert {c["name"] for c in inspector.get_check_constraints("agencies")} == {"ck_agencies_level"}
     assert [u["name"] for u in inspector.get_unique_constraints("reminders")] == ["uq_reminders_idempotency_key"]
     assert {c["name"] for c in inspector.get_check_constraints("reminders")} == {
         "ck_reminders_channel", "ck_reminders_kind", "ck_reminders_status"}

@@ -11,7 +11,19 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
-from models import Agency, AgencyGroupMember, AgencyLevel, Assignment, Contact, FeedRole, FeedScope, FeedToken, Task
+from models import (
+    Agency,
+    AgencyGroupMember,
+    AgencyLevel,
+    Assignment,
+    Contact,
+    FeedRole,
+    FeedScope,
+    FeedToken,
+    Task,
+    Unit,
+    UnitKind,
+)
 from models.plans import shown_text_changed
 from web.audit import record, snapshot
 from web.deps import DB, Form, FormError, int_field, now, require_admin, text_field
@@ -20,7 +32,7 @@ router = APIRouter(include_in_schema=False, dependencies=[Depends(require_admin)
 CHANNELS = ("email", "zalo", "zns")
 EMAIL = re.compile(r"^[^@\s<>\"']+@[^@\s<>\"']+\.[^@\s<>\"']+$")
 PHONE = re.compile(r"^\+?[0-9 .-]{8,20}$")
-AGENCY_FIELDS = ("name", "aliases", "level", "parent_id", "is_group", "needs_review")
+AGENCY_FIELDS = ("name", "unit_id", "aliases", "level", "parent_id", "is_group", "needs_review")
 
 
 def _agency(session: Session, agency_id: int) -> Agency:
@@ -38,10 +50,25 @@ def _aliases(form: FormData) -> list[str]:
     return list(dict.fromkeys(names))
 
 
-def _name_free(session: Session, name: str, agency_id: int | None) -> None:
-    other = session.scalar(select(Agency).where(Agency.name == name))
+def _name_free(session: Session, name: str, unit: Unit | None, agency_id: int | None) -> None:
+    """Names are unique within a unit: each commune has its own "Công an xã"."""
+    same_unit = Agency.unit_id.is_(None) if unit is None else Agency.unit_id == unit.id
+    other = session.scalar(select(Agency).where(Agency.name == name, same_unit))
     if other is not None and other.id != agency_id:
-        raise FormError(f"Đã có cơ quan tên \"{name}\".")
+        where = f" trong {unit.name}" if unit else ""
+        raise FormError(f"Đã có cơ quan tên \"{name}\"{where}.")
+
+
+def _unit(session: Session, form: FormData, current: int | None = None) -> Unit | None:
+    """The unit chosen in the form; the province when the form has none (an agency made by hand)."""
+    unit_id = int_field(form, "unit_id", "đơn vị")
+    if unit_id is None:
+        return session.get(Unit, current) if current else session.scalar(
+            select(Unit).where(Unit.kind == UnitKind.PROVINCE).order_by(Unit.id))
+    unit = session.get(Unit, unit_id)
+    if unit is None:
+        raise FormError("Đơn vị không hợp lệ.")
+    return unit
 
 
 @router.post("/agencies")
@@ -51,8 +78,9 @@ def create_agency(request: Request, form: Form,
     level = str(form.get("level", "other"))
     if level not in {lv.value for lv in AgencyLevel}:
         raise FormError("Cấp cơ quan không hợp lệ.")
-    _name_free(session, name, None)
-    agency = Agency(name=name, aliases=_aliases(form), level=level, is_group=form.get("is_group") == "1")
+    unit = _unit(session, form)
+    _name_free(session, name, unit, None)
+    agency = Agency(name=name, unit=unit, aliases=_aliases(form), level=level, is_group=form.get("is_group") == "1")
     session.add(agency)
     session.flush()
     record(session, "admin", "agency.create", "agencies", agency.id, None, snapshot(agency, AGENCY_FIELDS))
@@ -65,13 +93,15 @@ def edit_agency(request: Request, agency_id: int, form: Form,
     agency = _agency(session, agency_id)
     before = snapshot(agency, AGENCY_FIELDS)
     name = text_field(form, "name", "tên cơ quan", required=True)
-    _name_free(session, name, agency.id)
+    unit = _unit(session, form, agency.unit_id)
+    _name_free(session, name, unit, agency.id)
     parent_id = int_field(form, "parent_id", "cơ quan cấp trên")
     if parent_id is not None and (parent_id == agency.id or session.get(Agency, parent_id) is None):
         raise FormError("Cơ quan cấp trên không hợp lệ.")
     if name != agency.name:  # the events of its tasks show the name
         shown_text_changed(_tasks_of(session, agency.id))
     agency.name, agency.aliases, agency.parent_id = name, _aliases(form), parent_id
+    agency.unit_id = unit.id if unit else None
     agency.is_group = form.get("is_group") == "1"
     agency.needs_review = form.get("reviewed") != "1"
     if agency.is_group and "members" in form:

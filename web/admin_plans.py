@@ -15,6 +15,7 @@ from config.errors import UserError
 from ingest.revisions import delete_plan, revision_row
 from models import Agency, Assignment, AuditLog, Milestone, Plan, PlanRevision, PlanStatus, RevisionState
 from models.plans import shown_text_changed
+from models.revisions import own_plans as own_plan_rows
 from web.admin_revisions import revision_context
 from web.audit import record, snapshot
 from web.deps import DB, Form, FormError, int_field, now, require_admin, text_field, work_rules
@@ -33,8 +34,7 @@ MILESTONE_FIELDS = ("kind", "label", "due", "rrule", "event_date", "event_offset
 
 def own_plans(session: Session) -> list[Plan]:
     """Plans of their own, newest first: the rows of revisions (models.revisions) are versions, not plans."""
-    return list(session.scalars(select(Plan).where(Plan.id.not_in(select(PlanRevision.plan_id)))
-                                .order_by(Plan.created_at.desc())))
+    return list(session.scalars(select(Plan).where(own_plan_rows()).order_by(Plan.created_at.desc())))
 
 
 @router.get("/plans")

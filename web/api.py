@@ -14,6 +14,7 @@ from pydantic import BaseModel
 from sqlalchemy import select
 
 from models import Agency, Occurrence, Plan
+from models.revisions import own_plans
 from web.api_auth import api_token_name
 from web.deps import DB, STALE_SESSION, is_admin, now
 from web.queries import items, plan_with_everything
@@ -78,10 +79,12 @@ class TaskOut(BaseModel):
     id: int
     key: str
     appendix_number: str | None
+    section: str | None  # the headings the task falls under, as written: "B > IV > 5.1"
     number: str | None
     content: str
     product: str | None
     deadline_text: str
+    extra: dict[str, str]  # the table's other columns, by header: {"Nguồn kinh phí": "Ngân sách tỉnh"}
     cancelled: bool
     assignments: list[AssignmentOut]
     milestones: list[MilestoneOut]
@@ -123,7 +126,7 @@ def _plan(p: Plan) -> PlanOut:
 
 @router.get("/plans", response_model=list[PlanOut])
 def list_plans(session: DB) -> list[PlanOut]:
-    return [_plan(p) for p in session.scalars(select(Plan).order_by(Plan.id))]
+    return [_plan(p) for p in session.scalars(select(Plan).where(own_plans()).order_by(Plan.id))]
 
 
 @router.get("/plans/{plan_id}", response_model=PlanDetail)
@@ -132,8 +135,8 @@ def get_plan(plan_id: int, session: DB) -> PlanDetail:
     if plan is None:
         raise HTTPException(404, "No such plan")
     tasks = [TaskOut(
-        id=t.id, key=t.key, appendix_number=t.appendix_number, number=t.number, content=t.content, product=t.product,
-        deadline_text=t.deadline_text, cancelled=t.cancelled_at is not None,
+        id=t.id, key=t.key, appendix_number=t.appendix_number, section=t.section, number=t.number, content=t.content,
+        product=t.product, deadline_text=t.deadline_text, extra=t.extra or {}, cancelled=t.cancelled_at is not None,
         assignments=[AssignmentOut(agency_id=a.agency_id, agency=a.agency.name, role=a.role, as_written=a.as_written)
                      for a in t.assignments],
         milestones=[MilestoneOut(id=m.id, key=m.key, label=m.label, kind=m.kind, due=m.due, rrule=m.rrule,

@@ -42,26 +42,29 @@ log = logging.getLogger(__name__)
 
 @asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
-    refresher = asyncio.create_task(_keep_feed_stamp_fresh(app))
+    stop = asyncio.Event()
+    refresher = asyncio.create_task(_keep_feed_stamp_fresh(app, stop))
     try:
         yield
     finally:
-        refresher.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await refresher
+        # Not cancelled: a cancelled await leaves its worker thread running with a database session, which the
+        # engine's disposal (or a test's cleanup) then meets half-way. The refresher ends its round and returns.
+        stop.set()
+        await refresher
         app.state.token_probe.close()
 
 
-async def _keep_feed_stamp_fresh(app: FastAPI) -> None:
+async def _keep_feed_stamp_fresh(app: FastAPI, stop: asyncio.Event) -> None:
     """Ask the database fingerprint twice per time-to-live, in a worker thread, so that feed polls served from
     memory never find it expired and wait for it (that wait made the slowest polls of a busy server)."""
     cache: FeedCache = app.state.feed_cache
-    while True:
+    while not stop.is_set():
         try:
             await run_in_threadpool(cache.refresh_stamp, app.state.sessions)
         except Exception as e:  # the database is away: polls fall back to asking it themselves
             log.warning("feed cache: cannot refresh the database fingerprint: %s", e)
-        await asyncio.sleep(cache.stamp_ttl / 2)
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), cache.stamp_ttl / 2)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

@@ -32,8 +32,7 @@ ROLE_NAMES = {Role.LEAD: "Chủ trì", Role.SUPPORT: "Phối hợp", Role.SYNTHE
 MESSAGES = {"done": "Đã đánh dấu hoàn thành. Bạn có thể hủy trong hôm nay nếu nhầm.",
             "undone": "Đã hủy đánh dấu hoàn thành; hạn này lại được nhắc như trước.",
             "feed": "Đã tạo đường dẫn lịch riêng của bạn. Chọn ứng dụng lịch bên dưới để đăng ký.",
-            "feed-reset": "Đã đổi đường dẫn lịch; đường dẫn cũ không còn dùng được. Hãy đăng ký lại.",
-            "extension": "Đã gửi đề nghị gia hạn; quản trị viên sẽ xem xét."}
+            "feed-reset": "Đã đổi đường dẫn lịch; đường dẫn cũ không còn dùng được. Hãy đăng ký lại."}
 
 
 def focal_point(request: Request, session: Session) -> Permissions:

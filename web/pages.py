@@ -15,13 +15,16 @@ from markupsafe import Markup
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from models import Agency, AgencyGroupMember, FeedToken, Occurrence, Plan, PlanStatus, Task
+from models import Agency, AgencyGroupMember, FeedToken, Occurrence, Plan, PlanStatus, Task, Unit, UnitKind
+from models.live import LIVE_TASK
+from models.revisions import own_plans
 from web.deps import DB, Form, is_admin, now, permissions
 from web.queries import items, local_today, on_time_rates, overdue
 from web.templating import render
 from web.views import KIND_LABELS, explanation, month_grid, rate_chart, shift_month
 
 router = APIRouter(include_in_schema=False)
+PUBLISHED_PLAN = LIVE_TASK[0]  # models.live's "the plan is published" clause
 HORIZON_DAYS = 30
 MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
@@ -44,9 +47,9 @@ def dashboard(request: Request, session: DB) -> HTMLResponse:
         for agency in item.leads() or [None]:
             by_agency.setdefault(agency.name if agency else "(chưa giao)", []).append(item)
     rates = on_time_rates(session, today.year, today, request.app.state.settings.timezone) if within is None else []
-    recent = select(Plan).order_by(Plan.created_at.desc()).limit(10)
+    recent = select(Plan).where(own_plans()).order_by(Plan.created_at.desc()).limit(10)
     if not perms.is_admin:  # drafts are the admin's work in progress, never shown to anyone else
-        recent = recent.where(Plan.status == PlanStatus.PUBLISHED)
+        recent = recent.where(PUBLISHED_PLAN)
     plans = session.scalars(recent).all()
     counts = {"published": sum(1 for p in plans if p.status == PlanStatus.PUBLISHED), "all": len(plans)}
     return page(request, "dashboard.html", {
@@ -77,13 +80,20 @@ def _month_text(year: int, month: int) -> str:
 @router.get("/agencies")
 def agencies(request: Request, session: DB, q: str = "") -> HTMLResponse:
     query = select(Agency).options(selectinload(Agency.children), selectinload(Agency.members),
-                                   selectinload(Agency.contacts)).order_by(Agency.name)
+                                   selectinload(Agency.contacts), selectinload(Agency.unit)).order_by(Agency.name)
     if q.strip():
         query = query.where(func.lower(Agency.name).contains(q.strip().lower()))
     visible = permissions(request, session).visible_agencies()
     found = [a for a in session.scalars(query).all() if visible is None or a.id in visible]
-    return page(request, "agencies.html", {"agencies": found, "q": q,
+    return page(request, "agencies.html", {"agencies": found, "q": q, "units": _units(session, request),
                                            "needs_review": [a for a in found if a.needs_review]})
+
+
+def _units(session: Session, request: Request) -> list[Unit]:
+    """The units an admin can put an agency in, the province first."""
+    if not is_admin(request):
+        return []
+    return list(session.scalars(select(Unit).order_by(Unit.kind != UnitKind.PROVINCE, Unit.name)))
 
 
 @router.get("/agencies/{agency_id}")
@@ -99,11 +109,11 @@ def agency_page(request: Request, agency_id: int, session: DB) -> HTMLResponse:
                              .where(AgencyGroupMember.member_id == agency_id)).all()
     tokens = session.scalars(select(FeedToken).where(FeedToken.agency_id == agency_id)
                              .order_by(FeedToken.created_at)).all() if is_admin(request) else []
-    others = session.scalars(select(Agency).where(Agency.id != agency_id).order_by(Agency.name)).all() \
-        if is_admin(request) else []
+    others = session.scalars(select(Agency).where(Agency.id != agency_id).options(selectinload(Agency.unit))
+                             .order_by(Agency.name)).all() if is_admin(request) else []
     return page(request, "agency.html", {
         "agency": agency, "items": found, "today": today, "groups": groups, "tokens": tokens, "others": others,
-        "overdue_count": sum(i.overdue(today) for i in found),
+        "units": _units(session, request), "overdue_count": sum(i.overdue(today) for i in found),
         "open_count": sum(not i.done for i in found)})
 
 

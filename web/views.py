@@ -7,8 +7,8 @@ from datetime import date
 from html import escape
 
 from deadlines.explain import explain
-from deadlines.model import Kind, Milestone, Occurrence, Offset, Reference
-from models import Milestone as StoredMilestone
+from deadlines.model import Kind, Offset, ParsedMilestone, ParsedOccurrence, Reference
+from models import Milestone
 from web.queries import Item, Rate
 
 KIND_LABELS = {
@@ -18,12 +18,12 @@ KIND_LABELS = {
 WEEKDAYS = ("T2", "T3", "T4", "T5", "T6", "T7", "CN")
 
 
-def explanation(stored: StoredMilestone) -> str:
+def explanation(stored: Milestone) -> str:
     """The deadline engine's Vietnamese sentence for a stored milestone (what the admin checks on review)."""
     reference = stored.reference or None
-    milestone = Milestone(
+    milestone = ParsedMilestone(
         kind=Kind(stored.kind), label=stored.label, due=stored.due, start=stored.start, rrule=stored.rrule,
-        occurrences=[Occurrence(o.due, o.period) for o in stored.occurrences], ad_hoc=stored.ad_hoc,
+        occurrences=[ParsedOccurrence(o.due, o.period) for o in stored.occurrences], ad_hoc=stored.ad_hoc,
         event=stored.event, offset=_offset(stored.event_offset), source=stored.source, strict=stored.strict,
         warnings=list(stored.warnings or []),
         reference=Reference(reference.get("text", "")) if isinstance(reference, dict) else None)

@@ -23,9 +23,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from deadlines.model import Kind, Offset
-from deadlines.model import Milestone as ParsedMilestone
-from deadlines.model import Occurrence as ParsedOccurrence
+from deadlines.model import Kind, Offset, ParsedMilestone, ParsedOccurrence
 from deadlines.normalize import fold
 from deadlines.offsets import due_after
 from deadlines.rules import DayRule, apply_day_rules

@@ -40,9 +40,26 @@ def database_url() -> str:
 
 def run_on(connection: Connection) -> None:
     # SQLite cannot ALTER most things: batch mode copies the table instead.
-    configure(connection=connection, render_as_batch=connection.dialect.name == "sqlite")
-    with context.begin_transaction():
-        context.run_migrations()
+    sqlite = connection.dialect.name == "sqlite"
+    configure(connection=connection, render_as_batch=sqlite)
+    if not sqlite:
+        with context.begin_transaction():
+            context.run_migrations()
+        return
+    # Batch mode drops the old table after copying it, which foreign keys refuse while rows point at it: keys are
+    # off while migrating (the pragma only works outside a transaction) and checked once before the commit.
+    connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+    try:
+        with context.begin_transaction():
+            context.run_migrations()
+            broken = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
+            if broken:
+                raise RuntimeError(f"the migration left rows pointing at nothing: {broken[:5]}")
+        connection.commit()
+    finally:
+        if connection.in_transaction():
+            connection.rollback()
+        connection.exec_driver_sql("PRAGMA foreign_keys=ON")
 
 
 def run_online() -> None:

@@ -47,9 +47,11 @@ def test_it_stores_plans_at_once_creating_each_new_agency_once_and_keeping_the_i
             assert result.created
             assert session.scalar(select(func.count()).select_from(Task).where(
                 Task.plan_id == result.plan_id, Task.origin == "table")) == len(draft.tasks)
-        names = session.scalars(select(Agency.name)).all()
-        assert len(names) == len(set(names))
-        assert names.count(NEW_AGENCY) == 1
+        rows = session.execute(select(Agency.unit_id, Agency.name)).all()
+        assert len(rows) == len(set(rows))  # each agency once in its unit
+        names = [name for _, name in rows]
+        # an unknown name belongs to the unit of the plan naming it: once per unit (province, two communes, district)
+        assert names.count(NEW_AGENCY) == len({d.scope(directory).unit for d in drafts}) == 4
         # Whoever inserted a name reports it, and only one import does.
         created = [name for r in results for name in r.agencies_created]
         assert sorted(created) == sorted(names)

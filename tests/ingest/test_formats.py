@@ -14,11 +14,11 @@ from docx.oxml.ns import qn
 from ingest import build_plan, read_document
 from ingest.document import Document, Paragraph, Table
 from ingest.docx_reader import read_docx
-from ingest.encodings import unreadable
 from ingest.errors import EMPTY_FILE, MAX_BYTES, NOT_A_DOCUMENT, TOO_LARGE, ImportRefused
 from ingest.pdf_reader import read_pdf
 from ingest.sniff import sniff
 from ingest.tasks import UNNUMBERED
+from ingest.text_encodings import unreadable
 from tests.support.render_docs import docx_to_pdf, write_docx
 
 HEADER = ["TT", "Nội dung thực hiện", "Sản phẩm", "Cơ quan chủ trì", "Cơ quan phối hợp", "Thời gian hoàn thành"]
@@ -230,7 +230,7 @@ def test_it_joins_a_row_that_runs_over_several_pages(tmp_path):
 def test_it_refuses_a_pdf_without_any_text(tmp_path):
     new_docx().save(str(tmp_path / "blank.docx"))  # prints as one blank page, as a scan would read
     [pdf] = docx_to_pdf([tmp_path / "blank.docx"], tmp_path)
-    with pytest.raises(ImportRefused, match="không có chữ"):
+    with pytest.raises(ImportRefused, match="bản quét"):
         read_pdf(pdf)
 
 

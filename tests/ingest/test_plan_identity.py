@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from alembic import command
+from alembic.script import ScriptDirectory
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
@@ -162,9 +163,14 @@ def _done_occurrence(connection, plan_id: int) -> None:
                        {"id": plan_id})
 
 
+def _before_identity(engine) -> str:
+    """The revision just before the identity migration (other migrations may come before it in the chain)."""
+    return ScriptDirectory.from_config(alembic_config(engine)).get_revision("0004_formats").down_revision
+
+
 def test_the_migration_removes_duplicates_holding_nothing_of_their_own(db_url):
     engine = make_engine(db_url)
-    upgrade(engine, "0003")
+    upgrade(engine, _before_identity(engine))
     with engine.begin() as connection:
         _plan_row(connection, 1, "Kế hoạch A")
         _plan_row(connection, 2, "Kế hoạch A (bản 2)", status="published")  # same number, issuer and year
@@ -174,14 +180,14 @@ def test_the_migration_removes_duplicates_holding_nothing_of_their_own(db_url):
     with engine.connect() as connection:
         assert connection.execute(text("SELECT id FROM plans")).scalars().all() == [2]
         assert connection.execute(text("SELECT count(*) FROM occurrences WHERE status = 'done'")).scalar() == 1
-    command.downgrade(alembic_config(engine), "0003")
+    command.downgrade(alembic_config(engine), _before_identity(engine))
     upgrade(engine)
     engine.dispose()
 
 
 def test_the_migration_refuses_when_two_copies_hold_work_and_changes_nothing(db_url):
     engine = make_engine(db_url)
-    upgrade(engine, "0003")
+    upgrade(engine, _before_identity(engine))
     with engine.begin() as connection:
         for plan_id in (1, 2):
             _plan_row(connection, plan_id, f"Kế hoạch {plan_id}", status="published")
@@ -190,7 +196,7 @@ def test_the_migration_refuses_when_two_copies_hold_work_and_changes_nothing(db_
         upgrade(engine)
     with engine.connect() as connection:
         assert connection.execute(text("SELECT count(*) FROM plans")).scalar() == 2
-        assert connection.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0003"
+        assert connection.execute(text("SELECT version_num FROM alembic_version")).scalar() == _before_identity(engine)
     with engine.begin() as connection:  # the admin deletes one copy; the upgrade then goes through
         connection.execute(text("DELETE FROM plans WHERE id = 1"))
     upgrade(engine)

@@ -1,4 +1,4 @@
-"""Write Vietnamese text the way old offices stored it, for the tests of ``ingest.encodings``.
+"""Write Vietnamese text the way old offices stored it, for the tests of ``ingest.text_encodings``.
 
 Each encoder is written from the encoding's description, independently of the product's decoders (whose
 tables are checked against known strings from real documents in the tests), so a round trip through both is a
@@ -32,8 +32,8 @@ def _split(char: str) -> tuple[str, int | None]:
 def to_tcvn3(text: str) -> bytes:
     out = bytearray()
     for char in unicodedata.normalize("NFC", text):
-        if char.isascii():
-            out.append(ord(char))
+        if char.isascii() or not char.isalpha():  # punctuation ("“", "–") keeps its Windows-1252 byte
+            out += char.encode("cp1252")
             continue
         letter, tone = _split(char)
         if tone is None:
@@ -51,7 +51,7 @@ _VNI_SINGLE = {"ơ": "ô", "ư": "ö", "đ": "ñ"}
 def to_vni(text: str) -> bytes:
     out: list[str] = []
     for char in unicodedata.normalize("NFC", text):
-        if char.isascii():
+        if char.isascii() or not char.isalpha():
             out.append(char)
             continue
         letter, tone = _split(char)

@@ -32,13 +32,13 @@ def word_shaped(document: Document) -> Document:
     repaired row; rows of the flattened-PDF layout keep only the header's columns, as the builder does.
     """
     from config.agencies import AgencyDirectory
-    from ingest.builder import _context
-    from ingest.metadata import read_metadata
-    from ingest.tasks import _unshift, column_map
+    from ingest.builder import metadata_of
+    from ingest.columns import read_header
+    from ingest.tasks import _unshift
 
     directory = AgencyDirectory.load()
-    meta = read_metadata([b.text for b in document.blocks if isinstance(b, Paragraph)])
-    context = _context(meta.issuer, directory)
+    meta = metadata_of(document)
+    context = directory.scope(meta.issuer, meta.recipients).context
     blocks: list[Paragraph | Table] = []
     width: int | None = None
     for block in document.blocks:
@@ -47,9 +47,9 @@ def word_shaped(document: Document) -> Document:
             continue
         rows = []
         for row in block.rows:
-            columns = column_map(row)
+            columns = read_header(row)
             if columns:
-                width = max(columns.values()) + 1
+                width = columns.width
             elif width is not None and len(row) > width:
                 row = row[:width] if block.flattened else _unshift(row, width, directory, context)
             rows.append(row)
@@ -136,6 +136,73 @@ def _fill_merged(cell, text: str) -> None:
     for paragraph in list(cell.paragraphs)[1:]:
         paragraph._p.getparent().remove(paragraph._p)
     _fill(cell, text)
+
+
+UP = None  # a cell of ``write_grid_docx``: covered by the cell above it (merged vertically)
+LEFT = object()  # a cell of ``write_grid_docx``: covered by the cell to its left (merged horizontally)
+
+
+def write_grid_docx(blocks: list[str | list[list]], path: Path) -> Path:
+    """Write paragraphs (str) and tables (lists of rows) as Word does, merges included.
+
+    In a row, ``UP`` is a cell merged with the cell above it and ``LEFT`` one merged with the cell to its left;
+    a row of a single string is one cell merged across the whole table (a section heading as offices type
+    them). The first row of each table is its header, repeated on every page.
+    """
+    word = new_docx()
+    previous = None
+    for block in blocks:
+        if isinstance(block, str):
+            word.add_paragraph(block)
+        else:
+            if isinstance(previous, list):
+                word.add_paragraph("")
+            _add_grid(word, block)
+        previous = block
+    word.save(str(path))
+    return path
+
+
+def _add_grid(word, rows: list[list]) -> None:
+    width = max(len(r) for r in rows)
+    table = word.add_table(rows=len(rows), cols=width)
+    table.style = "Table Grid"
+    _repeat_as_header(table.rows[0])
+    for r, row in enumerate(rows):
+        if len(row) == 1 and width > 1:
+            _fill_merged(table.cell(r, 0).merge(table.cell(r, width - 1)), row[0])
+            continue
+        for c, text in enumerate(row):
+            if text is LEFT:
+                start = c - 1
+                while row[start] is LEFT:
+                    start -= 1
+                _fill_merged(table.cell(r, start).merge(table.cell(r, c)), row[start])
+            elif text is not UP:
+                _fill(table.cell(r, c), text)
+    for c in range(width):
+        r = 1
+        while r < len(rows):
+            if len(rows[r]) > c and rows[r][c] is UP:
+                top, end = r - 1, r
+                while end + 1 < len(rows) and len(rows[end + 1]) > c and rows[end + 1][c] is UP:
+                    end += 1
+                _fill_merged(table.cell(top, c).merge(table.cell(end, c)), rows[top][c])
+                r = end + 1
+            else:
+                r += 1
+
+
+def grid_text(blocks: list[str | list[list]]) -> str:
+    """The same blocks as tab-separated text, the way the text of such a plan is kept: a merged cell is an
+    empty cell in the rows it covers, a row merged across the table is its one cell."""
+    lines: list[str] = []
+    for block in blocks:
+        if isinstance(block, str):
+            lines += ["", block, ""]
+        else:
+            lines += ["\t".join("" if cell is UP or cell is LEFT else cell for cell in row) for row in block]
+    return "\n".join(lines) + "\n"
 
 
 def soffice() -> str | None:

@@ -54,6 +54,8 @@ def test_a_reupload_of_a_published_plan_is_reviewed_as_a_diff_then_published(adm
     assert listing.count(f'href="/plans/{live_id}"') == 1 and "có bản sửa đổi" in listing
 
     revision_id = int(second.headers["location"].split("/")[2])
+    assert [p["id"] for p in admin.get("/api/plans").json()] == [live_id], "a revision is not a plan of its own"
+    assert f'href="/plans/{revision_id}"' not in admin.get("/").text
     published = _post(admin, f"/plans/{revision_id}/revision/publish")
     assert published.headers["location"] == f"/plans/{live_id}"
     live_page = admin.get(f"/plans/{live_id}").text

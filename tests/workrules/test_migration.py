@@ -9,7 +9,7 @@ from sqlalchemy import text
 from models.db import make_engine
 from models.migrate import alembic_config, head_revision, upgrade
 
-BEFORE = "0004_formats"
+BEFORE = "0005_reader"
 
 
 def test_the_dates_migration_keeps_occurrences_and_reminders_both_ways(db_url):

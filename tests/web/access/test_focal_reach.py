@@ -83,3 +83,14 @@ def test_a_focal_point_cannot_undo_anothers_done(backend_app, backend_settings, 
     tv = sign_in(new_client(backend_app), "van@thieuvan.test", backend_settings.mail_dir)
     assert f"/occurrences/{communes.tv_lead_soon.id}/undo" not in tv.get("/me").text
     assert _close(tv, communes.tv_lead_soon.id, "undo").status_code == 403
+
+
+def test_only_the_leading_agency_may_ask_for_an_extension(backend_db, communes: Communes) -> None:
+    from models.permissions import Permissions
+
+    tv = Permissions.of(backend_db, f"contact:{communes.focal_tv.id}")
+    assert tv.may_request_extension(backend_db.get(Occurrence, communes.tv_lead_soon.id))
+    assert not tv.may_request_extension(backend_db.get(Occurrence, communes.tv_support_soon.id))
+    assert not tv.may_request_extension(backend_db.get(Occurrence, communes.hp_lead_soon.id))
+    assert not Permissions.of(backend_db, "admin").may_request_extension(
+        backend_db.get(Occurrence, communes.tv_lead_soon.id))  # the admin grants one directly

@@ -46,11 +46,11 @@ def test_hsts_only_under_https(engine, tmp_path, config_dir) -> None:
     from web.app import create_app
 
     app = create_app(settings_for(engine, tmp_path, config_dir, base_url="https://hanchot.example.gov.vn"))
-    try:
-        with TestClient(app, base_url="https://hanchot.example.gov.vn") as client:
-            response = client.get("/login")
-            _assert_headers(response, https=True)
-            assert "Secure" in response.headers["set-cookie"]
+    try:  # no lifespan (no ``with``): its background refresher would race the PostgreSQL teardown
+        client = TestClient(app, base_url="https://hanchot.example.gov.vn")
+        response = client.get("/login")
+        _assert_headers(response, https=True)
+        assert "Secure" in response.headers["set-cookie"]
     finally:
         app.state.engine.dispose()
 

@@ -8,8 +8,8 @@
 - ``extensions``: extension requests and grants (gia hạn) of one occurrence.
 - ``rules_state``: the fingerprint of the work rules the stored dates were computed from.
 
-Revision ID: 0005_dates
-Revises: 0004_formats
+Revision ID: 0006_dates
+Revises: 0005_reader
 Create Date: 2026-12-04 10:00:00
 """
 
@@ -18,8 +18,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = '0005_dates'
-down_revision: str | None = '0004_formats'
+revision: str = '0006_dates'
+down_revision: str | None = '0005_reader'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 EPOCH = sa.text("'1970-01-01 00:00:00'")  # only for the rows already there; every row gets its updated_at

@@ -160,7 +160,8 @@ def _mostly_latin(data: bytes) -> bool:
 
 
 def _from_tcvn3_bytes(data: bytes) -> str:
-    return _capital_words("".join(TCVN3.get(b, chr(b)) if b >= 0x80 else chr(b) for b in data))
+    """Bytes the standard leaves free (0x80–0x9F: quotes, dashes) keep their Windows-1252 meaning."""
+    return _capital_words("".join(TCVN3.get(b) or bytes([b]).decode("cp1252", errors="replace") for b in data))
 
 
 def from_tcvn3(text: str) -> str:

@@ -1,0 +1,119 @@
+"""A focal point in Debian's Chromium, at 1366×768 and 390×844: signs in by the emailed link, subscribes to its
+own calendar, closes one of its deadlines and undoes it, and gets 403 on the other commune's. The server runs
+with HANCHOT_REQUIRE_LOGIN=1 (each focal point reads only its unit). Screenshots of the home go to
+docs/screenshots/ (focal-home-desktop.png, focal-home-phone.png)."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from argon2 import PasswordHasher
+from icalendar import Calendar
+
+from models.db import make_engine, session_factory
+from tests.web.access.support import build_communes, read_link
+from tests.web.server import ROOT, free_port, running_server, server_env
+
+pytestmark = pytest.mark.external_service
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+SIZES = {"desktop": {"width": 1366, "height": 768}, "phone": {"width": 390, "height": 844}}
+SCREENSHOTS = ROOT / "docs" / "screenshots"
+MINE = "Báo cáo tình hình an ninh"
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory, migrated_sqlite_template: Path) -> Iterator[dict]:
+    folder = tmp_path_factory.mktemp("focal")
+    shutil.copy(migrated_sqlite_template, folder / "web.db")
+    config = folder / "config"
+    config.mkdir()
+    for path in (ROOT / "config").glob("*.toml"):
+        shutil.copy(path, config / path.name)
+    engine = make_engine(f"sqlite:///{folder / 'web.db'}")
+    with session_factory(engine)() as session:
+        communes = build_communes(session)
+        session.commit()
+    engine.dispose()
+    port = free_port()
+    env = {**server_env(f"http://127.0.0.1:{port}", f"sqlite:///{folder / 'web.db'}", config, folder / "mail",
+                        PasswordHasher().hash("mật-khẩu-quản-trị")), "HANCHOT_REQUIRE_LOGIN": "1"}
+    with running_server(env, port, folder / "server.log") as url:
+        yield {"url": url, "db": folder / "web.db", "mail": folder / "mail", "communes": communes}
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator:  # type: ignore[type-arg]
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Debian's chromium is missing: `make test-deps` installs it", pytrace=False)
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+def _status(site: dict, occurrence_id: int) -> str:
+    with sqlite3.connect(site["db"]) as connection:
+        return connection.execute("SELECT status FROM occurrences WHERE id = ?", (occurrence_id,)).fetchone()[0]
+
+
+@pytest.mark.parametrize("size", ["desktop", "phone"])
+def test_a_focal_point_signs_in_subscribes_closes_undoes_and_is_refused_elsewhere(browser, site, size) -> None:
+    communes = site["communes"]
+    context = browser.new_context(viewport=SIZES[size], base_url=site["url"], locale="vi-VN",
+                                  permissions=["clipboard-read", "clipboard-write"])
+    page = context.new_page()
+    try:
+        page.goto("/me")
+        assert "/login" in page.url  # nothing is open without signing in
+        page.fill("form[action='/login/email'] input[name=email]", "van@thieuvan.test")
+        page.click("form[action='/login/email'] button")
+        assert "liên kết đăng nhập vừa được gửi" in page.locator(".flash").inner_text()
+        page.goto(read_link(site["mail"], "van@thieuvan.test"))
+        page.click("text=Tiếp tục đăng nhập")
+        page.wait_for_url("**/me")
+        assert page.locator("h1").inner_text() == "Việc của Công an xã Thiệu Vân"
+        assert page.locator("nav a", has_text="Kế hoạch").count() == 0  # no link to a page it cannot open
+
+        create = page.locator("button", has_text="Tạo đường dẫn lịch của tôi")
+        if create.count():
+            create.click()
+            page.wait_for_url("**/me?msg=feed#lich")
+        feed_url = page.locator("#feed-url").input_value()
+        webcal = feed_url.replace("http://", "webcal://", 1)
+        assert page.locator("a", has_text="Apple Lịch").get_attribute("href") == webcal
+        assert "calendar.google.com" in page.locator("a", has_text="Google Lịch").get_attribute("href")
+        assert "addfromweb" in page.locator("a", has_text="Outlook (Microsoft 365)").get_attribute("href")
+        page.click("button:has-text('Sao chép đường dẫn')")
+        assert page.locator("#copy-status").inner_text() in ("Đã sao chép đường dẫn lịch.",) or \
+            "Ctrl+C" in page.locator("#copy-status").inner_text()
+        feed = page.request.get(feed_url)
+        assert feed.status == 200
+        summaries = [str(e["SUMMARY"]) for e in Calendar.from_ical(feed.body()).walk("VEVENT")]
+        assert any(MINE in s for s in summaries) and not any("Tuyên truyền phòng cháy" in s for s in summaries)
+
+        page.get_by_role("button", name=f"Đánh dấu hoàn thành: 2. {MINE}", exact=False).click()
+        page.wait_for_url("**/me?msg=done*")
+        assert "Đã đánh dấu hoàn thành" in page.locator(".flash").inner_text()
+        assert _status(site, communes.tv_lead_soon.id) == "done"
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / f"focal-home-{size}.png"), full_page=True)
+        page.get_by_role("button", name=f"Hủy đánh dấu hoàn thành: 2. {MINE}", exact=False).first.click()
+        page.wait_for_url("**/me?msg=undone*")
+        assert _status(site, communes.tv_lead_soon.id) == "open"
+
+        other_task = page.goto(f"/tasks/{communes.hp_lead_soon.milestone.task_id}")
+        assert other_task.status == 403 and "Bạn không có quyền xem trang này." in page.content()
+        csrf = page.goto("/me") and page.locator("input[name=csrf_token]").first.input_value()
+        forced = page.request.post(f"/occurrences/{communes.hp_lead_soon.id}/done", form={"csrf_token": csrf})
+        assert forced.status == 403 and _status(site, communes.hp_lead_soon.id) == "open"
+    finally:
+        context.close()
