@@ -25,6 +25,7 @@ from models import cli as models_cli
 from notifiers import cli as notifiers_cli
 from scheduler import cli as scheduler_cli
 from web import cli as web_cli
+from workrules import cli as workrules_cli
 
 app = typer.Typer(
     name="hanchot",
@@ -47,7 +48,7 @@ def _register() -> None:
     """Attach every package's commands. The command modules import only typer at load time (their work imports
     what it needs), so registering them all costs almost nothing; a broken one fails here, with its error."""
     for register in (parse_command.register, models_cli.register, ingest_cli.register, web_cli.register,
-                     scheduler_cli.register, calendars_cli.register, notifiers_cli.register):
+                     scheduler_cli.register, calendars_cli.register, notifiers_cli.register, workrules_cli.register):
         register(app)
 
 

@@ -102,16 +102,16 @@ def export_command(
 ) -> None:
     """Write one .ics per agency; a file is rewritten only when its bytes change."""
     from calendars.export import export_agency_feeds
-    from config.holidays import load_work_calendar
     from config.settings import get_settings
     from models import FeedRole
     from models.db import session_scope
+    from workrules.rules import current_work_rules
 
     settings = get_settings()
-    reasons = load_work_calendar(settings.config_dir).reason
+    reasons = current_work_rules(settings.config_dir).reason
     with session_scope() as session:
         result = export_agency_feeds(session, directory, role=FeedRole(_role(role)), base_url=settings.base_url,
-                                     reasons=reasons)
+                                     reasons=reasons, timezone=settings.timezone)
     typer.echo(f"{directory}: {len(result.written)} tệp ghi mới, {len(result.unchanged)} tệp không đổi")
 
 

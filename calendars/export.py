@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from calendars.conditional import ascii_filename
 from calendars.event_store import DatabaseEventStore, prune
-from calendars.feed import EventStore, render
+from calendars.feed import TIMEZONE, EventStore, render
 from calendars.query import Reasons, Scope, build_feed
 from config.atomic_file import write_atomically
 from models import Agency, FeedRole, FeedScope
@@ -32,7 +32,8 @@ def slug(name: str) -> str:
 
 
 def export_agency_feeds(session: Session, directory: Path, *, role: FeedRole, base_url: str,
-                        reasons: Reasons | None = None, store: EventStore | None = None) -> ExportResult:
+                        reasons: Reasons | None = None, store: EventStore | None = None,
+                        timezone: str = TIMEZONE) -> ExportResult:
     """Render the feed of every agency that is not a group (groups are expanded into their members)."""
     directory.mkdir(parents=True, exist_ok=True)
     result, taken = ExportResult(), set()
@@ -42,7 +43,7 @@ def export_agency_feeds(session: Session, directory: Path, *, role: FeedRole, ba
             name = f"{name}-{agency.id}"
         taken.add(name)
         body = render(build_feed(session, Scope(FeedScope.AGENCY, agency.id, role), base_url=base_url,
-                                 reasons=reasons), store)
+                                 reasons=reasons, timezone=timezone), store)
         path = directory / f"{name}.ics"
         (result.written if write_if_changed(path, body) else result.unchanged).append(path)
     return result
@@ -61,7 +62,8 @@ class RepublishResult:
     pruned: int
 
 
-def republish(engine: Engine, directory: Path, *, base_url: str, reasons: Reasons | None = None) -> RepublishResult:
+def republish(engine: Engine, directory: Path, *, base_url: str, reasons: Reasons | None = None,
+              timezone: str = TIMEZONE) -> RepublishResult:
     """Export every agency feed (role "all"), storing each new VEVENT (calendars.event_store) so that
     subscribers' next polls need no icalendar; then prune the stored VEVENTs no current event uses.
 
@@ -70,7 +72,7 @@ def republish(engine: Engine, directory: Path, *, base_url: str, reasons: Reason
     store = DatabaseEventStore(engine)
     with Session(engine) as session:
         result = export_agency_feeds(session, directory, role=FeedRole.ALL, base_url=base_url, reasons=reasons,
-                                     store=store)
+                                     store=store, timezone=timezone)
         everything = build_feed(session, Scope(FeedScope.PROVINCE, None, FeedRole.ALL), base_url=base_url,
-                                reasons=reasons)
+                                reasons=reasons, timezone=timezone)
     return RepublishResult(result, prune(engine, (e.digest for e in everything.events)))

@@ -14,9 +14,9 @@ Decisions written down here because clients depend on them:
   its UID (it is the *nominal* date in the UID) so clients update it in place instead of duplicating it.
 - **No VALARM**: subscribed calendars ignore or strip alarms; the scheduler sends the reminders (§5).
 - **TRANSP:TRANSPARENT**: deadlines must not block anybody's free/busy time.
-- Timed events (``FeedEvent.at``) are written with ``TZID=Asia/Ho_Chi_Minh`` and a matching VTIMEZONE
-  (the one ``add_missing_timezones()`` would build; the lint checks none is missing). Deadlines themselves
-  are all-day (``VALUE=DATE``, exclusive DTEND).
+- Timed events (``FeedEvent.at``) are written with ``TZID=<the event's zone>`` (HANCHOT_TIMEZONE, by default
+  Asia/Ho_Chi_Minh) and a matching VTIMEZONE (the one ``add_missing_timezones()`` would build; the lint
+  checks none is missing). Deadlines themselves are all-day (``VALUE=DATE``, exclusive DTEND).
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ import icalendar
 from icalendar import Calendar, Event, Timezone, vDuration
 
 PRODID = "-//hanchot//Hạn chót kế hoạch//VI"
-TIMEZONE = "Asia/Ho_Chi_Minh"
+TIMEZONE = "Asia/Ho_Chi_Minh"  # the default of HANCHOT_TIMEZONE; feeds take the configured one
 REFRESH = timedelta(hours=1)
 TIMED_EVENT_LENGTH = timedelta(hours=1)
 STATUSES = ("CONFIRMED", "TENTATIVE", "CANCELLED")
@@ -64,7 +64,8 @@ class FeedEvent:
     categories: tuple[str, ...] = ()
     url: str | None = None
     status: str = "CONFIRMED"
-    at: time | None = None  # local time in Asia/Ho_Chi_Minh; None means an all-day event
+    at: time | None = None  # local time in ``timezone``; None means an all-day event
+    timezone: str = TIMEZONE
     digest: str = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -79,7 +80,7 @@ class FeedEvent:
         # computed here once (a cached_property cost as much again, for its lock).
         text = (f"{RENDERER}\x1f{self.uid}\x1f{self.summary}\x1f{self.day.toordinal()}\x1f{self.sequence}\x1f"
                 f"{self.last_modified.timestamp()}\x1f{self.description}\x1f{chr(30).join(self.categories)}\x1f"
-                f"{self.url or ''}\x1f{self.status}\x1f{self.at or ''}")
+                f"{self.url or ''}\x1f{self.status}\x1f{self.at or ''}{self.timezone if self.at else ''}")
         object.__setattr__(self, "digest", hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest())
 
 
@@ -91,6 +92,7 @@ class FeedCalendar:
     name: str
     description: str
     events: Sequence[FeedEvent] = field(default_factory=tuple)
+    timezone: str = TIMEZONE  # HANCHOT_TIMEZONE: X-WR-TIMEZONE, and the VTIMEZONE of timed events
 
     @property
     def last_modified(self) -> datetime | None:
@@ -126,10 +128,10 @@ def render(feed: FeedCalendar, store: EventStore | None = None) -> bytes:
     )
     cal["REFRESH-INTERVAL"].params["VALUE"] = "DURATION"  # RFC 7986 form; Calendar.new omits it
     # Calendar.new also writes X-WR-CALNAME and X-WR-CALDESC for older clients.
-    cal.add("X-WR-TIMEZONE", TIMEZONE)
+    cal.add("X-WR-TIMEZONE", feed.timezone)
     cal.add("X-PUBLISHED-TTL", vDuration(REFRESH))  # a bare timedelta would print "1:00:00"
-    if any(e.at is not None for e in feed.events):
-        cal.add_component(Timezone.from_tzid(TIMEZONE))  # what add_missing_timezones() adds for our one TZID
+    for tzid in sorted({e.timezone for e in feed.events if e.at is not None}):
+        cal.add_component(Timezone.from_tzid(tzid))  # what add_missing_timezones() adds for each TZID
     shell = cal.to_ical()
     assert shell.endswith(_END), "icalendar changed how it closes a calendar"
     events = sorted(feed.events, key=lambda e: (e.day, e.at or time(0), e.uid))
@@ -183,7 +185,7 @@ def _event(event: FeedEvent) -> Event:
         start: date | datetime = event.day
         end: date | datetime = event.day + timedelta(days=1)  # DTEND;VALUE=DATE is exclusive
     else:
-        start = datetime.combine(event.day, event.at, tzinfo=ZoneInfo(TIMEZONE))
+        start = datetime.combine(event.day, event.at, tzinfo=ZoneInfo(event.timezone))
         end = start + TIMED_EVENT_LENGTH
     return Event.new(
         uid=event.uid, stamp=stamp, last_modified=stamp, sequence=event.sequence, summary=event.summary,

@@ -16,8 +16,11 @@ Decisions clients depend on (see also ``calendars/feed.py``):
   milestone; milestone.sequence + the sum over all its occurrence rows (cancelled ones are kept) for a
   single-instance one, since a new date is a new occurrence row starting at 0. Every term only grows:
   models/plans.py bumps a milestone on any change of its own, of its task's text, its plan's name or its
-  agencies. DTSTAMP = LAST-MODIFIED = the latest ``updated_at`` of task, milestone and occurrence:
-  deterministic bytes between changes.
+  agencies. DTSTAMP = LAST-MODIFIED = the latest ``changed_at`` of the milestone and its occurrence(s): the
+  moment a SEQUENCE term last grew, so they move only when the event itself changed (renumbering the tasks
+  of a plan leaves them alone), and the bytes stay the same between changes.
+- The day is the occurrence's ``effective_due`` (the work rules service's: an extension's date when one was
+  granted). An extended occurrence says so in its summary and description, with the act that granted it.
 - A done occurrence stays visible, STATUS:CONFIRMED, its summary prefixed "✓ Đã hoàn thành – ". VEVENT
   has no COMPLETED status, and CANCELLED would make clients hide or strike out a deadline that was met,
   which reads as "this no longer applies".
@@ -34,12 +37,14 @@ from urllib.parse import urlsplit
 from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
-from calendars.feed import FeedCalendar, FeedEvent
+from calendars.feed import TIMEZONE, FeedCalendar, FeedEvent
 from deadlines.model import Kind
 from models import (
     Agency,
     Assignment,
     Contact,
+    Extension,
+    ExtensionStatus,
     FeedRole,
     FeedScope,
     FeedToken,
@@ -56,6 +61,7 @@ from models.live import LIVE_MILESTONE, is_live, shown_day, with_groups
 TASK_PATH = "/tasks/{id}"
 SHORT_TASK = 80  # characters of the task content used as a summary when the milestone has no label
 DONE_PREFIX = "✓ Đã hoàn thành – "
+EXTENDED = " (đã gia hạn)"
 ROLE_SUFFIX = {FeedRole.LEAD: " (chủ trì)", FeedRole.SUPPORT: " (phối hợp)", FeedRole.ALL: ""}
 ROLES = {FeedRole.LEAD: (Role.LEAD,), FeedRole.SUPPORT: (Role.SUPPORT,),
          FeedRole.ALL: (Role.LEAD, Role.SUPPORT, Role.SYNTHESIS)}
@@ -96,12 +102,14 @@ class Dated:
     occurrence: Occurrence | None = None
 
 
-def build_feed(session: Session, scope: Scope, *, base_url: str, reasons: Reasons | None = None) -> FeedCalendar:
-    """The feed of ``scope``. Raises LookupError when its agency, plan or contact does not exist."""
+def build_feed(session: Session, scope: Scope, *, base_url: str, reasons: Reasons | None = None,
+               timezone: str = TIMEZONE) -> FeedCalendar:
+    """The feed of ``scope`` (``timezone``: HANCHOT_TIMEZONE). Raises LookupError when its agency, plan or
+    contact does not exist."""
     name, description, task_filter = _describe(session, scope)
     host = urlsplit(base_url).hostname or "localhost"
     query = (select(Milestone).join(Milestone.task).join(Task.plan).where(*LIVE_MILESTONE)
-             .options(selectinload(Milestone.occurrences),
+             .options(selectinload(Milestone.occurrences).selectinload(Occurrence.extensions),
                       joinedload(Milestone.task).joinedload(Task.plan),
                       joinedload(Milestone.task).selectinload(Task.assignments).joinedload(Assignment.agency)))
     if task_filter is not None:
@@ -109,7 +117,7 @@ def build_feed(session: Session, scope: Scope, *, base_url: str, reasons: Reason
     events = [_event(d, host=host, base_url=base_url.rstrip("/"), reasons=reasons)
               for milestone in session.scalars(query).unique() for d in dated(milestone)]
     return FeedCalendar(uid=f"hanchot-{scope.key.replace(':', '-')}@{host}", name=name,
-                        description=f"{description} {NOTICE}", events=events)
+                        description=f"{description} {NOTICE}", events=events, timezone=timezone)
 
 
 def dated(milestone: Milestone) -> Iterator[Dated]:
@@ -183,7 +191,6 @@ def _event(item: Dated, *, host: str, base_url: str, reasons: Reasons | None) ->
     milestone, occurrence = item.milestone, item.occurrence
     task = milestone.task
     done = occurrence is not None and occurrence.status == OccurrenceStatus.DONE
-    stamps = [task.updated_at, milestone.updated_at] + ([occurrence.updated_at] if occurrence else [])
     categories = [f"Phụ lục {task.appendix_number}"] if task.appendix_number else []
     if milestone.kind == Kind.RECURRING:
         categories.append("Báo cáo định kỳ")
@@ -194,7 +201,7 @@ def _event(item: Dated, *, host: str, base_url: str, reasons: Reasons | None) ->
         summary=(DONE_PREFIX if done else "") + _summary(milestone, occurrence),
         day=item.effective,
         sequence=event_sequence(milestone, occurrence),
-        last_modified=max(_aware(s) for s in stamps),
+        last_modified=event_stamp(milestone, occurrence),
         description=_description(item, done, f"{base_url}{TASK_PATH.format(id=task.id)}", reasons),
         categories=tuple(categories),
         url=f"{base_url}{TASK_PATH.format(id=task.id)}",
@@ -222,12 +229,19 @@ def event_sequence(milestone: Milestone, occurrence: Occurrence | None) -> int:
     return milestone.sequence + (occurrence.sequence if occurrence else 0)
 
 
+def event_stamp(milestone: Milestone, occurrence: Occurrence | None) -> datetime:
+    """DTSTAMP = LAST-MODIFIED of the event: when one of the terms of its SEQUENCE last grew, no more."""
+    rows = milestone.occurrences if single_instance(milestone) else [occurrence] if occurrence else []
+    return max(_aware(s) for s in (milestone.changed_at, *(o.changed_at for o in rows)))
+
+
 def _summary(milestone: Milestone, occurrence: Occurrence | None) -> str:
     text = milestone.label or _shorten(milestone.task.content)
     period = occurrence.period if occurrence else None
     if period and period.lower() not in text.lower():
         text = f"{text} ({period})"
-    return f"Hạn: {text}"
+    extended = EXTENDED if occurrence is not None and occurrence.moved_to is not None else ""
+    return f"Hạn: {text}{extended}"
 
 
 def _shorten(text: str) -> str:
@@ -252,6 +266,10 @@ def _description(item: Dated, done: bool, url: str, reasons: Reasons | None) -> 
     if task.deadline_text:
         lines.append(f"Thời hạn (nguyên văn): {task.deadline_text}")
     lines.append(f"Hạn theo văn bản: {item.nominal:%d/%m/%Y}")
+    granted = _granted(occurrence)
+    if granted is not None:
+        lines.append(f"Đã gia hạn: từ {granted.previous_due:%d/%m/%Y} đến {granted.new_due:%d/%m/%Y} theo "
+                     f"{granted.document or 'quyết định của quản trị'}; lý do: {granted.reason}")
     if item.effective != item.nominal:
         lines.append(f"Hạn thực tế: {item.effective:%d/%m/%Y} ({_why_moved(item, reasons)})")
     if milestone.event_date is not None and occurrence is None:
@@ -264,12 +282,23 @@ def _description(item: Dated, done: bool, url: str, reasons: Reasons | None) -> 
 
 
 def _why_moved(item: Dated, reasons: Reasons | None) -> str:
-    if item.occurrence is not None and item.occurrence.moved_to is not None:
-        return "quản trị đã dời hạn"
-    reason = reasons(item.nominal) if reasons else None
+    moved_to = item.occurrence.moved_to if item.occurrence is not None else None
+    day = moved_to or item.nominal
+    if moved_to is not None and moved_to == item.effective:
+        return "đã gia hạn"
+    reason = reasons(day) if reasons else None
+    prefix = "đã gia hạn; " if moved_to is not None else ""
     if reason:
-        return f"{item.nominal:%d/%m/%Y} là ngày nghỉ: {reason}"
-    return f"{item.nominal:%d/%m/%Y} không phải ngày làm việc"
+        return f"{prefix}{day:%d/%m/%Y} là ngày nghỉ: {reason}"
+    return f"{prefix}{day:%d/%m/%Y} không phải ngày làm việc"
+
+
+def _granted(occurrence: Occurrence | None) -> Extension | None:
+    """The extension in force: the last approved one, when the occurrence is extended."""
+    if occurrence is None or occurrence.moved_to is None:
+        return None
+    approved = [e for e in occurrence.extensions if e.status == ExtensionStatus.APPROVED]
+    return approved[-1] if approved else None
 
 
 def _aware(moment: datetime) -> datetime:

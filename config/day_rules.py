@@ -6,6 +6,7 @@ sentence it cannot read is refused at load time, naming the file and line.
 
 from __future__ import annotations
 
+import unicodedata
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -36,7 +37,10 @@ class DayRuleEntry(BaseModel):
         return value
 
     def applies_to(self, plan: str | None, agency: str | None) -> bool:
-        return (self.plan is None or self.plan == plan) and (self.agency is None or self.agency == agency)
+        """Whether the rule covers ``plan`` (a plan number) and ``agency`` (an agency id or name as the file
+        writes it; the work rules service resolves names through the directory before asking)."""
+        return (self.plan is None or _key(self.plan) == _key(plan)) and \
+            (self.agency is None or _key(self.agency) == _key(agency))
 
 
 class DayRulesFile(BaseModel):
@@ -45,11 +49,20 @@ class DayRulesFile(BaseModel):
     rule: list[DayRuleEntry] = Field(default_factory=list)
 
 
+def load_day_rule_entries(path: Path) -> list[DayRuleEntry]:
+    """The configured rules of ``path``, in file order; none when the file does not exist."""
+    return load_toml(Path(path), DayRulesFile).rule if Path(path).exists() else []
+
+
 def load_day_rules(path: Path, plan_year: int, *, plan: str | None = None, agency: str | None = None
                    ) -> list[DayRule]:
     """The rules of ``path`` that apply to ``plan``/``agency``, read for ``plan_year``, in file order.
 
     Raises ConfigError "<file>:<line>: …" for a bad file or an unreadable rule sentence.
     """
-    entries = load_toml(Path(path), DayRulesFile).rule
+    entries = load_day_rule_entries(Path(path))
     return [r for e in entries if e.applies_to(plan, agency) for r in parse_day_rules(e.text, plan_year)]
+
+
+def _key(text: str | None) -> str:
+    return " ".join(unicodedata.normalize("NFC", text or "").casefold().split())

@@ -1,7 +1,7 @@
 """The holiday override table ``config/holidays.toml``: announced days off and make-up working days.
 
 The ``holidays`` package lags the yearly announcements (docs/working-days.md §7), so swaps it does not know
-live here as data. ``load_work_calendar`` builds the ``WorkCalendar`` the scheduler and the web app use.
+live here as data. The work rules service (``workrules.rules``) builds the one ``WorkCalendar`` from it.
 """
 
 from __future__ import annotations
@@ -79,15 +79,6 @@ def load_holiday_overrides(path: Path) -> HolidayOverrides:
 def parse_holiday_overrides(text: str, *, name: str = HOLIDAYS_FILE) -> HolidayOverrides:
     """Validate an edited file before it is saved (same errors as load_holiday_overrides)."""
     return parse_toml(text, HolidayOverrides, name=name)
-
-
-def load_work_calendar(config_dir: Path) -> WorkCalendar:
-    """The working-day calendar: the holidays package corrected by ``<config_dir>/holidays.toml``.
-
-    The file is required (a missing one raises ConfigError): without it the 2026 New Year swap and
-    every later announcement would silently be wrong.
-    """
-    return load_holiday_overrides(Path(config_dir) / HOLIDAYS_FILE).work_calendar()
 
 
 def _error_at(loc: tuple[str | int, ...], value: object, message: str) -> ValidationError:

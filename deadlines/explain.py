@@ -27,6 +27,8 @@ def _explain(m: ParsedMilestone) -> str:
         return "Thường xuyên, không có hạn cụ thể"
     if m.kind is Kind.ON_EVENT:
         event = m.event or "có sự kiện kích hoạt"
+        if m.offset is not None:  # "5 ngày làm việc kể từ khi nhận được hồ sơ", "… kể từ ngày 01/7/2025"
+            return f"{m.offset.words()} kể từ {'ngày' if event[:1].isdigit() else 'khi'} {event}"
         if event.lower().startswith(("khi", "không quá", "trong", "kể từ")):
             return f"{event[:1].upper()}{event[1:]}"
         return f"Khi {event}"

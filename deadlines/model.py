@@ -43,6 +43,42 @@ class Reference:
 
 
 @dataclass(frozen=True)
+class Offset:
+    """The time allowed after an event: ``days`` (working days when ``working``) or ``months``."""
+
+    days: int | None = None
+    months: int | None = None
+    working: bool = False
+
+    def __post_init__(self) -> None:
+        if (self.days is None) == (self.months is None):
+            raise ValueError("an offset has exactly one of days and months")
+        if (self.days or 0) < 0 or (self.months or 0) < 0:
+            raise ValueError("an offset is never negative")
+
+    def to_json(self) -> dict:
+        """``{"days": 5, "working": true}`` or ``{"months": 1}`` (the contract's form)."""
+        return {"months": self.months} if self.months is not None else {"days": self.days, "working": self.working}
+
+    @classmethod
+    def from_json(cls, data: object) -> Offset | None:
+        """The offset of a stored ``to_json`` value; None for null. Raises ValueError for anything else."""
+        if data is None:
+            return None
+        if not isinstance(data, dict):
+            raise ValueError(f"not an offset: {data!r}")
+        if data.get("months") is not None:
+            return cls(months=int(data["months"]))
+        return cls(days=int(data["days"]), working=bool(data.get("working")))
+
+    def words(self) -> str:
+        """"5 ngày làm việc", "15 ngày", "2 tháng" (what an official reads)."""
+        if self.months is not None:
+            return f"{self.months} tháng"
+        return f"{self.days} ngày làm việc" if self.working else f"{self.days} ngày"
+
+
+@dataclass(frozen=True)
 class ParsedOccurrence:
     """One due date of a recurring milestone, with the period it reports on ("quý I", "6 tháng", "năm")."""
 
@@ -66,12 +102,14 @@ class ParsedMilestone:
     occurrences: list[ParsedOccurrence] = field(default_factory=list)
     ad_hoc: bool = False
     event: str | None = None
+    offset: Offset | None = None  # for on_event: the time allowed after the event (None: due on its day)
     reference: Reference | None = None
     source: str = ""
     span: tuple[int, int] | None = None  # character offsets of ``source`` in the input text
     strict: bool = False
     warnings: list[str] = field(default_factory=list)
     period: str | None = None  # what a ``once`` due closes, for explanations: "Quý I/2025", "trước ngày 30/11/2025"
+    basis: ParsedMilestone | None = None  # this milestone as read, when day rules moved its occurrences (rules.py)
 
     def to_json(self) -> dict:
         """The JSON object of docs/deadline-language.md (plus ``span``, ``strict`` and ``periods``)."""
@@ -85,6 +123,7 @@ class ParsedMilestone:
             "periods": [o.period for o in self.occurrences],
             "ad_hoc": self.ad_hoc,
             "event": self.event,
+            "offset": self.offset.to_json() if self.offset else None,
             "reference": self.reference.to_json() if self.reference else None,
             "source": self.source,
             "span": list(self.span) if self.span else None,

@@ -14,7 +14,7 @@ from dataclasses import fields
 from datetime import date
 from operator import attrgetter
 
-from deadlines import clauses, dates, fastpath, periods, recurrence
+from deadlines import clauses, dates, fastpath, offsets, periods, recurrence
 from deadlines.lexicon import AD_HOC, DOC_TYPES, PREFIX
 from deadlines.model import Kind, ParsedMilestone, ParsedOccurrence, Reference
 from deadlines.normalize import Folded, fold
@@ -168,7 +168,12 @@ def _parse_part(f: Folded, hidden: str, part: Part, plan_year: int, horizon: tup
     names = [a for a, n in zip(atoms, in_name, strict=True) if n]
     atoms = [a for a, n in zip(atoms, in_name, strict=True) if not n]
     first = min([p for p in (rec.span[0] if rec else None, _expr_start(sub, atoms)) if p is not None], default=None)
-    if marker and (first is None or marker.span[0] < first):
+    counted = offsets.find(f, sub, lo)  # "05 ngày làm việc kể từ ngày nhận được hồ sơ": its "05 ngày" is no date
+    if counted and (first is None or counted.span[0] <= first or (marker is not None and marker.kind is Kind.ON_EVENT
+                                                                   and marker.span[0] <= first)):
+        first = min(counted.span[0], marker.span[0] if marker else counted.span[0])
+        kind_of = "offset"
+    elif marker and (first is None or marker.span[0] < first):
         first = marker.span[0]
         kind_of = "marker"
     else:
@@ -180,6 +185,13 @@ def _parse_part(f: Folded, hidden: str, part: Part, plan_year: int, horizon: tup
         label = _clause_label(f, sub, lo, first) if clause else _label_without_colon(f, sub, lo, first)
     source = f.text(part.start, part.end).strip()
     base = {"label": label, "source": source, "span": f.orig_span(part.start, part.end), "ad_hoc": ad_hoc}
+    if kind_of == "offset":
+        assert counted is not None
+        day = offsets.written_day(counted.event, plan_year)
+        if day is not None and not counted.offset.working:  # "trong 10 ngày kể từ ngày 05/3": known now
+            return [ParsedMilestone(Kind.ONCE, due=offsets.due_after(day, counted.offset, None),
+                              period=f"{counted.offset.words()} kể từ ngày {day:%d/%m/%Y}", **base)]
+        return [ParsedMilestone(Kind.ON_EVENT, event=counted.event, offset=counted.offset, **base)]
     if kind_of == "marker":
         found = [_dateless(f, sub, lo, marker, base)]  # type: ignore[arg-type]
         if marker.kind is Kind.CONTINUOUS:  # "Thường xuyên (báo cáo kết quả trước ngày 15/12/2024)": a report too

@@ -124,16 +124,23 @@ def _rule_for(period: str | None, rules: Sequence[DayRule]) -> DayRule | None:
 
 
 def apply_day_rules(milestones: Sequence[ParsedMilestone], rules: Sequence[DayRule], *,
-                    horizon: tuple[date, date] | None = None) -> list[ParsedMilestone]:
-    """Copies of ``milestones`` with the occurrences and RRULE of recurring reports moved by ``rules``."""
+                    horizon: tuple[date, date] | None = None, fallback: Sequence[DayRule] = ()
+                    ) -> list[ParsedMilestone]:
+    """Copies of ``milestones`` with the occurrences and RRULE of recurring reports moved by ``rules``.
+
+    ``fallback`` rules (the configured ones) apply to a period no rule of ``rules`` (the plan's own) covers.
+    A rule replaces only the default day, the period's last: a report whose text names its own day ("trước
+    ngày 15 của tháng cuối quý", "ngày 25 hằng tháng") keeps it. A moved copy keeps the milestone as read in
+    ``basis``, so that other rules can be applied to it later.
+    """
     out = []
     for m in milestones:
-        if not rules or not _is_report(m):
+        if not (rules or fallback) or not _is_report(m):
             out.append(m)
             continue
         moved, changed, strict = [], False, m.strict
         for o in m.occurrences:
-            rule = _rule_for(o.period, rules)
+            rule = (_rule_for(o.period, rules) or _rule_for(o.period, fallback)) if _period_end(o.due) else None
             due = rule.due(o.due) if rule else o.due
             changed |= due != o.due
             strict = strict or bool(rule and rule.strict)
@@ -144,8 +151,13 @@ def apply_day_rules(milestones: Sequence[ParsedMilestone], rules: Sequence[DayRu
         moved.sort(key=lambda o: o.due)
         if horizon:
             moved = [o for o in moved if horizon[0] <= o.due <= horizon[1]]
-        out.append(replace(m, occurrences=moved, rrule=_rrule_for(m.rrule or "", moved), strict=strict))
+        out.append(replace(m, occurrences=moved, rrule=_rrule_for(m.rrule or "", moved), strict=strict,
+                           basis=m.basis or m))
     return out
+
+
+def _period_end(day: date) -> bool:
+    return (day + timedelta(days=1)).day == 1
 
 
 def _rrule_for(old: str, occ: list[ParsedOccurrence]) -> str:

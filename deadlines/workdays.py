@@ -8,11 +8,13 @@ package, an extra working day wins over everything. Pure: no I/O, no clock.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 import holidays
 
 ONE_DAY = dt.timedelta(days=1)
+MAX_SCAN_DAYS = 400  # a year of holidays can never hide a working day for longer than this
+IsWorkingDay = Callable[[dt.date], bool]
 SATURDAY, SUNDAY = 5, 6
 WEEKDAY_REST_VI = {SATURDAY: "Thứ Bảy", SUNDAY: "Chủ nhật"}
 
@@ -67,17 +69,11 @@ class WorkCalendar:
 
     def on_or_after(self, day: dt.date) -> dt.date:
         """``day`` if it is a working day, else the next one (BLDS 2015 Điều 148 k5, by analogy)."""
-        day = _as_date(day)
-        while not self.is_working_day(day):
-            day += ONE_DAY
-        return day
+        return on_or_after(_as_date(day), self.is_working_day)
 
     def on_or_before(self, day: dt.date) -> dt.date:
         """``day`` if it is a working day, else the previous one (a safe anchor for reminders)."""
-        day = _as_date(day)
-        while not self.is_working_day(day):
-            day -= ONE_DAY
-        return day
+        return on_or_before(_as_date(day), self.is_working_day)
 
     def add_working_days(self, day: dt.date, n: int) -> dt.date:
         """The n-th working day after ``day`` (before it when n < 0); ``day`` itself is never counted.
@@ -86,15 +82,7 @@ class WorkCalendar:
         ``add_working_days(14/9, 2)`` (Điều 147: counting starts the next day).
         """
         day = _as_date(day)
-        if n == 0:
-            return self.on_or_after(day)
-        step = ONE_DAY if n > 0 else -ONE_DAY
-        remaining = abs(n)
-        while remaining:
-            day += step
-            if self.is_working_day(day):
-                remaining -= 1
-        return day
+        return self.on_or_after(day) if n == 0 else step_working_days(day, n, self.is_working_day)
 
     def working_days_between(self, start: dt.date, end: dt.date) -> list[dt.date]:
         """Working days from ``start`` to ``end``, both included; empty when end < start."""
@@ -113,6 +101,35 @@ class WorkCalendar:
     def _package_holidays(self, day: dt.date) -> list[str]:
         # get_list() loads the year on demand, which also fills weekend_workdays for that year.
         return [name for name in self._vn.get_list(day) if not name.startswith(UNCONFIRMED_HOLIDAY_PREFIXES)]
+
+
+def step_working_days(day: dt.date, n: int, is_working_day: IsWorkingDay) -> dt.date:
+    """The |n|-th working day after ``day`` (before it when n < 0), ``day`` itself not counted: the one
+    working-day stepper (the calendar's arithmetic, the reminder planner's lead and overdue days).
+
+    ``is_working_day`` is usually ``WorkCalendar.is_working_day``; the planner passes "every day" when a
+    policy counts calendar days. Raises ValueError when no working day turns up (an empty calendar).
+    """
+    step = ONE_DAY if n > 0 else -ONE_DAY
+    remaining, scanned = abs(n), 0
+    while remaining:
+        day += step
+        scanned += 1
+        if scanned > MAX_SCAN_DAYS * abs(n):
+            raise ValueError(f"no working day found near {day}: is the calendar empty?")
+        if is_working_day(day):
+            remaining -= 1
+    return day
+
+
+def on_or_after(day: dt.date, is_working_day: IsWorkingDay) -> dt.date:
+    """``day`` itself when it is a working day, else the next working day."""
+    return day if is_working_day(day) else step_working_days(day, 1, is_working_day)
+
+
+def on_or_before(day: dt.date, is_working_day: IsWorkingDay) -> dt.date:
+    """``day`` itself when it is a working day, else the last working day before it."""
+    return day if is_working_day(day) else step_working_days(day, -1, is_working_day)
 
 
 def _as_date(day: dt.date) -> dt.date:

@@ -25,7 +25,6 @@ from models.plans import (
     PLAN_SHOWN,
     TASK_SHOWN,
     Milestone,
-    Occurrence,
     OccurrenceStatus,
     Plan,
     PlanStatus,
@@ -33,13 +32,15 @@ from models.plans import (
     shown_text_changed,
 )
 from models.revisions import PlanRevision, RevisionState
+from workrules.dates import PlanFacts, Wanted, sync
+from workrules.rules import WorkRules, settings_work_rules
 
 PLAN_FIELDS = ("number", "title", "issuer", "place", "issued_on", "plan_year", "implements", "source_name",
                "content_hash", "day_rules", "warnings")
 TASK_FIELDS = ("origin", "appendix_number", "appendix_title", "section", "number", "position", "content", "product",
                "deadline_text", "extra")
 MILESTONE_FIELDS = ("position", "label", "kind", "due", "start", "rrule", "ad_hoc", "event", "event_date", "reference",
-                    "source", "strict", "warnings", "manual_override")
+                    "source", "strict", "warnings", "manual_override", "event_offset", "basis", "linked_plan_id")
 FIXED_FIELDS = ("kind", "label", "due", "start", "rrule", "event_date", "strict", "manual_override")
 
 
@@ -58,7 +59,7 @@ def revision_of(session: Session, live_id: int, state: RevisionState) -> PlanRev
 
 
 def store_revision(session: Session, draft: PlanDraft, directory: AgencyDirectory, live_id: int, *,
-                   now: datetime) -> ImportResult:
+                   now: datetime, rules: WorkRules | None = None) -> ImportResult:
     """Store ``draft`` as the pending revision of published plan ``live_id`` (updating the pending one if any).
 
     A document whose text is the live plan's own changes nothing and creates no revision.
@@ -67,17 +68,17 @@ def store_revision(session: Session, draft: PlanDraft, directory: AgencyDirector
     if live.content_hash == draft.content_hash and live.plan_year == draft.plan_year:
         return ImportResult(plan_id=live_id, created=False)
     pending = revision_of(session, live_id, RevisionState.PENDING)
-    result = store_into(session, draft, directory, pending.plan_id if pending else None, None, now=now)
+    result = store_into(session, draft, directory, pending.plan_id if pending else None, None, now=now, rules=rules)
     if pending is None:
         session.add(PlanRevision(plan_id=result.plan_id, live_plan_id=live_id, state=RevisionState.PENDING.value))
     session.flush()
-    carry_fixes(session, _loaded(session, live_id), _loaded(session, result.plan_id))
+    carry_fixes(session, _loaded(session, live_id), _loaded(session, result.plan_id), rules)
     session.flush()
     result.revision_of = live_id
     return result
 
 
-def carry_fixes(session: Session, source: Plan, target: Plan) -> None:
+def carry_fixes(session: Session, source: Plan, target: Plan, rules: WorkRules | None = None) -> None:
     """Copy the admin's fixes of ``source`` onto the same tasks of ``target``: milestones changed by hand (by their
     key) and agencies chosen for a name (by the name as written and the role)."""
     targets = {t.key: t for t in target.tasks}
@@ -94,7 +95,7 @@ def carry_fixes(session: Session, source: Plan, target: Plan) -> None:
                 fixed = milestones[milestone.key]
                 for name in FIXED_FIELDS:
                     setattr(fixed, name, getattr(milestone, name))
-                _copy_dates(milestone, fixed)
+                _copy_dates(milestone, fixed, rules)
 
 
 def _carry_agency(session: Session, fix: Assignment, task: Task) -> None:
@@ -110,7 +111,8 @@ def _carry_agency(session: Session, fix: Assignment, task: Task) -> None:
         same_name.agency_id, same_name.manual = fix.agency_id, True
 
 
-def publish_revision(session: Session, revision_plan_id: int, *, now: datetime | None = None) -> ImportResult:
+def publish_revision(session: Session, revision_plan_id: int, *, now: datetime | None = None,
+                     rules: WorkRules | None = None) -> ImportResult:
     """Replace the live plan by its pending revision; the live plan's former content becomes its previous revision.
 
     Returns what changed on the live plan (its id is ``plan_id``)."""
@@ -124,21 +126,22 @@ def publish_revision(session: Session, revision_plan_id: int, *, now: datetime |
     if old_previous is not None:  # one step of undo is kept: the version just replaced
         session.delete(old_previous.plan)
         session.flush()
-    _keep_copy(session, live, RevisionState.PREVIOUS, now)
-    result = copy_plan(session, _loaded(session, revision.plan_id), live, now)
+    _keep_copy(session, live, RevisionState.PREVIOUS, now, rules)
+    result = copy_plan(session, _loaded(session, revision.plan_id), live, now, rules)
     _rekey(session, live)
     session.delete(revision.plan)
     session.flush()
     return result
 
 
-def publish(session: Session, plan_id: int, *, now: datetime | None = None) -> ImportResult:
+def publish(session: Session, plan_id: int, *, now: datetime | None = None, rules: WorkRules | None = None
+            ) -> ImportResult:
     """Publish plan ``plan_id``: a draft goes live as it is; a pending revision is copied onto its live plan.
 
     Returns the live plan's id and, for a revision, what changed on it."""
     now = now or datetime.now(UTC)
     if revision_row(session, plan_id) is not None:
-        return publish_revision(session, plan_id, now=now)
+        return publish_revision(session, plan_id, now=now, rules=rules)
     plan = session.get(Plan, plan_id)
     if plan is None:
         raise RevisionError(f"Không có kế hoạch #{plan_id}.")
@@ -147,7 +150,8 @@ def publish(session: Session, plan_id: int, *, now: datetime | None = None) -> I
     return ImportResult(plan_id=plan_id, created=False)
 
 
-def undo_revision(session: Session, live_id: int, *, now: datetime | None = None) -> Plan:
+def undo_revision(session: Session, live_id: int, *, now: datetime | None = None, rules: WorkRules | None = None
+                  ) -> Plan:
     """Put back the version the last published revision replaced. The undone version becomes the pending
     revision again (unless another one is waiting), so it can be published once more."""
     now = now or datetime.now(UTC)
@@ -157,8 +161,8 @@ def undo_revision(session: Session, live_id: int, *, now: datetime | None = None
     live = _loaded(session, live_id)
     _lock(session, live)
     if revision_of(session, live_id, RevisionState.PENDING) is None:
-        _keep_copy(session, live, RevisionState.PENDING, now)
-    copy_plan(session, _loaded(session, previous.plan_id), live, now)
+        _keep_copy(session, live, RevisionState.PENDING, now, rules)
+    copy_plan(session, _loaded(session, previous.plan_id), live, now, rules)
     _rekey(session, live)
     session.delete(previous.plan)
     session.flush()
@@ -183,11 +187,12 @@ def delete_plan(session: Session, plan: Plan) -> None:
     session.delete(plan)
 
 
-def _keep_copy(session: Session, live: Plan, state: RevisionState, now: datetime) -> None:
+def _keep_copy(session: Session, live: Plan, state: RevisionState, now: datetime, rules: WorkRules | None = None
+               ) -> None:
     copy = Plan(**{name: getattr(live, name) for name in PLAN_FIELDS}, status=PlanStatus.DRAFT.value)
     session.add(copy)
     session.flush()
-    copy_plan(session, live, copy, now)
+    copy_plan(session, live, copy, now, rules)
     session.add(PlanRevision(plan_id=copy.id, live_plan_id=live.id, state=state.value))
     session.flush()
 
@@ -209,7 +214,8 @@ def _rekey(session: Session, live: Plan) -> None:
     live.identity_key = identity
 
 
-def copy_plan(session: Session, source: Plan, target: Plan, now: datetime) -> ImportResult:
+def copy_plan(session: Session, source: Plan, target: Plan, now: datetime, rules: WorkRules | None = None
+              ) -> ImportResult:
     """Make ``target`` say what ``source`` says, matching tasks, milestones and dates by key; rows are updated,
     added or cancelled, never deleted, and a date marked done or moved keeps its status. Counts what changed
     (a task only moved up or down is not a change)."""
@@ -241,7 +247,7 @@ def copy_plan(session: Session, source: Plan, target: Plan, now: datetime) -> Im
         if shown or agencies:
             shown_text_changed([other])
         changed |= agencies | shown
-        changed |= _copy_milestones(task, other, now)
+        changed |= _copy_milestones(task, other, now, rules)
         result.tasks_changed += changed and other.id is not None
     for key, task in tasks.items():
         if key not in seen and task.cancelled_at is None:
@@ -273,7 +279,7 @@ def _copy_assignments(source: Task, target: Task) -> bool:
     return changed
 
 
-def _copy_milestones(source: Task, target: Task, now: datetime) -> bool:
+def _copy_milestones(source: Task, target: Task, now: datetime, rules: WorkRules | None) -> bool:
     milestones = {m.key: m for m in target.milestones}
     seen: set[str] = set()
     changed = False
@@ -287,7 +293,7 @@ def _copy_milestones(source: Task, target: Task, now: datetime) -> bool:
         for name in MILESTONE_FIELDS:
             changed |= _set(other, name, getattr(milestone, name))
         changed |= _set(other, "cancelled_at", milestone.cancelled_at)
-        changed |= _copy_dates(milestone, other)
+        changed |= _copy_dates(milestone, other, rules)
     for key, milestone in milestones.items():
         if key not in seen and milestone.cancelled_at is None:
             milestone.cancelled_at = now
@@ -295,27 +301,12 @@ def _copy_milestones(source: Task, target: Task, now: datetime) -> bool:
     return changed
 
 
-def _copy_dates(source: Milestone, target: Milestone) -> bool:
-    wanted = {o.due: o for o in source.occurrences if o.status != OccurrenceStatus.CANCELLED.value}
-    current = {o.due: o for o in target.occurrences}
-    changed = False
-    for due, occurrence in wanted.items():
-        row = current.get(due)
-        if row is None:
-            target.occurrences.append(Occurrence(due=due, effective_due=occurrence.effective_due,
-                                                 period=occurrence.period))  # "done" stays with its row
-            changed = True
-            continue
-        changed |= _set(row, "effective_due", occurrence.effective_due)
-        changed |= _set(row, "period", occurrence.period)
-        if row.status == OccurrenceStatus.CANCELLED.value:
-            row.status = OccurrenceStatus.OPEN.value
-            changed = True
-    for due, row in current.items():
-        if due not in wanted and row.status == OccurrenceStatus.OPEN.value:
-            row.status = OccurrenceStatus.CANCELLED.value
-            changed = True
-    return changed
+def _copy_dates(source: Milestone, target: Milestone, rules: WorkRules | None = None) -> bool:
+    """The source's live dates onto the target through the work rules service (``workrules.dates.sync``): rows
+    matched by date, a date done stays done, an extension granted on the live plan keeps its date."""
+    want = Wanted([(o.due, o.period) for o in source.occurrences if o.status != OccurrenceStatus.CANCELLED.value],
+                  source.strict)
+    return bool(sync(target, want, PlanFacts.of(target.task.plan), rules or settings_work_rules()))
 
 
 def _set(row: Any, name: str, value: Any) -> bool:

@@ -11,8 +11,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field, replace
-from datetime import UTC, date, datetime
-from functools import lru_cache
+from datetime import UTC, datetime
 from typing import Any
 from weakref import WeakKeyDictionary
 
@@ -21,25 +20,19 @@ from sqlalchemy.orm import Session, selectinload
 
 from config.agencies import AgencyDirectory, Placed, PlanScope
 from config.errors import UserError
-from deadlines.duepolicy import effective_due
 from deadlines.model import Kind
+from deadlines.normalize import fold
+from deadlines.offsets import is_own_issue, written_day
 from ingest.draft import PlanDraft, TaskDraft
 from models.agencies import Agency, AgencyGroupMember, Assignment, Role
 from models.bulk import insert_rows, insert_rows_returning
 from models.identity import lock_plan_identity, plan_identity
-from models.plans import (
-    PLAN_SHOWN,
-    TASK_SHOWN,
-    Milestone,
-    Occurrence,
-    OccurrenceStatus,
-    Plan,
-    PlanStatus,
-    Task,
-    shown_text_changed,
-)
+from models.plans import PLAN_SHOWN, TASK_SHOWN, Milestone, Occurrence, Plan, PlanStatus, Task, shown_text_changed
 from models.revisions import PlanRevision
 from models.units import ensure_units
+from workrules.dates import PlanFacts, Wanted, basis_of, new_rows, sync, wanted
+from workrules.links import link_references
+from workrules.rules import WorkRules, settings_work_rules
 
 
 @dataclass
@@ -64,12 +57,14 @@ class PlanNotFound(UserError):
 
 
 def store_plan(session: Session, draft: PlanDraft, directory: AgencyDirectory, *,
-               now: datetime | None = None, replaces: int | None = None) -> ImportResult:
+               now: datetime | None = None, replaces: int | None = None, rules: WorkRules | None = None
+               ) -> ImportResult:
     """Insert or update the plan of ``draft``; flushes, never commits (the caller owns the transaction).
 
     The plan is the one ``replaces`` names, else the one with the draft's identity (models.identity), else the one
     with its text. A published plan is not changed: the draft becomes its pending revision (ingest.revisions).
     Two imports of one plan at once wait for each other on the identity's lock: one creates, the other updates.
+    Dates come from the work rules service with ``rules`` (default: those of the settings' config folder).
     """
     now = now or datetime.now(UTC)
     identity = plan_identity(draft.number, draft.issuer, draft.title, draft.plan_year)
@@ -78,15 +73,23 @@ def store_plan(session: Session, draft: PlanDraft, directory: AgencyDirectory, *
     if target is not None and target.status == PlanStatus.PUBLISHED.value:
         from ingest.revisions import store_revision
 
-        return store_revision(session, draft, directory, target.id, now=now)
+        return store_revision(session, draft, directory, target.id, now=now, rules=rules)
     if target is not None and target.identity_key != identity:
         _check_identity_free(session, identity, target.id)
-    return store_into(session, draft, directory, target.id if target is not None else None, identity, now=now)
+    return store_into(session, draft, directory, target.id if target is not None else None, identity, now=now,
+                      rules=rules)
 
 
 def store_into(session: Session, draft: PlanDraft, directory: AgencyDirectory, plan_id: int | None,
-               identity: str | None, *, now: datetime) -> ImportResult:
-    """Write ``draft`` into plan ``plan_id`` (a new plan when None), which gets ``identity`` as its key."""
+               identity: str | None, *, now: datetime, rules: WorkRules | None = None) -> ImportResult:
+    """Write ``draft`` into plan ``plan_id`` (a new plan when None), which gets ``identity`` as its key.
+
+    Dates come from the work rules service: the configured day rules apply where the plan states none,
+    effective dates follow the calendar and the due policy, and an event that is the plan's own issue ("kể từ
+    ngày ký") is dated from ``issued_on``. Cited plans are linked both ways (``workrules.links``).
+    """
+    rules = rules or settings_work_rules()
+    facts = PlanFacts(draft.number, draft.plan_year, draft.issued_on, tuple(draft.rules))
     items = _unique_keys([*draft.tasks, *draft.obligations])
     with session.no_autoflush:  # flushing once per batch, not before every query, is most of the speed
         values = {**_plan_values(draft), "content_hash": draft.content_hash, "identity_key": identity}
@@ -117,9 +120,9 @@ def store_into(session: Session, draft: PlanDraft, directory: AgencyDirectory, p
             task = existing.get(item.key)
             if task is None:
                 new.append((position, item))
-            elif _store_task(task, item, position, agencies, now):
+            elif _store_task(task, item, position, agencies, now, facts, rules):
                 result.tasks_changed += 1
-        _insert_tasks(session, plan_id, new, agencies)
+        _insert_tasks(session, plan_id, new, agencies, facts, rules)
         if new and plan is not None:
             session.expire(plan, ["tasks"])  # rows inserted without the ORM: a loaded collection would miss them
         result.tasks_added = len(new)
@@ -130,6 +133,7 @@ def store_into(session: Session, draft: PlanDraft, directory: AgencyDirectory, p
                     milestone.cancelled_at = milestone.cancelled_at or now
                 result.tasks_cancelled += 1
     session.flush()
+    link_references(session, plan_id)
     return result
 
 
@@ -150,7 +154,8 @@ def _clip(text: str | None, length: int) -> str | None:
     return text[:length] if text else text
 
 
-def _insert_tasks(session: Session, plan_id: int, new: list[tuple[int, TaskDraft]], agencies: _Agencies) -> None:
+def _insert_tasks(session: Session, plan_id: int, new: list[tuple[int, TaskDraft]], agencies: _Agencies,
+                  plan: PlanFacts, rules: WorkRules) -> None:
     """New tasks with their assignments, milestones and occurrences: four multi-row INSERTs, no ORM objects."""
     if not new:
         return
@@ -162,7 +167,7 @@ def _insert_tasks(session: Session, plan_id: int, new: list[tuple[int, TaskDraft
         ("key", "id")))
     assignments: list[dict[str, Any]] = []
     milestones: list[dict[str, Any]] = []
-    dues: dict[tuple[int, str], tuple[dict[date, str | None], bool]] = {}
+    dues: dict[tuple[int, str], list[dict[str, Any]]] = {}
     for _, item in new:
         task_id = task_ids[item.key]
         assignments += [{"task_id": task_id, "agency_id": agency_id, "role": role, "as_written": name,
@@ -170,18 +175,28 @@ def _insert_tasks(session: Session, plan_id: int, new: list[tuple[int, TaskDraft
                         for (agency_id, role), name in _wanted_assignments(item, agencies).items()]
         for position, parsed in enumerate(item.milestones):
             key = _milestone_key(parsed, position)
-            milestones.append({"task_id": task_id, "key": key, "position": position, **_milestone_values(parsed)})
-            dues[(task_id, key)] = (_due_dates(parsed), parsed.strict)
+            values = _milestone_values(parsed, plan)
+            want, occurrences = new_rows(values, plan, rules, item.lead, _subject(item))
+            milestones.append({"task_id": task_id, "key": key, "position": position, **_ruled(values, want)})
+            dues[(task_id, key)] = occurrences
     insert_rows(connection, Assignment.__table__, assignments)
     if not milestones:
         return
     milestone_ids = insert_rows_returning(connection, Milestone.__table__, milestones, ("task_id", "key", "id"))
-    occurrences = [{"milestone_id": milestone_id, "due": due, "effective_due": _effective_due(due, strict),
-                    "period": period}
-                   for task_id, key, milestone_id in milestone_ids
-                   for due, period in dues[(task_id, key)][0].items()
-                   for strict in [dues[(task_id, key)][1]]]
+    occurrences = [{"milestone_id": milestone_id, **row}
+                   for task_id, key, milestone_id in milestone_ids for row in dues[(task_id, key)]]
     insert_rows(connection, Occurrence.__table__, occurrences)
+
+
+def _subject(item: TaskDraft) -> str:
+    return f"{item.content} {item.product or ''}"
+
+
+def _ruled(values: dict[str, Any], want: Wanted) -> dict[str, Any]:
+    """The milestone's columns with the RRULE and strictness the day rules in force give it."""
+    if want.dates is None:
+        return values
+    return {**values, "strict": want.strict, "rrule": want.rrule if want.rrule is not None else values["rrule"]}
 
 
 def _task_values(item: TaskDraft, position: int) -> dict[str, Any]:
@@ -191,11 +206,16 @@ def _task_values(item: TaskDraft, position: int) -> dict[str, Any]:
             "deadline_text": item.deadline_text, "extra": dict(item.extra) or None}
 
 
-def _milestone_values(parsed: Any) -> dict[str, Any]:
+def _milestone_values(parsed: Any, plan: PlanFacts) -> dict[str, Any]:
+    own_issue = parsed.kind is Kind.ON_EVENT and parsed.event and is_own_issue(fold(parsed.event).folded)
     return {"label": parsed.label, "kind": parsed.kind.value, "due": parsed.due, "start": parsed.start,
             "rrule": parsed.rrule, "ad_hoc": parsed.ad_hoc, "event": parsed.event,
+            "event_offset": parsed.offset.to_json() if parsed.offset else None,
+            # "kể từ ngày ký": the plan's own issue, dated by the plan; "kể từ ngày 15/12": a written day
+            "event_date": plan.issued_on if own_issue else written_day(parsed.event, plan.year)
+            if parsed.kind is Kind.ON_EVENT else None,
             "reference": parsed.reference.to_json() if parsed.reference else None, "source": parsed.source,
-            "strict": parsed.strict, "warnings": list(parsed.warnings)}
+            "strict": parsed.strict, "warnings": list(parsed.warnings), "basis": basis_of(parsed)}
 
 
 def _plan_values(draft: PlanDraft) -> dict[str, Any]:
@@ -235,7 +255,8 @@ def _check_identity_free(session: Session, identity: str, plan_id: int) -> None:
         raise PlanNotFound(f"Văn bản này là kế hoạch #{other} đã có; không thể dùng nó thay thế kế hoạch #{plan_id}.")
 
 
-def _store_task(task: Task, item: TaskDraft, position: int, agencies: _Agencies, now: datetime) -> bool:
+def _store_task(task: Task, item: TaskDraft, position: int, agencies: _Agencies, now: datetime, plan: PlanFacts,
+                rules: WorkRules) -> bool:
     """Bring ``task`` in line with ``item``; return True when anything changed."""
     values = _task_values(item, position)
     _assign(task, position=values.pop("position"))  # a task above was added or removed: order only, not a change
@@ -245,7 +266,7 @@ def _store_task(task: Task, item: TaskDraft, position: int, agencies: _Agencies,
     if shown or agencies_shown:
         shown_text_changed([task])
     changed |= shown | agencies_shown | names_changed
-    changed |= _store_milestones(task, item, now)
+    changed |= _store_milestones(task, item, now, plan, rules)
     return changed
 
 
@@ -297,7 +318,7 @@ def _milestone_key(parsed: Any, position: int) -> str:
     return f"{position}-{digest}"
 
 
-def _store_milestones(task: Task, item: TaskDraft, now: datetime) -> bool:
+def _store_milestones(task: Task, item: TaskDraft, now: datetime, plan: PlanFacts, rules: WorkRules) -> bool:
     existing = {m.key: m for m in task.milestones}
     seen: set[str] = set()
     changed = False
@@ -309,10 +330,12 @@ def _store_milestones(task: Task, item: TaskDraft, now: datetime) -> bool:
             row = Milestone(key=key, kind=parsed.kind.value, occurrences=[])
             task.milestones.append(row)
             changed = True
-        if row.manual_override:  # the admin's edits win over the document
+        if row.manual_override:  # the admin's edits win over the document (see models.plans.Milestone)
             continue
-        changed |= _assign(row, position=position, **_milestone_values(parsed), cancelled_at=None)
-        changed |= _store_occurrences(row, _due_dates(parsed), parsed.strict)
+        values = _milestone_values(parsed, plan)
+        want = wanted(values, plan, rules, item.lead, _subject(item))
+        changed |= _assign(row, position=position, **_ruled(values, want), cancelled_at=None)
+        changed |= bool(sync(row, want, plan, rules))
     for key, row in existing.items():
         if key not in seen and row.cancelled_at is None:
             row.cancelled_at = now
@@ -320,44 +343,9 @@ def _store_milestones(task: Task, item: TaskDraft, now: datetime) -> bool:
     return changed
 
 
-def _due_dates(parsed: Any) -> dict[date, str | None]:
-    if parsed.occurrences:
-        return {o.due: o.period for o in parsed.occurrences}
-    if parsed.kind in (Kind.ONCE, Kind.RECURRING) and parsed.due is not None:
-        return {parsed.due: None}
-    return {}
-
-
-def _store_occurrences(row: Milestone, dues: dict[date, str | None], strict: bool) -> bool:
-    current = {o.due: o for o in row.occurrences}
-    changed = False
-    for due, period in dues.items():
-        effective = _effective_due(due, strict)
-        if due not in current:
-            row.occurrences.append(Occurrence(due=due, effective_due=effective, period=period))
-            changed = True
-        else:
-            status = current[due].status
-            revived = OccurrenceStatus.OPEN.value if status == OccurrenceStatus.CANCELLED.value else status
-            changed |= _assign(current[due], effective_due=effective, period=period, status=revived)
-    for due, occurrence in current.items():
-        if due not in dues and occurrence.status == OccurrenceStatus.OPEN.value:  # done and moved dates stay
-            occurrence.status = OccurrenceStatus.CANCELLED.value
-            changed = True
-    return changed
-
-
-@lru_cache(maxsize=4096)
-def _effective_due(due: date, strict: bool) -> date:
-    """The working-day-shifted due date (deadlines.duepolicy)."""
-    return effective_due(due, strict=strict, calendar=_work_calendar()).date
-
-
-@lru_cache(maxsize=1)
-def _work_calendar() -> Any:
-    from deadlines.workdays import WorkCalendar
-
-    return WorkCalendar()
+def _context(issuer: str | None, directory: AgencyDirectory) -> str | None:
+    agency = directory.resolve(issuer) if issuer else None
+    return agency.id if agency and agency.kind == "ubnd" and agency.level != "tinh" else None
 
 
 class _Agencies:

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from models.agencies import Agency, AgencyGroupMember, AgencyLevel, Assignment, Contact, Role, Unit, UnitKind
     from models.audit import AuditLog
     from models.base import Base, UtcDateTime, utcnow
+    from models.extensions import Extension, ExtensionStatus
     from models.feeds import FeedRole, FeedScope, FeedState, FeedToken, RenderedEvent
     from models.plans import Milestone, Occurrence, OccurrenceStatus, Plan, PlanStatus, Task, TaskOrigin
     from models.reminders import (
@@ -29,6 +30,7 @@ if TYPE_CHECKING:
         ZaloCredential,
     )
     from models.revisions import PlanRevision, RevisionState
+    from models.rules_state import RulesState
 
 _MODULE_OF = {
     "models.access": ("LoginSession", "SigninLink", "ThrottleHit"),
@@ -36,18 +38,20 @@ _MODULE_OF = {
                         "UnitKind"),
     "models.audit": ("AuditLog",),
     "models.base": ("Base", "UtcDateTime", "utcnow"),
+    "models.extensions": ("Extension", "ExtensionStatus"),
     "models.feeds": ("FeedRole", "FeedScope", "FeedState", "FeedToken", "RenderedEvent"),
     "models.plans": ("Milestone", "Occurrence", "OccurrenceStatus", "Plan", "PlanStatus", "Task", "TaskOrigin"),
     "models.reminders": ("Channel", "Delivery", "DeliveryStatus", "Reminder", "ReminderKind", "ReminderStatus",
                          "ZaloCredential"),
     "models.revisions": ("PlanRevision", "RevisionState"),
+    "models.rules_state": ("RulesState",),
 }
 __all__ = [
     "Agency", "AgencyGroupMember", "AgencyLevel", "Assignment", "AuditLog", "Base", "Channel", "Contact",
-    "Delivery", "DeliveryStatus", "FeedRole", "FeedScope", "FeedState", "FeedToken", "LoginSession", "Milestone",
-    "Occurrence", "OccurrenceStatus", "Plan", "PlanRevision", "PlanStatus", "Reminder", "ReminderKind",
-    "ReminderStatus", "RenderedEvent", "RevisionState", "Role", "SigninLink", "Task", "TaskOrigin", "ThrottleHit",
-    "Unit", "UnitKind", "UtcDateTime", "ZaloCredential", "utcnow",
+    "Delivery", "DeliveryStatus", "Extension", "ExtensionStatus", "FeedRole", "FeedScope", "FeedState", "FeedToken",
+    "LoginSession", "Milestone", "Occurrence", "OccurrenceStatus", "Plan", "PlanRevision", "PlanStatus", "Reminder",
+    "ReminderKind", "ReminderStatus", "RenderedEvent", "RevisionState", "Role", "RulesState", "SigninLink", "Task",
+    "TaskOrigin", "ThrottleHit", "Unit", "UnitKind", "UtcDateTime", "ZaloCredential", "utcnow",
 ]
 
 

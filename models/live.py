@@ -38,8 +38,9 @@ def live_occurrences() -> Select[tuple[Occurrence]]:
 
 
 def shown_day(occurrence: Occurrence) -> date:
-    """The day an occurrence is shown on: where the admin moved it, else its working-day-shifted due date."""
-    return occurrence.moved_to or occurrence.effective_due
+    """The day an occurrence is shown on: its ``effective_due``, the day that counts (an extension's when one
+    was granted, moved off a day off), which only the work rules service (``workrules``) computes."""
+    return occurrence.effective_due
 
 
 def with_groups(session: Session, agency_ids: Iterable[int]) -> set[int]:

@@ -33,6 +33,7 @@ from models.base import Base, UtcDateTime, one_of, utcnow, values
 
 if TYPE_CHECKING:
     from models.agencies import Assignment
+    from models.extensions import Extension
 
 
 class PlanStatus(StrEnum):
@@ -117,7 +118,18 @@ class Task(Base):
 
 
 class Milestone(Base):
-    """One deadline of a task (deadlines.model.ParsedMilestone), plus what the admin changed or recorded."""
+    """One deadline of a task (deadlines.model.ParsedMilestone), plus what the admin changed or recorded.
+
+    ``manual_override`` holds the fields the admin set by hand (``kind``, ``label``, ``due``, ``rrule``,
+    ``event_date``, and ``adopted``: the cited plan's date taken over, with where it came from). While it is
+    not empty the milestone's own dates are the admin's: a re-import of the plan leaves the milestone and its
+    occurrences alone, and a recompute keeps its nominal dates (only their working-day shift follows the
+    current calendar). Extensions (gia hạn) are kept on the occurrences, not here.
+
+    ``basis`` is a recurring milestone as read, before any day rule moved it (``rrule``, ``strict`` and the
+    ``occurrences`` with their periods): the day rules in force are applied to it again on every recompute.
+    ``changed_at`` is when what a calendar shows of the milestone last changed (its SEQUENCE grew).
+    """
 
     __tablename__ = "milestones"
     __table_args__ = (
@@ -136,23 +148,37 @@ class Milestone(Base):
     rrule: Mapped[str | None] = mapped_column(Text)  # RFC 5545 text with DTSTART
     ad_hoc: Mapped[bool] = mapped_column(Boolean, default=False)
     event: Mapped[str | None] = mapped_column(Text)
-    event_date: Mapped[date | None] = mapped_column(Date)  # when the admin says the event happened
+    event_date: Mapped[date | None] = mapped_column(Date)  # when the event happened (the admin, or the plan's date)
+    event_offset: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # time allowed after it (deadlines Offset)
+    basis: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # The plan a by_reference milestone cites ("Theo lộ trình Kế hoạch số 220/KH-UBND"), once it is imported.
+    # A soft reference (no foreign key): resolved again on every import; a deleted plan simply no longer matches.
+    linked_plan_id: Mapped[int | None] = mapped_column(Integer, index=True)
     reference: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     source: Mapped[str] = mapped_column(Text, default="")
     strict: Mapped[bool] = mapped_column(Boolean, default=False)
     warnings: Mapped[list[str]] = mapped_column(JSON, default=list)
     manual_override: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # the fields the admin edited
     sequence: Mapped[int] = mapped_column(Integer, default=0)  # iCalendar SEQUENCE, bumped on every change
+    changed_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)  # when ``sequence`` last grew
     cancelled_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)
 
     task: Mapped[Task] = relationship(back_populates="milestones")
+    linked_plan: Mapped[Plan | None] = relationship(primaryjoin="foreign(Milestone.linked_plan_id) == Plan.id",
+                                                    viewonly=True)
     occurrences: Mapped[list[Occurrence]] = relationship(back_populates="milestone", cascade="all, delete-orphan",
                                                          passive_deletes=True, order_by="Occurrence.due")
 
 
 class Occurrence(Base):
-    """One dated instance of a milestone: ``due`` as the text says, ``effective_due`` after working-day shifts."""
+    """One dated instance of a milestone.
+
+    ``due`` is the nominal date (what the text, a day rule or the admin says); ``effective_due`` is the day
+    that counts, the one feeds, reminders and the dashboard use: ``moved_to`` when an extension (gia hạn)
+    was granted, else ``due``, in either case moved off a day off by the due policy. Only the work rules
+    service (``workrules``) writes it.
+    """
 
     __tablename__ = "occurrences"
     __table_args__ = (
@@ -166,16 +192,19 @@ class Occurrence(Base):
     effective_due: Mapped[date] = mapped_column(Date, index=True)
     period: Mapped[str | None] = mapped_column(String(100))  # "quý I", "6 tháng", "năm"
     status: Mapped[str] = mapped_column(String(16), default=OccurrenceStatus.OPEN)
-    moved_to: Mapped[date | None] = mapped_column(Date)
+    moved_to: Mapped[date | None] = mapped_column(Date)  # the date an approved extension grants
     done_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     done_by: Mapped[str | None] = mapped_column(String(255))
     sequence: Mapped[int] = mapped_column(Integer, default=0)
+    changed_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)  # when ``sequence`` last grew
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)
 
     milestone: Mapped[Milestone] = relationship(back_populates="occurrences")
+    extensions: Mapped[list[Extension]] = relationship(back_populates="occurrence", cascade="all, delete-orphan",
+                                                       passive_deletes=True, order_by="Extension.id")
 
 
-_NOT_CONTENT = {"sequence", "updated_at"}
+_NOT_CONTENT = {"sequence", "updated_at", "changed_at", "basis", "linked_plan_id"}  # no calendar shows these
 
 
 @event.listens_for(Milestone, "before_update")
@@ -186,11 +215,11 @@ def _bump_sequence(mapper: Mapper[Any], connection: Connection, target: Mileston
     A caller that sets ``sequence`` itself in the same flush wins.
     """
     state = inspect(target)
-    if state.attrs.sequence.history.has_changes():
-        return
-    if any(state.attrs[attr.key].history.has_changes() for attr in mapper.column_attrs
-           if attr.key not in _NOT_CONTENT):
+    shown = (attr.key for attr in mapper.column_attrs if attr.key not in _NOT_CONTENT)
+    if not state.attrs.sequence.history.has_changes() and any(state.attrs[k].history.has_changes() for k in shown):
         target.sequence = (target.sequence or 0) + 1
+    if state.attrs.sequence.history.has_changes() and not state.attrs.changed_at.history.has_changes():
+        target.changed_at = utcnow()  # DTSTAMP/LAST-MODIFIED of the event: only what it shows moves them
 
 
 # What a calendar event shows of its task and its plan (calendars/query.py), besides its agencies' names.

@@ -126,13 +126,14 @@ def scheduler_command(
     import logging
 
     from config.settings import VAR_DIR, get_settings
+    from scheduler.jobs import rules_job
     from scheduler.service import run
 
     settings = get_settings()
     logging.getLogger().setLevel(logging.INFO)
     for warning in settings.startup_warnings():
         logging.getLogger("hanchot.scheduler").warning(warning)
-    run(settings.database_url, VAR_DIR, poll=poll, timezone=settings.timezone)
+    run(settings.database_url, VAR_DIR, poll=poll, timezone=settings.timezone, on_start=rules_job)
 
 
 @contacts_app.command("add")

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from calendars.feed import FeedCalendar, FeedEvent, render
-from calendars.query import event_sequence, event_uid
+from calendars.query import event_sequence, event_stamp, event_uid
 from models import Assignment, Milestone, Occurrence, Role, Task
 from notifiers.base import Links, Message, Recipient
 from scheduler.links import make_url
@@ -95,7 +95,10 @@ def agencies_line(task: Task, role: str) -> str:
 def deadline_explanation(occurrence: Occurrence) -> str:
     milestone = occurrence.milestone
     lines = [f"Hạn: {WEEKDAYS[occurrence.effective_due.weekday()]}, {vn_date(occurrence.effective_due)}"]
-    if occurrence.due != occurrence.effective_due:
+    if occurrence.moved_to is not None:
+        lines.append(f"(Hạn ghi trong kế hoạch là {vn_date(occurrence.due)}; đã được gia hạn đến "
+                     f"{vn_date(occurrence.moved_to)}.)")
+    elif occurrence.due != occurrence.effective_due:
         lines.append(f"(Hạn ghi trong kế hoạch là {vn_date(occurrence.due)}, "
                      f"rơi vào ngày nghỉ nên tính theo ngày làm việc {vn_date(occurrence.effective_due)}.)")
     if milestone.source:
@@ -121,7 +124,8 @@ def occurrence_ics(occurrence: Occurrence, host: str) -> bytes:
     event = FeedEvent(uid=event_uid(occurrence.milestone, occurrence.due, host),
                       summary=occurrence_title(occurrence), day=occurrence.effective_due,
                       sequence=event_sequence(occurrence.milestone, occurrence),
-                      last_modified=occurrence.updated_at, description=occurrence_block(occurrence))
+                      last_modified=event_stamp(occurrence.milestone, occurrence),
+                      description=occurrence_block(occurrence))
     return render(FeedCalendar(uid=f"reminder-{occurrence.id}@{host}", name="Nhắc hạn", description="", events=[event]))
 
 

@@ -74,15 +74,31 @@ def feeds_job() -> None:
     """Re-publish the agency feeds to var/feeds (files rewritten only when their bytes change), storing new
     VEVENTs and pruning unused ones (calendars.export.republish)."""
     from calendars.export import republish
-    from config.holidays import load_work_calendar
     from config.settings import VAR_DIR, get_settings
     from models.db import default_engine
+    from workrules.rules import current_work_rules
 
     settings = get_settings()
-    reasons = load_work_calendar(settings.config_dir).reason
-    result = republish(default_engine(), VAR_DIR / "feeds", base_url=settings.base_url, reasons=reasons)
+    reasons = current_work_rules(settings.config_dir).reason
+    result = republish(default_engine(), VAR_DIR / "feeds", base_url=settings.base_url, reasons=reasons,
+                       timezone=settings.timezone)
     if result.export.written or result.pruned:
         log.info("feeds: %d rewritten, %d stored events pruned", len(result.export.written), result.pruned)
+
+
+def rules_job() -> None:
+    """Recompute the stored dates when holidays.toml, policy.toml or day_rules.toml changed since the last time
+    (edited on disk rather than in the web app, which recomputes on save); run at start and every few minutes."""
+    from config.settings import get_settings
+    from workrules.recompute import catch_up
+    from workrules.rules import load_work_rules
+
+    settings = get_settings()
+    with _factory()() as session:
+        report = catch_up(session, load_work_rules(settings.config_dir), settings, system_now())
+    if report is not None:
+        log.warning("work rules changed: %d occurrences recomputed over %d milestones", len(report.changes),
+                    report.milestones)
 
 
 def zalo_token_job() -> None:

@@ -8,13 +8,12 @@ to UTC once, at the end, because Vietnam has no DST but the stored values are UT
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
-IsWorkingDay = Callable[[date], bool]
-MAX_SCAN_DAYS = 400  # a year of holidays can never hide a working day for longer than this
+from deadlines.workdays import IsWorkingDay, on_or_before, step_working_days
 
 
 @dataclass(frozen=True)
@@ -54,33 +53,6 @@ class Fire:
     at: datetime  # UTC
 
 
-def working_days_back(day: date, count: int, is_working_day: IsWorkingDay) -> date:
-    """The ``count``-th working day strictly before ``day`` (``count`` >= 1)."""
-    return _step(day, count, -1, is_working_day)
-
-
-def working_days_forward(day: date, count: int, is_working_day: IsWorkingDay) -> date:
-    """The ``count``-th working day strictly after ``day`` (``count`` >= 1)."""
-    return _step(day, count, 1, is_working_day)
-
-
-def on_or_before(day: date, is_working_day: IsWorkingDay) -> date:
-    """``day`` itself when it is a working day, else the last working day before it."""
-    return day if is_working_day(day) else working_days_back(day, 1, is_working_day)
-
-
-def _step(day: date, count: int, direction: int, is_working_day: IsWorkingDay) -> date:
-    seen, scanned = 0, 0
-    while seen < count:
-        day += timedelta(days=direction)
-        scanned += 1
-        if scanned > MAX_SCAN_DAYS * max(count, 1):
-            raise ValueError(f"no working day found near {day}: is the calendar empty?")
-        if is_working_day(day):
-            seen += 1
-    return day
-
-
 def local_instant(day: date, at: time, tz: str) -> datetime:
     """``day`` at local wall-clock ``at`` in ``tz``, returned in UTC (the form stored in the outbox)."""
     return datetime.combine(day, at, tzinfo=ZoneInfo(tz)).astimezone(UTC)
@@ -99,7 +71,7 @@ def schedule(effective_due: date, rules: Rules, is_working_day: IsWorkingDay) ->
     anchor = on_or_before(effective_due, is_working_day)
     by_day: dict[date, tuple[str, int]] = {}
     for lead in sorted(set(rules.lead_days), reverse=True):
-        day = anchor if lead == 0 else working_days_back(anchor, lead, is_working_day)
+        day = anchor if lead == 0 else step_working_days(anchor, -lead, is_working_day)
         by_day[day] = ("due" if lead == 0 else "before", lead)
     for n, day in enumerate(_after(effective_due, rules, is_working_day), start=1):
         kind = "escalation" if n > rules.overdue_times else "overdue"
@@ -116,13 +88,13 @@ def _after(effective_due: date, rules: Rules, is_working_day: IsWorkingDay) -> I
     count = rules.overdue_times + (1 if rules.escalate else 0)
     day = effective_due
     for _ in range(count):
-        day = working_days_forward(day, rules.overdue_every, is_working_day)
+        day = step_working_days(day, rules.overdue_every, is_working_day)
         yield day
 
 
 def snooze_day(today: date, working_days: int, is_working_day: IsWorkingDay) -> date:
     """The day a snoozed reminder comes back: ``working_days`` working days after ``today``."""
-    return working_days_forward(today, max(working_days, 1), is_working_day)
+    return step_working_days(today, max(working_days, 1), is_working_day)
 
 
 def local_day(instant: datetime, tz: str) -> date:

@@ -37,9 +37,10 @@ def worker_name() -> str:
 
 
 def work_calendar(settings: Any) -> IsWorkingDay:
-    from config.holidays import load_work_calendar
+    """The working-day test of the work rules in force (``workrules``)."""
+    from workrules.rules import current_work_rules
 
-    return load_work_calendar(settings.config_dir).is_working_day
+    return current_work_rules(settings.config_dir).calendar.is_working_day
 
 
 def rules_resolver(settings: Any) -> RulesFor:

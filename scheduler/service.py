@@ -20,6 +20,7 @@ import logging
 import os
 import signal
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -52,6 +53,7 @@ def job_specs(timezone: str = TIMEZONE) -> list[JobSpec]:
         JobSpec("dispatch-tick", "scheduler.jobs:dispatch_job", IntervalTrigger(seconds=60, timezone=timezone)),
         JobSpec("daily-digest", "scheduler.jobs:digest_job", CronTrigger(hour=7, minute=55, timezone=timezone)),
         JobSpec("publish-feeds", "scheduler.jobs:feeds_job", IntervalTrigger(minutes=10, timezone=timezone)),
+        JobSpec("recompute-dates", "scheduler.jobs:rules_job", IntervalTrigger(minutes=5, timezone=timezone)),
         JobSpec("zalo-token-refresh", "scheduler.jobs:zalo_token_job", IntervalTrigger(minutes=30, timezone=timezone)),
     ]
 
@@ -92,8 +94,10 @@ def ensure_jobs(scheduler: BackgroundScheduler, specs: list[JobSpec]) -> list[st
 
 
 def run(database_url: str, lock_dir: Path, *, poll: float = 2.0, specs: list[JobSpec] | None = None,
-        timezone: str = TIMEZONE, stop: threading.Event | None = None) -> None:
-    """Wait for the leader lock, then run the jobs until SIGTERM/SIGINT or until the lock is lost."""
+        timezone: str = TIMEZONE, stop: threading.Event | None = None,
+        on_start: Callable[[], None] | None = None) -> None:
+    """Wait for the leader lock, then run ``on_start`` once (the dates' catch-up) and the jobs until
+    SIGTERM/SIGINT or until the lock is lost."""
     stop = stop or threading.Event()
     _stop_on_signals(stop)
     leadership = Leadership(database_url, lock_dir)
@@ -103,6 +107,11 @@ def run(database_url: str, lock_dir: Path, *, poll: float = 2.0, specs: list[Job
                                on_standby=lambda: print(f"STANDBY pid={os.getpid()}", flush=True)):
             return
         log.warning("scheduler active (%s held by this process)", leadership.kind)
+        if on_start is not None:
+            try:
+                on_start()
+            except Exception:  # a failed catch-up must not keep reminders from going out: the job retries it
+                log.exception("the start-up task failed; its periodic job will try again")
         print(f"ACTIVE pid={os.getpid()}", flush=True)
         scheduler = build_scheduler(database_url, timezone)
         scheduler.start(paused=True)

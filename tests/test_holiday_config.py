@@ -10,9 +10,10 @@ import pytest
 from config.duepolicy import DuePolicySection
 from config.errors import ConfigError
 from config.files import parse_toml
-from config.holidays import HOLIDAYS_FILE, load_holiday_overrides, load_work_calendar, parse_holiday_overrides
+from config.holidays import HOLIDAYS_FILE, load_holiday_overrides, parse_holiday_overrides
 from deadlines.duepolicy import DuePolicy
 from deadlines.workdays import WorkCalendar
+from workrules.rules import load_work_rules
 
 ROOT = Path(__file__).resolve().parents[1]
 SHIPPED = ROOT / "config" / HOLIDAYS_FILE
@@ -21,7 +22,7 @@ ENTRY = 'reason = "Nghỉ"\nsource = "Công văn 1/VPCP"\n'
 
 
 def test_it_ships_the_2026_new_year_swap():
-    cal = load_work_calendar(ROOT / "config")
+    cal = load_work_rules(ROOT / "config").calendar
     assert cal.is_working_day(D(2026, 1, 2)) is False
     assert cal.reason(D(2026, 1, 2)) == "Nghỉ Tết Dương lịch, hoán đổi"
     assert cal.is_working_day(D(2026, 1, 10)) is True
@@ -38,7 +39,7 @@ def test_it_ships_only_overrides_the_package_lacks():
 def test_it_builds_the_calendar_from_a_config_dir(tmp_path):
     (tmp_path / HOLIDAYS_FILE).write_text(
         f'[[day_off]]\ndate = 2026-11-24\n{ENTRY}\n[[working_day]]\ndate = 2026-03-07\n{ENTRY}', encoding="utf-8")
-    cal = load_work_calendar(tmp_path)
+    cal = load_work_rules(tmp_path).calendar
     assert cal.is_working_day(D(2026, 11, 24)) is False
     assert cal.reason(D(2026, 11, 24)) == "Nghỉ"
     assert cal.is_working_day(D(2026, 3, 7)) is True
@@ -84,7 +85,7 @@ def test_it_names_file_and_line_of_a_bad_entry(tmp_path, text, line, words):
     path = tmp_path / HOLIDAYS_FILE
     path.write_text(text, encoding="utf-8")
     with pytest.raises(ConfigError) as caught:
-        load_work_calendar(tmp_path)
+        load_work_rules(tmp_path)
     message = str(caught.value)
     assert message.startswith(f"{path}:{line}: "), message
     assert words in message
@@ -92,7 +93,7 @@ def test_it_names_file_and_line_of_a_bad_entry(tmp_path, text, line, words):
 
 def test_it_refuses_a_missing_file(tmp_path):
     with pytest.raises(ConfigError, match=r"holidays\.toml: cannot read the file"):
-        load_work_calendar(tmp_path)
+        load_work_rules(tmp_path)
 
 
 # (section text, expected policy)

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-PACKAGES = ["scheduler", "models", "notifiers", "config", "calendars", "deadlines", "ingest", "web"]
+PACKAGES = ["scheduler", "models", "notifiers", "config", "calendars", "deadlines", "ingest", "web", "workrules"]
 
 
 @pytest.mark.parametrize("name", [*PACKAGES, "hanchot"])

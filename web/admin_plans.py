@@ -19,15 +19,17 @@ from models.revisions import own_plans as own_plan_rows
 from web.admin_revisions import revision_context
 from web.audit import record, snapshot
 from web.deps import DB, Form, FormError, int_field, now, require_admin, text_field, work_rules
-from web.editing import apply_edit, parse_day, record_event
+from web.editing import apply_edit, parse_day
 from web.importing import check_upload, import_file
 from web.pages import page
 from web.queries import plan_with_everything
 from web.views import explanation
+from workrules.events import EventRefused, record_event
+from workrules.replan import cancel_stale
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(require_admin)])
 NO_FILE = "Vui lòng chọn một tệp kế hoạch."
-MILESTONE_FIELDS = ("kind", "label", "due", "rrule", "event_date", "strict", "manual_override")
+MILESTONE_FIELDS = ("kind", "label", "due", "rrule", "event_date", "event_offset", "strict", "manual_override")
 
 
 def own_plans(session: Session) -> list[Plan]:
@@ -108,15 +110,16 @@ def edit_milestone(request: Request, milestone_id: int, form: Form,
                    session: DB) -> RedirectResponse:
     milestone = _milestone(session, milestone_id)
     before = snapshot(milestone, MILESTONE_FIELDS)
-    calendar, policy = work_rules(request)
     changed = apply_edit(milestone, kind=str(form.get("kind", "")), label=text_field(form, "label", "nhãn",
                                                                                      max_length=500),
                          due=parse_day(str(form.get("due", "")), "Ngày hạn"),
                          rrule=text_field(form, "rrule", "quy tắc lặp", max_length=500),
-                         plan_year=milestone.task.plan.plan_year, calendar=calendar, policy=policy)
+                         plan_year=milestone.task.plan.plan_year, rules=work_rules(request))
     if changed:
         record(session, "admin", "milestone.update", "milestones", milestone.id, before,
                snapshot(milestone, MILESTONE_FIELDS))
+        session.flush()
+        cancel_stale(session, [o.id for o in milestone.occurrences])
     return RedirectResponse(f"/plans/{milestone.task.plan_id}#task-{milestone.task_id}", status_code=303)
 
 
@@ -127,11 +130,12 @@ def milestone_event(request: Request, milestone_id: int, form: Form,
     event_day = parse_day(str(form.get("event_date", "")), "Ngày xảy ra sự kiện")
     if event_day is None:
         raise FormError("Vui lòng nhập ngày xảy ra sự kiện.")
-    before = snapshot(milestone, MILESTONE_FIELDS)
-    calendar, policy = work_rules(request)
-    record_event(milestone, event_day, parse_day(str(form.get("due", "")), "Ngày hạn"), calendar, policy)
-    record(session, "admin", "milestone.event", "milestones", milestone.id, before,
-           snapshot(milestone, MILESTONE_FIELDS))
+    try:
+        record_event(session, milestone, event_day, work_rules(request), actor="admin", now=now(request),
+                     due=parse_day(str(form.get("due", "")), "Ngày hạn"))
+    except EventRefused as e:
+        raise FormError(str(e)) from None
+    cancel_stale(session, [o.id for o in milestone.occurrences])
     return RedirectResponse(f"/plans/{milestone.task.plan_id}#task-{milestone.task_id}", status_code=303)
 
 

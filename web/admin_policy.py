@@ -20,7 +20,7 @@ from config.atomic_file import write_atomically
 from config.errors import ConfigError
 from config.holidays import parse_holiday_overrides
 from web.audit import record
-from web.deps import DB, Form, require_admin
+from web.deps import DB, Form, now, require_admin
 from web.pages import page
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(require_admin)])
@@ -89,8 +89,21 @@ def save(request: Request, name: str, form: Form,
     path = Path(request.app.state.settings.config_dir) / name
     before = path.read_text(encoding="utf-8") if path.exists() else None
     write_atomically(path, text)
-    if hasattr(request.app.state, "work_rules"):
-        del request.app.state.work_rules
     record(session, "admin", "config.update", "config", None, {"file": name, "text": before},
            {"file": name, "text": text})
-    return RedirectResponse(f"/policy?saved={name}#{name}", status_code=303)
+    changed = _recompute(request, session)
+    return RedirectResponse(f"/policy?saved={name}&changed={changed}#{name}", status_code=303)
+
+
+def _recompute(request: Request, session: Any) -> int:
+    """Every open deadline computed again from the files just saved (all three hold work rules); the reminders
+    of the moved ones planned again. Returns how many occurrences changed."""
+    from workrules.recompute import recompute
+    from workrules.replan import replan
+    from workrules.rules import load_work_rules
+
+    settings = request.app.state.settings
+    rules = load_work_rules(settings.config_dir)
+    report = recompute(session, rules, actor="admin", now=now(request))
+    replan(session, report.occurrence_ids, rules, settings, now(request))
+    return len(report.changes)

@@ -15,7 +15,7 @@ from ingest.revision_diff import revision_diff
 from ingest.revisions import publish_revision, revision_of, revision_row, undo_revision, unpublish
 from models import PlanRevision, RevisionState
 from web.audit import record
-from web.deps import DB, Form, FormError, now, require_admin
+from web.deps import DB, Form, FormError, now, require_admin, work_rules
 from web.pages import page
 from web.queries import plan_with_everything
 
@@ -52,7 +52,7 @@ def publish(request: Request, plan_id: int, form: Form, session: DB) -> Redirect
     revision = _pending(session, plan_id)
     live_id, revision_id = revision.live_plan_id, revision.plan_id
     try:
-        result = publish_revision(session, revision_id, now=now(request))
+        result = publish_revision(session, revision_id, now=now(request), rules=work_rules(request))
     except UserError as e:
         raise FormError(str(e)) from None
     record(session, "admin", "plan.revision.publish", "plans", live_id, {"revision": revision_id},
@@ -64,7 +64,7 @@ def publish(request: Request, plan_id: int, form: Form, session: DB) -> Redirect
 @router.post("/plans/{plan_id}/undo")
 def undo(request: Request, plan_id: int, form: Form, session: DB) -> RedirectResponse:
     try:
-        undo_revision(session, plan_id, now=now(request))
+        undo_revision(session, plan_id, now=now(request), rules=work_rules(request))
     except UserError as e:
         raise FormError(str(e)) from None
     record(session, "admin", "plan.revision.undo", "plans", plan_id, None, None)

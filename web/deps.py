@@ -5,16 +5,18 @@ from __future__ import annotations
 import hmac
 from collections.abc import Iterator
 from datetime import UTC, datetime
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
-from deadlines.duepolicy import DuePolicy
 from ingest.errors import TOO_LARGE
 from models.db import session_scope
 from models.permissions import Permissions
+
+if TYPE_CHECKING:
+    from workrules.rules import WorkRules
 
 STALE_SESSION = "Phiên làm việc đã hết hạn, vui lòng tải lại trang."
 MAX_FORM_FIELDS = 2000
@@ -39,18 +41,11 @@ def db(request: Request) -> Iterator[Session]:
         yield session
 
 
-def work_rules(request: Request) -> tuple[Any, DuePolicy]:
-    """The working-day calendar and due policy of the config folder, read once per app (the policy editor
-    drops them when it saves)."""
-    state = request.app.state
-    if not hasattr(state, "work_rules"):
-        from config.holidays import load_work_calendar
-        from config.policy import load_policy
+def work_rules(request: Request) -> WorkRules:
+    """The work rules of the app's config folder (``workrules``), read again when a file changes on disk."""
+    from workrules.rules import current_work_rules
 
-        config_dir = state.settings.config_dir
-        due = load_policy(config_dir).due
-        state.work_rules = (load_work_calendar(config_dir), due.to_policy() if due is not None else DuePolicy())
-    return state.work_rules
+    return current_work_rules(request.app.state.settings.config_dir)
 
 
 def now(request: Request) -> datetime:

@@ -1,8 +1,9 @@
-"""Admin corrections of a stored milestone: its date, recurrence, kind and label, or the date of its event.
+"""Admin corrections of a stored milestone: its date, recurrence, kind and label.
 
-Occurrences are kept where they still apply (their ids anchor reminders and completion), new dates get
-new rows, and dates that no longer apply are cancelled, never deleted. The effective due date follows
-the working-day calendar and the due policy, as at import. Every change is audited by the caller.
+The occurrences follow through the work rules service (``workrules.dates.sync``), as at import: rows are
+kept where they still apply (their ids anchor reminders and completion), new dates get new rows, dates that
+no longer apply are cancelled, never deleted, and the effective dates follow the calendar and the due
+policy. Every change is audited by the caller. Recording an event's date is ``workrules.events``.
 """
 
 from __future__ import annotations
@@ -12,11 +13,11 @@ from datetime import date
 
 from dateutil.rrule import rrulestr
 
-from deadlines.duepolicy import DuePolicy, effective_due
 from deadlines.model import Kind
-from deadlines.workdays import WorkCalendar
-from models import Milestone, Occurrence, OccurrenceStatus
+from models import Milestone
 from web.deps import FormError
+from workrules.dates import DateChange, PlanFacts, Wanted, sync
+from workrules.rules import WorkRules
 
 DMY = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
@@ -67,28 +68,15 @@ def expand_rrule(text: str, year: int) -> list[date]:
     return days
 
 
-def set_dates(milestone: Milestone, days: list[date], calendar: WorkCalendar, policy: DuePolicy,
-              periods: dict[date, str | None] | None = None) -> None:
-    """Make the milestone's live occurrences exactly ``days``: keep matching rows, add, cancel the rest."""
-    wanted = set(days)
-    existing = {o.due: o for o in milestone.occurrences}
-    for due, occurrence in existing.items():
-        if due not in wanted and occurrence.status == OccurrenceStatus.OPEN:
-            occurrence.status = OccurrenceStatus.CANCELLED
-    for day in sorted(wanted):
-        occurrence = existing.get(day)
-        effective = effective_due(day, strict=milestone.strict, calendar=calendar, policy=policy).date
-        if occurrence is None:
-            milestone.occurrences.append(Occurrence(due=day, effective_due=effective,
-                                                    period=(periods or {}).get(day)))
-        else:
-            if occurrence.status == OccurrenceStatus.CANCELLED:
-                occurrence.status = OccurrenceStatus.OPEN
-            occurrence.effective_due = effective
+def set_dates(milestone: Milestone, days: list[date], rules: WorkRules,
+              periods: dict[date, str | None] | None = None) -> list[DateChange]:
+    """Make the milestone's live occurrences exactly ``days`` (the admin's dates), through the work rules service."""
+    want = Wanted([(day, (periods or {}).get(day)) for day in sorted(set(days))], milestone.strict)
+    return sync(milestone, want, PlanFacts.of(milestone.task.plan), rules)
 
 
 def apply_edit(milestone: Milestone, *, kind: str, label: str | None, due: date | None, rrule: str | None,
-               plan_year: int, calendar: WorkCalendar, policy: DuePolicy) -> dict:
+               plan_year: int, rules: WorkRules) -> dict:
     """Apply an admin correction; return the fields changed (stored in ``manual_override``)."""
     try:
         new_kind = Kind(kind)
@@ -109,16 +97,6 @@ def apply_edit(milestone: Milestone, *, kind: str, label: str | None, due: date 
             changed[field] = value.isoformat() if isinstance(value, date) else value
             setattr(milestone, field, value)
     if new_kind in DATED_KINDS or milestone.event_date is None:
-        set_dates(milestone, days, calendar, policy)
+        set_dates(milestone, [d for d in days if d is not None], rules)
     milestone.manual_override = {**(milestone.manual_override or {}), **changed}
     return changed
-
-
-def record_event(milestone: Milestone, event_day: date, due: date | None, calendar: WorkCalendar,
-                 policy: DuePolicy) -> None:
-    """The event happened on ``event_day``; the deadline is ``due`` (default: that day)."""
-    if due is not None and due < event_day:
-        raise FormError("Hạn không thể trước ngày xảy ra sự kiện.")
-    milestone.event_date = event_day
-    set_dates(milestone, [due or event_day], calendar, policy)
-    milestone.manual_override = {**(milestone.manual_override or {}), "event_date": event_day.isoformat()}

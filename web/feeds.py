@@ -10,6 +10,8 @@ token and the rendered feed with its headers come from ``web.feed_cache``. Misse
 
 from __future__ import annotations
 
+import logging
+
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy import select
@@ -25,14 +27,16 @@ from calendars.conditional import (
     subscribe_links,
 )
 from calendars.feed import render as render_ics
+from calendars.feed_state import changed_at
 from calendars.query import Scope, build_feed
 from calendars.tokens import hash_token, looks_like_token, token_from_filename
 from models import FeedToken
-from web.deps import DB, now, work_rules
+from web.deps import DB, now
 from web.feed_cache import FeedCache, Rendered, TokenInfo
 from web.pages import page
 
 router = APIRouter(include_in_schema=False)
+log = logging.getLogger(__name__)
 
 
 def _live_token(session: Session, token: str | None) -> FeedToken | None:
@@ -43,9 +47,15 @@ def _live_token(session: Session, token: str | None) -> FeedToken | None:
 
 
 def _reasons(request: Request):  # type: ignore[no-untyped-def]
+    """Why a day is off (for "Hạn thực tế … (… là ngày nghỉ: …)"); None when the rule files cannot be read, so
+    that a broken hand edit costs the explanation, not the feed."""
+    from config.errors import ConfigError
+    from workrules.rules import current_work_rules
+
     try:
-        return work_rules(request)[0].reason
-    except Exception:
+        return current_work_rules(request.app.state.settings.config_dir).reason
+    except ConfigError as e:
+        log.warning("feeds are rendered without holiday reasons: %s", e)
         return None
 
 
@@ -110,16 +120,16 @@ def _render(request: Request, scope: Scope, cache: FeedCache, stamp: tuple) -> R
     with request.app.state.sessions() as session:
         try:
             calendar = build_feed(session, scope, base_url=request.app.state.settings.base_url,
-                                  reasons=_reasons(request))
+                                  reasons=_reasons(request), timezone=request.app.state.settings.timezone)
         except LookupError:
             return None
     body = render_ics(calendar, request.app.state.event_store)
     etag = etag_for(body)
-    headers = {"Cache-Control": "no-cache",
-               "Content-Disposition": content_disposition(f"{calendar.name}.ics")}
-    if calendar.last_modified is not None:
-        headers["Last-Modified"] = http_date(calendar.last_modified)
-    rendered = Rendered(body, etag, calendar.last_modified, calendar.name, headers)
+    # Not the latest event change: a removed event changes the body and no remaining event (calendars.feed_state).
+    modified = changed_at(request.app.state.engine, scope.key, etag, calendar.last_modified, now(request))
+    headers = {"Cache-Control": "no-cache", "Content-Disposition": content_disposition(f"{calendar.name}.ics"),
+               "Last-Modified": http_date(modified)}
+    rendered = Rendered(body, etag, modified, calendar.name, headers)
     cache.put(scope.key, stamp, rendered)
     return rendered
 

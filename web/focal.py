@@ -68,7 +68,7 @@ def home(request: Request, session: DB, msg: str = "") -> HTMLResponse | Redirec
         return RedirectResponse("/", status_code=303)
     perms = focal_point(request, session)
     moment = now(request)
-    today = local_today(moment)
+    today = local_today(moment, request.app.state.settings.timezone)
     unit = perms.unit
     everything = items(session, end=today + timedelta(days=UPCOMING_DAYS), within=unit)
     overdue = [i for i in everything if i.overdue(today)]

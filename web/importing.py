@@ -18,6 +18,7 @@ from ingest.errors import MAX_BYTES, TOO_LARGE, ImportRefused
 from ingest.sniff import PLAN_SUFFIXES, SUFFIXES_TEXT
 from ingest.store import store_plan
 from models import Plan
+from workrules.rules import current_work_rules
 
 NOT_ALLOWED = f"Chỉ nhận tệp kế hoạch {SUFFIXES_TEXT}."
 
@@ -56,7 +57,7 @@ def import_file(session: Session, path: Path, plan_year: int | None, config_dir:
         (Plan.number == draft.number) & (Plan.issuer == draft.issuer) if draft.number else False,
         Plan.id == replaces if replaces is not None else False))).all()
     before = {p.id: shape(p) for p in previous}
-    result = store_plan(session, draft, directory, replaces=replaces)
+    result = store_plan(session, draft, directory, replaces=replaces, rules=current_work_rules(config_dir))
     plan = session.get_one(Plan, result.plan_id)
     session.flush()
     session.refresh(plan)

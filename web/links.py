@@ -37,7 +37,7 @@ def act(request: Request, token: str, session: DB) -> HTMLResponse:
     from scheduler.actions import perform
     settings = request.app.state.settings
     try:
-        result = perform(session, settings.secret_key, token, now(request), work_rules(request)[0].is_working_day,
+        result = perform(session, settings.secret_key, token, now(request), work_rules(request).calendar.is_working_day,
                          tz=settings.timezone)
     except LinkError as e:
         return page(request, "link_result.html", {"message": str(e), "ok": False}, status=400)

@@ -38,7 +38,7 @@ def page(request: Request, name: str, context: dict, status: int = 200) -> HTMLR
 
 @router.get("/")
 def dashboard(request: Request, session: DB) -> HTMLResponse:
-    today = local_today(now(request))
+    today = local_today(now(request), request.app.state.settings.timezone)
     perms = permissions(request, session)
     within = perms.visible_agencies()
     upcoming = items(session, start=today, end=today + timedelta(days=HORIZON_DAYS), within=within)
@@ -46,7 +46,7 @@ def dashboard(request: Request, session: DB) -> HTMLResponse:
     for item in upcoming:
         for agency in item.leads() or [None]:
             by_agency.setdefault(agency.name if agency else "(chưa giao)", []).append(item)
-    rates = on_time_rates(session, today.year, today) if within is None else []
+    rates = on_time_rates(session, today.year, today, request.app.state.settings.timezone) if within is None else []
     recent = select(Plan).where(own_plans()).order_by(Plan.created_at.desc()).limit(10)
     if not perms.is_admin:  # drafts are the admin's work in progress, never shown to anyone else
         recent = recent.where(PUBLISHED_PLAN)
@@ -60,7 +60,7 @@ def dashboard(request: Request, session: DB) -> HTMLResponse:
 
 @router.get("/calendar")
 def month_view(request: Request, session: DB, month: str | None = None) -> HTMLResponse:
-    today = local_today(now(request))
+    today = local_today(now(request), request.app.state.settings.timezone)
     matched = MONTH.match(month or "")
     year, number = (int(matched[1]), int(matched[2])) \
         if matched and 1 <= int(matched[2]) <= 12 and 1900 < int(matched[1]) < 9999 else (today.year, today.month)
@@ -103,7 +103,7 @@ def agency_page(request: Request, agency_id: int, session: DB) -> HTMLResponse:
         raise HTTPException(404)
     if not permissions(request, session).may_see_agency(agency_id):
         raise HTTPException(403)
-    today = local_today(now(request))
+    today = local_today(now(request), request.app.state.settings.timezone)
     found = items(session, agency_id=agency_id)
     groups = session.scalars(select(Agency).join(AgencyGroupMember, AgencyGroupMember.group_id == Agency.id)
                              .where(AgencyGroupMember.member_id == agency_id)).all()
@@ -119,13 +119,21 @@ def agency_page(request: Request, agency_id: int, session: DB) -> HTMLResponse:
 
 @router.get("/tasks/{task_id}")
 def task_page(request: Request, task_id: int, session: DB) -> HTMLResponse:
+    from workrules.extensions import pending_by_occurrence
+    from workrules.links import matching_tasks
+
     task = session.get(Task, task_id)
     perms = permissions(request, session)
     if task is None or (task.plan.status != PlanStatus.PUBLISHED and not perms.is_admin):
         raise HTTPException(404)
     if not perms.may_see_task(task):
         raise HTTPException(403)
-    return page(request, "task.html", {"task": task, "explain": explanation, "today": local_today(now(request))})
+    cited = {m.id: matching_tasks(session, m) for m in task.milestones
+             if m.linked_plan is not None and (m.linked_plan.status == PlanStatus.PUBLISHED or perms.is_admin)}
+    waiting = pending_by_occurrence(session, [o.id for m in task.milestones for o in m.occurrences])
+    return page(request, "task.html", {
+        "task": task, "explain": explanation, "today": local_today(now(request), request.app.state.settings.timezone),
+        "cited": cited, "waiting": waiting})
 
 
 def _occurrence(session: Session, occurrence_id: int) -> Occurrence:

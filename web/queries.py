@@ -15,8 +15,6 @@ from sqlalchemy.orm import Session, selectinload
 from models import Agency, Assignment, Milestone, Occurrence, OccurrenceStatus, Plan, Role, Task
 from models.live import live_occurrences, shown_day, with_groups
 
-LOCAL = ZoneInfo("Asia/Ho_Chi_Minh")
-
 
 @dataclass(frozen=True)
 class Item:
@@ -45,8 +43,9 @@ class Item:
         return [a.agency for a in self.task.assignments if a.role == Role.SUPPORT]
 
 
-def local_today(now: datetime) -> date:
-    return now.astimezone(LOCAL).date()
+def local_today(now: datetime, timezone: str) -> date:
+    """The calendar day of ``now`` where the officials are (HANCHOT_TIMEZONE)."""
+    return now.astimezone(ZoneInfo(timezone)).date()
 
 
 def items(session: Session, *, start: date | None = None, end: date | None = None,
@@ -72,30 +71,37 @@ def overdue(session: Session, today: date, within: set[int] | None = None) -> li
 
 @dataclass(frozen=True)
 class Rate:
+    """Per lead agency: deadlines due so far, those met (judged against the extended date when extended), and
+    how many of the due ones were extended (counted apart: met after an extension is met, but it was asked for)."""
+
     agency: Agency
     due: int
     on_time: int
+    extended: int = 0
 
     @property
     def percent(self) -> int:
         return round(100 * self.on_time / self.due) if self.due else 0
 
 
-def on_time_rates(session: Session, year: int, today: date) -> list[Rate]:
-    """Per lead agency: occurrences of ``year`` due by today, and how many were done on or before their day."""
+def on_time_rates(session: Session, year: int, today: date, timezone: str) -> list[Rate]:
+    """Per lead agency: occurrences of ``year`` due by today, how many were done on or before their day (the
+    extended one when extended), and how many of them were extended."""
     counts: dict[int, list[int]] = {}
     agencies: dict[int, Agency] = {}
+    zone = ZoneInfo(timezone)
     for item in items(session, start=date(year, 1, 1), end=min(today, date(year, 12, 31))):
         if item.day >= today and not item.done:
             continue  # not due yet: neither late nor on time
-        done_day = item.occurrence.done_at.astimezone(LOCAL).date() if item.occurrence.done_at else None
+        done_day = item.occurrence.done_at.astimezone(zone).date() if item.occurrence.done_at else None
         on_time = item.done and (done_day is None or done_day <= item.day)
         for agency in item.leads():
             agencies[agency.id] = agency
-            tally = counts.setdefault(agency.id, [0, 0])
+            tally = counts.setdefault(agency.id, [0, 0, 0])
             tally[0] += 1
             tally[1] += int(on_time)
-    rates = [Rate(agencies[i], due, ok) for i, (due, ok) in counts.items()]
+            tally[2] += int(item.occurrence.moved_to is not None)
+    rates = [Rate(agencies[i], due, ok, extended) for i, (due, ok, extended) in counts.items()]
     return sorted(rates, key=lambda r: (-r.percent, r.agency.name))
 
 

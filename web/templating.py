@@ -7,26 +7,40 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from jinja2 import Environment, FileSystemLoader, select_autoescape
+from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
+from jinja2.runtime import Context
 from starlette.requests import Request
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
-LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
 env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(default=True),
                   trim_blocks=True, lstrip_blocks=True)
 
 
-def vn_date(value: date | datetime | None) -> str:
-    """31/03/2025 — dates as Vietnamese officials write them; datetimes shown in Asia/Ho_Chi_Minh."""
+def vn_date(value: date | datetime | None, timezone: str | None = None) -> str:
+    """31/03/2025 — dates as Vietnamese officials write them; datetimes (stored in UTC) shown in ``timezone``
+    (HANCHOT_TIMEZONE)."""
     if value is None:
         return ""
     if isinstance(value, datetime):
-        return value.astimezone(LOCAL_TZ).strftime("%d/%m/%Y %H:%M")
+        return value.astimezone(ZoneInfo(timezone or _settings_zone())).strftime("%d/%m/%Y %H:%M")
     return value.strftime("%d/%m/%Y")
 
 
-env.filters["vn_date"] = vn_date
+@pass_context
+def _vn_date_filter(context: Context, value: date | datetime | None) -> str:
+    request = context.get("request")
+    settings = getattr(getattr(getattr(request, "app", None), "state", None), "settings", None)
+    return vn_date(value, getattr(settings, "timezone", None))
+
+
+def _settings_zone() -> str:
+    from config.settings import get_settings
+
+    return get_settings().timezone
+
+
+env.filters["vn_date"] = _vn_date_filter
 
 
 def render(request: Request, name: str, context: dict[str, Any] | None = None) -> str:

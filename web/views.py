@@ -7,7 +7,7 @@ from datetime import date
 from html import escape
 
 from deadlines.explain import explain
-from deadlines.model import Kind, ParsedMilestone, ParsedOccurrence, Reference
+from deadlines.model import Kind, Offset, ParsedMilestone, ParsedOccurrence, Reference
 from models import Milestone
 from web.queries import Item, Rate
 
@@ -24,7 +24,8 @@ def explanation(stored: Milestone) -> str:
     milestone = ParsedMilestone(
         kind=Kind(stored.kind), label=stored.label, due=stored.due, start=stored.start, rrule=stored.rrule,
         occurrences=[ParsedOccurrence(o.due, o.period) for o in stored.occurrences], ad_hoc=stored.ad_hoc,
-        event=stored.event, source=stored.source, strict=stored.strict, warnings=list(stored.warnings or []),
+        event=stored.event, offset=_offset(stored.event_offset), source=stored.source, strict=stored.strict,
+        warnings=list(stored.warnings or []),
         reference=Reference(reference.get("text", "")) if isinstance(reference, dict) else None)
     try:
         text = explain(milestone)
@@ -33,6 +34,13 @@ def explanation(stored: Milestone) -> str:
     if stored.event_date:
         text += f" — sự kiện đã xảy ra ngày {stored.event_date:%d/%m/%Y}"
     return text
+
+
+def _offset(stored: object) -> Offset | None:
+    try:
+        return Offset.from_json(stored)
+    except (ValueError, TypeError, KeyError):
+        return None
 
 
 def rate_chart(rates: list[Rate], width: int = 640) -> str:
@@ -49,8 +57,9 @@ def rate_chart(rates: list[Rate], width: int = 640) -> str:
         parts.append(f'<text x="0" y="{y + 16}" font-size="13">{escape(name)}</text>')
         parts.append(f'<rect x="{label_w}" y="{y}" width="{max(1, scale * rate.percent // 100)}" height="{bar_h}" '
                      f'fill="{color}"><title>{escape(rate.agency.name)}: {rate.on_time}/{rate.due}</title></rect>')
+        extended = f", {rate.extended} gia hạn" if rate.extended else ""
         parts.append(f'<text x="{label_w + scale * rate.percent // 100 + 6}" y="{y + 16}" font-size="13">'
-                     f'{rate.percent}% ({rate.on_time}/{rate.due})</text>')
+                     f'{rate.percent}% ({rate.on_time}/{rate.due}{extended})</text>')
     parts.append("</svg>")
     return "".join(parts)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 import pytest
 
@@ -17,6 +18,9 @@ from tests.calendars.world import BASE_URL, build_world, uid
 @pytest.fixture
 def world(session):
     return build_world(session)
+
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def days(feed) -> dict[str, list[date]]:
@@ -103,19 +107,24 @@ def test_it_keeps_done_occurrences_visible_and_marked(session, world):
     assert "Báo cáo định kỳ" in done.categories
 
 
-def test_it_bumps_sequence_and_last_modified_when_an_occurrence_moves(session, world):
+def test_it_bumps_sequence_and_last_modified_when_an_occurrence_is_extended(session, world):
+    from workrules.extensions import grant
+    from workrules.rules import load_work_rules
+
     before = {e.uid: e for e in build_feed(session, Scope(FeedScope.PROVINCE), base_url=BASE_URL).events}
     occurrence = world.quarterly.occurrences[1]
-    occurrence.moved_to, occurrence.status = date(2026, 7, 3), "moved"
-    occurrence.updated_at = datetime(2026, 2, 1, tzinfo=UTC)
+    grant(session, occurrence.id, date(2026, 7, 3), "Chờ số liệu của Bộ", "Công văn số 12/UBND-VP ngày 20/6/2026",
+          load_work_rules(ROOT / "config"), actor="admin", now=datetime(2026, 6, 20, 2, tzinfo=UTC))
     session.commit()
     after = {e.uid: e for e in build_feed(session, Scope(FeedScope.PROVINCE), base_url=BASE_URL).events}
     key = uid(world.quarterly, date(2026, 6, 30))
     assert set(after) == set(before)
-    assert after[key].day == date(2026, 7, 3)
+    assert after[key].day == date(2026, 7, 3) and after[key].summary.endswith("(đã gia hạn)")
     assert after[key].sequence > before[key].sequence
-    assert after[key].last_modified == datetime(2026, 2, 1, tzinfo=UTC)
-    assert "quản trị đã dời hạn" in after[key].description
+    assert after[key].last_modified == occurrence.changed_at > before[key].last_modified
+    assert "Đã gia hạn: từ 30/06/2026 đến 03/07/2026 theo Công văn số 12/UBND-VP ngày 20/6/2026" \
+        in after[key].description
+    assert "Hạn thực tế: 03/07/2026 (đã gia hạn)" in after[key].description
     unchanged = uid(world.once, date(2026, 3, 15))
     assert after[unchanged].sequence == before[unchanged].sequence
     assert after[unchanged].last_modified == before[unchanged].last_modified

@@ -36,13 +36,13 @@ def task(plan: Plan, key: str, content: str, **assigned: list[Agency]) -> Task:
 
 
 def milestone(owner: Task, key: str, kind: str, *occurrences: Occurrence, **fields) -> Milestone:
-    row = Milestone(task=owner, key=key, kind=kind, updated_at=STAMP, **fields)
+    row = Milestone(task=owner, key=key, kind=kind, updated_at=STAMP, changed_at=STAMP, **fields)
     row.occurrences = list(occurrences)
     return row
 
 
 def occ(due: date, effective: date | None = None, **fields) -> Occurrence:
-    return Occurrence(due=due, effective_due=effective or due, updated_at=STAMP, **fields)
+    return Occurrence(due=due, effective_due=effective or due, updated_at=STAMP, changed_at=STAMP, **fields)
 
 
 def build_world(session: Session) -> World:

@@ -13,11 +13,20 @@ from deadlines import parse
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def test_it_loads_the_shipped_cchc_rule_and_moves_quarterly_reports_to_the_20th():
-    rules = load_day_rules(ROOT / "config" / "day_rules.toml", 2026)
+def test_it_ships_no_active_rule_but_a_commented_cchc_example_that_works(tmp_path):
+    shipped = ROOT / "config" / "day_rules.toml"
+    assert load_day_rules(shipped, 2026) == []
+    text = shipped.read_text(encoding="utf-8")
+    assert "581/BNV-CCHC" in text and "Mặc định không bật quy tắc nào" in text
+    example = [line.removeprefix("# ") for line in text.splitlines()
+               if line.startswith(("# [[rule]]", "# text =", "# source ="))]
+    (tmp_path / "day_rules.toml").write_text("\n".join(example) + "\n", encoding="utf-8")
+    rules = load_day_rules(tmp_path / "day_rules.toml", 2026)
     assert [(r.day, r.strict) for r in rules] == [(20, False)]
     (m,) = parse("Định kỳ hằng quý", 2026, rules=rules)
     assert [o.due.isoformat() for o in m.occurrences] == ["2026-03-20", "2026-06-20", "2026-09-20", "2026-12-20"]
+    (own,) = parse("Báo cáo định kỳ hằng quý trước ngày 15 của tháng cuối quý", 2026, rules=rules)
+    assert [o.due.day for o in own.occurrences] == [14, 14, 14, 14]  # the text names its own day: kept
 
 
 def test_it_keeps_only_the_rules_of_the_plan_and_agency(tmp_path):

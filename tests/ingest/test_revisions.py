@@ -14,8 +14,6 @@ import pytest
 from sqlalchemy import func, select
 
 from config.agencies import AgencyDirectory
-from deadlines.duepolicy import DuePolicy
-from deadlines.workdays import WorkCalendar
 from ingest import read_plan
 from ingest.revision_diff import revision_diff
 from ingest.revisions import RevisionError, publish, revision_of, undo_revision, unpublish
@@ -23,6 +21,7 @@ from ingest.store import store_plan
 from models import Agency, Milestone, Occurrence, Plan, PlanRevision, RevisionState, Task
 from tests.support.data import SEEDS
 from web.editing import apply_edit
+from workrules.rules import settings_work_rules
 
 [SEED] = SEEDS.glob("004_*.txt")
 DEADLINE = ("\tQuý I/2019.\n", "\tQuý II/2019.\n")  # task 1-6
@@ -60,7 +59,7 @@ def live(session):
     session.flush()
     [fixed] = _task(session, result.plan_id, "1-1").milestones
     apply_edit(fixed, kind="once", label="Rà soát xong", due=date(2019, 1, 15), rrule=None, plan_year=2019,
-               calendar=WorkCalendar(), policy=DuePolicy())
+               rules=settings_work_rules())
     lead = next(a for a in _task(session, result.plan_id, "1-6").assignments if a.role == "lead")
     other = Agency(name="Sở Tư pháp (Phòng Văn bản)")
     session.add(other)

@@ -3,6 +3,7 @@
 - ``SEEDS``: the five Thanh Hóa seed plans (text).
 - ``GOLD``: 81 hand-read deadline cells of seeds 000, 002 and 003 (``docs/deadline-language.md``).
 - ``PLANS``: ten real plans of other issuers, each as ``.txt``, ``.docx``, ``.gold.json`` and ``.source``.
+- ``DATES``: two 2026 plans written for the work rules tests (21/KH-UBND cites 220/KH-UBND).
 - ``SCORE_DEADLINES`` / ``SCORE_PLANS``: the scorers the project is judged with.
 """
 
@@ -12,5 +13,6 @@ DATA = Path(__file__).resolve().parents[1] / "data"
 SEEDS = DATA / "seeds"
 GOLD = DATA / "gold" / "deadlines.jsonl"
 PLANS = DATA / "plans"
+DATES = DATA / "dates"  # two small 2026 plans that cite each other (the work rules tests)
 SCORE_DEADLINES = Path(__file__).resolve().parent / "score_deadlines.py"
 SCORE_PLANS = Path(__file__).resolve().parent / "score_plans.py"

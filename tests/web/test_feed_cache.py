@@ -83,7 +83,8 @@ def test_it_renders_again_after_a_change_by_another_process_once_the_stamp_ttl_p
     moved = world.soon.effective_due + timedelta(days=3)
     with app.state.engine.begin() as connection:
         connection.execute(update(Occurrence).where(Occurrence.id == world.soon.id)
-                           .values(moved_to=moved, updated_at=datetime.now(UTC) + timedelta(seconds=1)))
+                           .values(moved_to=moved, effective_due=moved,
+                                   updated_at=datetime.now(UTC) + timedelta(seconds=1)))
     assert client.get(url).headers["etag"] == etag
     clock.now += STAMP_TTL + 0.1
     again = client.get(url)
@@ -97,7 +98,8 @@ def test_it_renders_again_at_once_after_a_statement_committed_by_a_session_of_th
     etag = client.get(url).headers["etag"]
     moved = world.soon.effective_due + timedelta(days=5)
     db_session.execute(update(Occurrence).where(Occurrence.id == world.soon.id)
-                       .values(moved_to=moved, updated_at=datetime.now(UTC) + timedelta(seconds=1)))
+                       .values(moved_to=moved, effective_due=moved,
+                                   updated_at=datetime.now(UTC) + timedelta(seconds=1)))
     db_session.commit()
     again = client.get(url)
     assert again.headers["etag"] != etag and moved.strftime("%Y%m%d").encode() in again.content
