@@ -1,14 +1,17 @@
 """The admin's date pages: extensions, cross-plan adoption, rule files that recompute on save, truthful feed
-Last-Modified, and HANCHOT_TIMEZONE where times are shown."""
+Last-Modified, and HANCHOT_TIMEZONE where times are shown. On SQLite and PostgreSQL (the ``engine`` fixture's
+database)."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from email.utils import parsedate_to_datetime
 
+import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import select
+from sqlalchemy import Engine, select
 
 from config.agencies import AgencyDirectory
 from ingest import read_plan
@@ -20,6 +23,12 @@ from tests.web.world import day
 from tests.workrules.helpers import PLAN_21, PLAN_220
 from workrules.extensions import request_extension
 from workrules.rules import load_work_rules
+
+
+@pytest.fixture
+def web_db_url(engine: Engine) -> Iterator[str]:
+    """The web app on the ``engine`` fixture's database: each test here runs on SQLite and on PostgreSQL."""
+    yield engine.url.render_as_string(hide_password=False)
 
 
 def _import(app, session, path) -> Plan:  # type: ignore[no-untyped-def]
@@ -163,3 +172,28 @@ def test_the_review_page_explains_an_event_offset(app, admin: TestClient, db_ses
     assert admin.post(f"/milestones/{event.id}/event", data={"csrf_token": csrf(admin, "/"),
                                                              "event_date": "24/04/2026"}).status_code == 303
     assert [o.due for o in _milestone(db_session, plan, "1-3").occurrences] == [date(2026, 5, 6)]
+
+
+def test_saving_the_day_rules_or_the_due_policy_recomputes_the_stored_dates(app, admin: TestClient, db_session):
+    plan = _import(app, db_session, PLAN_21)
+    folder = app.state.settings.config_dir
+    assert [o.due for o in _milestone(db_session, plan, "1-2").occurrences] == [
+        date(2026, 3, 31), date(2026, 6, 30), date(2026, 9, 30), date(2026, 12, 31)]  # no rule: period ends
+    shipped = (folder / "day_rules.toml").read_text(encoding="utf-8")
+    rule = "\n".join(line.removeprefix("# ") if line.startswith(("# [[rule]]", "# text =", "# source ="))
+                     else line for line in shipped.splitlines())  # the shipped CV 581 example, switched on
+    response = admin.post("/policy/day_rules.toml", data={"csrf_token": csrf(admin, "/"), "text": rule})
+    assert response.status_code == 303 and "changed=4" in response.headers["location"]
+    quarterly = _milestone(db_session, plan, "1-2")
+    assert sorted(o.due for o in quarterly.occurrences if o.status != "cancelled") == [
+        date(2026, 3, 20), date(2026, 6, 20), date(2026, 9, 20), date(2026, 12, 20)]
+
+    policy = (folder / "policy.toml").read_text(encoding="utf-8")
+    back = policy.replace('shift = "forward"', 'shift = "back"')
+    assert back != policy
+    response = admin.post("/policy/policy.toml", data={"csrf_token": csrf(admin, "/"), "text": back})
+    assert response.status_code == 303
+    first = _milestone(db_session, plan, "1-1")  # 02/01/2026 is a day off (holidays.toml), 01/01 a holiday
+    assert [(o.due, o.effective_due) for o in first.occurrences] == [(date(2026, 1, 2), date(2025, 12, 31))]
+    actors = {a.actor for a in db_session.scalars(select(AuditLog).where(AuditLog.action == "occurrence.recompute"))}
+    assert actors == {"admin"}
