@@ -18,14 +18,13 @@ from models.plans import shown_text_changed
 from models.revisions import own_plans as own_plan_rows
 from web.admin_revisions import revision_context
 from web.audit import record, snapshot
-from web.deps import DB, Form, FormError, int_field, now, require_admin, text_field, work_rules
+from web.deps import DB, Form, FormError, follow_dates, int_field, now, require_admin, text_field, work_rules
 from web.editing import apply_edit, parse_day
 from web.importing import check_upload, import_file
 from web.pages import page
 from web.queries import plan_with_everything
 from web.views import explanation
 from workrules.events import EventRefused, record_event
-from workrules.replan import cancel_stale
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(require_admin)])
 NO_FILE = "Vui lòng chọn một tệp kế hoạch."
@@ -119,7 +118,7 @@ def edit_milestone(request: Request, milestone_id: int, form: Form,
         record(session, "admin", "milestone.update", "milestones", milestone.id, before,
                snapshot(milestone, MILESTONE_FIELDS))
         session.flush()
-        cancel_stale(session, [o.id for o in milestone.occurrences])
+        follow_dates(request, session, [o.id for o in milestone.occurrences])
     return RedirectResponse(f"/plans/{milestone.task.plan_id}#task-{milestone.task_id}", status_code=303)
 
 
@@ -135,7 +134,7 @@ def milestone_event(request: Request, milestone_id: int, form: Form,
                      due=parse_day(str(form.get("due", "")), "Ngày hạn"))
     except EventRefused as e:
         raise FormError(str(e)) from None
-    cancel_stale(session, [o.id for o in milestone.occurrences])
+    follow_dates(request, session, [o.id for o in milestone.occurrences])
     return RedirectResponse(f"/plans/{milestone.task.plan_id}#task-{milestone.task_id}", status_code=303)
 
 

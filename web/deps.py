@@ -48,6 +48,15 @@ def work_rules(request: Request) -> WorkRules:
     return current_work_rules(request.app.state.settings.config_dir)
 
 
+def follow_dates(request: Request, session: Session, occurrence_ids: list[int]) -> None:
+    """After a date moved by hand (edit, event, extension, adopted date): the old date's pending reminders
+    cancelled and the coming days' planned at once for the new one, nobody told the same thing twice a day
+    (``workrules.replan``). Commits."""
+    from workrules.replan import replan
+
+    replan(session, occurrence_ids, work_rules(request), request.app.state.settings, now(request))
+
+
 def now(request: Request) -> datetime:
     """The current instant (UTC). Tests may replace ``app.state.clock``."""
     return request.app.state.clock() if hasattr(request.app.state, "clock") else datetime.now(UTC)
