@@ -171,3 +171,26 @@ def undo_done(request: Request, occurrence_id: int, form: Form, session: DB) -> 
     perform_undo(session, occurrence_id, now(request), actor=perms.who)
     return _back(form, f"/tasks/{occurrence.milestone.task_id}")
 
+
+
+@router.post("/occurrences/{occurrence_id}/extension-request")
+def request_extension_page(request: Request, occurrence_id: int, form: Form, session: DB) -> RedirectResponse:
+    """A focal point whose agency leads the task asks for more time; the admin approves or rejects it under
+    "Gia hạn" (``workrules.extensions``, audited with who and from where)."""
+    from web.deps import FormError, text_field
+    from web.editing import parse_day
+    from workrules.extensions import ExtensionRefused, request_extension
+
+    occurrence = _occurrence(session, occurrence_id)
+    perms = permissions(request, session)
+    if not perms.may_request_extension(occurrence):
+        raise HTTPException(403)
+    new_due = parse_day(str(form.get("new_due", "")), "Ngày đề nghị gia hạn")
+    if new_due is None:
+        raise FormError("Vui lòng nhập ngày đề nghị gia hạn.")
+    try:
+        request_extension(session, occurrence_id, new_due, text_field(form, "reason", "lý do", max_length=1000) or "",
+                          requested_by=perms.who, now=now(request))
+    except ExtensionRefused as e:
+        raise FormError(str(e)) from None
+    return _back(form, f"/tasks/{occurrence.milestone.task_id}#occurrence-{occurrence_id}")
