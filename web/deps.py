@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hmac
+import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Annotated
@@ -103,7 +104,8 @@ def require_login(request: Request) -> str:
 
 
 async def checked_form(request: Request) -> FormData:
-    """The posted form, after checking its CSRF token against the session's (constant-time)."""
+    """The posted form, after checking its CSRF token against the session's (constant-time) and refusing
+    control characters in any value (one place, so no handler meets a NUL the database would reject)."""
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > MAX_BODY_BYTES:  # refuse before spooling a huge body to disk
         raise FormError(TOO_LARGE)
@@ -112,7 +114,13 @@ async def checked_form(request: Request) -> FormData:
     expected = getattr(request.state, "csrf_token", "")
     if not isinstance(sent, str) or not expected or not hmac.compare_digest(sent, expected):
         raise CsrfFailed()
+    if any(isinstance(value, str) and _CONTROL.search(value) for _, value in form.multi_items()):
+        raise FormError("Nội dung gửi lên có ký tự điều khiển không hợp lệ (ví dụ ký tự NUL); vui lòng nhập lại.")
     return form
+
+
+# A NUL or another control character (tab and line breaks are text): PostgreSQL refuses NUL in any text value.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 class FormError(Exception):
