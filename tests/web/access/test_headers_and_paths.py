@@ -92,6 +92,7 @@ def test_no_route_answers_500_to_a_bad_id_or_a_malformed_path(backend_app, commu
                     for method in methods & {"GET", "POST"}:
                         response = client.request(method, url, data={"csrf_token": token})
                         assert response.status_code < 500, (method, url, response.status_code)
+                        _assert_headers(response)  # every route, whatever it answers
                         if bad in ("99999999999999999999", "2147483648", "abc", "%00") and "{token}" not in path \
                                 and "{filename}" not in path:
                             assert response.status_code in (404, 405, 303, 401, 403), (method, url,
@@ -104,6 +105,12 @@ def test_no_route_answers_500_to_a_bad_id_or_a_malformed_path(backend_app, commu
                         if "GET" in route.methods:
                             response = client.get(url)
                             assert response.status_code < 500, (url, response.status_code)
+                            _assert_headers(response)
+            for path, route in _all_routes(backend_app.routes):  # every page without an id
+                if "{" not in path and "GET" in route.methods:
+                    response = client.get(path)
+                    assert response.status_code < 500, (path, response.status_code)
+                    _assert_headers(response)
         assert admin.get("/api/occurrences?agency_id=99999999999999999999").status_code == 404
         for url in ["/tasks/99999999999999999999", "/agencies/2147483648", "/tasks/abc", "/plans/%00",
                     "/calendar?month=9999-12", "/calendar?month=0000-01"]:
