@@ -179,8 +179,11 @@ def test_a_recompute_keeps_a_granted_extension_and_moves_it_only_off_a_new_day_o
 
     plan = import_plan(session, PLAN_21, rules)
     march = live(milestone_of(session, plan, "1-2"))[0]
+    before = province_feed(session)[uid(march.milestone, march)]
     grant(session, march.id, date(2026, 4, 15), "Chờ số liệu", "Công văn số 35/UBND-VP", rules, actor="admin", now=NOW)
     session.commit()
+    extended = province_feed(session)[uid(march.milestone, march)]
+    assert extended.sequence > before.sequence and extended.day == date(2026, 4, 15)  # calendars take the change
     folder = config_dir(tmp_path / "changed", day_rules=CV_581)  # the rule would put March on the 20th
     add_day_off(folder, date(2026, 4, 15))
     report = recompute(session, rules_of(folder), actor="test", now=NOW)
