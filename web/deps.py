@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hmac
-import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Annotated
@@ -15,6 +14,7 @@ from starlette.datastructures import FormData
 from ingest.errors import TOO_LARGE
 from models.db import session_scope
 from models.permissions import Permissions
+from web.security import CONTROL
 
 if TYPE_CHECKING:
     from workrules.rules import WorkRules
@@ -114,13 +114,9 @@ async def checked_form(request: Request) -> FormData:
     expected = getattr(request.state, "csrf_token", "")
     if not isinstance(sent, str) or not expected or not hmac.compare_digest(sent, expected):
         raise CsrfFailed()
-    if any(isinstance(value, str) and _CONTROL.search(value) for _, value in form.multi_items()):
+    if any(isinstance(value, str) and CONTROL.search(value) for _, value in form.multi_items()):
         raise FormError("Nội dung gửi lên có ký tự điều khiển không hợp lệ (ví dụ ký tự NUL); vui lòng nhập lại.")
     return form
-
-
-# A NUL or another control character (tab and line breaks are text): PostgreSQL refuses NUL in any text value.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 class FormError(Exception):

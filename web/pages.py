@@ -172,7 +172,6 @@ def undo_done(request: Request, occurrence_id: int, form: Form, session: DB) -> 
     return _back(form, f"/tasks/{occurrence.milestone.task_id}")
 
 
-
 @router.post("/occurrences/{occurrence_id}/extension-request")
 def request_extension_page(request: Request, occurrence_id: int, form: Form, session: DB) -> RedirectResponse:
     """A focal point whose agency leads the task asks for more time; the admin approves or rejects it under

@@ -21,6 +21,8 @@ CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' 
 HSTS = "max-age=31536000; includeSubDomains"
 MAX_ID = 2**31 - 1  # ids are 32-bit on PostgreSQL; a larger number names nothing
 _DIGITS = re.compile(r"^[0-9]+$")
+# Control characters but tab and line breaks: PostgreSQL refuses NUL in any text; forms use it too (web.deps).
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def security_headers(https: bool) -> list[tuple[bytes, bytes]]:
@@ -69,8 +71,8 @@ def _names_no_row(query: bytes) -> bool:
     if not query:
         return False
     pairs = parse_qsl(query.decode("latin-1"), keep_blank_values=True)
-    if any(ord(c) < 32 or c == "\x7f" for _, value in pairs for c in value):
-        return True  # a NUL or control character: PostgreSQL refuses it in any text it is compared with
+    if any(CONTROL.search(value) for _, value in pairs):
+        return True  # a NUL or control character: PostgreSQL refuses NUL in any text it is compared with
     return any((name == "id" or name.endswith("_id")) and _DIGITS.match(value) and (len(value) > 10 or
                                                                                     int(value) > MAX_ID)
                for name, value in pairs)
