@@ -43,8 +43,8 @@ _MODULE_OF = {
     "models.extensions": ("Extension", "ExtensionStatus"),
     "models.feeds": ("FeedRole", "FeedScope", "FeedState", "FeedToken", "RenderedEvent"),
     "models.plans": ("Milestone", "Occurrence", "OccurrenceStatus", "Plan", "PlanStatus", "Task", "TaskOrigin"),
-    "models.reminders": ("Channel", "ChannelOutage", "Delivery", "DeliveryStatus", "Reminder", "ReminderKind", "ReminderStatus",
-                         "SchedulerLease", "ZaloCredential"),
+    "models.reminders": ("Channel", "ChannelOutage", "Delivery", "DeliveryStatus", "Reminder", "ReminderKind",
+                         "ReminderStatus", "SchedulerLease", "ZaloCredential"),
     "models.revisions": ("PlanRevision", "RevisionState"),
     "models.rules_state": ("RulesState",),
 }
@@ -53,8 +53,8 @@ __all__ = [
     "Contact",
     "Delivery", "DeliveryStatus", "Extension", "ExtensionStatus", "FeedRole", "FeedScope", "FeedState", "FeedToken",
     "LoginSession", "Milestone", "Occurrence", "OccurrenceStatus", "Plan", "PlanRevision", "PlanStatus", "Reminder",
-    "ReminderKind", "ReminderStatus", "RenderedEvent", "RevisionState", "Role", "RulesState", "SchedulerLease", "SigninLink", "Task",
-    "TaskOrigin", "ThrottleHit", "Unit", "UnitKind", "UtcDateTime", "ZaloCredential", "utcnow",
+    "ReminderKind", "ReminderStatus", "RenderedEvent", "RevisionState", "Role", "RulesState", "SchedulerLease",
+    "SigninLink", "Task", "TaskOrigin", "ThrottleHit", "Unit", "UnitKind", "UtcDateTime", "ZaloCredential", "utcnow",
 ]
 
 

@@ -39,9 +39,9 @@ def test_it_sends_each_due_reminder_once_with_its_delivery_row(engine, session, 
     stats = dispatcher(engine, settings_for(smtp_sink), lambda: MORNING.astimezone(UTC)).run()
 
     received = smtp_sink.received(expect=3)
-    # An and Bình by email; Dung's Zalo is not configured here, so her reminder is re-planned as an email
-    # and sent in the same pass.
-    assert stats.sent == 3 and stats.claimed == 4 and stats.failed == 1
+    # An and Bình by email; Dung's Zalo is not configured here, so her reminder moves to her next channel
+    # (email) and is sent in the same pass: the same row, claimed a second time.
+    assert stats.sent == 3 and stats.claimed == 4 and stats.failed == 0 and stats.rerouted == 1
     assert sorted(r.rcpt_tos[0] for r in received) == ["an@snv.example", "binh@snv.example", "dung@ngason.example"]
     subject = received[0].message["Subject"]
     assert subject == "[hanchot] Còn 7 ngày làm việc: Báo cáo CCHC (quý I) — hạn 31/03/2025"
@@ -53,10 +53,12 @@ def test_it_sends_each_due_reminder_once_with_its_delivery_row(engine, session, 
     assert {message_id_for(r.idempotency_key) for r in sent} == {r.message["Message-ID"] for r in received}
     deliveries = session.scalars(select(Delivery).order_by(Delivery.id)).all()
     assert [d.status for d in deliveries if d.channel == "email"] == ["sent", "sent", "sent"]
-    zalo = session.scalars(select(Reminder).where(Reminder.channel == "zalo")).one()
-    assert zalo.status == "failed" and "not configured" in zalo.last_error and zalo.permanent_failure
-    fallback = session.scalars(select(Reminder).where(Reminder.idempotency_key.endswith(":email-fallback"))).one()
-    assert fallback.contact_id == world.district.id and fallback.status == "sent"
+    dung = session.scalars(select(Reminder).where(Reminder.contact_id == world.district.id)).one()
+    assert dung.status == "sent" and dung.channel == "email" and ":zalo:" in dung.idempotency_key
+    assert [(d.channel, d.status) for d in dung.deliveries] == [("zalo", "failed"), ("email", "sent")]
+    assert "not configured" in dung.deliveries[0].error
+    dung_mail = next(r for r in received if r.rcpt_tos == ["dung@ngason.example"])
+    assert dung_mail.message["Message-ID"] == message_id_for(dung.idempotency_key)
 
 
 def test_it_sends_nothing_when_run_again(engine, session, smtp_sink, settings_for):
@@ -80,7 +82,9 @@ def test_it_retries_with_backoff_while_smtp_is_down_then_delivers(engine, sessio
         assert down.retrying == 3 and down.sent == 0
         waiting = session.scalars(select(Reminder).where(Reminder.channel == "email")).all()
         assert all(r.status == "pending" and r.next_attempt_at > clock() for r in waiting)
-        assert all(timedelta(seconds=30) <= r.next_attempt_at - clock() <= timedelta(minutes=1) for r in waiting)
+        # Backoff base·2^(attempts-1) with jitter in [0.5, 1]: Dung's row already had one try on Zalo.
+        assert all(timedelta(seconds=30) * 2 ** (r.attempts - 1) <= r.next_attempt_at - clock()
+                   <= timedelta(minutes=1) * 2 ** (r.attempts - 1) for r in waiting)
         traveller.shift(timedelta(seconds=20))
         assert dispatcher(engine, settings, clock).run().claimed == 0  # not before next_attempt_at
         smtp_sink.start()

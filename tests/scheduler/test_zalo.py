@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from models import Delivery, Reminder
 from models.db import session_factory
+from notifiers.mail_content import message_id_for
 from notifiers.zalo_token_store import SqlTokenStore
 from notifiers.zalo_tokens import fresh_tokens_from
 from scheduler.dispatch import Dispatcher
@@ -63,9 +64,12 @@ def test_it_sends_by_email_when_the_zalo_window_is_closed(engine, session, zalo_
 
     Dispatcher(factory, notifiers, link_settings(settings), lambda: MORNING).run()
 
-    zalo = session.scalars(select(Reminder).where(Reminder.channel == "zalo")).one()
-    fallback = session.scalars(select(Reminder).where(Reminder.idempotency_key == f"{zalo.idempotency_key}"
-                                                                                  ":email-fallback")).one()
-    assert zalo.status == "failed" and not zalo.permanent_failure
-    assert fallback.status == "sent" and fallback.channel == "email"
-    assert any("dung@ngason.example" in p.read_text(encoding="utf-8") for p in (tmp_path / "mail").rglob("*.eml"))
+    # One reminder for Dung: the same row moved from Zalo to email, same key, hence the same Message-ID.
+    dung = session.scalars(select(Reminder).where(Reminder.contact_id == world.district.id)).one()
+    assert dung.status == "sent" and dung.channel == "email" and ":zalo:" in dung.idempotency_key
+    assert [(d.channel, d.status) for d in dung.deliveries] == [("zalo", "failed"), ("email", "sent")]
+    mails = [p.read_text(encoding="utf-8") for p in (tmp_path / "mail").rglob("*.eml")]
+    assert len([m for m in mails if "dung@ngason.example" in m]) == 1
+    assert message_id_for(dung.idempotency_key) in next(m for m in mails if "dung@ngason.example" in m)
+    session.refresh(world.district)
+    assert world.district.channel_blocks is None  # a closed window is not a bounce: Zalo stays on
