@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 from sqlalchemy.orm import Session, sessionmaker
 
 from notifiers.base import Notifier
+from scheduler.alerts import AdminAlerts
 from scheduler.compose import LinkSettings
 from scheduler.dispatch import DispatchConfig, Dispatcher, DispatchStats
 from scheduler.outbox import PlanStats, RulesFor, plan_reminders
@@ -64,6 +65,10 @@ def rules_from_policy(resolved: Any, timezone: str) -> Rules:
                  digest=resolved.digest == "daily", include_support=resolved.include_support,
                  working_days_only=resolved.working_days_only, timezone=timezone)
 
+def admin_alerts(settings: Any) -> AdminAlerts:
+    return AdminAlerts(settings.admin_email, settings.timezone)
+
+
 def link_settings(settings: Any) -> LinkSettings:
     return LinkSettings(base_url=settings.base_url, secret_key=settings.secret_key,
                         host=urlsplit(settings.base_url).hostname or "hanchot")
@@ -96,5 +101,6 @@ def run_pass(factory: sessionmaker[Session], settings: Any, now: datetime, *, di
     if not dispatch:
         return PassReport(planned, None)
     dispatcher = Dispatcher(factory, notifiers if notifiers is not None else build_notifiers(settings, factory),
-                            link_settings(settings), clock or (lambda: now), config, worker_name())
+                            link_settings(settings), clock or (lambda: now), config, worker_name(),
+                            alerts=admin_alerts(settings))
     return PassReport(planned, dispatcher.run())
