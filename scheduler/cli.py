@@ -47,8 +47,9 @@ def remind_command(
             rows = _dry_run(factory, settings, moment)
             _print_dry_run(rows, as_json)
             return
-        from scheduler.runtime import run_pass
+        from scheduler.runtime import check_delivery_config, run_pass
 
+        check_delivery_config(settings)
         report = run_pass(factory, settings, moment)
     d = report.dispatched
     planned = report.planned
@@ -127,9 +128,11 @@ def scheduler_command(
 
     from config.settings import VAR_DIR, get_settings
     from scheduler.jobs import rules_job
+    from scheduler.runtime import check_delivery_config
     from scheduler.service import run
 
     settings = get_settings()
+    check_delivery_config(settings)  # a ZNS template that can never be filled refuses to start
     logging.getLogger().setLevel(logging.INFO)
     for warning in settings.startup_warnings():
         logging.getLogger("hanchot.scheduler").warning(warning)

@@ -74,6 +74,16 @@ def link_settings(settings: Any) -> LinkSettings:
                         host=urlsplit(settings.base_url).hostname or "hanchot")
 
 
+def check_delivery_config(settings: Any) -> None:
+    """At start: the ZNS template's parameters must name fields the composer fills (ConfigError names the one)."""
+    from notifiers.zalo_config import check_template_fields, load_zalo_config
+    from scheduler.compose import TEMPLATE_FIELDS
+
+    zns = load_zalo_config(settings.config_dir).zns
+    if zns is not None:
+        check_template_fields(zns, TEMPLATE_FIELDS, str(settings.config_dir / "zalo.toml"))
+
+
 def build_notifiers(settings: Any, factory: sessionmaker[Session]) -> dict[str, Notifier]:
     """channel → Notifier: email over SMTP (or .eml files without SMTP), Zalo OA and ZNS when configured."""
     from notifiers import load_notifier
