@@ -122,6 +122,7 @@ class ZaloCredential(Base):
     # Set once when Zalo refuses the refresh token: no more OAuth calls until an admin authorizes again.
     broken_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     broken_reason: Mapped[str | None] = mapped_column(Text)
+    broken_alerted_at: Mapped[datetime | None] = mapped_column(UtcDateTime)  # the one email to the admin about it
 
 
 class ChannelOutage(Base):

@@ -11,10 +11,13 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from models import ZaloCredential
 from notifiers.base import Message, Notifier, NotifierError, Recipient
 from scheduler import outages
 
@@ -28,13 +31,14 @@ class AdminAlerts:
 
     async def after_pass(self, factory: sessionmaker[Session], email: Notifier | None, now: datetime,
                          longer_than: timedelta) -> int:
-        """Send the recovery email of every long outage that ended; return how many went out."""
+        """Send the recovery email of every long outage that ended, and the broken-credential email; return how
+        many went out."""
         if not self.admin_email or email is None:
             return 0
         engine = factory.kw["bind"]
         with engine.begin() as connection:
             ended = outages.claim_recovery_alert(connection, now, longer_than)
-        sent = 0
+        sent = await self._broken_credentials(engine, email, now)
         for outage in ended:
             try:
                 await email.send(self.recovery_message(outage))
@@ -44,6 +48,32 @@ class AdminAlerts:
                             outage.channel, e)
                 with engine.begin() as connection:
                     outages.release_recovery_alert(connection, outage.channel)
+        return sent
+
+    async def _broken_credentials(self, engine: Any, email: Notifier, now: datetime) -> int:
+        creds = ZaloCredential.__table__
+        with engine.begin() as connection:
+            broken = connection.execute(select(creds.c.app_id, creds.c.broken_at, creds.c.broken_reason).where(
+                creds.c.broken_at.is_not(None), creds.c.broken_alerted_at.is_(None))).all()
+            won = [b for b in broken if connection.execute(update(creds).where(
+                creds.c.app_id == b.app_id, creds.c.broken_alerted_at.is_(None))
+                .values(broken_alerted_at=now)).rowcount == 1]
+        sent = 0
+        for b in won:
+            text = (f"Zalo đã từ chối refresh token của ứng dụng {b.app_id} lúc "
+                    f"{b.broken_at.astimezone(ZoneInfo(self.timezone)):%H:%M %d/%m/%Y}: {b.broken_reason}\n\n"
+                    "Các nhắc việc qua Zalo đang được gửi qua kênh tiếp theo của từng người (thường là email). "
+                    "Cần cấp quyền lại cho Official Account để dùng lại Zalo.")
+            message = Message(idempotency_key=f"zalo-broken:{b.app_id}:{b.broken_at:%Y%m%dT%H%M%S}",
+                              recipient=Recipient(name="Quản trị hạn chót", email=self.admin_email),
+                              subject="[hanchot] Thông tin xác thực Zalo đã hỏng: cần cấp quyền lại", text=text)
+            try:
+                await email.send(message)
+                sent += 1
+            except NotifierError as e:
+                log.warning("the admin alert about the broken Zalo credential was not sent (%s)", e)
+                with engine.begin() as connection:
+                    connection.execute(update(creds).where(creds.c.app_id == b.app_id).values(broken_alerted_at=None))
         return sent
 
     def recovery_message(self, outage: outages.Outage) -> Message:

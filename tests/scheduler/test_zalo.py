@@ -7,17 +7,18 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
-from models import Delivery, Reminder
+from models import Contact, Delivery, Reminder, ZaloCredential
 from models.db import session_factory
 from notifiers.mail_content import message_id_for
 from notifiers.zalo_token_store import SqlTokenStore
 from notifiers.zalo_tokens import fresh_tokens_from
+from scheduler.alerts import AdminAlerts
 from scheduler.dispatch import Dispatcher
 from scheduler.outbox import plan_reminders
 from scheduler.planning import Rules
 from scheduler.runtime import build_notifiers, link_settings
 from tests.scheduler.independent import plain_is_working
-from tests.scheduler.world import build_world
+from tests.scheduler.world import build_world, contact
 
 pytestmark = pytest.mark.external_service
 MORNING = datetime(2025, 3, 20, 8, 0, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh")).astimezone(UTC)
@@ -73,3 +74,48 @@ def test_it_sends_by_email_when_the_zalo_window_is_closed(engine, session, zalo_
     assert message_id_for(dung.idempotency_key) in next(m for m in mails if "dung@ngason.example" in m)
     session.refresh(world.district)
     assert world.district.channel_blocks is None  # a closed window is not a bounce: Zalo stays on
+
+
+def test_a_dead_refresh_token_is_detected_once_and_every_zalo_reminder_goes_by_email(
+        engine, session, zalo_fake, smtp_sink, settings_for):
+    world = build_world(session)
+    people = [world.district] + [contact(session, world.district.agency, f"Cán bộ xã {n}", zalo_user_id=f"77{n}",
+                                         email=f"xa{n}@ngason.example", channels=["zalo"]) for n in range(5)]
+    session.commit()
+    for person in people:
+        zalo_fake.add_user(person.zalo_user_id)
+    access, refresh = zalo_fake.issue_tokens()
+    factory = session_factory(engine)
+    real_now = datetime.now(UTC)
+    asyncio.run(SqlTokenStore(factory, zalo_fake.app_id).put(fresh_tokens_from(access, refresh, real_now), real_now))
+    zalo_fake.expire_access(access)
+    zalo_fake.refresh_tokens[refresh].used = True  # revoked: Zalo refuses it
+    plan_reminders(session, MORNING, plain_is_working, lambda p, a: Rules(), horizon_days=0)
+    settings = settings_for(smtp_sink, **zalo_fake.bases)
+    alerts = AdminAlerts("quantri@hanchot.example")
+
+    stats = Dispatcher(factory, build_notifiers(settings, factory), link_settings(settings), lambda: MORNING,
+                       alerts=alerts).run()
+
+    assert len(zalo_fake.calls(TOKEN)) == 1  # ONE refresh attempt for the credential, not one per message
+    session.expire_all()
+    credential = session.scalars(select(ZaloCredential)).one()
+    assert credential.broken_at is not None and "refresh_token" in credential.broken_reason
+    rows = session.scalars(select(Reminder).where(Reminder.contact_id.in_([p.id for p in people]))).all()
+    assert len(rows) == 6 and all(r.status == "sent" and r.channel == "email" for r in rows)
+    received = smtp_sink.received(expect=9)
+    by_rcpt = {m.rcpt_tos[0]: m for m in received}
+    for r in rows:  # by email, once each, with the reminder's own Message-ID
+        person = next(p for p in people if p.id == r.contact_id)
+        assert by_rcpt[person.email].message["Message-ID"] == message_id_for(r.idempotency_key)
+    admin = [m for m in received if m.rcpt_tos == ["quantri@hanchot.example"]]
+    assert len(admin) == 1 and "cần cấp quyền lại" in admin[0].message["Subject"]
+    assert stats.rerouted == 6 and all(session.get(Contact, p.id).channel_blocks is None for p in people)
+
+    # The next pass: no OAuth call at all, no second admin email.
+    later = datetime(2025, 3, 26, 8, 0, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh")).astimezone(UTC)
+    plan_reminders(session, later, plain_is_working, lambda p, a: Rules(), horizon_days=0)
+    Dispatcher(factory, build_notifiers(settings, factory), link_settings(settings), lambda: later,
+               alerts=alerts).run()
+    assert len(zalo_fake.calls(TOKEN)) == 1
+    assert len([m for m in smtp_sink.received() if m.rcpt_tos == ["quantri@hanchot.example"]]) == 1

@@ -39,6 +39,7 @@ def upgrade() -> None:
     op.add_column('contacts', sa.Column('channel_blocks', sa.JSON(), nullable=True))
     op.add_column('zalo_credentials', sa.Column('broken_at', sa.DateTime(timezone=True), nullable=True))
     op.add_column('zalo_credentials', sa.Column('broken_reason', sa.Text(), nullable=True))
+    op.add_column('zalo_credentials', sa.Column('broken_alerted_at', sa.DateTime(timezone=True), nullable=True))
     op.create_table('channel_outages',
     sa.Column('channel', sa.String(length=16), nullable=False),
     sa.Column('started_at', sa.DateTime(timezone=True), nullable=False),
@@ -63,6 +64,7 @@ def downgrade() -> None:
     op.drop_table('scheduler_leases')
     op.drop_table('channel_outages')
     # Plain DROP COLUMN: a batch copy of contacts would cascade-delete its reminders on SQLite.
+    op.drop_column('zalo_credentials', 'broken_alerted_at')
     op.drop_column('zalo_credentials', 'broken_reason')
     op.drop_column('zalo_credentials', 'broken_at')
     op.drop_column('contacts', 'channel_blocks')
