@@ -268,7 +268,7 @@ class ZaloTokens:
         except NotifierError as e:
             await self.store.release(claimed, now)
             if e.code == "reauthorize" and await self.store.mark_broken(str(e), now):
-                log.error("Zalo refused the refresh token: credential marked broken, Zalo reminders go by the "
+                log.info("Zalo refused the refresh token: credential marked broken, Zalo reminders go by the "
                           "next channel until an admin authorizes the OA again (%s)", e)
             raise
         except BaseException:
