@@ -119,3 +119,38 @@ def test_a_dead_refresh_token_is_detected_once_and_every_zalo_reminder_goes_by_e
                alerts=alerts).run()
     assert len(zalo_fake.calls(TOKEN)) == 1
     assert len([m for m in smtp_sink.received() if m.rcpt_tos == ["quantri@hanchot.example"]]) == 1
+
+
+def test_a_phone_not_on_zalo_falls_back_only_to_channels_the_contact_has(engine, session, zalo_fake, smtp_sink,
+                                                                          settings_for, tmp_path):
+    config = tmp_path / "config"
+    config.mkdir()
+    (config / "zalo.toml").write_text(
+        '[zns]\nenabled = true\ntemplate_id = "643118"\n[zns.fields]\nten_can_bo = "recipient.name"\n'
+        'nhiem_vu = "subject"\nhan_chot = "template_data.due"\n', encoding="utf-8")
+    zalo_fake.add_template("643118", {"ten_can_bo": 30, "nhiem_vu": 200, "han_chot": 10})
+    world = build_world(session)
+    khoa = contact(session, world.lead.agency, "Lý Văn Khoa", phone="0912000001", channels=["zns"])
+    lan = contact(session, world.lead.agency, "Vũ Thị Lan", phone="0912000002", email="lan@snv.example",
+                  channels=["zns"])
+    session.commit()
+    access, refresh = zalo_fake.issue_tokens()
+    factory = session_factory(engine)
+    real_now = datetime.now(UTC)
+    asyncio.run(SqlTokenStore(factory, zalo_fake.app_id).put(fresh_tokens_from(access, refresh, real_now), real_now))
+    plan_reminders(session, MORNING, plain_is_working, lambda p, a: Rules(), horizon_days=0)
+    settings = settings_for(smtp_sink, config_dir=config, **zalo_fake.bases)
+
+    Dispatcher(factory, build_notifiers(settings, factory), link_settings(settings), lambda: MORNING).run()
+
+    session.expire_all()
+    assert {c.body["phone"] for c in zalo_fake.calls("/message/template")} == {"84912000001", "84912000002"}
+    khoa_row = session.scalars(select(Reminder).where(Reminder.contact_id == khoa.id)).one()
+    assert khoa_row.status == "failed" and "không còn kênh nào khác" in khoa_row.last_error and "-118" in \
+        khoa_row.last_error
+    assert [d.channel for d in khoa_row.deliveries] == ["zns"]  # no email or OA attempt: he has neither
+    assert set(session.get(Contact, khoa.id).channel_blocks) == {"zns"}
+    lan_row = session.scalars(select(Reminder).where(Reminder.contact_id == lan.id)).one()
+    assert lan_row.status == "sent" and lan_row.channel == "email"
+    [mail] = [m for m in smtp_sink.received(expect=4) if m.rcpt_tos == ["lan@snv.example"]]
+    assert mail.message["Message-ID"] == message_id_for(lan_row.idempotency_key)
