@@ -10,12 +10,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import Connection, and_, or_, select, update
 from sqlalchemy.orm import Session
 
-from models import Reminder
+from models import Delivery, Reminder
 
 REMINDERS = Reminder.__table__
+DELIVERIES = Delivery.__table__
 _COLUMNS = ("id", "idempotency_key", "occurrence_id", "contact_id", "channel", "kind", "lead_days", "fire_at",
             "attempts", "payload")
 
@@ -42,14 +43,44 @@ def due_condition(now: datetime) -> Any:
     return and_(c.status == "pending", c.fire_at <= now, or_(c.next_attempt_at.is_(None), c.next_attempt_at <= now))
 
 
-def reclaim_expired(session: Session, now: datetime, lease: timedelta) -> int:
-    """Hand claims older than the lease back to ``pending`` (their worker died). Commits; returns the count."""
-    result = session.execute(update(REMINDERS).where(REMINDERS.c.status == "claimed",
+@dataclass(frozen=True)
+class Reclaimed:
+    reminders: int  # claims handed back to pending
+    unknown: int  # their "sending" deliveries: the provider may have them (possible duplicates when resent)
+
+
+UNKNOWN_NOTE = ("the sender stopped during this send: the provider may or may not have the message; "
+                "resent with the same Message-ID")
+
+
+def reclaim_expired(session: Session, now: datetime, lease: timedelta) -> Reclaimed:
+    """Hand claims not renewed within the lease back to ``pending`` (their worker died), and mark their
+    "sending" deliveries "unknown". Commits.
+
+    Workers renew their claims every ``lease / 3`` while they work (``renew_claims``), so an expired claim means
+    a dead (or stalled) worker, found within one lease of its death.
+    """
+    expired = list(session.scalars(select(REMINDERS.c.id).where(REMINDERS.c.status == "claimed",
+                                                                 REMINDERS.c.claimed_at < now - lease)))
+    if not expired:
+        session.rollback()
+        return Reclaimed(0, 0)
+    unknown = session.execute(update(DELIVERIES).where(DELIVERIES.c.reminder_id.in_(expired),
+                                                       DELIVERIES.c.status == "sending")
+                              .values(status="unknown", error=UNKNOWN_NOTE, finished_at=now)).rowcount or 0
+    result = session.execute(update(REMINDERS).where(REMINDERS.c.id.in_(expired), REMINDERS.c.status == "claimed",
                                                      REMINDERS.c.claimed_at < now - lease)
-                             .values(status="pending", claimed_at=None, claimed_by=None,
+                             .values(status="pending", claimed_at=None, claimed_by=None, next_attempt_at=None,
                                      last_error="claim expired: the worker stopped before recording a result"))
     session.commit()
-    return result.rowcount or 0
+    return Reclaimed(result.rowcount or 0, unknown)
+
+
+def renew_claims(connection: Connection, worker: str, now: datetime) -> int:
+    """The heartbeat: push this worker's claims' lease forward. Returns how many it still holds."""
+    return connection.execute(update(REMINDERS).where(REMINDERS.c.status == "claimed",
+                                                      REMINDERS.c.claimed_by == worker)
+                              .values(claimed_at=now)).rowcount or 0
 
 
 def claim_batch(session: Session, now: datetime, worker: str, limit: int) -> list[ClaimedReminder]:

@@ -45,7 +45,7 @@ from models.bulk import insert_rows_returning
 from notifiers.base import Message, Notifier, NotifierError, SendResult
 from scheduler import outages
 from scheduler.alerts import AdminAlerts
-from scheduler.claims import REMINDERS, ClaimedReminder, claim_batch, reclaim_expired
+from scheduler.claims import REMINDERS, ClaimedReminder, Reclaimed, claim_batch, reclaim_expired, renew_claims
 from scheduler.compose import LinkSettings, OccurrenceText, digest_message, single_message
 from scheduler.occurrence_cache import OccurrenceCache
 from scheduler.pipeline import Pipeline, loop_factory
@@ -59,7 +59,10 @@ Clock = Callable[[], datetime]
 class DispatchConfig:
     concurrency: int = 20  # sends in flight at once: also the most a kill can make send twice
     claim_size: int = 100  # reminders claimed (and prepared) per transaction: fewer, larger claims cost less
-    lease: timedelta = timedelta(minutes=10)
+    # A claim not renewed for this long belongs to a dead worker: reclaimed by the next pass (the scheduler
+    # ticks every minute), so a crash delays its claimed reminders by about a minute, not ten.
+    lease: timedelta = timedelta(seconds=45)
+    heartbeat: float = 15.0  # seconds between two renewals of this worker's claims (well inside the lease)
     backoff_base: timedelta = timedelta(minutes=1)
     backoff_cap: timedelta = timedelta(minutes=30)  # longest wait between two tries: how late after an outage
     stale_after: timedelta = timedelta(days=3)  # a first attempt this late is pointless: cancel it
@@ -76,6 +79,7 @@ class DispatchStats:
     failed: int = 0
     cancelled: int = 0
     reclaimed: int = 0
+    possible_duplicates: int = 0  # "sending" rows of a dead worker, resent: the provider may already have them
     rerouted: int = 0  # moved to the person's next channel
     held: int = 0  # every channel of the person is switched off
     expired: int = 0  # still failing when it stopped mattering
@@ -124,7 +128,11 @@ class Dispatcher:
 
     async def run_async(self) -> DispatchStats:
         """Keep ``concurrency`` sends on the wire until nothing is due; see ``scheduler.pipeline``."""
-        stats = DispatchStats(reclaimed=self._reclaim())
+        reclaimed = self._reclaim()
+        stats = DispatchStats(reclaimed=reclaimed.reminders, possible_duplicates=reclaimed.unknown)
+        if reclaimed.reminders:
+            log.warning("reclaimed %d reminders of a stopped worker; %d were being sent (possible duplicates, same "
+                        "Message-ID)", reclaimed.reminders, reclaimed.unknown)
         try:
             await Pipeline(self, stats).run()
             await self.alerts.after_pass(self.factory, self.notifiers.get("email"), self.clock(),
@@ -133,9 +141,14 @@ class Dispatcher:
             await self._close_notifiers()
         return stats
 
-    def _reclaim(self) -> int:
+    def _reclaim(self) -> Reclaimed:
         with self.factory() as session:
             return reclaim_expired(session, self.clock(), self.config.lease)
+
+    def renew(self) -> int:
+        """The heartbeat: keep this worker's claims leased while it works."""
+        with self.factory.kw["bind"].begin() as connection:
+            return renew_claims(connection, self.worker, self.clock())
 
     async def _close_notifiers(self) -> None:
         """Release pooled connections: they belong to this event loop, which ends with ``run``."""

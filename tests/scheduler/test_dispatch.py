@@ -150,14 +150,38 @@ def test_it_cancels_the_reminders_of_a_deadline_that_is_no_longer_live(engine, s
 
 
 def test_it_reclaims_a_claim_older_than_the_lease(engine, session, smtp_sink, settings_for):
+    """A dead worker's claims (not renewed by its heartbeat) come back within a minute; its "sending" rows are
+    reconciled as "unknown" and resent with the same Message-ID, counted as possible duplicates."""
+    build_world(session)
+    plan(session)
+    start = MORNING.astimezone(UTC)
+    claimed = session.scalars(select(Reminder).where(Reminder.channel == "email")).all()
+    session.execute(Reminder.__table__.update().where(Reminder.channel == "email")
+                    .values(status="claimed", claimed_at=start, claimed_by="dead-worker", attempts=1))
+    session.add(Delivery(reminder_id=claimed[0].id, channel="email", status="sending", created_at=start))
+    session.commit()
+    early = dispatcher(engine, settings_for(smtp_sink), lambda: start + timedelta(seconds=30)).run()
+    assert early.reclaimed == 0 and early.sent == 1  # only Dung's (Zalo → email): the claims are still leased
+    late = dispatcher(engine, settings_for(smtp_sink), lambda: start + timedelta(seconds=60)).run()
+    assert late.reclaimed == 2 and late.sent == 2 and late.possible_duplicates == 1
+    assert len(smtp_sink.received(expect=3)) == 3
+    session.expire_all()
+    first = session.get(Reminder, claimed[0].id)
+    assert [d.status for d in first.deliveries] == ["unknown", "sent"]
+    assert "same Message-ID" in first.deliveries[0].error
+
+
+def test_the_heartbeat_keeps_a_live_workers_claims_and_leaves_others_alone(engine, session, smtp_sink, settings_for):
     build_world(session)
     plan(session)
     start = MORNING.astimezone(UTC)
     session.execute(Reminder.__table__.update().where(Reminder.channel == "email")
-                    .values(status="claimed", claimed_at=start, claimed_by="dead-worker", attempts=1))
+                    .values(status="claimed", claimed_at=start, claimed_by="test"))
+    session.execute(Reminder.__table__.update().where(Reminder.channel == "zalo")
+                    .values(status="claimed", claimed_at=start, claimed_by="other"))
     session.commit()
-    early = dispatcher(engine, settings_for(smtp_sink), lambda: start + timedelta(minutes=5)).run()
-    assert early.reclaimed == 0 and early.sent == 1  # only Dung's email fallback: the claims are still leased
-    late = dispatcher(engine, settings_for(smtp_sink), lambda: start + timedelta(minutes=11)).run()
-    assert late.reclaimed == 2 and late.sent == 2
-    assert len(smtp_sink.received(expect=3)) == 3
+    later = start + timedelta(seconds=40)
+    assert dispatcher(engine, settings_for(smtp_sink), lambda: later).renew() == 2
+    session.expire_all()
+    rows = session.scalars(select(Reminder)).all()
+    assert sorted((r.claimed_by, r.claimed_at) for r in rows) == [("other", start), ("test", later), ("test", later)]
