@@ -14,6 +14,7 @@ from sqlalchemy import Connection, and_, or_, select, update
 from sqlalchemy.orm import Session
 
 from models import Delivery, Reminder
+from scheduler.leases import Fence
 
 REMINDERS = Reminder.__table__
 DELIVERIES = Delivery.__table__
@@ -83,7 +84,8 @@ def renew_claims(connection: Connection, worker: str, now: datetime) -> int:
                               .values(claimed_at=now)).rowcount or 0
 
 
-def claim_batch(session: Session, now: datetime, worker: str, limit: int) -> list[ClaimedReminder]:
+def claim_batch(session: Session, now: datetime, worker: str, limit: int,
+                fence: Fence | None = None) -> list[ClaimedReminder]:
     """Claim up to ``limit`` due reminders for ``worker``: exactly the rows this call won, by id. Does not
     commit: the caller commits the claim together with its "sending" Delivery rows.
 
@@ -91,7 +93,11 @@ def claim_batch(session: Session, now: datetime, worker: str, limit: int) -> lis
     UPDATE, so concurrent workers pick disjoint rows without waiting. (Not as ``id IN (subquery LIMIT n)``
     inside the UPDATE: PostgreSQL may evaluate that subquery more than once and update far more than n.)
     SQLite: writers are serialised; the UPDATE's repeated condition decides who wins.
+
+    ``fence`` (the scheduler's leadership): the UPDATE also requires that lease to be current, in the same
+    statement, so a process that lost leadership claims nothing (scheduler.leases).
     """
+    fenced = (fence.condition(now),) if fence is not None else ()
     candidates = select(REMINDERS.c.id).where(due_condition(now)).order_by(REMINDERS.c.fire_at, REMINDERS.c.id) \
         .limit(limit)
     if session.get_bind().dialect.name == "postgresql":
@@ -103,7 +109,7 @@ def claim_batch(session: Session, now: datetime, worker: str, limit: int) -> lis
         session.rollback()
         return []
     # The WHERE repeats the due condition: a row another worker took in between is simply not returned.
-    won = session.execute(update(REMINDERS).where(REMINDERS.c.id.in_(ids), due_condition(now))
+    won = session.execute(update(REMINDERS).where(REMINDERS.c.id.in_(ids), due_condition(now), *fenced)
                           .values(status="claimed", claimed_at=now, claimed_by=worker,
                                   attempts=REMINDERS.c.attempts + 1)
                           .returning(*(REMINDERS.c[name] for name in _COLUMNS)))

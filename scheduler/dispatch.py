@@ -47,6 +47,7 @@ from scheduler import outages
 from scheduler.alerts import AdminAlerts
 from scheduler.claims import REMINDERS, ClaimedReminder, Reclaimed, claim_batch, reclaim_expired, renew_claims
 from scheduler.compose import LinkSettings, OccurrenceText, digest_message, single_message
+from scheduler.leases import Fence
 from scheduler.occurrence_cache import OccurrenceCache
 from scheduler.pipeline import Pipeline, loop_factory
 from scheduler.routing import CHANNEL_NAMES, blocked, next_channel, route
@@ -115,11 +116,13 @@ class Dispatcher:
 
     def __init__(self, factory: sessionmaker[Session], notifiers: Mapping[str, Notifier], links: LinkSettings,
                  clock: Clock, config: DispatchConfig | None = None, worker: str = "worker",
-                 rng: random.Random | None = None, alerts: AdminAlerts | None = None) -> None:
+                 rng: random.Random | None = None, alerts: AdminAlerts | None = None,
+                 fence: Fence | None = None) -> None:
         self.factory, self.notifiers, self.links, self.clock = factory, notifiers, links, clock
         self.config, self.worker, self.rng = config or DispatchConfig(), worker, rng or random.Random()
         self.occurrences = OccurrenceCache(links.host)
         self.alerts = alerts or AdminAlerts()
+        self.fence = fence  # the scheduler's leadership: every claim is conditional on it (scheduler.leases)
 
     def run(self) -> DispatchStats:
         """Dispatch until nothing is due at ``clock()``. Blocking."""
@@ -162,7 +165,7 @@ class Dispatcher:
         anything leaves (docs/architecture.md). None when nothing is due; [] when every claimed row was cancelled."""
         with self.factory() as session:
             now = self.clock()
-            claimed = claim_batch(session, now, self.worker, self.config.claim_size)
+            claimed = claim_batch(session, now, self.worker, self.config.claim_size, self.fence)
             if not claimed:
                 return None
             stats.claimed += len(claimed)
