@@ -17,13 +17,14 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import create_engine, make_url, text
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.pool import NullPool
 
+from scheduler.jobs import system_now
 from scheduler.leases import DatabaseLease, Fence
 
 log = logging.getLogger(__name__)
@@ -35,7 +36,7 @@ class Leadership:
     """Try, wait for, check and release the scheduler lock of one database."""
 
     def __init__(self, database_url: str, lock_dir: Path | None = None,
-                 clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
+                 clock: Callable[[], datetime] = system_now) -> None:
         from models.db import make_engine
 
         self.url = make_url(database_url)
