@@ -55,7 +55,9 @@ def remind_command(
     planned = report.planned
     summary = {"now": moment.isoformat(), "planned": planned.planned, "new": planned.inserted + planned.digests,
                "sent": d.sent if d else 0, "retrying": d.retrying if d else 0, "failed": d.failed if d else 0,
-               "cancelled": d.cancelled if d else 0, "errors": d.errors[:20] if d else []}
+               "cancelled": d.cancelled if d else 0, "rerouted": d.rerouted if d else 0, "held": d.held if d else 0,
+               "expired": d.expired if d else 0, "reclaimed": d.reclaimed if d else 0,
+               "possible_duplicates": d.possible_duplicates if d else 0, "errors": d.errors[:20] if d else []}
     if as_json:
         typer.echo(json.dumps(summary, ensure_ascii=False, indent=2))
         return

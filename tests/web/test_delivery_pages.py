@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from models import AuditLog, ChannelOutage, Contact, Reminder
+from models import AuditLog, ChannelOutage, Contact, Reminder, ZaloCredential
 from tests.web.conftest import csrf
 
 BOUNCE = ("Tắt kênh email ngày 01/12/2026 08:00 UTC vì lỗi vĩnh viễn: SMTP refused the recipient: "
@@ -58,3 +58,12 @@ def test_the_admin_sees_why_a_channel_is_off_and_turns_it_back_on(admin: TestCli
     audit = db_session.scalars(select(AuditLog).where(AuditLog.action == "contact.channel_enable")).one()
     assert audit.before == {"channel": "email", "blocked": {"reason": BOUNCE}} and audit.actor == "admin"
     assert "đã tắt" not in admin.get(f"/agencies/{world.tu_phap.id}").text
+
+
+def test_a_broken_zalo_credential_is_a_banner_for_the_admin(admin: TestClient, db_session) -> None:
+    now = datetime.now(UTC)
+    db_session.add(ZaloCredential(app_id="app-1", access_token="a", refresh_token="r", access_expires_at=now,
+                                  broken_at=now, broken_reason="Zalo OAuth refused the refresh_token grant: -14020"))
+    db_session.commit()
+    home = admin.get("/").text
+    assert "Thông tin xác thực Zalo của ứng dụng app-1 đã hỏng" in home and "-14020" in home
