@@ -6,6 +6,9 @@ dispatcher passes the claimed values between threads, which ORM instances bound 
 
 from __future__ import annotations
 
+import os
+import socket
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -54,15 +57,20 @@ UNKNOWN_NOTE = ("the sender stopped during this send: the provider may or may no
                 "resent with the same Message-ID")
 
 
-def reclaim_expired(session: Session, now: datetime, lease: timedelta) -> Reclaimed:
+def reclaim_expired(session: Session, now: datetime, lease: timedelta,
+                    is_dead: Callable[[str], bool] = lambda worker: False) -> Reclaimed:
     """Hand claims not renewed within the lease back to ``pending`` (their worker died), and mark their
     "sending" deliveries "unknown". Commits.
 
     Workers renew their claims every ``lease / 3`` while they work (``renew_claims``), so an expired claim means
-    a dead (or stalled) worker, found within one lease of its death.
+    a dead (or stalled) worker, found within one lease of its death. ``is_dead(worker)`` finds some sooner: a
+    worker of this very host whose process is gone (a restart right after a crash reclaims at once).
     """
-    expired = list(session.scalars(select(REMINDERS.c.id).where(REMINDERS.c.status == "claimed",
-                                                                 REMINDERS.c.claimed_at < now - lease)))
+    holders = session.scalars(select(REMINDERS.c.claimed_by).where(REMINDERS.c.status == "claimed").distinct())
+    dead = [w for w in holders if w and is_dead(w)]
+    stale = REMINDERS.c.claimed_at < now - lease
+    gone = or_(stale, REMINDERS.c.claimed_by.in_(dead)) if dead else stale
+    expired = list(session.scalars(select(REMINDERS.c.id).where(REMINDERS.c.status == "claimed", gone)))
     if not expired:
         session.rollback()
         return Reclaimed(0, 0)
@@ -70,11 +78,25 @@ def reclaim_expired(session: Session, now: datetime, lease: timedelta) -> Reclai
                                                        DELIVERIES.c.status == "sending")
                               .values(status="unknown", error=UNKNOWN_NOTE, finished_at=now)).rowcount or 0
     result = session.execute(update(REMINDERS).where(REMINDERS.c.id.in_(expired), REMINDERS.c.status == "claimed",
-                                                     REMINDERS.c.claimed_at < now - lease)
+                                                     gone)
                              .values(status="pending", claimed_at=None, claimed_by=None, next_attempt_at=None,
                                      last_error="claim expired: the worker stopped before recording a result"))
     session.commit()
     return Reclaimed(result.rowcount or 0, unknown)
+
+
+def dead_on_this_host(worker: str) -> bool:
+    """Whether ``worker`` ("host:pid", ``scheduler.runtime.worker_name``) ran on this host and its process is gone."""
+    host, _, pid = worker.rpartition(":")
+    if host != socket.gethostname() or not pid.isdigit() or int(pid) == os.getpid():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:  # alive, someone else's
+        return False
+    return False
 
 
 def renew_claims(connection: Connection, worker: str, now: datetime) -> int:

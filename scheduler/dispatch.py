@@ -45,7 +45,15 @@ from models.bulk import insert_rows_returning
 from notifiers.base import Message, Notifier, NotifierError, SendResult
 from scheduler import outages
 from scheduler.alerts import AdminAlerts
-from scheduler.claims import REMINDERS, ClaimedReminder, Reclaimed, claim_batch, reclaim_expired, renew_claims
+from scheduler.claims import (
+    REMINDERS,
+    ClaimedReminder,
+    Reclaimed,
+    claim_batch,
+    dead_on_this_host,
+    reclaim_expired,
+    renew_claims,
+)
 from scheduler.compose import LinkSettings, OccurrenceText, digest_message, single_message
 from scheduler.leases import Fence
 from scheduler.occurrence_cache import OccurrenceCache
@@ -146,7 +154,7 @@ class Dispatcher:
 
     def _reclaim(self) -> Reclaimed:
         with self.factory() as session:
-            return reclaim_expired(session, self.clock(), self.config.lease)
+            return reclaim_expired(session, self.clock(), self.config.lease, dead_on_this_host)
 
     def renew(self) -> int:
         """The heartbeat: keep this worker's claims leased while it works."""

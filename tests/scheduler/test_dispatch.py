@@ -1,5 +1,8 @@
 """Dispatch through a real SMTP server process on loopback (tests/support/smtp_sink.py), both databases."""
 
+import socket
+import subprocess
+import sys
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -185,3 +188,28 @@ def test_the_heartbeat_keeps_a_live_workers_claims_and_leaves_others_alone(engin
     session.expire_all()
     rows = session.scalars(select(Reminder)).all()
     assert sorted((r.claimed_by, r.claimed_at) for r in rows) == [("other", start), ("test", later), ("test", later)]
+
+
+def test_a_restart_right_after_a_crash_reclaims_the_dead_process_claims_at_once(engine, session, smtp_sink,
+                                                                                  settings_for):
+    build_world(session)
+    plan(session)
+    start = MORNING.astimezone(UTC)
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    alive = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        rows = session.scalars(select(Reminder).where(Reminder.channel == "email").order_by(Reminder.id)).all()
+        session.execute(Reminder.__table__.update().where(Reminder.id == rows[0].id).values(
+            status="claimed", claimed_at=start, claimed_by=f"{socket.gethostname()}:{dead.stdout.strip()}"))
+        session.execute(Reminder.__table__.update().where(Reminder.id == rows[1].id).values(
+            status="claimed", claimed_at=start, claimed_by=f"{socket.gethostname()}:{alive.pid}"))
+        session.commit()
+        # Same instant as the claims: the lease has not run out, but the first claimer's process is gone.
+        stats = dispatcher(engine, settings_for(smtp_sink), lambda: start + timedelta(seconds=1)).run()
+        assert stats.reclaimed == 1
+        session.expire_all()
+        assert session.get(Reminder, rows[0].id).status == "sent"
+        assert session.get(Reminder, rows[1].id).status == "claimed"  # a live worker keeps its claims
+    finally:
+        alive.kill()
+        alive.wait()
