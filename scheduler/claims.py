@@ -22,7 +22,7 @@ from scheduler.leases import Fence
 REMINDERS = Reminder.__table__
 DELIVERIES = Delivery.__table__
 _COLUMNS = ("id", "idempotency_key", "occurrence_id", "contact_id", "channel", "kind", "lead_days", "fire_at",
-            "attempts", "payload")
+            "attempts", "payload", "last_error")
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +40,7 @@ class ClaimedReminder:
     fire_at: datetime
     attempts: int
     payload: dict[str, Any]
+    last_error: str | None = None  # of the previous attempt: quoted when the reminder stops
 
 
 def due_condition(now: datetime) -> Any:

@@ -211,7 +211,7 @@ class Dispatcher:
                 continue
             if now >= self._useful_until(reminder):
                 expired.append({"rid": reminder.id, "reason": _expired_reason(reminder.channel, self._useful_until(
-                    reminder), None)})
+                    reminder), reminder.last_error)})
                 continue
             usable = route(contact)
             if reminder.channel not in usable:  # switched off (a bounce), or its address was removed
@@ -329,7 +329,7 @@ class _AfterFailures:
         self.down: dict[str, str] = {}  # channel → its latest transient error (an outage, unless it also delivered)
 
     def add(self, job: Job, error: NotifierError) -> None:
-        if not error.permanent and error.code in (None, "transient", "night", "quota"):
+        if not error.permanent and error.code != "fallback_email":  # passing trouble: the same channel, later
             self._retry(job, error)
             return
         if _is_bounce(error):

@@ -86,3 +86,20 @@ def test_a_bounce_switches_the_channel_off_and_the_reminders_go_by_the_next_one_
     assert [m.message["Message-ID"] for m in mail if m.rcpt_tos == ["an@snv.example"]] == [
         message_id_for(an_later.idempotency_key)]
     assert len([c for c in zalo_fake.calls(CS) if c.body["recipient"]["user_id"] == "8811"]) == 2
+
+
+def test_a_temporary_refusal_retries_the_same_channel_and_switches_nothing_off(engine, session, smtp_sink,
+                                                                               settings_for):
+    world = build_world(session)
+    world.lead.email = "an@busy.example"  # 450 4.2.1 Mailbox busy
+    world.lead.zalo_user_id = "8812"
+    session.commit()
+    settings = settings_for(smtp_sink)
+    factory = session_factory(engine)
+    plan_reminders(session, MORNING, plain_is_working, lambda p, a: Rules(), horizon_days=0)
+    stats = Dispatcher(factory, build_notifiers(settings, factory), link_settings(settings),
+                       lambda: MORNING.astimezone(UTC)).run()
+    session.expire_all()
+    an = session.scalars(select(Reminder).where(Reminder.contact_id == world.lead.id)).one()
+    assert an.status == "pending" and an.channel == "email" and "450" in an.last_error and an.next_attempt_at
+    assert session.get(Contact, world.lead.id).channel_blocks is None and stats.retrying >= 1

@@ -100,3 +100,20 @@ def test_a_reminder_stops_with_a_reason_once_it_no_longer_matters(engine, sessio
     assert row.status == "failed" and not row.permanent_failure
     assert row.last_error.startswith("Đã ngừng gửi: nhắc việc không còn ý nghĩa sau 20/03/2025 03:00 UTC")
     assert "unreachable" in row.last_error  # the last error, for the admin
+
+
+def test_a_reminder_claimed_after_its_usefulness_ended_is_not_sent_and_says_why(engine, session, smtp_sink,
+                                                                                 settings_for):
+    world = build_world(session)
+    fire = MORNING.astimezone(UTC)
+    seed_outbox(session, world, 1, fire)
+    row = session.scalars(select(Reminder)).one()
+    row.payload = {**row.payload, "useful_until": (fire + timedelta(hours=1)).isoformat()}
+    row.attempts, row.last_error = 3, "SMTP 127.0.0.1:25 unreachable: ConnectionRefusedError"
+    row.next_attempt_at = fire + timedelta(minutes=50)
+    session.commit()
+    with time_machine.travel(MORNING + timedelta(hours=2), tick=False):
+        stats = dispatch(engine, settings_for(smtp_sink))
+    session.refresh(row)
+    assert stats.expired == 1 and stats.sent == 0 and smtp_sink.received(expect=1, timeout=0.3) == []
+    assert row.status == "failed" and row.last_error.startswith("Đã ngừng gửi") and "ConnectionRefused" in row.last_error
