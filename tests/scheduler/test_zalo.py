@@ -1,7 +1,9 @@
 """Zalo reminders through the dispatcher, against the Zalo fake over real HTTP (tests/fakes/zalo_fake.py)."""
 
 import asyncio
-from datetime import UTC, datetime
+import threading
+import time
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -13,7 +15,7 @@ from notifiers.mail_content import message_id_for
 from notifiers.zalo_token_store import SqlTokenStore
 from notifiers.zalo_tokens import fresh_tokens_from
 from scheduler.alerts import AdminAlerts
-from scheduler.dispatch import Dispatcher
+from scheduler.dispatch import DispatchConfig, Dispatcher
 from scheduler.outbox import plan_reminders
 from scheduler.planning import Rules
 from scheduler.runtime import build_notifiers, link_settings
@@ -154,3 +156,36 @@ def test_a_phone_not_on_zalo_falls_back_only_to_channels_the_contact_has(engine,
     assert lan_row.status == "sent" and lan_row.channel == "email"
     [mail] = [m for m in smtp_sink.received(expect=4) if m.rcpt_tos == ["lan@snv.example"]]
     assert mail.message["Message-ID"] == message_id_for(lan_row.idempotency_key)
+
+
+@pytest.mark.parametrize(("heartbeat", "stolen"), [(0.1, 0), (60.0, 1)])
+def test_the_heartbeat_keeps_a_slow_send_claimed(engine, session, zalo_fake, settings_for, heartbeat, stolen):
+    """A send outlasting the lease (Zalo asks to wait 2 s) keeps its claim while the heartbeat runs; without the
+    heartbeat another dispatcher would take it back in the meantime (the control case)."""
+    world = build_world(session)
+    zalo_fake.add_user(world.district.zalo_user_id)
+    zalo_fake.rate_limited, zalo_fake.retry_after = 1, 2
+    access, refresh = zalo_fake.issue_tokens()
+    factory = session_factory(engine)
+    real_now = datetime.now(UTC)
+    asyncio.run(SqlTokenStore(factory, zalo_fake.app_id).put(fresh_tokens_from(access, refresh, real_now), real_now))
+    plan_reminders(session, MORNING, plain_is_working, lambda p, a: Rules(), horizon_days=0)
+    settings = settings_for(None, **zalo_fake.bases)
+    base = time.monotonic()
+    clock = lambda: MORNING + timedelta(seconds=time.monotonic() - base)  # noqa: E731
+    config = DispatchConfig(lease=timedelta(seconds=1), heartbeat=heartbeat)
+    worker = Dispatcher(factory, build_notifiers(settings, factory), link_settings(settings), clock, config,
+                        worker="slow")
+    done = threading.Thread(target=worker.run)
+    done.start()
+    deadline = time.monotonic() + 30
+    while not zalo_fake.calls(CS) and time.monotonic() < deadline:  # the send is on the wire, waiting out
+        time.sleep(0.01)                                            # Zalo's Retry-After
+    time.sleep(1.5)  # let the 1-second lease run out (real time: the heartbeat is a real timer)
+    other = Dispatcher(factory, {}, link_settings(settings), clock, config, worker="other")
+    assert other._reclaim().reminders == stolen
+    done.join(timeout=30)
+    session.expire_all()
+    dung = session.scalars(select(Reminder).where(Reminder.contact_id == world.district.id)).one()
+    if not stolen:
+        assert dung.status == "sent" and len(zalo_fake.calls(CS)) == 2
