@@ -15,7 +15,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 HEAVY = ("sqlalchemy", "fastapi", "starlette", "uvicorn", "httpx", "pdfplumber", "docx", "icalendar", "apscheduler",
-         "aiosmtplib", "jinja2", "alembic", "pydantic_settings", "holidays", "rich")
+         "aiosmtplib", "jinja2", "alembic", "pydantic", "pydantic_settings", "holidays", "rich")
 # Run the real entry point and print, at exit, which top-level packages were imported.
 PROBE = ("import atexit, runpy, sys; "
          "atexit.register(lambda: print('MODULES', *sorted({m.split('.')[0] for m in sys.modules}), file=sys.stderr)); "
