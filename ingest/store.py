@@ -343,11 +343,6 @@ def _store_milestones(task: Task, item: TaskDraft, now: datetime, plan: PlanFact
     return changed
 
 
-def _context(issuer: str | None, directory: AgencyDirectory) -> str | None:
-    agency = directory.resolve(issuer) if issuer else None
-    return agency.id if agency and agency.kind == "ubnd" and agency.level != "tinh" else None
-
-
 class _Agencies:
     """Agency IDs by the names a plan uses: directory agencies, groups with members, or new rows to review, each in
     its unit (config.agencies: the plan's scope decides which directory its names are read in)."""
@@ -433,5 +428,3 @@ def _assign(row: Any, **values: Any) -> bool:
             setattr(row, name, value)
             changed = True
     return changed
-
-

@@ -84,10 +84,6 @@ class ZaloHttp:
         """POST a form (OAuth); return the whole JSON body. OAuth success has no ``error`` field."""
         return await self._request(url, data=form, headers=headers)
 
-    async def get_json(self, url: str, access_token: str, params: dict[str, str] | None = None) -> dict[str, Any]:
-        payload = await self._request(url, method="GET", params=params, headers={"access_token": access_token})
-        return payload.get("data") or {}
-
     async def _request(self, url: str, *, method: str = "POST", **kwargs: Any) -> dict[str, Any]:
         last: ZaloApiError | None = None
         client = self._client()
