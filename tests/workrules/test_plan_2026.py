@@ -101,7 +101,8 @@ def _reminders(session, occurrence_id: int) -> list[Reminder]:
                                 .order_by(Reminder.id)))
 
 
-def test_the_command_line_imports_recomputes_and_records_events(db_url, tmp_path):
+def test_the_command_line_imports_recomputes_and_records_events(migrated_url, tmp_path):
+    db_url = migrated_url
     folder = config_dir(tmp_path, day_rules=CV_581)
     env = {**os.environ, "HANCHOT_DATABASE_URL": db_url, "HANCHOT_CONFIG_DIR": str(folder)}
 
@@ -111,7 +112,6 @@ def test_the_command_line_imports_recomputes_and_records_events(db_url, tmp_path
         assert done.returncode == 0, done.stderr
         return done.stdout
 
-    hanchot("db", "upgrade")
     hanchot("import", str(PLAN_21), "--publish")
     assert "Thử: 0 hạn sẽ đổi" in hanchot("dates", "recompute", "--dry-run")
     add_day_off(folder, date(2026, 3, 20))
