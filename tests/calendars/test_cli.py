@@ -35,6 +35,7 @@ def cli(migrated_url):
     engine.dispose()
 
 
+@pytest.mark.slow  # seven command-line processes
 def test_it_creates_lists_and_revokes_a_token(cli):
     created = cli("feeds", "token", "create", "--agency", "sở tư pháp", "--role", "lead", "--name", "điện thoại")
     assert created.returncode == 0, created.stderr

@@ -14,6 +14,7 @@ import sys
 from collections import Counter
 from datetime import UTC, date, datetime
 
+import pytest
 from sqlalchemy import select
 
 from models import AuditLog, Contact, Reminder, ReminderStatus
@@ -101,6 +102,7 @@ def _reminders(session, occurrence_id: int) -> list[Reminder]:
                                 .order_by(Reminder.id)))
 
 
+@pytest.mark.slow  # eight command-line processes
 def test_the_command_line_imports_recomputes_and_records_events(migrated_url, tmp_path):
     db_url = migrated_url
     folder = config_dir(tmp_path, day_rules=CV_581)

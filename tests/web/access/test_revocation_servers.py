@@ -18,7 +18,7 @@ from tests.web.access.support import build_communes
 from tests.web.conftest import PASSWORD_HASH
 from tests.web.server import ROOT, free_port, running_server, server_env
 
-pytestmark = pytest.mark.external_service
+pytestmark = [pytest.mark.external_service, pytest.mark.slow]  # two uvicorn processes
 
 
 def test_a_revoked_token_is_refused_by_every_running_server_at_the_next_request(engine, tmp_path: Path,
