@@ -19,6 +19,14 @@ from config.errors import UserError
 from models import Agency, Contact
 
 CHANNELS = ("email", "zalo", "zns")
+
+
+class ContactError(UserError):
+    """A contact refused: the Vietnamese line, and ``field``, the input it is about (a form shows it there)."""
+
+    def __init__(self, message: str, field: str) -> None:
+        super().__init__(message)
+        self.field = field
 EMAIL = re.compile(r"^[^@\s<>\"']+@[^@\s<>\"']+\.[^@\s<>\"']+$")
 PHONE = re.compile(r"^\+?[0-9][0-9 .-]{7,19}$")
 
@@ -69,21 +77,22 @@ def create_contact(session: Session, agency: Agency, *, name: str, email: str | 
     name = _check_name(name)
     email, zalo_user_id, phone = (" ".join(v.split()) or None if v else None for v in (email, zalo_user_id, phone))
     if email and not EMAIL.match(email):
-        raise UserError(f"Địa chỉ email không hợp lệ. Đã nhập: “{email}”.")
+        raise ContactError(f"Địa chỉ email không hợp lệ. Đã nhập: “{email}”.", "email")
     if phone and not PHONE.match(phone):
-        raise UserError(f"Số điện thoại không hợp lệ. Đã nhập: “{phone}”.")
+        raise ContactError(f"Số điện thoại không hợp lệ. Đã nhập: “{phone}”.", "phone")
     if zalo_user_id and not zalo_user_id.isdigit():
-        raise UserError(f"Mã người dùng Zalo phải là một dãy số. Đã nhập: “{zalo_user_id}”.")
+        raise ContactError(f"Mã người dùng Zalo phải là một dãy số. Đã nhập: “{zalo_user_id}”.", "zalo_user_id")
     if not (email or zalo_user_id or phone):
-        raise UserError("Cần ít nhất một cách liên lạc: email, mã người dùng Zalo hoặc số điện thoại.")
+        raise ContactError("Cần ít nhất một cách liên lạc: email, mã người dùng Zalo hoặc số điện thoại.", "email")
     if channels is None:
         channels = [c for c, v in (("email", email), ("zalo", zalo_user_id), ("zns", phone and not zalo_user_id)) if v]
     unknown = [c for c in channels if c not in CHANNELS]
     if unknown or len(set(channels)) != len(channels):
-        raise UserError(f"Kênh nhận không hợp lệ: {', '.join(channels)} "
-                        f"(chỉ gồm {', '.join(CHANNELS)}, mỗi kênh một lần).")
+        raise ContactError(f"Kênh nhận không hợp lệ: {', '.join(channels)} "
+                           f"(chỉ gồm {', '.join(CHANNELS)}, mỗi kênh một lần).", "channels")
     if ("email" in channels and not email) or ({"zalo", "zns"} & set(channels) and not (zalo_user_id or phone)):
-        raise UserError("Kênh đã chọn cần email (cho Email) hoặc mã người dùng Zalo / số điện thoại (cho Zalo).")
+        raise ContactError("Kênh đã chọn cần email (cho Email) hoặc mã người dùng Zalo / số điện thoại (cho Zalo).",
+                           "channels")
     contact = Contact(name=name, agency_id=agency.id, email=email, zalo_user_id=zalo_user_id, phone=phone,
                       channels=channels, is_head=is_head, is_focal_point=is_focal_point, digest=digest)
     session.add(contact)
@@ -97,7 +106,7 @@ def create_contact(session: Session, agency: Agency, *, name: str, email: str | 
 def _check_name(name: str) -> str:
     name = " ".join((name or "").split())
     if not name:
-        raise UserError("Thiếu họ tên người nhận.")
+        raise ContactError("Thiếu họ tên người nhận.", "name")
     return name
 
 

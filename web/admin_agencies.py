@@ -9,7 +9,6 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
-from config.errors import UserError
 from models import (
     Agency,
     AgencyGroupMember,
@@ -24,7 +23,7 @@ from models import (
     UnitKind,
 )
 from models.plans import shown_text_changed
-from scheduler.contacts import create_contact
+from scheduler.contacts import ContactError, create_contact
 from web.audit import record, snapshot
 from web.deps import DB, Form, FormError, int_field, now, require_admin, text_field
 
@@ -174,7 +173,7 @@ def add_contact(request: Request, agency_id: int, form: Form,
             phone=text_field(form, "phone", "số điện thoại", max_length=32),
             channels=form.getlist("channels") or None, is_focal_point=form.get("is_focal_point") == "1",
             is_head=form.get("is_head") == "1", digest=form.get("digest") == "1")
-    except UserError as e:
+    except ContactError as e:  # the one validation of contacts, shared with the command line
         raise FormError(str(e)) from None
     record(session, "admin", "contact.create", "contacts", contact.id, None, snapshot(contact))
     return RedirectResponse(f"/agencies/{agency.id}", status_code=303)
