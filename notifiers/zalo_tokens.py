@@ -20,7 +20,7 @@ from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
 from notifiers.base import NotifierError
-from notifiers.http_client import ZaloApiError, ZaloHttp
+from notifiers.http_client import ZaloApiError, ZaloHttp, shared_http
 from notifiers.zalo_codes import Outcome
 
 log = logging.getLogger(__name__)
@@ -301,6 +301,6 @@ def tokens_from_settings(settings: Any, *, http: ZaloHttp | None = None, store: 
         from notifiers.zalo_token_store import SqlTokenStore
 
         store = SqlTokenStore(session_factory, settings.zalo_app_id)
-    oauth = ZaloOAuth(http or ZaloHttp(), oauth_base=settings.zalo_oauth_base, app_id=settings.zalo_app_id,
+    oauth = ZaloOAuth(http or shared_http(), oauth_base=settings.zalo_oauth_base, app_id=settings.zalo_app_id,
                       secret_key=settings.zalo_secret_key)
     return ZaloTokens(store, oauth)

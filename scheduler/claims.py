@@ -18,11 +18,30 @@ from sqlalchemy.orm import Session
 
 from models import Delivery, Reminder
 from scheduler.leases import Fence
+from scheduler.outbox import PAYLOAD_VERSION
 
 REMINDERS = Reminder.__table__
 DELIVERIES = Delivery.__table__
 _COLUMNS = ("id", "idempotency_key", "occurrence_id", "contact_id", "channel", "kind", "lead_days", "fire_at",
             "attempts", "payload", "last_error")
+
+
+class UnknownPayloadVersion(RuntimeError):
+    """An outbox row written by another version of hanchot: this dispatcher cannot know what its payload means."""
+
+
+def read_payload(reminder_id: int, payload: dict[str, Any] | None) -> dict[str, Any]:
+    """The payload of an outbox row, refused loudly unless it is the version this code writes and reads.
+
+    A newer planner may share the outbox with an older dispatcher during an upgrade: guessing at fields it does
+    not know could send a wrong reminder, so the claim fails (the caller's transaction rolls back, the row
+    stays pending) and the error names the row.
+    """
+    version = (payload or {}).get("version")
+    if version != PAYLOAD_VERSION:
+        raise UnknownPayloadVersion(f"reminder {reminder_id}: outbox payload version {version!r}, this dispatcher "
+                                    f"reads version {PAYLOAD_VERSION} only; nothing was sent (upgrade hanchot)")
+    return payload
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,5 +155,5 @@ def claim_batch(session: Session, now: datetime, worker: str, limit: int,
                           .values(status="claimed", claimed_at=now, claimed_by=worker,
                                   attempts=REMINDERS.c.attempts + 1)
                           .returning(*(REMINDERS.c[name] for name in _COLUMNS)))
-    return sorted((ClaimedReminder(**{**row._mapping, "payload": row.payload or {}}) for row in won),
+    return sorted((ClaimedReminder(**{**row._mapping, "payload": read_payload(row.id, row.payload)}) for row in won),
                   key=lambda r: r.id)

@@ -71,11 +71,6 @@ def is_admin(request: Request) -> bool:
     return actor(request) == "admin"
 
 
-def contact_id_of(request: Request) -> int | None:
-    """The contact id of an agency focal point's session, or None."""
-    return getattr(request.state, "contact_id", None)
-
-
 def permissions(request: Request, session: Session) -> Permissions:
     """What the visitor may do (models.permissions), worked out once per request."""
     found = getattr(request.state, "permissions", None)
