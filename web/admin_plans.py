@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from starlette.datastructures import UploadFile
+from starlette.datastructures import FormData, UploadFile
 
 from config.errors import UserError
 from ingest.revisions import delete_plan, revision_row
@@ -20,9 +20,12 @@ from web.admin_revisions import revision_context
 from web.audit import record, snapshot
 from web.deps import DB, Form, FormError, int_field, now, require_admin, text_field, work_rules
 from web.editing import apply_edit, parse_day
+from web.form_state import FORM_ERROR_STATUS, NOTHING_FAILED, FailedForm
 from web.importing import check_upload, import_file
 from web.pages import page
 from web.queries import plan_with_everything
+from web.recurrence_form import PERIODS, posted_fields, resolve
+from web.review_summary import KINDS, recurrence_view, review_summary, shown_tasks
 from web.views import explanation
 from workrules.events import EventRefused, record_event
 from workrules.replan import cancel_stale
@@ -84,6 +87,11 @@ async def upload(request: Request, form: Form,
 
 @router.get("/plans/{plan_id}")
 def review(request: Request, plan_id: int, session: DB) -> HTMLResponse:
+    return review_page(request, session, plan_id)
+
+
+def review_page(request: Request, session: Session, plan_id: int, failed: FailedForm | None = None) -> HTMLResponse:
+    """The review page; with ``failed``, the refused form is open again with its message and typed values."""
     plan = plan_with_everything(session, plan_id)
     if plan is None:
         raise HTTPException(404)
@@ -91,11 +99,26 @@ def review(request: Request, plan_id: int, session: DB) -> HTMLResponse:
                                                         AuditLog.action == "plan.import")
                                  .order_by(AuditLog.id.desc()).limit(1))
     agencies = session.scalars(select(Agency).order_by(Agency.name)).all()
+    summary = review_summary(plan)
+    only_flagged = (failed.value("only_flagged") if failed else request.query_params.get("can_kiem_tra")) == "1"
+    kind = request.query_params.get("loai") if only_flagged and not failed else None
+    kind = kind if kind in KINDS else None
+    shown = shown_tasks(plan, summary["checks"], only_flagged, kind)
     return page(request, "review.html", {
-        **revision_context(session, plan.id),
-        "plan": plan, "explain": explanation, "agencies": agencies,
+        **revision_context(session, plan.id), **summary, "shown": shown, "only_flagged": only_flagged,
+        "kind_filter": kind,
+        "plan": plan, "explain": explanation, "agencies": agencies, "failed": failed or NOTHING_FAILED,
+        "recur": recurrence_view, "periods": PERIODS,
         "diff": (last_import.after or {}).get("diff") if last_import else None,
-        "unknown": sorted({a.agency.name for t in plan.tasks for a in t.assignments if a.agency.needs_review})})
+        "unknown": sorted({a.agency.name for t in plan.tasks for a in t.assignments if a.agency.needs_review})},
+        status=FORM_ERROR_STATUS if failed else 200)
+
+
+def _refused(request: Request, session: Session, plan_id: int, form_id: str, error: FormError,
+             form: FormData) -> HTMLResponse:
+    """Nothing of the refused edit is kept; the review page comes back with the form as typed."""
+    session.rollback()
+    return review_page(request, session, plan_id, FailedForm.of(form_id, error, form))
 
 
 def _milestone(session: Session, milestone_id: int) -> Milestone:
@@ -106,49 +129,72 @@ def _milestone(session: Session, milestone_id: int) -> Milestone:
 
 
 @router.post("/milestones/{milestone_id}")
-def edit_milestone(request: Request, milestone_id: int, form: Form,
-                   session: DB) -> RedirectResponse:
+def edit_milestone(request: Request, milestone_id: int, form: Form, session: DB) -> Response:
     milestone = _milestone(session, milestone_id)
-    before = snapshot(milestone, MILESTONE_FIELDS)
-    changed = apply_edit(milestone, kind=str(form.get("kind", "")), label=text_field(form, "label", "nhãn",
-                                                                                     max_length=500),
-                         due=parse_day(str(form.get("due", "")), "Ngày hạn"),
-                         rrule=text_field(form, "rrule", "quy tắc lặp", max_length=500),
-                         plan_year=milestone.task.plan.plan_year, rules=work_rules(request))
+    plan_id, task_id, year = milestone.task.plan_id, milestone.task_id, milestone.task.plan.plan_year
+    try:
+        before = snapshot(milestone, MILESTONE_FIELDS)
+        kind = str(form.get("kind", ""))
+        label = text_field(form, "label", "nhãn", max_length=500)
+        due = parse_day(str(form.get("due", "")), "Ngày hạn", "due")
+        rrule = milestone.rrule
+        if kind == "recurring":
+            fields = posted_fields(str(form.get("period", "")), str(form.get("day", "")),
+                                   parse_day(str(form.get("until", "")), "Ngày kết thúc", "until")) \
+                if "period" in form else None
+            rrule = resolve(milestone.rrule, str(form.get("rrule", "")), fields, year)
+        changed = apply_edit(milestone, kind=kind, label=label, due=due, rrule=rrule, plan_year=year,
+                             rules=work_rules(request))
+    except FormError as e:
+        return _refused(request, session, plan_id, f"milestone-{milestone_id}", e, form)
     if changed:
         record(session, "admin", "milestone.update", "milestones", milestone.id, before,
                snapshot(milestone, MILESTONE_FIELDS))
         session.flush()
         cancel_stale(session, [o.id for o in milestone.occurrences])
-    return RedirectResponse(f"/plans/{milestone.task.plan_id}#task-{milestone.task_id}", status_code=303)
+    return _next_stop(form, plan_id, task_id)
+
+
+def _next_stop(form: FormData, plan_id: int, task_id: int) -> RedirectResponse:
+    """Back to the task just fixed, or (fix-and-next) to the next task that needs checking, filter kept."""
+    target = str(form.get("next_anchor", "")).strip()
+    anchor = target if target.startswith("task-") and target[5:].isdigit() else f"task-{task_id}"
+    query = "?can_kiem_tra=1" if form.get("only_flagged") == "1" else ""
+    return RedirectResponse(f"/plans/{plan_id}{query}#{anchor}", status_code=303)
 
 
 @router.post("/milestones/{milestone_id}/event")
-def milestone_event(request: Request, milestone_id: int, form: Form,
-                    session: DB) -> RedirectResponse:
+def milestone_event(request: Request, milestone_id: int, form: Form, session: DB) -> Response:
     milestone = _milestone(session, milestone_id)
-    event_day = parse_day(str(form.get("event_date", "")), "Ngày xảy ra sự kiện")
-    if event_day is None:
-        raise FormError("Vui lòng nhập ngày xảy ra sự kiện.")
+    plan_id, task_id = milestone.task.plan_id, milestone.task_id
     try:
-        record_event(session, milestone, event_day, work_rules(request), actor="admin", now=now(request),
-                     due=parse_day(str(form.get("due", "")), "Ngày hạn"))
-    except EventRefused as e:
-        raise FormError(str(e)) from None
+        event_day = parse_day(str(form.get("event_date", "")), "Ngày xảy ra sự kiện", "event_date")
+        if event_day is None:
+            raise FormError("Vui lòng nhập ngày xảy ra sự kiện.", field="event_date")
+        try:
+            record_event(session, milestone, event_day, work_rules(request), actor="admin", now=now(request),
+                         due=parse_day(str(form.get("due", "")), "Ngày hạn", "due"))
+        except EventRefused as e:
+            raise FormError(str(e), field="event_date") from None
+    except FormError as e:
+        return _refused(request, session, plan_id, f"event-{milestone_id}", e, form)
     cancel_stale(session, [o.id for o in milestone.occurrences])
-    return RedirectResponse(f"/plans/{milestone.task.plan_id}#task-{milestone.task_id}", status_code=303)
+    return _next_stop(form, plan_id, task_id)
 
 
 @router.post("/assignments/{assignment_id}")
-def remap_assignment(request: Request, assignment_id: int, form: Form,
-                     session: DB) -> RedirectResponse:
+def remap_assignment(request: Request, assignment_id: int, form: Form, session: DB) -> Response:
     assignment = session.get(Assignment, assignment_id)
     if assignment is None:
         raise HTTPException(404)
-    agency_id = int_field(form, "agency_id", "cơ quan", required=True)
-    agency = session.get(Agency, agency_id)
-    if agency is None:
-        raise FormError("Cơ quan không tồn tại.")
+    plan_id, task_id = assignment.task.plan_id, assignment.task_id
+    try:
+        agency_id = int_field(form, "agency_id", "cơ quan", required=True)
+        agency = session.get(Agency, agency_id)
+        if agency is None:
+            raise FormError("Cơ quan không tồn tại.", field="agency_id")
+    except FormError as e:
+        return _refused(request, session, plan_id, f"assignment-{assignment_id}", e, form)
     clash = session.scalar(select(Assignment).where(Assignment.task_id == assignment.task_id,
                                                     Assignment.agency_id == agency.id,
                                                     Assignment.role == assignment.role))
@@ -160,8 +206,7 @@ def remap_assignment(request: Request, assignment_id: int, form: Form,
         assignment.agency_id, assignment.manual = agency.id, True  # kept by re-imports and revisions
     shown_text_changed([assignment.task])
     record(session, "admin", "assignment.update", "assignments", assignment_id, before, {"agency_id": agency.id})
-    plan_id = assignment.task.plan_id
-    return RedirectResponse(f"/plans/{plan_id}#task-{assignment.task_id}", status_code=303)
+    return _next_stop(form, plan_id, task_id)
 
 
 @router.post("/plans/{plan_id}/publish")

@@ -1,0 +1,28 @@
+// Keyboard on the review page: "j" goes to the next task that needs checking, "k" to the previous one.
+(function () {
+  "use strict";
+  function flagged() { return Array.prototype.slice.call(document.querySelectorAll("article.task.flagged")); }
+  function current(list) {
+    var here = document.activeElement && document.activeElement.closest ? document.activeElement.closest("article.task") : null;
+    if (!here && location.hash) { here = document.getElementById(location.hash.slice(1)); }
+    return list.indexOf(here);
+  }
+  function go(step) {
+    var list = flagged();
+    if (!list.length) { return; }
+    var index = current(list) + step;
+    var target = list[Math.max(0, Math.min(list.length - 1, index < 0 && step > 0 ? 0 : index))];
+    history.replaceState(null, "", "#" + target.id);
+    target.focus();
+    target.scrollIntoView({block: "start"});
+  }
+  document.addEventListener("keydown", function (event) {
+    var tag = (event.target.tagName || "").toLowerCase();
+    if (event.ctrlKey || event.metaKey || event.altKey || tag === "input" || tag === "textarea" || tag === "select") { return; }
+    if (event.key === "j") { go(1); event.preventDefault(); }
+    if (event.key === "k") { go(-1); event.preventDefault(); }
+  });
+  var failed = document.querySelector("[aria-invalid='true']");
+  if (failed) { failed.scrollIntoView({block: "center"}); failed.focus(); }
+  else if (location.hash) { var t = document.getElementById(location.hash.slice(1)); if (t && t.focus) { t.focus(); } }
+})();
