@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from itertools import pairwise
 from typing import Any
 
 from deadlines.normalize import fold
@@ -114,10 +115,11 @@ def review_summary(plan: Plan) -> dict[str, Any]:
         else:
             checks[owner.id].flags.append(Flag("table", warning, f"task-{owner.id}"))
     flagged = [t for t in live if checks[t.id].flags]
-    for here, there in zip(flagged, flagged[1:], strict=False):
+    for here, there in pairwise(flagged):
         checks[here.id].next_anchor = f"task-{there.id}"
     counts = {kind: sum(1 for t in flagged for f in checks[t.id].flags if f.kind == kind) for kind in KINDS}
-    manual = sum(1 for t in live if any(m.manual_override for m in t.milestones) or any(a.manual for a in t.assignments))
+    manual = sum(1 for t in live
+                 if any(m.manual_override for m in t.milestones) or any(a.manual for a in t.assignments))
     return {"checks": checks, "flagged": flagged, "counts": {k: n for k, n in counts.items() if n},
             "kind_names": KINDS, "plan_warnings": plan_warnings, "live_count": len(live), "manual_count": manual}
 

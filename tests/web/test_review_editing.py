@@ -1,0 +1,152 @@
+"""Editing a recurring deadline on the review page: fields in words, the RRULE as text, errors beside the field."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import func, select
+
+from models import AuditLog, Milestone, Task
+from tests.web.conftest import csrf
+from tests.web.forms import forms_on
+from tests.web.world import TODAY
+from web.editing import expand_rrule, set_dates
+from workrules.rules import current_work_rules
+
+YEAR = TODAY.year
+LOADED = f"DTSTART:{YEAR}0101\nRRULE:FREQ=YEARLY;BYMONTH=3,6,9,12;BYMONTHDAY=20;WKST=MO"
+
+
+@pytest.fixture
+def recurring(world, db_session, config_dir) -> Milestone:  # type: ignore[no-untyped-def]
+    """A quarterly report on the 20th in the draft plan, its dates set through the work rules service."""
+    task = Task(plan_id=world.draft.id, key="1-2", number="2", content="Báo cáo tình hình thực hiện hằng quý",
+                deadline_text="Trước ngày 20 tháng cuối quý", position=2)
+    milestone = Milestone(task=task, key="m1", kind="recurring", label="Báo cáo quý", rrule=LOADED,
+                          source="Trước ngày 20 tháng cuối quý")
+    db_session.add(task)
+    db_session.flush()
+    set_dates(milestone, expand_rrule(LOADED, YEAR), current_work_rules(config_dir))
+    db_session.commit()
+    return milestone
+
+
+def _form(admin: TestClient, plan_id: int, milestone_id: int) -> dict[str, str]:
+    page = admin.get(f"/plans/{plan_id}")
+    assert page.status_code == 200
+    return forms_on(page.text)[f"form-milestone-{milestone_id}"]
+
+
+def _live(db_session, milestone_id: int) -> list[tuple[date, date]]:  # type: ignore[no-untyped-def]
+    db_session.expire_all()
+    rows = db_session.get(Milestone, milestone_id).occurrences
+    return sorted((o.due, o.effective_due) for o in rows if o.status != "cancelled")
+
+
+def _audits(db_session) -> int:  # type: ignore[no-untyped-def]
+    return db_session.scalar(select(func.count()).select_from(AuditLog))
+
+
+def test_the_form_shows_the_rule_in_words_fields_and_one_line_per_rule(admin: TestClient, world, recurring) -> None:
+    page = admin.get(f"/plans/{world.draft.id}").text
+    form = forms_on(page)[f"form-milestone-{recurring.id}"]
+    assert form["rrule"] == LOADED  # two lines, not "DTSTART:…RRULE:…" joined on one
+    assert (form["kind"], form["period"], form["day"], form["until"]) == ("recurring", "quarter", "20", "")
+    assert "Hằng quý (tháng 3, 6, 9, 12), ngày 20 của tháng cuối kỳ." in page
+
+
+def test_saving_what_was_loaded_succeeds_and_changes_no_date(admin: TestClient, world, recurring, db_session) -> None:
+    before = _live(db_session, recurring.id)
+    form = _form(admin, world.draft.id, recurring.id)
+    response = admin.post(f"/milestones/{recurring.id}", data=form)
+    assert response.status_code == 303, response.text
+    assert _live(db_session, recurring.id) == before and len(before) == 4
+    assert db_session.get(Milestone, recurring.id).rrule == LOADED and _audits(db_session) == 0
+
+
+def test_a_label_change_keeps_the_rule_even_with_windows_line_ends(admin: TestClient, world, recurring,
+                                                                   db_session) -> None:
+    form = {**_form(admin, world.draft.id, recurring.id), "label": "Báo cáo quý (CCHC)"}
+    form["rrule"] = form["rrule"].replace("\n", "\r\n")  # what a browser sends from a textarea
+    assert admin.post(f"/milestones/{recurring.id}", data=form).status_code == 303
+    db_session.expire_all()
+    stored = db_session.get(Milestone, recurring.id)
+    assert (stored.label, stored.rrule) == ("Báo cáo quý (CCHC)", LOADED)
+    assert stored.manual_override == {"label": "Báo cáo quý (CCHC)"}
+
+
+def test_the_fields_build_a_new_rule_whose_effective_dates_come_from_the_work_rules(
+        admin: TestClient, world, recurring, db_session, config_dir) -> None:
+    form = {**_form(admin, world.draft.id, recurring.id), "period": "half", "day": "-1", "until": ""}
+    assert admin.post(f"/milestones/{recurring.id}", data=form).status_code == 303
+    db_session.expire_all()
+    assert db_session.get(Milestone, recurring.id).rrule == \
+        f"DTSTART:{YEAR}0101\nRRULE:FREQ=YEARLY;BYMONTH=6,12;BYMONTHDAY=-1;WKST=MO"
+    rules = current_work_rules(config_dir)
+    nominal = [date(YEAR, 6, 30), date(YEAR, 12, 31)]
+    assert _live(db_session, recurring.id) == [(d, rules.effective(d, plan_number="9/KH-UBND")) for d in nominal]
+
+
+def test_the_expert_text_wins_over_the_fields_when_it_changed(admin: TestClient, world, recurring, db_session) -> None:
+    form = {**_form(admin, world.draft.id, recurring.id),
+            "rrule": f"DTSTART:{YEAR}0101\nRRULE:FREQ=MONTHLY;BYMONTHDAY=5"}
+    assert admin.post(f"/milestones/{recurring.id}", data=form).status_code == 303
+    assert [d for d, _ in _live(db_session, recurring.id)] == [date(YEAR, m, 5) for m in range(1, 13)]
+
+
+def test_a_one_line_rule_from_the_old_box_is_read_as_two_lines(admin: TestClient, world, recurring,
+                                                               db_session) -> None:
+    form = {**_form(admin, world.draft.id, recurring.id),
+            "rrule": f"DTSTART:{YEAR}0101RRULE:FREQ=YEARLY;BYMONTH=6,12;BYMONTHDAY=15;WKST=MO"}
+    assert admin.post(f"/milestones/{recurring.id}", data=form).status_code == 303
+    assert [d for d, _ in _live(db_session, recurring.id)] == [date(YEAR, 6, 15), date(YEAR, 12, 15)]
+
+
+def test_a_bad_rule_comes_back_beside_its_box_with_the_typed_text_and_nothing_saved(
+        admin: TestClient, world, recurring, db_session) -> None:
+    before = _live(db_session, recurring.id)
+    typed = f"DTSTART:{YEAR}0101\nRRULE:FREQ=SOMETIMES"
+    form = {**_form(admin, world.draft.id, recurring.id), "rrule": typed, "label": "Nhãn mới đang gõ"}
+    response = admin.post(f"/milestones/{recurring.id}", data=form)
+    assert response.status_code == 400
+    assert "<h1>Lỗi 400</h1>" not in response.text and "Chưa lưu: Quy tắc lặp (RRULE) không hợp lệ" in response.text
+    again = forms_on(response.text)[f"form-milestone-{recurring.id}"]
+    assert again["rrule"] == typed and again["label"] == "Nhãn mới đang gõ"
+    assert f'id="error-milestone-{recurring.id}-rrule"' in response.text and 'aria-invalid="true"' in response.text
+    assert _live(db_session, recurring.id) == before and _audits(db_session) == 0
+
+
+def test_a_bad_one_off_date_keeps_the_typed_value_beside_the_date_field(admin: TestClient, world, db_session) -> None:
+    form = {**_form(admin, world.plan.id, world.once.id), "due": "31/02/2025"}
+    response = admin.post(f"/milestones/{world.once.id}", data=form)
+    assert response.status_code == 400
+    again = forms_on(response.text)[f"form-milestone-{world.once.id}"]
+    assert again["due"] == "31/02/2025" and again["csrf_token"]
+    assert f'<span class="field-error" id="error-milestone-{world.once.id}-due">Ngày hạn không hợp lệ' in response.text
+    db_session.expire_all()
+    assert db_session.get(Milestone, world.once.id).due == world.once.due
+
+
+def test_a_bad_agency_choice_reopens_its_form(admin: TestClient, world, db_session) -> None:
+    from models import Assignment
+
+    assignment = db_session.scalar(select(Assignment).where(Assignment.agency_id == world.noi_vu.id))
+    response = admin.post(f"/assignments/{assignment.id}", data={"csrf_token": csrf(admin, "/"), "agency_id": "999999"})
+    assert response.status_code == 400
+    assert f'id="error-assignment-{assignment.id}-agency_id">Cơ quan không tồn tại.' in response.text
+
+
+def test_save_and_next_goes_to_the_next_task_that_needs_checking(admin: TestClient, world, recurring,
+                                                                 db_session) -> None:
+    db_session.get(Milestone, world.on_event.id).warnings = ["Chưa rõ văn bản hướng dẫn nào."]
+    db_session.commit()
+    page = admin.get(f"/plans/{world.draft.id}?can_kiem_tra=1").text
+    assert "Chỉ xem mục cần kiểm tra" not in page and "Xem tất cả nhiệm vụ" in page
+    assert f'name="next_anchor" value="task-{recurring.task_id}">Lưu và sang mục tiếp' in page
+    form = {**forms_on(page)[f"form-event-{world.on_event.id}"], "event_date": TODAY.strftime("%d/%m/%Y"),
+            "next_anchor": f"task-{recurring.task_id}"}
+    response = admin.post(f"/milestones/{world.on_event.id}/event", data=form)
+    assert response.status_code == 303
+    assert response.headers["location"] == f"/plans/{world.draft.id}?can_kiem_tra=1#task-{recurring.task_id}"
