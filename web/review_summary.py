@@ -57,8 +57,9 @@ def task_heading(task: Task) -> str:
     parts = []
     if task.appendix_number:
         parts.append(f"PL {task.appendix_number}")
-    if task.section:
-        parts.append(f"Mục {task.section.split('>')[-1].strip()[:30]}")
+    section = (task.section or "").split(">")[-1].strip()[:30]
+    if section and section != task.appendix_number:
+        parts.append(f"Mục {section}")
     parts.append(f"TT {task.number}" if task.number else "Nhiệm vụ")
     return " · ".join(parts)
 
