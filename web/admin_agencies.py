@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from fastapi import APIRouter, Depends, HTTPException, Request
-from fastapi.responses import RedirectResponse
+from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -27,6 +27,8 @@ from models import (
 from models.plans import shown_text_changed
 from web.audit import record, snapshot
 from web.deps import DB, Form, FormError, int_field, now, require_admin, text_field
+from web.form_state import FailedForm
+from web.pages import agency_view
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(require_admin)])
 CHANNELS = ("email", "zalo", "zns")
@@ -166,24 +168,28 @@ def _move_memberships(session: Session, old: int, new: int) -> None:
 
 
 @router.post("/agencies/{agency_id}/contacts")
-def add_contact(request: Request, agency_id: int, form: Form,
-                session: DB) -> RedirectResponse:
+def add_contact(request: Request, agency_id: int, form: Form, session: DB) -> Response:
     agency = _agency(session, agency_id)
-    name = text_field(form, "name", "họ tên", required=True)
-    email = text_field(form, "email", "email")
-    zalo = text_field(form, "zalo_user_id", "Zalo user id", max_length=64)
-    phone = text_field(form, "phone", "số điện thoại", max_length=32)
-    if email and not EMAIL.match(email):
-        raise FormError("Địa chỉ email không hợp lệ.")
-    if zalo and not zalo.isdigit():
-        raise FormError("Zalo user id chỉ gồm chữ số.")
-    if phone and not PHONE.match(phone):
-        raise FormError("Số điện thoại không hợp lệ.")
-    channels = [c for c in form.getlist("channels") if c in CHANNELS]
-    if len(channels) != len(form.getlist("channels")):
-        raise FormError("Kênh nhận không hợp lệ.")
-    if ("email" in channels and not email) or ({"zalo", "zns"} & set(channels) and not (zalo or phone)):
-        raise FormError("Kênh đã chọn cần email (cho Email) hoặc Zalo user id / số điện thoại (cho Zalo).")
+    try:
+        name = text_field(form, "name", "họ tên", required=True)
+        email = text_field(form, "email", "email")
+        zalo = text_field(form, "zalo_user_id", "Zalo user id", max_length=64)
+        phone = text_field(form, "phone", "số điện thoại", max_length=32)
+        if email and not EMAIL.match(email):
+            raise FormError("Địa chỉ email không hợp lệ.", field="email")
+        if zalo and not zalo.isdigit():
+            raise FormError("Zalo user id chỉ gồm chữ số.", field="zalo_user_id")
+        if phone and not PHONE.match(phone):
+            raise FormError("Số điện thoại không hợp lệ.", field="phone")
+        channels = [c for c in form.getlist("channels") if c in CHANNELS]
+        if len(channels) != len(form.getlist("channels")):
+            raise FormError("Kênh nhận không hợp lệ.", field="channels")
+        if ("email" in channels and not email) or ({"zalo", "zns"} & set(channels) and not (zalo or phone)):
+            raise FormError("Kênh đã chọn cần email (cho Email) hoặc Zalo user id / số điện thoại (cho Zalo).",
+                            field="channels")
+    except FormError as e:
+        session.rollback()
+        return agency_view(request, session, agency.id, FailedForm.of("contact-new", e, form))
     contact = Contact(name=name, agency_id=agency.id, email=email, zalo_user_id=zalo, phone=phone,
                       channels=channels or ["email"], is_focal_point=form.get("is_focal_point") == "1",
                       is_head=form.get("is_head") == "1", digest=form.get("digest") == "1")

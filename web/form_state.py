@@ -23,11 +23,17 @@ class FailedForm:
     message: str
     field: str | None = None
     values: dict[str, str] = dataclasses.field(default_factory=dict)
+    lists: dict[str, list[str]] = dataclasses.field(default_factory=dict)  # checkboxes and multiple selects
 
     @classmethod
     def of(cls, form_id: str, error: FormError, form: FormData) -> FailedForm:
         typed = {k: v for k, v in form.items() if isinstance(v, str) and k not in _SECRET}
-        return cls(form_id, str(error), getattr(error, "field", None), typed)
+        lists = {k: [v for v in form.getlist(k) if isinstance(v, str)] for k in typed}
+        return cls(form_id, str(error), getattr(error, "field", None), typed, lists)
+
+    def checked(self, name: str, value: str) -> bool:
+        """Whether the refused form had ``value`` among the values of ``name`` (a checkbox it sent)."""
+        return value in self.lists.get(name, [])
 
     def on(self, form_id: str) -> bool:
         return self.form_id == form_id
@@ -54,6 +60,9 @@ class NoFailure:
 
     def error(self, name: str) -> None:
         return None
+
+    def checked(self, name: str, value: str) -> bool:
+        return False
 
 
 NOTHING_FAILED = NoFailure()

@@ -19,6 +19,7 @@ from models import Agency, AgencyGroupMember, FeedToken, Occurrence, Plan, PlanS
 from models.live import LIVE_TASK
 from models.revisions import own_plans
 from web.deps import DB, Form, is_admin, now, permissions
+from web.form_state import FORM_ERROR_STATUS, NOTHING_FAILED, FailedForm
 from web.queries import items, local_today, on_time_rates, overdue
 from web.templating import render
 from web.views import KIND_LABELS, explanation, month_grid, rate_chart, shift_month
@@ -98,6 +99,11 @@ def _units(session: Session, request: Request) -> list[Unit]:
 
 @router.get("/agencies/{agency_id}")
 def agency_page(request: Request, agency_id: int, session: DB) -> HTMLResponse:
+    return agency_view(request, session, agency_id)
+
+
+def agency_view(request: Request, session: Session, agency_id: int, failed: FailedForm | None = None) -> HTMLResponse:
+    """The agency page; with ``failed`` (web.form_state), the refused form is open with its message and values."""
     agency = session.get(Agency, agency_id)
     if agency is None:
         raise HTTPException(404)
@@ -114,7 +120,8 @@ def agency_page(request: Request, agency_id: int, session: DB) -> HTMLResponse:
     return page(request, "agency.html", {
         "agency": agency, "items": found, "today": today, "groups": groups, "tokens": tokens, "others": others,
         "units": _units(session, request), "overdue_count": sum(i.overdue(today) for i in found),
-        "open_count": sum(not i.done for i in found)})
+        "open_count": sum(not i.done for i in found), "failed": failed or NOTHING_FAILED},
+        status=FORM_ERROR_STATUS if failed else 200)
 
 
 @router.get("/tasks/{task_id}")

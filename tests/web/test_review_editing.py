@@ -150,3 +150,19 @@ def test_save_and_next_goes_to_the_next_task_that_needs_checking(admin: TestClie
     response = admin.post(f"/milestones/{world.on_event.id}/event", data=form)
     assert response.status_code == 303
     assert response.headers["location"] == f"/plans/{world.draft.id}?can_kiem_tra=1#task-{recurring.task_id}"
+
+
+def test_a_bad_email_keeps_the_new_contact_as_typed_beside_the_email_field(admin: TestClient, world,
+                                                                           db_session) -> None:
+    from models import Contact
+
+    before = db_session.scalar(select(func.count()).select_from(Contact))
+    response = admin.post(f"/agencies/{world.tu_phap.id}/contacts", data={
+        "csrf_token": csrf(admin, "/"), "name": "Trần Thị Bình", "email": "binh@", "phone": "0912345678",
+        "channels": ["email"], "is_focal_point": "1"})
+    assert response.status_code == 400 and "<h1>Lỗi 400</h1>" not in response.text
+    again = forms_on(response.text)["form-contact-new"]
+    assert (again["name"], again["email"], again["phone"]) == ("Trần Thị Bình", "binh@", "0912345678")
+    assert '<span class="field-error" id="error-contact-email">Địa chỉ email không hợp lệ.</span>' in response.text
+    assert 'name="is_focal_point" value="1" checked' in response.text
+    assert db_session.scalar(select(func.count()).select_from(Contact)) == before
