@@ -110,6 +110,8 @@ def test_review_fix_publish_revise_and_publish_again(browser, site, size: str) -
     assert page.evaluate("document.activeElement.id") == page.locator("article.task.flagged").first.get_attribute("id")
     page.click("text=Xem tất cả nhiệm vụ")
     page.wait_for_url(plan_url)
+    if size == "phone":  # compact rows: the whole plan was ~780 px a task before, 45,000 px for a large plan
+        assert page.evaluate("document.documentElement.scrollHeight") < total * 560
 
     # A bad date: the page comes back with the message beside the field and the typed value kept.
     milestone = _task(page, ONE_OFF).locator(".milestone", has_text="31/03/2025").first
@@ -179,4 +181,9 @@ def test_review_fix_publish_revise_and_publish_again(browser, site, size: str) -
     assert "30/09/2025" in _task(page, CHANGED).inner_text()
     assert "15/04/2025" in _task(page, ONE_OFF).inner_text() and "20/06/2025" in _task(page, RECURRING).inner_text()
     assert new_lead in _task(page, AGENCY_TASK).locator("ul.assignments").inner_text()
+
+    page.click("text=Hoàn tác bản sửa đổi vừa ban hành")  # the admin's undo: the previous version is live again
+    page.wait_for_url(plan_url)
+    assert "31/12/2025" in _task(page, CHANGED).inner_text() and "30/09/2025" not in _task(page, CHANGED).inner_text()
+    assert "15/04/2025" in _task(page, ONE_OFF).inner_text()
     context.close()
