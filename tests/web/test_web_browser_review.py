@@ -105,7 +105,8 @@ def test_review_fix_publish_revise_and_publish_again(browser, site, size: str) -
     assert len(set(headings)) == len(headings), f"two tasks share a label: {headings}"
     _no_sideways_scroll(page, viewport["width"])
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"review-{size}.png"))
+    page.screenshot(path=str(SCREENSHOTS / f"review-{size}.png"), full_page=True,
+                    clip={"x": 0, "y": 0, "width": viewport["width"], "height": viewport["height"] * 3})
     page.keyboard.press("j")  # the first task that needs checking gets the focus
     assert page.evaluate("document.activeElement.id") == page.locator("article.task.flagged").first.get_attribute("id")
     page.click("text=Xem tất cả nhiệm vụ")
