@@ -114,7 +114,8 @@ def review_summary(plan: Plan) -> dict[str, Any]:
         if owner is None:
             plan_warnings.append(warning)
         else:
-            checks[owner.id].flags.append(Flag("table", warning, f"task-{owner.id}"))
+            text = _ROW.sub("", warning).strip()  # the row reference is the task it now sits on
+            checks[owner.id].flags.append(Flag("table", text, f"task-{owner.id}"))
     flagged = [t for t in live if checks[t.id].flags]
     for here, there in pairwise(flagged):
         checks[here.id].next_anchor = f"task-{there.id}"

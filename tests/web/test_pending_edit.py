@@ -64,3 +64,20 @@ def test_a_wrong_password_keeps_next(client: TestClient, world) -> None:
     assert wrong.status_code == 401 and forms_on(wrong.text)["/login"]["next"] == f"/plans/{world.plan.id}"
     right = client.post("/login", data={**forms_on(wrong.text)["/login"], "password": PASSWORD})
     assert right.status_code == 303 and right.headers["location"] == f"/plans/{world.plan.id}"
+
+
+def test_under_require_login_an_expired_edit_is_carried_too(web_settings, world, db_session) -> None:
+    from web.app import create_app
+
+    app = create_app(web_settings.model_copy(update={"require_login": True}))
+    try:
+        with TestClient(app, follow_redirects=False) as browser:
+            browser.post("/login", data={"username": "admin", "password": PASSWORD, "csrf_token": csrf(browser)})
+            edit = {**forms_on(browser.get(f"/plans/{world.plan.id}").text)[f"form-milestone-{world.once.id}"],
+                    "label": "Sửa trong chế độ riêng tư"}
+            _end_every_session(db_session)
+            expired = browser.post(f"/milestones/{world.once.id}", data=edit)
+            assert expired.status_code == 401
+            assert forms_on(expired.text)["/login"]["pending.label"] == "Sửa trong chế độ riêng tư"
+    finally:
+        app.state.engine.dispose()
