@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from html import unescape
 
 import pytest
 from fastapi.testclient import TestClient
@@ -166,3 +167,16 @@ def test_a_bad_email_keeps_the_new_contact_as_typed_beside_the_email_field(admin
     assert '<span class="field-error" id="error-contact-email">Địa chỉ email không hợp lệ.</span>' in response.text
     assert 'name="is_focal_point" value="1" checked' in response.text
     assert db_session.scalar(select(func.count()).select_from(Contact)) == before
+
+
+def test_a_taken_agency_name_keeps_the_edit_as_typed_beside_the_name(admin: TestClient, world, db_session) -> None:
+    from models import Agency
+
+    response = admin.post(f"/agencies/{world.noi_vu.id}", data={
+        "csrf_token": csrf(admin, "/"), "name": "Sở Tư pháp", "aliases": "SNV\nNội vụ tỉnh", "reviewed": "1"})
+    assert response.status_code == 400
+    again = forms_on(response.text)["form-agency-edit"]
+    assert (again["name"], again["aliases"]) == ("Sở Tư pháp", "SNV\nNội vụ tỉnh")
+    assert '<span class="field-error" id="error-agency-name">Đã có cơ quan tên "Sở Tư pháp"' in unescape(response.text)
+    db_session.expire_all()
+    assert db_session.get(Agency, world.noi_vu.id).name == "Sở Nội vụ"
