@@ -13,7 +13,7 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from fastapi import FastAPI, Request
 from fastapi.exception_handlers import request_validation_exception_handler
@@ -129,8 +129,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def form_error(request: Request, exc: FormError) -> HTMLResponse | JSONResponse:
         if request.url.path.startswith("/api/"):
             return JSONResponse({"detail": str(exc)}, status_code=400)
-        return HTMLResponse(render(request, "error.html", {"status": 400, "message": str(exc), "back": True}),
-                            status_code=400)
+        # Forms of their own re-render with the error beside the field (web.form_state); the others get a way back
+        # to the form as typed (the browser's history keeps the values).
+        referer = urlsplit(request.headers.get("referer", ""))
+        back_to = referer.path + (f"?{referer.query}" if referer.query else "") \
+            if referer.netloc == request.url.netloc and referer.path.startswith("/") else "/"
+        return HTMLResponse(render(request, "error.html", {"status": 400, "message": str(exc), "back": True,
+                                                           "back_to": back_to}), status_code=400)
 
     for line in settings.startup_warnings():
         log.warning(line)

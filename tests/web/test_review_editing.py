@@ -180,3 +180,12 @@ def test_a_taken_agency_name_keeps_the_edit_as_typed_beside_the_name(admin: Test
     assert '<span class="field-error" id="error-agency-name">Đã có cơ quan tên "Sở Tư pháp"' in unescape(response.text)
     db_session.expire_all()
     assert db_session.get(Agency, world.noi_vu.id).name == "Sở Nội vụ"
+
+
+def test_other_refused_forms_lead_back_to_the_form_not_home(admin: TestClient, world) -> None:
+    data = {"csrf_token": csrf(admin, "/"), "name": "Sở Mới", "level": "khong-co"}
+    response = admin.post("/agencies", data=data, headers={"referer": "http://testserver/agencies?q=S%E1%BB%9F"})
+    assert response.status_code == 400 and "<h1>Chưa lưu</h1>" in response.text
+    assert 'href="/agencies?q=S%E1%BB%9F" data-back>Quay lại để sửa' in response.text
+    elsewhere = admin.post("/agencies", data=data, headers={"referer": "https://evil.example/agencies"})
+    assert 'href="/" data-back>' in elsewhere.text
