@@ -188,3 +188,35 @@ def test_review_fix_publish_revise_and_publish_again(browser, site, size: str) -
     assert "31/12/2025" in _task(page, CHANGED).inner_text() and "30/09/2025" not in _task(page, CHANGED).inner_text()
     assert "15/04/2025" in _task(page, ONE_OFF).inner_text()
     context.close()
+
+
+@pytest.mark.parametrize("size", list(SIZES), ids=list(SIZES))
+def test_an_edit_sent_after_the_session_ended_survives_the_sign_in(browser, site, size: str) -> None:  # type: ignore[no-untyped-def]
+    context = browser.new_context(viewport=SIZES[size], base_url=site["url"], locale="vi-VN")
+    page = context.new_page()
+    page.goto("/plans")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("form[action='/login'] button")
+    page.wait_for_url("**/plans")
+    _upload(page, site["folder"], SEED.name, SEED.read_text(encoding="utf-8"))
+    page.wait_for_url(PLAN_PAGE)
+    plan_url = page.url
+    milestone = _task(page, ONE_OFF).locator(".milestone", has_text="31/03/2025").first
+    milestone.locator("summary", has_text="Sửa thời hạn").click()
+    milestone.locator("input[name=due]").fill("10/04/2025")
+    query(site, "UPDATE login_sessions SET ended_at = CURRENT_TIMESTAMP, ended_reason = 'idle'")  # the session expires
+    milestone.locator("button", has_text="Lưu thời hạn").click()
+    page.wait_for_load_state()
+    assert "Phiên đăng nhập đã hết hạn" in page.content()
+    page.fill("input[name=password]", "sai-mật-khẩu")  # one typo on the way
+    page.click("form[action='/login'] button")
+    page.wait_for_load_state()
+    page.fill("input[name=password]", PASSWORD)
+    page.click("form[action='/login'] button")
+    page.wait_for_load_state()
+    assert "10/04/2025" in page.locator("#resume-form").inner_text()
+    page.click("#resume-form button")
+    page.wait_for_url(f"{plan_url}#task-*")
+    assert "10/04/2025" in _task(page, ONE_OFF).inner_text()
+    assert query(site, "SELECT count(*) FROM milestones WHERE due = '2025-04-10'") == [(1,)]
+    context.close()
