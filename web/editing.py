@@ -85,14 +85,14 @@ def apply_edit(milestone: Milestone, *, kind: str, label: str | None, due: date 
         new_kind = Kind(kind)
     except ValueError:
         raise FormError("Loại thời hạn không hợp lệ.", field="kind") from None
-    if new_kind == Kind.ONCE and due is None:
-        raise FormError("Hạn một lần cần có ngày.", field="due")
-    if new_kind == Kind.RECURRING and not rrule:
-        raise FormError("Hạn định kỳ cần chu kỳ hoặc quy tắc lặp (RRULE).", field="period")
     wanted = {"kind": new_kind.value, "label": label, "due": due if new_kind == Kind.ONCE else None,
               "rrule": rrule if new_kind == Kind.RECURRING else None}
     changed = {f: v for f, v in wanted.items() if getattr(milestone, f) != v}
     dates_changed = bool({"kind", "due", "rrule"} & set(changed))
+    if dates_changed and new_kind == Kind.ONCE and due is None:  # what was stored is never refused
+        raise FormError("Hạn một lần cần có ngày.", field="due")
+    if dates_changed and new_kind == Kind.RECURRING and not rrule:
+        raise FormError("Hạn định kỳ cần chu kỳ hoặc quy tắc lặp (RRULE).", field="period")
     if dates_changed and new_kind == Kind.RECURRING:
         try:
             days = expand_rrule(rrule or "", plan_year)
