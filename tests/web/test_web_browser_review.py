@@ -134,6 +134,7 @@ def test_review_fix_publish_revise_and_publish_again(browser, site, size: str) -
     recurring = _task(page, RECURRING).locator(".milestone").first
     recurring.locator("summary", has_text="Sửa thời hạn").click()
     assert "Hằng quý" in recurring.locator(".recur-words").inner_text()
+    assert not recurring.locator("input[name=due]").is_visible()  # the one-off date belongs to another kind
     assert recurring.locator("textarea[name=rrule]").input_value().split("\n")[1].startswith("RRULE:")
     recurring.locator("select[name=period]").select_option("half")
     recurring.locator("select[name=day]").select_option("20")

@@ -22,6 +22,16 @@
     if (event.key === "j") { go(1); event.preventDefault(); }
     if (event.key === "k") { go(-1); event.preventDefault(); }
   });
+  // The one-off date and the recurrence fields each belong to one kind: show the fields of the kind chosen.
+  Array.prototype.forEach.call(document.querySelectorAll("form.milestone-form"), function (form) {
+    var kind = form.querySelector("select[name=kind]");
+    function show() {
+      Array.prototype.forEach.call(form.querySelectorAll(".once-only"), function (e) { e.hidden = kind.value !== "once"; });
+      Array.prototype.forEach.call(form.querySelectorAll(".recurring-only"), function (e) { e.hidden = kind.value !== "recurring"; });
+    }
+    kind.addEventListener("change", show);
+    show();
+  });
   var failed = document.querySelector("[aria-invalid='true']");
   if (failed) { failed.scrollIntoView({block: "center"}); failed.focus(); }
   else if (location.hash) { var t = document.getElementById(location.hash.slice(1)); if (t && t.focus) { t.focus(); } }
