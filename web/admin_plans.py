@@ -57,13 +57,16 @@ async def upload(request: Request, form: Form,
                  session: DB) -> Response:
     upload_file = form.get("file")
     typed = {"plan_year": str(form.get("plan_year", "")).strip(), "replaces": str(form.get("replaces", "")).strip()}
+    field = "file"
     try:
         if not isinstance(upload_file, UploadFile) or not upload_file.filename:
             raise UserError(NO_FILE)
         year_text = typed["plan_year"]
         if year_text and not (year_text.isdigit() and 2000 <= int(year_text) <= 2100):
-            raise UserError("Năm kế hoạch không hợp lệ.")
+            field = "plan_year"
+            raise UserError("Năm kế hoạch không hợp lệ (từ 2000 đến 2100).")
         if typed["replaces"] and not typed["replaces"].isdigit():
+            field = "replaces"
             raise UserError("Kế hoạch được thay thế không hợp lệ.")
         data = await upload_file.read()
         check_upload(upload_file.filename, len(data))
@@ -75,7 +78,7 @@ async def upload(request: Request, form: Form,
                 replaces=int(typed["replaces"]) if typed["replaces"] else None)
     except UserError as e:
         session.rollback()
-        return page(request, "upload.html", {"messages": [("error", str(e))], "form": typed,
+        return page(request, "upload.html", {"error": str(e), "error_field": field, "form": typed,
                                              "replaceable": own_plans(session)}, status=400)
     record(session, "admin", "plan.import", "plans", plan.id, None,
            {"source_name": upload_file.filename, "tasks": len(plan.tasks),

@@ -189,3 +189,11 @@ def test_other_refused_forms_lead_back_to_the_form_not_home(admin: TestClient, w
     assert 'href="/agencies?q=S%E1%BB%9F" data-back>Quay lại để sửa' in response.text
     elsewhere = admin.post("/agencies", data=data, headers={"referer": "https://evil.example/agencies"})
     assert 'href="/" data-back>' in elsewhere.text
+
+
+def test_a_bad_plan_year_comes_back_beside_its_field_with_the_typed_year(admin: TestClient, world) -> None:
+    response = admin.post("/plans/upload", data={"csrf_token": csrf(admin, "/plans/upload"), "plan_year": "20255"},
+                          files={"file": ("kh.txt", "Kế hoạch".encode(), "text/plain")})
+    assert response.status_code == 400
+    assert forms_on(response.text)["/plans/upload"]["plan_year"] == "20255"
+    assert '<span class="field-error" id="error-plan_year">Năm kế hoạch không hợp lệ' in response.text
