@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import update
 
@@ -12,6 +13,11 @@ from tests.web.conftest import PASSWORD, csrf
 from tests.web.forms import forms_on
 from tests.web.world import day
 
+
+@pytest.fixture
+def web_db_url(engine) -> str:  # type: ignore[no-untyped-def]
+    """Every test here runs on SQLite and on PostgreSQL (the ``backend`` parameter of tests/conftest.py)."""
+    return engine.url.render_as_string(hide_password=False)
 
 def _end_every_session(db_session) -> None:  # type: ignore[no-untyped-def]
     db_session.execute(update(LoginSession).values(ended_at=datetime.now(UTC), ended_reason="idle"))

@@ -21,6 +21,12 @@ LOADED = f"DTSTART:{YEAR}0101\nRRULE:FREQ=YEARLY;BYMONTH=3,6,9,12;BYMONTHDAY=20;
 
 
 @pytest.fixture
+def web_db_url(engine) -> str:  # type: ignore[no-untyped-def]
+    """Every test here runs on SQLite and on PostgreSQL (the ``backend`` parameter of tests/conftest.py)."""
+    return engine.url.render_as_string(hide_password=False)
+
+
+@pytest.fixture
 def recurring(world, db_session, config_dir) -> Milestone:  # type: ignore[no-untyped-def]
     """A quarterly report on the 20th in the draft plan, its dates set through the work rules service."""
     task = Task(plan_id=world.draft.id, key="1-2", number="2", content="Báo cáo tình hình thực hiện hằng quý",

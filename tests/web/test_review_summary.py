@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
@@ -14,6 +15,12 @@ from web.review_summary import task_label
 
 [SEED] = SEEDS.glob("001_*.txt")
 
+
+
+@pytest.fixture
+def web_db_url(engine) -> str:  # type: ignore[no-untyped-def]
+    """Every test here runs on SQLite and on PostgreSQL (the ``backend`` parameter of tests/conftest.py)."""
+    return engine.url.render_as_string(hide_password=False)
 
 def _uploaded(admin: TestClient) -> int:
     response = admin.post("/plans/upload", data={"csrf_token": csrf(admin, "/plans/upload")},
