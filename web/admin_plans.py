@@ -104,7 +104,7 @@ def review_page(request: Request, session: Session, plan_id: int, failed: Failed
     agencies = session.scalars(select(Agency).order_by(Agency.name)).all()
     summary = review_summary(plan)
     only_flagged = (failed.value("only_flagged") if failed else request.query_params.get("can_kiem_tra")) == "1"
-    kind = request.query_params.get("loai") if only_flagged and not failed else None
+    kind = (failed.value("loai") if failed else request.query_params.get("loai")) if only_flagged else None
     kind = kind if kind in KINDS else None
     shown = shown_tasks(plan, summary["checks"], only_flagged, kind)
     return page(request, "review.html", {
@@ -162,7 +162,8 @@ def _next_stop(form: FormData, plan_id: int, task_id: int) -> RedirectResponse:
     """Back to the task just fixed, or (fix-and-next) to the next task that needs checking, filter kept."""
     target = str(form.get("next_anchor", "")).strip()
     anchor = target if target.startswith("task-") and target[5:].isdigit() else f"task-{task_id}"
-    query = "?can_kiem_tra=1" if form.get("only_flagged") == "1" else ""
+    kind = str(form.get("loai", ""))
+    query = ("?can_kiem_tra=1" + (f"&loai={kind}" if kind in KINDS else "")) if form.get("only_flagged") == "1" else ""
     return RedirectResponse(f"/plans/{plan_id}{query}#{anchor}", status_code=303)
 
 

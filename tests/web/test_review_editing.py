@@ -203,3 +203,13 @@ def test_a_bad_plan_year_comes_back_beside_its_field_with_the_typed_year(admin: 
     assert response.status_code == 400
     assert forms_on(response.text)["/plans/upload"]["plan_year"] == "20255"
     assert '<span class="field-error" id="error-plan_year">Năm kế hoạch không hợp lệ' in response.text
+
+
+def test_fix_and_next_keeps_the_kind_filter(admin: TestClient, world, recurring, db_session) -> None:
+    page = admin.get(f"/plans/{world.draft.id}?can_kiem_tra=1&loai=lead").text
+    form = forms_on(page)[f"form-milestone-{recurring.id}"]
+    assert (form["only_flagged"], form["loai"]) == ("1", "lead")
+    response = admin.post(f"/milestones/{recurring.id}", data={**form, "due": "bad"} | {"kind": "once"})
+    assert response.status_code == 400 and forms_on(response.text)[f"form-milestone-{recurring.id}"]["loai"] == "lead"
+    saved = admin.post(f"/milestones/{recurring.id}", data=form)
+    assert saved.headers["location"] == f"/plans/{world.draft.id}?can_kiem_tra=1&loai=lead#task-{recurring.task_id}"
