@@ -130,6 +130,13 @@ def test_review_fix_publish_revise_and_publish_again(browser, site, size: str) -
     fixed = _task(page, ONE_OFF).locator(".milestone", has_text="15/04/2025").first
     assert "đã sửa tay" in fixed.inner_text()
 
+    # Saving a recurring deadline as loaded (the browser sends the rule with CRLF) changes nothing.
+    recurring = _task(page, RECURRING).locator(".milestone").first
+    recurring.locator("summary", has_text="Sửa thời hạn").click()
+    recurring.locator("button", has_text="Lưu thời hạn").click()
+    page.wait_for_url(f"{plan_url}#task-*")
+    assert "Chưa lưu" not in page.content() and "đã sửa tay" not in _task(page, RECURRING).inner_text()
+
     # A recurring deadline in words: every six months, on the 20th.
     recurring = _task(page, RECURRING).locator(".milestone").first
     recurring.locator("summary", has_text="Sửa thời hạn").click()
