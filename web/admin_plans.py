@@ -6,7 +6,7 @@ import tempfile
 from pathlib import Path
 
 from fastapi import APIRouter, Depends, HTTPException, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData, UploadFile
@@ -19,13 +19,25 @@ from models.revisions import own_plans as own_plan_rows
 from web.admin_revisions import revision_context
 from web.audit import record, snapshot
 from web.deps import DB, Form, FormError, int_field, now, require_admin, text_field, work_rules
-from web.editing import apply_edit, parse_day
+from web.editing import apply_edit, expand_rrule, parse_day
 from web.form_state import FORM_ERROR_STATUS, NOTHING_FAILED, FailedForm
 from web.importing import check_upload, import_file
 from web.pages import page
 from web.queries import plan_with_everything
-from web.recurrence_form import PERIODS, posted_fields, resolve
+from web.recurrence_form import (
+    CUSTOM,
+    MAX_TEXT,
+    PERIODS,
+    build,
+    dtstart_of,
+    fields_of,
+    normalize,
+    posted_fields,
+    resolve,
+    words,
+)
 from web.review_summary import KINDS, recurrence_view, review_summary, shown_tasks
+from web.templating import vn_date
 from web.views import explanation
 from workrules.events import EventRefused, record_event
 from workrules.replan import cancel_stale
@@ -156,6 +168,35 @@ def edit_milestone(request: Request, milestone_id: int, form: Form, session: DB)
         session.flush()
         cancel_stale(session, [o.id for o in milestone.occurrences])
     return _next_stop(form, plan_id, task_id)
+
+
+@router.get("/milestones/{milestone_id}/preview")
+def preview_recurrence(request: Request, milestone_id: int, session: DB, source: str = "fields", period: str = "",
+                       day: str = "", until: str = "", rrule: str = "") -> JSONResponse:
+    """What the recurring form would save, before saving: the rule built from the fields (``source=fields``) or the
+    typed text (``source=text``), its words and its dates, nominal and effective (work rules). Nothing is written."""
+    milestone = _milestone(session, milestone_id)
+    plan = milestone.task.plan
+    try:
+        if source == "text":
+            rule = normalize(rrule[:MAX_TEXT + 1])
+            if not rule or len(rule) > MAX_TEXT:
+                raise FormError("Nhập quy tắc RRULE (tối đa 1000 ký tự).", field="rrule")
+        else:
+            fields = posted_fields(period[:20], day[:3], parse_day(until[:20], "Ngày kết thúc", "until"))
+            if fields.period in ("", CUSTOM):
+                raise FormError("Chọn chu kỳ, hoặc nhập quy tắc RRULE trong ô văn bản.", field="period")
+            rule = build(fields, dtstart_of(milestone.rrule, plan.plan_year))
+        try:
+            days = expand_rrule(rule, plan.plan_year)
+        except FormError as e:
+            raise FormError(str(e), field="rrule") from None
+    except FormError as e:
+        return JSONResponse({"error": str(e), "field": e.field}, status_code=422)
+    rules = work_rules(request)
+    return JSONResponse({"rrule": rule, "words": words(fields_of(rule)), "dates": [
+        {"due": vn_date(d), "effective": vn_date(rules.effective(d, strict=milestone.strict, plan_number=plan.number))}
+        for d in days]})
 
 
 def _next_stop(form: FormData, plan_id: int, task_id: int) -> RedirectResponse:

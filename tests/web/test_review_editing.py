@@ -213,3 +213,21 @@ def test_fix_and_next_keeps_the_kind_filter(admin: TestClient, world, recurring,
     assert response.status_code == 400 and forms_on(response.text)[f"form-milestone-{recurring.id}"]["loai"] == "lead"
     saved = admin.post(f"/milestones/{recurring.id}", data=form)
     assert saved.headers["location"] == f"/plans/{world.draft.id}?can_kiem_tra=1&loai=lead#task-{recurring.task_id}"
+
+
+def test_the_preview_shows_the_rule_and_its_working_day_dates_without_saving(
+        admin: TestClient, world, recurring, db_session, config_dir) -> None:
+    before = _live(db_session, recurring.id)
+    answer = admin.get(f"/milestones/{recurring.id}/preview", params={"source": "fields", "period": "half",
+                                                                      "day": "-1"})
+    assert answer.status_code == 200
+    body = answer.json()
+    assert body["rrule"] == f"DTSTART:{YEAR}0101\nRRULE:FREQ=YEARLY;BYMONTH=6,12;BYMONTHDAY=-1;WKST=MO"
+    rules = current_work_rules(config_dir)
+    assert body["dates"] == [{"due": d.strftime("%d/%m/%Y"),
+                              "effective": rules.effective(d, plan_number="9/KH-UBND").strftime("%d/%m/%Y")}
+                             for d in (date(YEAR, 6, 30), date(YEAR, 12, 31))]
+    bad = admin.get(f"/milestones/{recurring.id}/preview", params={"source": "text", "rrule": "FREQ=SOMETIMES"})
+    assert bad.status_code == 422 and bad.json()["field"] == "rrule"
+    assert _live(db_session, recurring.id) == before and _audits(db_session) == 0
+    assert TestClient(admin.app, follow_redirects=False).get(f"/milestones/{recurring.id}/preview").status_code == 303

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 from argon2 import PasswordHasher
+from playwright.sync_api import expect
 
 from tests.support.data import SEEDS
 from tests.web.server import ROOT, free_port, running_server, server_env
@@ -145,6 +146,9 @@ def test_review_fix_publish_revise_and_publish_again(browser, site, size: str) -
     assert recurring.locator("textarea[name=rrule]").input_value().split("\n")[1].startswith("RRULE:")
     recurring.locator("select[name=period]").select_option("half")
     recurring.locator("select[name=day]").select_option("20")
+    # before saving, the dates it would have (the rule is written into the expert box too)
+    expect(recurring.locator(".recur-preview")).to_contain_text("20/06/2025")
+    assert "BYMONTH=6,12;BYMONTHDAY=20" in recurring.locator("textarea[name=rrule]").input_value()
     recurring.locator("button", has_text="Lưu thời hạn").click()
     page.wait_for_url(f"{plan_url}#task-*")
     recurring = _task(page, RECURRING).locator(".milestone").first

@@ -32,6 +32,34 @@
     kind.addEventListener("change", show);
     show();
   });
+  // A recurring deadline's dates before saving: the fields build the rule (written into the RRULE box), or the
+  // typed rule is read; the server answers with its words and dates (nominal and effective), nothing saved.
+  Array.prototype.forEach.call(document.querySelectorAll("form[data-preview]"), function (form) {
+    var box = form.querySelector("textarea[name=rrule]");
+    var out = form.querySelector(".recur-preview");
+    function value(name) { var e = form.querySelector("[name=" + name + "]"); return e ? e.value : ""; }
+    function ask(source) {
+      var query = new URLSearchParams({source: source, period: value("period"), day: value("day"),
+                                       until: value("until"), rrule: box.value});
+      fetch(form.getAttribute("data-preview") + "?" + query.toString(), {credentials: "same-origin"})
+        .then(function (response) { return response.json(); })
+        .then(function (answer) {
+          out.hidden = false;
+          if (answer.error) { out.textContent = "⚠ " + answer.error; out.classList.add("field-error"); return; }
+          out.classList.remove("field-error");
+          if (source === "fields") { box.value = answer.rrule; }
+          out.textContent = "Sẽ lưu: " + answer.words + " Ngày: " + answer.dates.map(function (d) {
+            return d.effective === d.due ? d.due : d.effective + " (văn bản: " + d.due + ")";
+          }).join(", ");
+        })
+        .catch(function () { out.hidden = true; });
+    }
+    ["period", "day", "until"].forEach(function (name) {
+      var e = form.querySelector("[name=" + name + "]");
+      if (e) { e.addEventListener("change", function () { ask("fields"); }); }
+    });
+    box.addEventListener("change", function () { ask("text"); });
+  });
   var failed = document.querySelector("[aria-invalid='true']");
   if (failed) { failed.scrollIntoView({block: "center"}); failed.focus(); }
   else if (location.hash) { var t = document.getElementById(location.hash.slice(1)); if (t && t.focus) { t.focus(); } }
