@@ -28,7 +28,7 @@ from models.plans import shown_text_changed
 from web.audit import record, snapshot
 from web.deps import DB, Form, FormError, int_field, now, require_admin, text_field
 from web.form_state import FailedForm
-from web.pages import agency_view
+from web.pages import agencies_view, agency_view
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(require_admin)])
 CHANNELS = ("email", "zalo", "zns")
@@ -74,15 +74,19 @@ def _unit(session: Session, form: FormData, current: int | None = None) -> Unit 
 
 
 @router.post("/agencies")
-def create_agency(request: Request, form: Form,
-                  session: DB) -> RedirectResponse:
-    name = text_field(form, "name", "tên cơ quan", required=True)
-    level = str(form.get("level", "other"))
-    if level not in {lv.value for lv in AgencyLevel}:
-        raise FormError("Cấp cơ quan không hợp lệ.")
-    unit = _unit(session, form)
-    _name_free(session, name, unit, None)
-    agency = Agency(name=name, unit=unit, aliases=_aliases(form), level=level, is_group=form.get("is_group") == "1")
+def create_agency(request: Request, form: Form, session: DB) -> Response:
+    try:
+        name = text_field(form, "name", "tên cơ quan", required=True)
+        level = str(form.get("level", "other"))
+        if level not in {lv.value for lv in AgencyLevel}:
+            raise FormError("Cấp cơ quan không hợp lệ.", field="level")
+        unit = _unit(session, form)
+        _name_free(session, name, unit, None)
+        aliases = _aliases(form)
+    except FormError as e:
+        session.rollback()
+        return agencies_view(request, session, failed=FailedForm.of("agency-new", e, form))
+    agency = Agency(name=name, unit=unit, aliases=aliases, level=level, is_group=form.get("is_group") == "1")
     session.add(agency)
     session.flush()
     record(session, "admin", "agency.create", "agencies", agency.id, None, snapshot(agency, AGENCY_FIELDS))

@@ -80,6 +80,11 @@ def _month_text(year: int, month: int) -> str:
 
 @router.get("/agencies")
 def agencies(request: Request, session: DB, q: str = "") -> HTMLResponse:
+    return agencies_view(request, session, q)
+
+
+def agencies_view(request: Request, session: Session, q: str = "", failed: FailedForm | None = None) -> HTMLResponse:
+    """The directory; with ``failed``, the refused "Thêm cơ quan" form is open with its message and values."""
     query = select(Agency).options(selectinload(Agency.children), selectinload(Agency.members),
                                    selectinload(Agency.contacts), selectinload(Agency.unit)).order_by(Agency.name)
     if q.strip():
@@ -87,7 +92,9 @@ def agencies(request: Request, session: DB, q: str = "") -> HTMLResponse:
     visible = permissions(request, session).visible_agencies()
     found = [a for a in session.scalars(query).all() if visible is None or a.id in visible]
     return page(request, "agencies.html", {"agencies": found, "q": q, "units": _units(session, request),
-                                           "needs_review": [a for a in found if a.needs_review]})
+                                           "needs_review": [a for a in found if a.needs_review],
+                                           "failed": failed or NOTHING_FAILED},
+                status=FORM_ERROR_STATUS if failed else 200)
 
 
 def _units(session: Session, request: Request) -> list[Unit]:

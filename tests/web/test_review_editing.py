@@ -189,12 +189,25 @@ def test_a_taken_agency_name_keeps_the_edit_as_typed_beside_the_name(admin: Test
 
 
 def test_other_refused_forms_lead_back_to_the_form_not_home(admin: TestClient, world) -> None:
-    data = {"csrf_token": csrf(admin, "/"), "name": "Sở Mới", "level": "khong-co"}
-    response = admin.post("/agencies", data=data, headers={"referer": "http://testserver/agencies?q=S%E1%BB%9F"})
+    data = {"csrf_token": csrf(admin, "/"), "into_id": "abc"}
+    merge = f"/agencies/{world.noi_vu.id}/merge"
+    response = admin.post(merge, data=data, headers={"referer": f"http://testserver/agencies/{world.noi_vu.id}?x=1"})
     assert response.status_code == 400 and "<h1>Chưa lưu</h1>" in response.text
-    assert 'href="/agencies?q=S%E1%BB%9F" data-back>Quay lại để sửa' in response.text
-    elsewhere = admin.post("/agencies", data=data, headers={"referer": "https://evil.example/agencies"})
+    assert f'href="/agencies/{world.noi_vu.id}?x=1" data-back>Quay lại để sửa' in response.text
+    elsewhere = admin.post(merge, data=data, headers={"referer": "https://evil.example/agencies"})
     assert 'href="/" data-back>' in elsewhere.text
+
+
+def test_a_refused_new_agency_keeps_its_values_on_the_directory_page(admin: TestClient, world, db_session) -> None:
+    from models import Agency
+
+    response = admin.post("/agencies", data={"csrf_token": csrf(admin, "/"), "name": "Sở Mới", "level": "khong-co",
+                                             "aliases": "SM", "is_group": "1"})
+    assert response.status_code == 400
+    again = forms_on(response.text)["form-agency-new"]
+    assert (again["name"], again["aliases"]) == ("Sở Mới", "SM")
+    assert '<span class="field-error" id="error-agency-new-level">Cấp cơ quan không hợp lệ.</span>' in response.text
+    assert db_session.scalar(select(func.count()).select_from(Agency).where(Agency.name == "Sở Mới")) == 0
 
 
 def test_a_bad_plan_year_comes_back_beside_its_field_with_the_typed_year(admin: TestClient, world) -> None:
