@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Depends, HTTPException, Request
-from fastapi.responses import RedirectResponse
+from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -26,6 +26,8 @@ from models.plans import shown_text_changed
 from scheduler.contacts import ContactError, create_contact
 from web.audit import record, snapshot
 from web.deps import DB, Form, FormError, int_field, now, require_admin, text_field
+from web.form_state import FailedForm
+from web.pages import agencies_view, agency_view
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(require_admin)])
 AGENCY_FIELDS = ("name", "unit_id", "aliases", "level", "parent_id", "is_group", "needs_review")
@@ -42,7 +44,7 @@ def _aliases(form: FormData) -> list[str]:
     raw = form.get("aliases")
     names = [line.strip() for line in (raw if isinstance(raw, str) else "").splitlines() if line.strip()]
     if any(len(n) > 255 for n in names) or len(names) > 50:
-        raise FormError("Danh sách tên khác quá dài.")
+        raise FormError("Danh sách tên khác quá dài.", field="aliases")
     return list(dict.fromkeys(names))
 
 
@@ -52,7 +54,7 @@ def _name_free(session: Session, name: str, unit: Unit | None, agency_id: int | 
     other = session.scalar(select(Agency).where(Agency.name == name, same_unit))
     if other is not None and other.id != agency_id:
         where = f" trong {unit.name}" if unit else ""
-        raise FormError(f"Đã có cơ quan tên \"{name}\"{where}.")
+        raise FormError(f"Đã có cơ quan tên \"{name}\"{where}.", field="name")
 
 
 def _unit(session: Session, form: FormData, current: int | None = None) -> Unit | None:
@@ -63,20 +65,24 @@ def _unit(session: Session, form: FormData, current: int | None = None) -> Unit 
             select(Unit).where(Unit.kind == UnitKind.PROVINCE).order_by(Unit.id))
     unit = session.get(Unit, unit_id)
     if unit is None:
-        raise FormError("Đơn vị không hợp lệ.")
+        raise FormError("Đơn vị không hợp lệ.", field="unit_id")
     return unit
 
 
 @router.post("/agencies")
-def create_agency(request: Request, form: Form,
-                  session: DB) -> RedirectResponse:
-    name = text_field(form, "name", "tên cơ quan", required=True)
-    level = str(form.get("level", "other"))
-    if level not in {lv.value for lv in AgencyLevel}:
-        raise FormError("Cấp cơ quan không hợp lệ.")
-    unit = _unit(session, form)
-    _name_free(session, name, unit, None)
-    agency = Agency(name=name, unit=unit, aliases=_aliases(form), level=level, is_group=form.get("is_group") == "1")
+def create_agency(request: Request, form: Form, session: DB) -> Response:
+    try:
+        name = text_field(form, "name", "tên cơ quan", required=True)
+        level = str(form.get("level", "other"))
+        if level not in {lv.value for lv in AgencyLevel}:
+            raise FormError("Cấp cơ quan không hợp lệ.", field="level")
+        unit = _unit(session, form)
+        _name_free(session, name, unit, None)
+        aliases = _aliases(form)
+    except FormError as e:
+        session.rollback()
+        return agencies_view(request, session, failed=FailedForm.of("agency-new", e, form))
+    agency = Agency(name=name, unit=unit, aliases=aliases, level=level, is_group=form.get("is_group") == "1")
     session.add(agency)
     session.flush()
     record(session, "admin", "agency.create", "agencies", agency.id, None, snapshot(agency, AGENCY_FIELDS))
@@ -84,24 +90,27 @@ def create_agency(request: Request, form: Form,
 
 
 @router.post("/agencies/{agency_id}")
-def edit_agency(request: Request, agency_id: int, form: Form,
-                session: DB) -> RedirectResponse:
+def edit_agency(request: Request, agency_id: int, form: Form, session: DB) -> Response:
     agency = _agency(session, agency_id)
     before = snapshot(agency, AGENCY_FIELDS)
-    name = text_field(form, "name", "tên cơ quan", required=True)
-    unit = _unit(session, form, agency.unit_id)
-    _name_free(session, name, unit, agency.id)
-    parent_id = int_field(form, "parent_id", "cơ quan cấp trên")
-    if parent_id is not None and (parent_id == agency.id or session.get(Agency, parent_id) is None):
-        raise FormError("Cơ quan cấp trên không hợp lệ.")
-    if name != agency.name:  # the events of its tasks show the name
-        shown_text_changed(_tasks_of(session, agency.id))
-    agency.name, agency.aliases, agency.parent_id = name, _aliases(form), parent_id
-    agency.unit_id = unit.id if unit else None
-    agency.is_group = form.get("is_group") == "1"
-    agency.needs_review = form.get("reviewed") != "1"
-    if agency.is_group and "members" in form:
-        _set_members(session, agency, form.getlist("members"))
+    try:
+        name = text_field(form, "name", "tên cơ quan", required=True)
+        unit = _unit(session, form, agency.unit_id)
+        _name_free(session, name, unit, agency.id)
+        parent_id = int_field(form, "parent_id", "cơ quan cấp trên")
+        if parent_id is not None and (parent_id == agency.id or session.get(Agency, parent_id) is None):
+            raise FormError("Cơ quan cấp trên không hợp lệ.", field="parent_id")
+        if name != agency.name:  # the events of its tasks show the name
+            shown_text_changed(_tasks_of(session, agency.id))
+        agency.name, agency.aliases, agency.parent_id = name, _aliases(form), parent_id
+        agency.unit_id = unit.id if unit else None
+        agency.is_group = form.get("is_group") == "1"
+        agency.needs_review = form.get("reviewed") != "1"
+        if agency.is_group and "members" in form:
+            _set_members(session, agency, form.getlist("members"))
+    except FormError as e:
+        session.rollback()
+        return agency_view(request, session, agency_id, FailedForm.of("agency-edit", e, form))
     record(session, "admin", "agency.update", "agencies", agency.id, before, snapshot(agency, AGENCY_FIELDS))
     return RedirectResponse(f"/agencies/{agency.id}", status_code=303)
 
@@ -110,7 +119,7 @@ def _set_members(session: Session, group: Agency, raw: list) -> None:
     ids = {int(v) for v in raw if isinstance(v, str) and v.isdigit()}
     if len(ids) != len(raw) or (ids and len(session.scalars(select(Agency.id).where(Agency.id.in_(ids))).all())
                                  != len(ids)) or group.id in ids:
-        raise FormError("Danh sách thành viên không hợp lệ.")
+        raise FormError("Danh sách thành viên không hợp lệ.", field="members")
     session.execute(delete(AgencyGroupMember).where(AgencyGroupMember.group_id == group.id))
     session.add_all(AgencyGroupMember(group_id=group.id, member_id=i) for i in sorted(ids))
 
@@ -162,19 +171,22 @@ def _move_memberships(session: Session, old: int, new: int) -> None:
 
 
 @router.post("/agencies/{agency_id}/contacts")
-def add_contact(request: Request, agency_id: int, form: Form,
-                session: DB) -> RedirectResponse:
+def add_contact(request: Request, agency_id: int, form: Form, session: DB) -> Response:
     agency = _agency(session, agency_id)
-    name = text_field(form, "name", "họ tên", required=True)
     try:
-        contact = create_contact(
-            session, agency, name=name, email=text_field(form, "email", "email"),
-            zalo_user_id=text_field(form, "zalo_user_id", "Zalo user id", max_length=64),
-            phone=text_field(form, "phone", "số điện thoại", max_length=32),
-            channels=form.getlist("channels") or None, is_focal_point=form.get("is_focal_point") == "1",
-            is_head=form.get("is_head") == "1", digest=form.get("digest") == "1")
-    except ContactError as e:  # the one validation of contacts, shared with the command line
-        raise FormError(str(e)) from None
+        name = text_field(form, "name", "họ tên", required=True)
+        try:
+            contact = create_contact(
+                session, agency, name=name, email=text_field(form, "email", "email"),
+                zalo_user_id=text_field(form, "zalo_user_id", "Zalo user id", max_length=64),
+                phone=text_field(form, "phone", "số điện thoại", max_length=32),
+                channels=form.getlist("channels") or None, is_focal_point=form.get("is_focal_point") == "1",
+                is_head=form.get("is_head") == "1", digest=form.get("digest") == "1")
+        except ContactError as e:  # the one validation of contacts, shared with the command line
+            raise FormError(str(e), field=e.field) from None
+    except FormError as e:
+        session.rollback()
+        return agency_view(request, session, agency.id, FailedForm.of("contact-new", e, form))
     record(session, "admin", "contact.create", "contacts", contact.id, None, snapshot(contact))
     return RedirectResponse(f"/agencies/{agency.id}", status_code=303)
 

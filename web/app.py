@@ -13,7 +13,7 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from fastapi import FastAPI, Request
 from fastapi.exception_handlers import request_validation_exception_handler
@@ -27,9 +27,12 @@ from calendars.event_store import DatabaseEventStore
 from config.settings import Settings, get_settings
 from models.db import make_engine, session_factory
 from web import admin, api, api_docs, auth, feeds, focal, links, pages
+from web.auth import login_for_pending
 from web.deps import STALE_SESSION, CsrfFailed, FormError, LoginRequired
 from web.feed_cache import FeedCache, TokenProbe
 from web.feeds import FeedFastPath
+from web.pending import STALE, resume_page
+from web.pending import from_request as pending_edit
 from web.security import SecurityHeaders
 from web.sessions import SessionMiddleware
 from web.templating import render
@@ -107,21 +110,32 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return await request_validation_exception_handler(request, exc)
 
     @app.exception_handler(LoginRequired)
-    async def login_required(request: Request, exc: LoginRequired) -> RedirectResponse:
+    async def login_required(request: Request, exc: LoginRequired) -> HTMLResponse | RedirectResponse:
+        pending = await pending_edit(request)  # a form posted after the session ended: kept across the sign-in
+        if pending is not None:
+            return login_for_pending(request, pending)
         return RedirectResponse(f"/login?next={quote(exc.next_path)}", status_code=303)
 
     @app.exception_handler(CsrfFailed)
     async def csrf_failed(request: Request, exc: CsrfFailed) -> HTMLResponse | JSONResponse:
         if request.url.path.startswith("/api/"):
             return JSONResponse({"detail": STALE_SESSION}, status_code=403)
+        pending = await pending_edit(request) if getattr(request.state, "actor", None) else None
+        if pending is not None and request.url.path != "/login":
+            return resume_page(request, pending, STALE, status=403)
         return HTMLResponse(render(request, "error.html", {"status": 403, "message": STALE_SESSION}), status_code=403)
 
     @app.exception_handler(FormError)
     async def form_error(request: Request, exc: FormError) -> HTMLResponse | JSONResponse:
         if request.url.path.startswith("/api/"):
             return JSONResponse({"detail": str(exc)}, status_code=400)
-        return HTMLResponse(render(request, "error.html", {"status": 400, "message": str(exc), "back": True}),
-                            status_code=400)
+        # Forms of their own re-render with the error beside the field (web.form_state); the others get a way back
+        # to the form as typed (the browser's history keeps the values).
+        referer = urlsplit(request.headers.get("referer", ""))
+        back_to = referer.path + (f"?{referer.query}" if referer.query else "") \
+            if referer.netloc == request.url.netloc and referer.path.startswith("/") else "/"
+        return HTMLResponse(render(request, "error.html", {"status": 400, "message": str(exc), "back": True,
+                                                           "back_to": back_to}), status_code=400)
 
     for line in settings.startup_warnings():
         log.warning(line)

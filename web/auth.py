@@ -22,6 +22,7 @@ from starlette.background import BackgroundTask
 
 from models import Contact, SigninLink
 from web.deps import DB, Form, now
+from web.pending import EXPIRED, Pending, from_login_form, resume_page
 from web.ratelimit import Throttle
 from web.sessions import login, logout
 from web.templating import render
@@ -35,6 +36,7 @@ LINK_SENT = ("Nếu địa chỉ này có trong danh bạ, một liên kết đ�
              "(có hiệu lực 15 phút, dùng được một lần).")
 BAD_LINK = "Liên kết đăng nhập không hợp lệ, đã hết hạn hoặc đã được dùng. Vui lòng yêu cầu liên kết mới."
 HOME_OF_FOCAL_POINT = "/me"
+RESUME = "Đã đăng nhập lại. Thay đổi đang dở được giữ nguyên bên dưới: bấm «Gửi lại» để lưu."
 
 
 def safe_next(target: str | None) -> str:
@@ -54,11 +56,17 @@ def verify_password(password_hash: str | None, password: str) -> bool:
 
 
 def _page(request: Request, messages: list[tuple[str, str]] | None = None, status: int = 200,
-          username: str = "", next_path: str | None = None, background: BackgroundTask | None = None) -> HTMLResponse:
+          username: str = "", next_path: str | None = None, background: BackgroundTask | None = None,
+          pending: Pending | None = None) -> HTMLResponse:
     target = safe_next(next_path if next_path is not None else request.query_params.get("next"))
     return HTMLResponse(render(request, "login.html", {"messages": messages or [], "username": username,
-                                                        "next": target}),
+                                                        "next": target, "pending": pending}),
                         status_code=status, background=background)
+
+
+def login_for_pending(request: Request, pending: Pending) -> HTMLResponse:
+    """The sign-in page carrying an edit posted after the session ended (``web.pending``)."""
+    return _page(request, [("error", EXPIRED)], 401, next_path=pending.action, pending=pending)
 
 
 def _throttle(request: Request) -> Throttle:
@@ -75,15 +83,18 @@ def login_submit(request: Request, form: Form, session: DB) -> Response:
     username = str(form.get("username", "")).strip()[:100]
     password = str(form.get("password", ""))[:1000]
     next_path = str(form.get("next", "/"))
+    pending = from_login_form(form)
     ip, moment, throttle = request.state.origin, now(request), _throttle(request)
     if throttle.password_blocked(session, username, ip, moment):
-        return _page(request, [("error", TOO_MANY)], 429, username, next_path)
+        return _page(request, [("error", TOO_MANY)], 429, username, next_path, pending=pending)
     if username != ADMIN_USER or not verify_password(request.app.state.settings.admin_password_hash, password):
         throttle.password_failed(session, username, ip, moment)
         message = TOO_MANY if throttle.password_blocked(session, username, ip, moment) else WRONG
-        return _page(request, [("error", message)], 401, username, next_path)
+        return _page(request, [("error", message)], 401, username, next_path, pending=pending)
     throttle.password_succeeded(session, username, ip)
     login(request, session, "admin", "Quản trị viên", moment)
+    if pending is not None:  # signed in again: the edit is shown to be sent under the new session
+        return resume_page(request, pending, RESUME)
     return RedirectResponse(safe_next(next_path), status_code=303)
 
 

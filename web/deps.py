@@ -115,7 +115,12 @@ async def checked_form(request: Request) -> FormData:
 
 
 class FormError(Exception):
-    """A form value we cannot accept; ``str()`` is the Vietnamese message shown with status 400."""
+    """A form value we cannot accept; ``str()`` is the Vietnamese message shown with status 400, beside
+    ``field`` (the input's name) when the page re-renders the form (``web.form_state``)."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
 
 
 def text_field(form: FormData, name: str, label: str, *, required: bool = False, max_length: int = 255) -> str | None:
@@ -123,9 +128,9 @@ def text_field(form: FormData, name: str, label: str, *, required: bool = False,
     value = form.get(name)
     text = value.strip() if isinstance(value, str) else ""
     if required and not text:
-        raise FormError(f"Vui lòng nhập {label}.")
+        raise FormError(f"Vui lòng nhập {label}.", field=name)
     if len(text) > max_length:
-        raise FormError(f"{label[:1].upper()}{label[1:]} dài quá {max_length} ký tự.")
+        raise FormError(f"{label[:1].upper()}{label[1:]} dài quá {max_length} ký tự.", field=name)
     return text or None
 
 
@@ -134,10 +139,10 @@ def int_field(form: FormData, name: str, label: str, *, required: bool = False) 
     text = value.strip() if isinstance(value, str) else ""
     if not text:
         if required:
-            raise FormError(f"Vui lòng chọn {label}.")
+            raise FormError(f"Vui lòng chọn {label}.", field=name)
         return None
     if not text.isdigit() or len(text) > 12:
-        raise FormError(f"Giá trị của {label} không hợp lệ.")
+        raise FormError(f"Giá trị của {label} không hợp lệ.", field=name)
     return int(text)
 
 

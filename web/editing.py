@@ -25,7 +25,7 @@ MAX_OCCURRENCES = 400  # a daily rule over a year, with room; more is a typo, no
 DATED_KINDS = {Kind.ONCE, Kind.RECURRING}
 
 
-def parse_day(text: str | None, label: str) -> date | None:
+def parse_day(text: str | None, label: str, field: str | None = None) -> date | None:
     """``31/03/2025`` (as officials write) or ``2025-03-31`` (what <input type=date> sends); None when empty."""
     text = (text or "").strip()
     if not text:
@@ -39,8 +39,8 @@ def parse_day(text: str | None, label: str) -> date | None:
             raise ValueError
         return date(*parts)
     except ValueError:
-        raise FormError(f"{label} không hợp lệ: \"{text[:40]}\" (nhập theo dạng ngày/tháng/năm, ví dụ 31/03/2025).")\
-            from None
+        raise FormError(f"{label} không hợp lệ: \"{text[:40]}\" (nhập theo dạng ngày/tháng/năm, ví dụ 31/03/2025).",
+                        field=field) from None
 
 
 def expand_rrule(text: str, year: int) -> list[date]:
@@ -77,26 +77,37 @@ def set_dates(milestone: Milestone, days: list[date], rules: WorkRules,
 
 def apply_edit(milestone: Milestone, *, kind: str, label: str | None, due: date | None, rrule: str | None,
                plan_year: int, rules: WorkRules) -> dict:
-    """Apply an admin correction; return the fields changed (stored in ``manual_override``)."""
+    """Apply an admin correction; return the fields changed (stored in ``manual_override``).
+
+    The dates are worked out again only when the kind, the date or the rule changed: saving what was loaded
+    (a label, or nothing) leaves the occurrences and their effective dates exactly as they were."""
     try:
         new_kind = Kind(kind)
     except ValueError:
-        raise FormError("Loại thời hạn không hợp lệ.") from None
-    if new_kind == Kind.ONCE and due is None:
-        raise FormError("Hạn một lần cần có ngày.")
-    if new_kind == Kind.RECURRING and not rrule:
-        raise FormError("Hạn định kỳ cần quy tắc lặp (RRULE).")
-    days = [due] if new_kind == Kind.ONCE else (expand_rrule(rrule or "", plan_year)
-                                                if new_kind == Kind.RECURRING else [])
-    if new_kind == Kind.ONCE:
-        milestone.strict = False  # the admin typed the exact last day
-    changed = {}
-    for field, value in (("kind", new_kind.value), ("label", label), ("due", due if new_kind == Kind.ONCE else None),
-                         ("rrule", rrule if new_kind == Kind.RECURRING else None)):
-        if getattr(milestone, field) != value:
-            changed[field] = value.isoformat() if isinstance(value, date) else value
-            setattr(milestone, field, value)
-    if new_kind in DATED_KINDS or milestone.event_date is None:
-        set_dates(milestone, [d for d in days if d is not None], rules)
-    milestone.manual_override = {**(milestone.manual_override or {}), **changed}
+        raise FormError("Loại thời hạn không hợp lệ.", field="kind") from None
+    wanted = {"kind": new_kind.value, "label": label, "due": due if new_kind == Kind.ONCE else None,
+              "rrule": rrule if new_kind == Kind.RECURRING else None}
+    changed = {f: v for f, v in wanted.items() if getattr(milestone, f) != v}
+    dates_changed = bool({"kind", "due", "rrule"} & set(changed))
+    if dates_changed and new_kind == Kind.ONCE and due is None:  # what was stored is never refused
+        raise FormError("Hạn một lần cần có ngày.", field="due")
+    if dates_changed and new_kind == Kind.RECURRING and not rrule:
+        raise FormError("Hạn định kỳ cần chu kỳ hoặc quy tắc lặp (RRULE).", field="period")
+    if dates_changed and new_kind == Kind.RECURRING:
+        try:
+            days = expand_rrule(rrule or "", plan_year)
+        except FormError as e:
+            raise FormError(str(e), field="rrule") from None
+    else:
+        days = [due] if new_kind == Kind.ONCE and due is not None else []
+    for field, value in changed.items():
+        setattr(milestone, field, value)
+    if dates_changed:
+        if new_kind == Kind.ONCE:
+            milestone.strict = False  # the admin typed the exact last day
+        if new_kind in DATED_KINDS or milestone.event_date is None:
+            set_dates(milestone, days, rules)
+    changed = {f: v.isoformat() if isinstance(v, date) else v for f, v in changed.items()}
+    milestone.manual_override = {**(milestone.manual_override or {}), **changed} if changed \
+        else milestone.manual_override
     return changed

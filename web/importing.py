@@ -72,7 +72,9 @@ def import_file(session: Session, path: Path, plan_year: int | None, config_dir:
 
 def shape(plan: Plan) -> dict[str, Any]:
     """Per task key: its text and, per milestone key, the fields a reader of the calendar would notice."""
-    return {t.key: {"label": f"{t.number or t.key}. {' '.join(t.content.split())[:90]}",
+    from web.review_summary import task_label
+
+    return {t.key: {"label": task_label(t),  # appendix, section, number and content cut at a word
                     "live": t.cancelled_at is None, "content": t.content, "deadline": t.deadline_text,
                     "milestones": {m.key: (m.cancelled_at is None, m.kind, m.due, m.rrule, m.label, m.event)
                                    for m in t.milestones}}

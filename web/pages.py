@@ -19,6 +19,7 @@ from models import Agency, AgencyGroupMember, FeedToken, Occurrence, Plan, PlanS
 from models.live import LIVE_TASK
 from models.revisions import own_plans
 from web.deps import DB, Form, is_admin, now, permissions
+from web.form_state import FORM_ERROR_STATUS, NOTHING_FAILED, FailedForm
 from web.queries import items, local_today, on_time_rates, overdue
 from web.templating import render
 from web.views import KIND_LABELS, explanation, month_grid, rate_chart, shift_month
@@ -94,6 +95,11 @@ def _month_text(year: int, month: int) -> str:
 
 @router.get("/agencies")
 def agencies(request: Request, session: DB, q: str = "") -> HTMLResponse:
+    return agencies_view(request, session, q)
+
+
+def agencies_view(request: Request, session: Session, q: str = "", failed: FailedForm | None = None) -> HTMLResponse:
+    """The directory; with ``failed``, the refused "Thêm cơ quan" form is open with its message and values."""
     query = select(Agency).options(selectinload(Agency.children), selectinload(Agency.members),
                                    selectinload(Agency.contacts), selectinload(Agency.unit)).order_by(Agency.name)
     if q.strip():
@@ -101,7 +107,9 @@ def agencies(request: Request, session: DB, q: str = "") -> HTMLResponse:
     visible = permissions(request, session).visible_agencies()
     found = [a for a in session.scalars(query).all() if visible is None or a.id in visible]
     return page(request, "agencies.html", {"agencies": found, "q": q, "units": _units(session, request),
-                                           "needs_review": [a for a in found if a.needs_review]})
+                                           "needs_review": [a for a in found if a.needs_review],
+                                           "failed": failed or NOTHING_FAILED},
+                status=FORM_ERROR_STATUS if failed else 200)
 
 
 def _units(session: Session, request: Request) -> list[Unit]:
@@ -113,6 +121,11 @@ def _units(session: Session, request: Request) -> list[Unit]:
 
 @router.get("/agencies/{agency_id}")
 def agency_page(request: Request, agency_id: int, session: DB) -> HTMLResponse:
+    return agency_view(request, session, agency_id)
+
+
+def agency_view(request: Request, session: Session, agency_id: int, failed: FailedForm | None = None) -> HTMLResponse:
+    """The agency page; with ``failed`` (web.form_state), the refused form is open with its message and values."""
     agency = session.get(Agency, agency_id)
     if agency is None:
         raise HTTPException(404)
@@ -129,7 +142,8 @@ def agency_page(request: Request, agency_id: int, session: DB) -> HTMLResponse:
     return page(request, "agency.html", {
         "agency": agency, "items": found, "today": today, "groups": groups, "tokens": tokens, "others": others,
         "units": _units(session, request), "overdue_count": sum(i.overdue(today) for i in found),
-        "open_count": sum(not i.done for i in found)})
+        "open_count": sum(not i.done for i in found), "failed": failed or NOTHING_FAILED},
+        status=FORM_ERROR_STATUS if failed else 200)
 
 
 @router.get("/tasks/{task_id}")

@@ -112,7 +112,7 @@ class SessionMiddleware(BaseHTTPMiddleware):
                 request.state.issued_key = visitor.key
             _apply(request, visitor)
             if settings.require_login and visitor.actor is None and not request.url.path.startswith(_OPEN_WHEN_PRIVATE):
-                response = _login_needed(request)
+                response = await _login_needed(request)
             else:
                 response = await call_next(request)
             if request.state.issued_key:
@@ -123,9 +123,15 @@ class SessionMiddleware(BaseHTTPMiddleware):
             REQUEST_ORIGIN.reset(reset)
 
 
-def _login_needed(request: Request) -> Response:
+async def _login_needed(request: Request) -> Response:
+    from web.auth import login_for_pending
+    from web.pending import from_request
+
     if request.url.path.startswith("/api/"):
         return JSONResponse({"detail": LOGIN_NEEDED}, status_code=401, headers={"WWW-Authenticate": "Bearer"})
+    pending = await from_request(request)  # a form posted after the session ended: kept across the sign-in
+    if pending is not None:
+        return login_for_pending(request, pending)
     target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
     return RedirectResponse(f"/login?next={quote(target)}", status_code=303)
 
