@@ -27,6 +27,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, create_engine, make_url, text
+from sqlalchemy.exc import ProgrammingError
 from sqlalchemy.orm import Session
 
 DEFAULT_PG_SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -152,15 +153,31 @@ def engine(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> Iter
 
 
 def _empty_tables(engine: Engine) -> None:
+    """Remove every row and restart every id, as ``TRUNCATE … RESTART IDENTITY`` would, but with DELETE: a test
+    leaves a handful of rows, and DELETE of those costs a tenth of TRUNCATE, which replaces every table's and
+    index's files (0.05 s on a quiet machine, 0.5 s under load, after each of the hundreds of PostgreSQL tests).
+    Foreign keys are not checked while emptying (``session_replication_role``: the test server's superuser)."""
     from sqlalchemy.orm import close_all_sessions
 
     from models import Base
 
-    close_all_sessions()  # a session the test left open would hold locks that TRUNCATE waits for
-    tables = ", ".join(f'"{table.name}"' for table in Base.metadata.sorted_tables)
-    with engine.begin() as connection:
-        connection.execute(text("SET LOCAL lock_timeout = '10s'"))  # fail loudly rather than hang
-        connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    close_all_sessions()  # a session the test left open would hold locks that DELETE or TRUNCATE waits for
+    tables = [table.name for table in Base.metadata.sorted_tables]
+    try:
+        with engine.begin() as connection:
+            connection.execute(text("SET LOCAL lock_timeout = '10s'"))  # fail loudly rather than hang
+            connection.execute(text("SET LOCAL session_replication_role = replica"))
+            for table in tables:
+                connection.execute(text(f'DELETE FROM "{table}"'))
+            for (sequence,) in connection.execute(text("SELECT sequencename FROM pg_sequences "
+                                                       "WHERE schemaname = current_schema()")):
+                connection.execute(text("SELECT setval(CAST(:name AS regclass), 1, false)"),
+                                   {"name": f'"{sequence}"'})
+    except ProgrammingError:  # HANCHOT_TEST_PG_URL names a user who may not skip foreign keys: the slow way
+        with engine.begin() as connection:
+            connection.execute(text("SET LOCAL lock_timeout = '10s'"))
+            quoted = ", ".join(f'"{table}"' for table in tables)
+            connection.execute(text(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE"))
 
 
 @pytest.fixture

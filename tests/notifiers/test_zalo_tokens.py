@@ -108,14 +108,26 @@ async def test_it_waits_for_a_fresh_claim_instead_of_spending_the_token_twice(za
     now = datetime.now(UTC) + timedelta(hours=25)                      # the access token is dead
     assert await store.claim(state.version, now)                       # "another process" is refreshing
     tokens = tokens_for(zalo_fake, store, http)
+    reads, read_again = 0, asyncio.Event()
+    load = store.load
+
+    async def counted_load():
+        nonlocal reads
+        reads += 1
+        if reads == 2:  # the waiter found the claim held, waited, and looks again
+            read_again.set()
+        return await load()
+
+    store.load = counted_load
 
     async def other_process_finishes() -> None:
-        await asyncio.sleep(0.05)
+        await read_again.wait()  # an event, not a guess at how long the waiter takes to start
         await store.save(fresh_tokens_from("new-access", "new-refresh", now), state.version + 1, now)
 
     token, _ = await asyncio.gather(tokens.access_token(now), other_process_finishes())
 
     assert token == "new-access" and zalo_fake.calls(TOKEN) == []
+    assert reads >= 3  # it read the store until the other process's tokens were there
 
 
 @pytest.mark.external_service

@@ -35,6 +35,7 @@ def dispatch(engine, settings):
                       DispatchConfig(), worker="test", alerts=AdminAlerts(ADMIN)).run()
 
 
+@pytest.mark.slow  # 56 simulated dispatch ticks against an SMTP process that is stopped, then started again
 def test_a_four_hour_outage_then_recovery_delivers_every_reminder_exactly_once(engine, session, smtp_sink,
                                                                                 settings_for):
     world = build_world(session)
