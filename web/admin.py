@@ -4,8 +4,18 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from web import admin_access, admin_agencies, admin_audit, admin_dates, admin_plans, admin_policy, admin_revisions
+from web import (
+    admin_access,
+    admin_agencies,
+    admin_audit,
+    admin_dates,
+    admin_plans,
+    admin_policy,
+    admin_review_edits,
+    admin_revisions,
+)
 
 router = APIRouter(include_in_schema=False)
-for module in (admin_plans, admin_revisions, admin_agencies, admin_policy, admin_audit, admin_access, admin_dates):
+for module in (admin_plans, admin_review_edits, admin_revisions, admin_agencies, admin_policy, admin_audit,
+               admin_access, admin_dates):
     router.include_router(module.router)
