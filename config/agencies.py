@@ -294,10 +294,6 @@ class AgencyDirectory:
     # Units and plan scopes ------------------------------------------------------------------------------------
 
     @cached_property
-    def province_government(self) -> Agency:
-        return next(a for a in self.data.agency if a.kind == "ubnd" and a.level == "tinh")
-
-    @cached_property
     def province_unit(self) -> UnitRef:
         return UnitRef(key=f"tinh-{slug(self.province)}", name=f"tỉnh {self.province}", kind="tinh")
 

@@ -49,6 +49,7 @@ class Settings(BaseSettings):
     zalo_oauth_base: str = "https://oauth.zaloapp.com"
     zns_api_base: str = "https://business.openapi.zalo.me"
     admin_password_hash: str | None = None
+    admin_email: str | None = None  # where delivery alerts go (a long outage once it ended, a broken Zalo token)
     secret_key: str = "development-only-secret"
     debug: bool = False
     allow_http: bool = False  # production over plain http (an intranet without TLS), said explicitly

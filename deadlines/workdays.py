@@ -122,6 +122,15 @@ def step_working_days(day: dt.date, n: int, is_working_day: IsWorkingDay) -> dt.
     return day
 
 
+
+def working_days_to(day: dt.date, target: dt.date, is_working_day: IsWorkingDay) -> int:
+    """How many working-day steps lead from ``day`` to ``target``: the working days after ``day`` up to and
+    including ``target``, negative when ``target`` is earlier (the working days from ``target`` to the day before
+    ``day``). The inverse of ``step_working_days`` when ``target`` is a working day."""
+    if day <= target:
+        return sum(1 for n in range(1, (target - day).days + 1) if is_working_day(day + n * ONE_DAY))
+    return -sum(1 for n in range((day - target).days) if is_working_day(target + n * ONE_DAY))
+
 def on_or_after(day: dt.date, is_working_day: IsWorkingDay) -> dt.date:
     """``day`` itself when it is a working day, else the next working day."""
     return day if is_working_day(day) else step_working_days(day, 1, is_working_day)

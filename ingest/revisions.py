@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session, selectinload
 from config.agencies import AgencyDirectory
 from config.errors import UserError
 from ingest.draft import PlanDraft
-from ingest.store import ImportResult, store_into
+from ingest.store import ImportResult, cancel_missing_tasks, store_into
 from models.agencies import Assignment
 from models.identity import lock_plan_identity, plan_identity
 from models.plans import (
@@ -249,12 +249,7 @@ def copy_plan(session: Session, source: Plan, target: Plan, now: datetime, rules
         changed |= agencies | shown
         changed |= _copy_milestones(task, other, now, rules)
         result.tasks_changed += changed and other.id is not None
-    for key, task in tasks.items():
-        if key not in seen and task.cancelled_at is None:
-            task.cancelled_at = now
-            for milestone in task.milestones:
-                milestone.cancelled_at = milestone.cancelled_at or now
-            result.tasks_cancelled += 1
+    result.tasks_cancelled += cancel_missing_tasks(tasks, seen, now)
     session.flush()
     return result
 

@@ -126,12 +126,7 @@ def store_into(session: Session, draft: PlanDraft, directory: AgencyDirectory, p
         if new and plan is not None:
             session.expire(plan, ["tasks"])  # rows inserted without the ORM: a loaded collection would miss them
         result.tasks_added = len(new)
-        for key, task in existing.items():
-            if key not in seen and task.cancelled_at is None:
-                task.cancelled_at = now
-                for milestone in task.milestones:
-                    milestone.cancelled_at = milestone.cancelled_at or now
-                result.tasks_cancelled += 1
+        result.tasks_cancelled += cancel_missing_tasks(existing, seen, now)
     session.flush()
     link_references(session, plan_id)
     return result
@@ -343,9 +338,17 @@ def _store_milestones(task: Task, item: TaskDraft, now: datetime, plan: PlanFact
     return changed
 
 
-def _context(issuer: str | None, directory: AgencyDirectory) -> str | None:
-    agency = directory.resolve(issuer) if issuer else None
-    return agency.id if agency and agency.kind == "ubnd" and agency.level != "tinh" else None
+def cancel_missing_tasks(tasks: dict[Any, Task], seen: set[Any], now: datetime) -> int:
+    """Cancel, with their milestones, the live tasks whose key the new version no longer has; return how many.
+    Rows are kept (cancelled, not deleted): feeds drop their events and the audit keeps the history."""
+    cancelled = 0
+    for key, task in tasks.items():
+        if key not in seen and task.cancelled_at is None:
+            task.cancelled_at = now
+            for milestone in task.milestones:
+                milestone.cancelled_at = milestone.cancelled_at or now
+            cancelled += 1
+    return cancelled
 
 
 class _Agencies:
@@ -433,5 +436,3 @@ def _assign(row: Any, **values: Any) -> bool:
             setattr(row, name, value)
             changed = True
     return changed
-
-

@@ -22,11 +22,13 @@ if TYPE_CHECKING:
     from models.plans import Milestone, Occurrence, OccurrenceStatus, Plan, PlanStatus, Task, TaskOrigin
     from models.reminders import (
         Channel,
+        ChannelOutage,
         Delivery,
         DeliveryStatus,
         Reminder,
         ReminderKind,
         ReminderStatus,
+        SchedulerLease,
         ZaloCredential,
     )
     from models.revisions import PlanRevision, RevisionState
@@ -41,17 +43,18 @@ _MODULE_OF = {
     "models.extensions": ("Extension", "ExtensionStatus"),
     "models.feeds": ("FeedRole", "FeedScope", "FeedState", "FeedToken", "RenderedEvent"),
     "models.plans": ("Milestone", "Occurrence", "OccurrenceStatus", "Plan", "PlanStatus", "Task", "TaskOrigin"),
-    "models.reminders": ("Channel", "Delivery", "DeliveryStatus", "Reminder", "ReminderKind", "ReminderStatus",
-                         "ZaloCredential"),
+    "models.reminders": ("Channel", "ChannelOutage", "Delivery", "DeliveryStatus", "Reminder", "ReminderKind",
+                         "ReminderStatus", "SchedulerLease", "ZaloCredential"),
     "models.revisions": ("PlanRevision", "RevisionState"),
     "models.rules_state": ("RulesState",),
 }
 __all__ = [
-    "Agency", "AgencyGroupMember", "AgencyLevel", "Assignment", "AuditLog", "Base", "Channel", "Contact",
+    "Agency", "AgencyGroupMember", "AgencyLevel", "Assignment", "AuditLog", "Base", "Channel", "ChannelOutage",
+    "Contact",
     "Delivery", "DeliveryStatus", "Extension", "ExtensionStatus", "FeedRole", "FeedScope", "FeedState", "FeedToken",
     "LoginSession", "Milestone", "Occurrence", "OccurrenceStatus", "Plan", "PlanRevision", "PlanStatus", "Reminder",
-    "ReminderKind", "ReminderStatus", "RenderedEvent", "RevisionState", "Role", "RulesState", "SigninLink", "Task",
-    "TaskOrigin", "ThrottleHit", "Unit", "UnitKind", "UtcDateTime", "ZaloCredential", "utcnow",
+    "ReminderKind", "ReminderStatus", "RenderedEvent", "RevisionState", "Role", "RulesState", "SchedulerLease",
+    "SigninLink", "Task", "TaskOrigin", "ThrottleHit", "Unit", "UnitKind", "UtcDateTime", "ZaloCredential", "utcnow",
 ]
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import JSON, Boolean, ForeignKey, Index, String, Text, UniqueConstraint, false, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -137,6 +137,9 @@ class Contact(Base):
     zalo_user_id: Mapped[str | None] = mapped_column(String(64))
     phone: Mapped[str | None] = mapped_column(String(32))
     channels: Mapped[list[str]] = mapped_column(JSON, default=list)  # preference order: ["email", "zalo"]
+    # Channels switched off after a permanent error (a bounce): {channel: {"reason": …, "at": iso}}; an admin
+    # re-enables them (scheduler.channel_blocks). Null when none is off.
+    channel_blocks: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     is_focal_point: Mapped[bool] = mapped_column(Boolean, default=False)  # the CCHC focal point
     is_head: Mapped[bool] = mapped_column(Boolean, default=False)
     receive_support: Mapped[bool] = mapped_column(Boolean, default=False)  # also reminded for support roles

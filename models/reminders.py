@@ -43,6 +43,7 @@ class DeliveryStatus(StrEnum):
     SENDING = "sending"
     SENT = "sent"
     FAILED = "failed"
+    UNKNOWN = "unknown"  # its sender died mid-send: the provider may or may not have it (resent, same Message-ID)
 
 
 PENDING_ONLY = text("status = 'pending'")
@@ -118,3 +119,33 @@ class ZaloCredential(Base):
     refresh_expires_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     version: Mapped[int] = mapped_column(Integer, default=1)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)
+    # Set once when Zalo refuses the refresh token: no more OAuth calls until an admin authorizes again.
+    broken_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    broken_reason: Mapped[str | None] = mapped_column(Text)
+    broken_alerted_at: Mapped[datetime | None] = mapped_column(UtcDateTime)  # the one email to the admin about it
+
+
+class ChannelOutage(Base):
+    """A channel failing transiently for everyone (the SMTP server down): since when, and whether the admin
+    was alerted. One row per channel; ``ended_at`` set when a send gets through again."""
+
+    __tablename__ = "channel_outages"
+
+    channel: Mapped[str] = mapped_column(String(16), primary_key=True)
+    started_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    ended_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # The one email to the admin after an outage longer than the threshold: sent when the server is back.
+    admin_notified_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class SchedulerLease(Base):
+    """The scheduler leadership lease (SQLite; PostgreSQL uses an advisory lock): who holds it until when, and a
+    fencing token that grows with every new holder."""
+
+    __tablename__ = "scheduler_leases"
+
+    name: Mapped[str] = mapped_column(String(50), primary_key=True)
+    holder: Mapped[str] = mapped_column(String(100))
+    token: Mapped[int] = mapped_column(Integer)
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime)

@@ -36,10 +36,10 @@ def exchange_command(code: str, verifier: str = typer.Option(..., help="The code
     import asyncio
 
     async def run(settings, store, now):
-        from notifiers.http_client import ZaloHttp
+        from notifiers.http_client import shared_http
         from notifiers.zalo_tokens import ZaloOAuth
 
-        oauth = ZaloOAuth(ZaloHttp(), oauth_base=settings.zalo_oauth_base, app_id=settings.zalo_app_id,
+        oauth = ZaloOAuth(shared_http(), oauth_base=settings.zalo_oauth_base, app_id=settings.zalo_app_id,
                           secret_key=settings.zalo_secret_key)
         await store.put(await oauth.exchange_code(code, verifier, now), now)
 

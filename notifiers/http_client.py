@@ -4,6 +4,11 @@ Zalo answers HTTP 200 even for failures, so success is ``error == 0`` (or, for O
 ``access_token`` in the body). Transport errors, HTTP 5xx and ``-32`` (rate limit) are retried with
 exponential backoff and full jitter, honouring ``Retry-After`` when the server sends it; every other
 failure is raised at once as ZaloApiError so the caller can refresh a token or fall back.
+
+One ``ZaloHttp`` per process (``shared_http``) serves the OA, ZNS and OAuth calls, and keeps one pooled
+``httpx.AsyncClient`` per event loop, so consecutive sends reuse their TLS connections. A client belongs to the
+loop that made it: the dispatcher closes it (``aclose``) when its pass ends, and one left by a loop that has
+since closed (a one-off ``asyncio.run``) is dropped rather than reused.
 """
 
 from __future__ import annotations
@@ -50,6 +55,25 @@ class ZaloHttp:
         self.rate_limit_delay = rate_limit_delay
         self.sleep = sleep
         self.transport = transport
+        self._clients: dict[int, tuple[asyncio.AbstractEventLoop, httpx.AsyncClient]] = {}
+
+    def _client(self) -> httpx.AsyncClient:
+        """This event loop's pooled client, made on first use."""
+        loop = asyncio.get_running_loop()
+        for key, (owner, _) in list(self._clients.items()):
+            if owner.is_closed():  # its connections died with their loop; nothing can await their close
+                del self._clients[key]
+        entry = self._clients.get(id(loop))
+        if entry is None or entry[0] is not loop:
+            entry = (loop, httpx.AsyncClient(timeout=self.timeout, transport=self.transport, verify=_tls_context()))
+            self._clients[id(loop)] = entry
+        return entry[1]
+
+    async def aclose(self) -> None:
+        """Close this event loop's client and its idle connections (the next call opens a new one)."""
+        entry = self._clients.pop(id(asyncio.get_running_loop()), None)
+        if entry is not None:
+            await entry[1].aclose()
 
     async def post_json(self, url: str, body: dict[str, Any], access_token: str) -> dict[str, Any]:
         """POST a JSON body with the ``access_token`` header; return the envelope's ``data`` (or {})."""
@@ -60,29 +84,25 @@ class ZaloHttp:
         """POST a form (OAuth); return the whole JSON body. OAuth success has no ``error`` field."""
         return await self._request(url, data=form, headers=headers)
 
-    async def get_json(self, url: str, access_token: str, params: dict[str, str] | None = None) -> dict[str, Any]:
-        payload = await self._request(url, method="GET", params=params, headers={"access_token": access_token})
-        return payload.get("data") or {}
-
     async def _request(self, url: str, *, method: str = "POST", **kwargs: Any) -> dict[str, Any]:
         last: ZaloApiError | None = None
-        async with httpx.AsyncClient(timeout=self.timeout, transport=self.transport, verify=_tls_context()) as client:
-            for attempt in range(1, self.attempts + 1):
-                retry_after: float | None = None
-                try:
-                    response = await client.request(method, url, **kwargs)
-                    return self._decode(response)
-                except httpx.TransportError as e:
-                    last = ZaloApiError(f"{url}: {type(e).__name__}: {e}", outcome=Outcome.TRANSIENT)
-                except ZaloApiError as e:
-                    if not is_retryable(e.outcome):
-                        raise
-                    last, retry_after = e, e.retry_after
-                if attempt < self.attempts:
-                    delay = self._delay(attempt, retry_after, rate_limited=last.zalo_code == RATE_LIMITED)
-                    log.warning("Zalo call failed (%s), attempt %d/%d, retrying in %.2fs",
-                                last, attempt, self.attempts, delay)
-                    await self.sleep(delay)
+        client = self._client()
+        for attempt in range(1, self.attempts + 1):
+            retry_after: float | None = None
+            try:
+                response = await client.request(method, url, **kwargs)
+                return self._decode(response)
+            except httpx.TransportError as e:
+                last = ZaloApiError(f"{url}: {type(e).__name__}: {e}", outcome=Outcome.TRANSIENT)
+            except ZaloApiError as e:
+                if not is_retryable(e.outcome):
+                    raise
+                last, retry_after = e, e.retry_after
+            if attempt < self.attempts:
+                delay = self._delay(attempt, retry_after, rate_limited=last.zalo_code == RATE_LIMITED)
+                log.warning("Zalo call failed (%s), attempt %d/%d, retrying in %.2fs",
+                            last, attempt, self.attempts, delay)
+                await self.sleep(delay)
         assert last is not None
         raise last
 
@@ -117,6 +137,12 @@ class ZaloHttp:
         text = payload.get("message") or payload.get("error_description") or payload.get("error_name") or ""
         raise ZaloApiError(f"{where}: Zalo error {code} {text}".rstrip(), outcome=classify(code), zalo_code=code,
                            retry_after=_retry_after(response))
+
+
+@functools.cache
+def shared_http() -> ZaloHttp:
+    """The process's one Zalo client: every notifier and token manager built without an explicit one uses it."""
+    return ZaloHttp()
 
 
 @functools.cache

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from config.errors import ConfigError
 from config.files import load_toml
 from notifiers.base import Message
 
@@ -38,6 +40,16 @@ class ZnsConfig(BaseModel):
     def template_data(self, message: Message) -> dict[str, str]:
         """The template parameters for ``message``, as strings (Zalo wants strings), cut to ``max_length``."""
         return {name: _cut(str(_lookup(message, source)), self.max_length) for name, source in self.fields.items()}
+
+
+def check_template_fields(config: ZnsConfig, available: Iterable[str], where: str = "config/zalo.toml") -> None:
+    """Refuse a ``template_data.<key>`` the composer never fills (every ZNS send would fail): name the parameter."""
+    known = sorted(available)
+    for name, source in config.fields.items():
+        head, _, key = source.partition(".")
+        if head == "template_data" and key not in known:
+            raise ConfigError(f"{where}: [zns.fields] {name} = \"{source}\": nhắc việc không có trường \"{key}\" "
+                              f"(các trường có: {', '.join(known)}); sửa thành ví dụ \"template_data.{known[0]}\".")
 
 
 class ZaloConfig(BaseModel):

@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from notifiers.base import Message, Notifier, NotifierError, SendResult, utcnow
-from notifiers.http_client import ZaloApiError, ZaloHttp
+from notifiers.http_client import ZaloApiError, ZaloHttp, shared_http
 from notifiers.zalo_codes import Outcome
 from notifiers.zalo_text import compose_text
 from notifiers.zalo_tokens import ZaloTokens
@@ -21,7 +21,7 @@ class ZaloOaNotifier(Notifier):
 
     def __init__(self, *, tokens: ZaloTokens, api_base: str, http: ZaloHttp | None = None,
                  zns: ZnsNotifier | None = None, clock: Callable[[], datetime] = utcnow) -> None:
-        self.tokens, self.http, self.zns, self.clock = tokens, http or ZaloHttp(), zns, clock
+        self.tokens, self.http, self.zns, self.clock = tokens, http or shared_http(), zns, clock
         self.url = f"{api_base.rstrip('/')}/v3.0/oa/message/cs"
 
     @classmethod
@@ -32,13 +32,19 @@ class ZaloOaNotifier(Notifier):
         from notifiers.zalo_config import load_zalo_config
         from notifiers.zalo_tokens import tokens_from_settings
 
-        http = http or ZaloHttp()
+        http = http or shared_http()
         tokens = tokens or tokens_from_settings(settings, http=http, **deps)
         zns_config = load_zalo_config(settings.config_dir).zns
         if zns is None and zns_config is not None and zns_config.enabled:
             zns = ZnsNotifier(tokens=tokens, config=zns_config, zns_api_base=settings.zns_api_base, http=http,
                               clock=clock)
         return cls(tokens=tokens, api_base=settings.zalo_api_base, http=http, zns=zns, clock=clock)
+
+    async def aclose(self) -> None:
+        """Release the pooled Zalo connections of this event loop (the dispatcher calls it when a pass ends)."""
+        await self.http.aclose()
+        if self.zns is not None and self.zns.http is not self.http:
+            await self.zns.aclose()
 
     async def send(self, message: Message) -> SendResult:
         user_id = message.recipient.zalo_user_id

@@ -38,13 +38,24 @@ class SqlTokenStore(TokenStore):
     async def put(self, fresh: FreshTokens, now: datetime) -> None:
         await asyncio.to_thread(self._put, fresh, now)
 
+    async def mark_broken(self, reason: str, now: datetime) -> bool:
+        return await asyncio.to_thread(self._mark_broken, reason, now)
+
+    def _mark_broken(self, reason: str, now: datetime) -> bool:
+        with self.session_factory() as session:
+            result = session.execute(update(ZaloCredential).where(ZaloCredential.app_id == self.app_id,
+                                                                  ZaloCredential.broken_at.is_(None))
+                                     .values(broken_at=now, broken_reason=reason[:1000]))
+            session.commit()
+            return result.rowcount == 1
+
     def _load(self) -> TokenState | None:
         with self.session_factory() as session:
             row = session.scalar(select(ZaloCredential).where(ZaloCredential.app_id == self.app_id))
             if row is None:
                 return None
             return TokenState(row.access_token, row.refresh_token, row.access_expires_at, row.refresh_expires_at,
-                              row.version, row.updated_at)
+                              row.version, row.updated_at, row.broken_reason if row.broken_at else None)
 
     def _swap(self, version: int, values: dict[str, Any]) -> bool:
         with self.session_factory() as session:
@@ -79,4 +90,4 @@ class SqlTokenStore(TokenStore):
 def _values(fresh: FreshTokens, now: datetime) -> dict[str, Any]:
     return {"access_token": fresh.access_token, "refresh_token": fresh.refresh_token,
             "access_expires_at": fresh.access_expires_at, "refresh_expires_at": fresh.refresh_expires_at,
-            "updated_at": now}
+            "updated_at": now, "broken_at": None, "broken_reason": None, "broken_alerted_at": None}

@@ -20,7 +20,7 @@ from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
 from notifiers.base import NotifierError
-from notifiers.http_client import ZaloApiError, ZaloHttp
+from notifiers.http_client import ZaloApiError, ZaloHttp, shared_http
 from notifiers.zalo_codes import Outcome
 
 log = logging.getLogger(__name__)
@@ -49,6 +49,7 @@ class TokenState:
     refresh_expires_at: datetime | None
     version: int
     updated_at: datetime
+    broken: str | None = None  # why Zalo refused the refresh token: no OAuth call until an admin authorizes again
 
     @property
     def refreshing(self) -> bool:
@@ -75,7 +76,12 @@ class TokenStore(ABC):
 
     @abstractmethod
     async def put(self, fresh: FreshTokens, now: datetime) -> None:
-        """Store ``fresh`` unconditionally (first authorization, or rescuing a pair after a lost claim)."""
+        """Store ``fresh`` unconditionally (first authorization, or rescuing a pair after a lost claim); clears
+        a broken mark."""
+
+    async def mark_broken(self, reason: str, now: datetime) -> bool:
+        """Record that the refresh token is dead; True for the caller that set the mark first."""
+        return False
 
 
 class MemoryTokenStore(TokenStore):
@@ -101,6 +107,13 @@ class MemoryTokenStore(TokenStore):
     async def put(self, fresh: FreshTokens, now: datetime) -> None:
         with self._guard:
             self._state = _state_of(fresh, next_settled(self._state.version) if self._state else 1, now)
+
+    async def mark_broken(self, reason: str, now: datetime) -> bool:
+        with self._guard:
+            if self._state is None or self._state.broken:
+                return False
+            self._state = replace(self._state, broken=reason)
+            return True
 
     def _bump(self, version: int, now: datetime, fresh: FreshTokens | None = None) -> bool:
         with self._guard:
@@ -229,6 +242,9 @@ class ZaloTokens:
         if state is None:
             raise NotifierError("no Zalo OA token is stored: an admin must authorize the OA first",
                                 permanent=True, code="reauthorize")
+        if state.broken:  # detected once, by whoever spent the dead refresh token: nobody calls OAuth again
+            raise NotifierError(f"the Zalo credential is broken ({state.broken}): an admin must authorize the OA "
+                                "again", permanent=True, code="reauthorize")
         return state
 
     async def _refresh(self, now: datetime, good: Callable[[TokenState], bool]) -> TokenState:
@@ -249,6 +265,12 @@ class ZaloTokens:
         claimed = state.version + 1
         try:
             fresh = await self.oauth.refresh(state.refresh_token, now)
+        except NotifierError as e:
+            await self.store.release(claimed, now)
+            if e.code == "reauthorize" and await self.store.mark_broken(str(e), now):
+                log.info("Zalo refused the refresh token: credential marked broken, Zalo reminders go by the "
+                          "next channel until an admin authorizes the OA again (%s)", e)
+            raise
         except BaseException:
             await self.store.release(claimed, now)
             raise
@@ -279,6 +301,6 @@ def tokens_from_settings(settings: Any, *, http: ZaloHttp | None = None, store: 
         from notifiers.zalo_token_store import SqlTokenStore
 
         store = SqlTokenStore(session_factory, settings.zalo_app_id)
-    oauth = ZaloOAuth(http or ZaloHttp(), oauth_base=settings.zalo_oauth_base, app_id=settings.zalo_app_id,
+    oauth = ZaloOAuth(http or shared_http(), oauth_base=settings.zalo_oauth_base, app_id=settings.zalo_app_id,
                       secret_key=settings.zalo_secret_key)
     return ZaloTokens(store, oauth)

@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from notifiers.base import Message, Notifier, NotifierError, SendResult, utcnow
-from notifiers.http_client import ZaloApiError, ZaloHttp
+from notifiers.http_client import ZaloApiError, ZaloHttp, shared_http
 from notifiers.zalo_codes import Outcome
 from notifiers.zalo_config import ZnsConfig, load_zalo_config
 from notifiers.zalo_tokens import ZaloTokens
@@ -40,7 +40,7 @@ class ZnsNotifier(Notifier):
 
     def __init__(self, *, tokens: ZaloTokens, config: ZnsConfig, zns_api_base: str, http: ZaloHttp | None = None,
                  clock: Callable[[], datetime] = utcnow) -> None:
-        self.tokens, self.config, self.http, self.clock = tokens, config, http or ZaloHttp(), clock
+        self.tokens, self.config, self.http, self.clock = tokens, config, http or shared_http(), clock
         self.url = f"{zns_api_base.rstrip('/')}/message/template"
 
     @classmethod
@@ -53,9 +53,13 @@ class ZnsNotifier(Notifier):
         config = config or load_zalo_config(settings.config_dir).zns
         if config is None or not config.enabled:
             raise NotifierError("ZNS is not enabled in config/zalo.toml", permanent=True, code="config")
-        http = http or ZaloHttp()
+        http = http or shared_http()
         tokens = tokens or tokens_from_settings(settings, http=http, **deps)
         return cls(tokens=tokens, config=config, zns_api_base=settings.zns_api_base, http=http, clock=clock)
+
+    async def aclose(self) -> None:
+        """Release the pooled Zalo connections of this event loop (the dispatcher calls it when a pass ends)."""
+        await self.http.aclose()
 
     async def send(self, message: Message) -> SendResult:
         try:

@@ -6,11 +6,12 @@ Both are idempotent: clicking twice (or a mail scanner pre-fetching the link) ch
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time
 
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
+from deadlines.workdays import working_days_to
 from models import AuditLog, Contact, Occurrence, OccurrenceStatus, Reminder, ReminderStatus
 from models.permissions import Permissions
 from scheduler.links import LinkError, verify_token
@@ -96,7 +97,7 @@ def snooze(session: Session, occurrence_id: int, contact_id: int, now: datetime,
     kind = "before" if day < occurrence.effective_due else ("due" if day == occurrence.effective_due else "overdue")
     rows = [{"idempotency_key": f"snooze:o{occurrence_id}:c{contact_id}:{channel}:{day:%Y%m%d}",
              "occurrence_id": occurrence_id, "contact_id": contact_id, "channel": channel, "kind": kind,
-             "lead_days": _offset(day, occurrence.effective_due, is_working_day), "fire_at": fire_at,
+             "lead_days": working_days_to(day, occurrence.effective_due, is_working_day), "fire_at": fire_at,
              "status": "pending", "attempts": 0, "permanent_failure": False,
              "payload": {"version": PAYLOAD_VERSION, "due": occurrence.effective_due.isoformat(), "snoozed": True}}
             for channel in channels_of(contact)]
@@ -132,11 +133,3 @@ def _actor(session: Session, contact_id: int | None) -> str:
     return f"contact:{contact.id} {contact.name}" if contact else "link"
 
 
-def _offset(day: date, due: date, is_working_day: IsWorkingDay) -> int:
-    """Working days from ``day`` to ``due``: positive before the due date, negative after."""
-    step = 1 if day <= due else -1
-    count, current = 0, day
-    while current != due:
-        current += timedelta(days=step)
-        count += 1 if is_working_day(current) else 0
-    return count * step

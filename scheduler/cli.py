@@ -47,14 +47,17 @@ def remind_command(
             rows = _dry_run(factory, settings, moment)
             _print_dry_run(rows, as_json)
             return
-        from scheduler.runtime import run_pass
+        from scheduler.runtime import check_delivery_config, run_pass
 
+        check_delivery_config(settings)
         report = run_pass(factory, settings, moment)
     d = report.dispatched
     planned = report.planned
     summary = {"now": moment.isoformat(), "planned": planned.planned, "new": planned.inserted + planned.digests,
                "sent": d.sent if d else 0, "retrying": d.retrying if d else 0, "failed": d.failed if d else 0,
-               "cancelled": d.cancelled if d else 0, "errors": d.errors[:20] if d else []}
+               "cancelled": d.cancelled if d else 0, "rerouted": d.rerouted if d else 0, "held": d.held if d else 0,
+               "expired": d.expired if d else 0, "reclaimed": d.reclaimed if d else 0,
+               "possible_duplicates": d.possible_duplicates if d else 0, "errors": d.errors[:20] if d else []}
     if as_json:
         typer.echo(json.dumps(summary, ensure_ascii=False, indent=2))
         return
@@ -127,9 +130,11 @@ def scheduler_command(
 
     from config.settings import VAR_DIR, get_settings
     from scheduler.jobs import rules_job
+    from scheduler.runtime import check_delivery_config
     from scheduler.service import run
 
     settings = get_settings()
+    check_delivery_config(settings)  # a ZNS template that can never be filled refuses to start
     logging.getLogger().setLevel(logging.INFO)
     for warning in settings.startup_warnings():
         logging.getLogger("hanchot.scheduler").warning(warning)

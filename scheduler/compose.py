@@ -129,6 +129,11 @@ def occurrence_ics(occurrence: Occurrence, host: str) -> bytes:
     return render(FeedCalendar(uid=f"reminder-{occurrence.id}@{host}", name="Nhắc hạn", description="", events=[event]))
 
 
+# The ``template_data`` keys every composed message carries (single reminders and digests alike): the only ones a
+# ZNS template parameter may name in config/zalo.toml (checked at start: scheduler.runtime.check_delivery_config).
+TEMPLATE_FIELDS = ("title", "due", "kind")
+
+
 def recipient_of(contact: ContactFields) -> Recipient:
     return Recipient(name=contact.name, email=contact.email, zalo_user_id=contact.zalo_user_id, phone=contact.phone)
 
@@ -170,7 +175,7 @@ def single_message(reminder: ReminderFields, occurrence: Occurrence, contact: Co
                    text=text, links=_links(links, occurrence.id, contact.id, now),
                    ics=parts.ics,
                    template_data={"title": title[:30], "due": vn_date(occurrence.effective_due),
-                                  "kind": reminder.kind})
+                                  "kind": reminder.kind})  # every key of TEMPLATE_FIELDS
 
 
 def digest_message(reminder: ReminderFields, items: list[tuple[dict, Occurrence]], contact: ContactFields,
@@ -184,5 +189,7 @@ def digest_message(reminder: ReminderFields, items: list[tuple[dict, Occurrence]
                      f"{occurrence_block(occurrence)}\n"
                      f"Đã hoàn thành: {item_links.done_url}\nNhắc lại sau: {item_links.snooze_url}")
     return Message(idempotency_key=reminder.idempotency_key, recipient=recipient_of(contact), subject=subject,
-                   text="\n\n".join(parts), template_data={"count": len(items), "day": vn_date(day)})
+                   text="\n\n".join(parts),
+                   template_data={"title": f"{len(items)} nhiệm vụ", "kind": reminder.kind, "count": len(items),
+                                  "due": vn_date(min(o.effective_due for _, o in items)), "day": vn_date(day)})
 

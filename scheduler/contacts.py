@@ -1,4 +1,6 @@
-"""The contact directory behind ``hanchot contacts``: add a person to an agency found by name or alias.
+"""The contact directory: the one place a contact is added (``hanchot contacts add`` and the admin's agency page).
+
+``create_contact`` validates and adds; ``add_contact`` (the command line) first finds the agency by name or alias.
 
 Communes have offices of the same name ("Công an xã"): such a name is refused as ambiguous unless its unit is
 written after it, "Công an xã (xã Hoàng Phú)".
@@ -16,8 +18,17 @@ from config.agencies import normalise
 from config.errors import UserError
 from models import Agency, Contact
 
-EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-PHONE = re.compile(r"^\+?[0-9][0-9 .-]{7,14}$")
+CHANNELS = ("email", "zalo", "zns")
+
+
+class ContactError(UserError):
+    """A contact refused: the Vietnamese line, and ``field``, the input it is about (a form shows it there)."""
+
+    def __init__(self, message: str, field: str) -> None:
+        super().__init__(message)
+        self.field = field
+EMAIL = re.compile(r"^[^@\s<>\"']+@[^@\s<>\"']+\.[^@\s<>\"']+$")
+PHONE = re.compile(r"^\+?[0-9][0-9 .-]{7,19}$")
 
 
 def find_agency(session: Session, name: str) -> Agency:
@@ -48,29 +59,55 @@ def _names(agency: Agency) -> set[str]:
 def add_contact(session: Session, *, agency: str, name: str, email: str | None = None,
                 zalo_user_id: str | None = None, phone: str | None = None, is_head: bool = False,
                 digest: bool = False) -> Contact:
-    """Add a contact; channels follow the addresses given (email first). Raises UserError on bad input."""
-    name = " ".join(name.split())
-    if not name:
-        raise UserError("Thiếu họ tên người nhận (--name).")
+    """Add a contact to the agency named ``agency`` (name, short name or alias). Raises UserError on bad input."""
+    _check_name(name)
+    return create_contact(session, find_agency(session, agency), name=name, email=email, zalo_user_id=zalo_user_id,
+                          phone=phone, is_head=is_head, digest=digest)
+
+
+def create_contact(session: Session, agency: Agency, *, name: str, email: str | None = None,
+                   zalo_user_id: str | None = None, phone: str | None = None, channels: list[str] | None = None,
+                   is_head: bool = False, is_focal_point: bool = False, digest: bool = False) -> Contact:
+    """Validate and add a contact (flushed, so it has its id); the agency's first head becomes its head.
+
+    ``channels`` None: they follow the addresses given (email first; Zalo OA falls back to ZNS by phone on its
+    own, so a separate ZNS channel only when there is no Zalo id). Given: each must have its address.
+    Raises UserError in Vietnamese naming what is wrong; nothing is added then.
+    """
+    name = _check_name(name)
+    email, zalo_user_id, phone = (" ".join(v.split()) or None if v else None for v in (email, zalo_user_id, phone))
     if email and not EMAIL.match(email):
-        raise UserError(f"Địa chỉ email “{email}” không hợp lệ.")
-    if phone and not PHONE.match(phone.strip()):
-        raise UserError(f"Số điện thoại “{phone}” không hợp lệ.")
+        raise ContactError(f"Địa chỉ email không hợp lệ. Đã nhập: “{email}”.", "email")
+    if phone and not PHONE.match(phone):
+        raise ContactError(f"Số điện thoại không hợp lệ. Đã nhập: “{phone}”.", "phone")
     if zalo_user_id and not zalo_user_id.isdigit():
-        raise UserError(f"Mã người dùng Zalo “{zalo_user_id}” phải là một dãy số.")
+        raise ContactError(f"Mã người dùng Zalo phải là một dãy số. Đã nhập: “{zalo_user_id}”.", "zalo_user_id")
     if not (email or zalo_user_id or phone):
-        raise UserError("Cần ít nhất một cách liên lạc: --email, --zalo-user-id hoặc --phone.")
-    found = find_agency(session, agency)
-    # Zalo OA falls back to ZNS by phone on its own; a separate ZNS channel only when there is no Zalo id.
-    channels = [c for c, v in (("email", email), ("zalo", zalo_user_id), ("zns", phone and not zalo_user_id)) if v]
-    contact = Contact(name=name, agency_id=found.id, email=email, zalo_user_id=zalo_user_id, phone=phone,
-                      channels=channels, is_head=is_head, digest=digest)
+        raise ContactError("Cần ít nhất một cách liên lạc: email, mã người dùng Zalo hoặc số điện thoại.", "email")
+    if channels is None:
+        channels = [c for c, v in (("email", email), ("zalo", zalo_user_id), ("zns", phone and not zalo_user_id)) if v]
+    unknown = [c for c in channels if c not in CHANNELS]
+    if unknown or len(set(channels)) != len(channels):
+        raise ContactError(f"Kênh nhận không hợp lệ: {', '.join(channels)} "
+                           f"(chỉ gồm {', '.join(CHANNELS)}, mỗi kênh một lần).", "channels")
+    if ("email" in channels and not email) or ({"zalo", "zns"} & set(channels) and not (zalo_user_id or phone)):
+        raise ContactError("Kênh đã chọn cần email (cho Email) hoặc mã người dùng Zalo / số điện thoại (cho Zalo).",
+                           "channels")
+    contact = Contact(name=name, agency_id=agency.id, email=email, zalo_user_id=zalo_user_id, phone=phone,
+                      channels=channels, is_head=is_head, is_focal_point=is_focal_point, digest=digest)
     session.add(contact)
     session.flush()
-    if is_head and found.head_contact_id is None:
-        found.head_contact_id = contact.id
-    contact.agency = found
+    if is_head and agency.head_contact_id is None:
+        agency.head_contact_id = contact.id
+    contact.agency = agency
     return contact
+
+
+def _check_name(name: str) -> str:
+    name = " ".join((name or "").split())
+    if not name:
+        raise ContactError("Thiếu họ tên người nhận.", "name")
+    return name
 
 
 def list_contacts(session: Session, agency: str | None = None) -> list[dict[str, Any]]:

@@ -3,11 +3,13 @@
 - PostgreSQL: ``pg_try_advisory_lock`` on a dedicated connection (not from the pool, so nothing else
   ever runs on it or returns it). The server releases the lock the moment that connection dies, so a
   killed scheduler hands over within one standby poll.
-- SQLite: an exclusive ``filelock`` next to the database file (``var/hanchot.db.scheduler.lock`` by
-  default), so each database has its own; the kernel releases it when the process dies.
+- Both: a lease row in the database with a fencing token (``scheduler.leases``), renewed by ``check()``. On
+  SQLite it IS the lock (no file to delete); on PostgreSQL the advisory lock holder takes it over at once.
+  Every claim of due reminders is fenced by that token in the claiming statement itself, so a leader that
+  lost its lock claims nothing more, even within the pass it was in.
 
-The active process must stop scheduling when its lock is lost (PostgreSQL restarted, network cut):
-``check()`` says whether it still holds it, and the service exits when it does not.
+The active process must stop scheduling when its lock is lost (PostgreSQL restarted, network cut, lease
+taken): ``check()`` says whether it still holds it, and the service exits when it does not.
 """
 
 from __future__ import annotations
@@ -15,12 +17,15 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 
-from filelock import FileLock, Timeout
 from sqlalchemy import create_engine, make_url, text
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.pool import NullPool
+
+from scheduler.jobs import system_now
+from scheduler.leases import DatabaseLease, Fence
 
 log = logging.getLogger(__name__)
 # A fixed 64-bit key: "hanchot scheduler" (any constant works; it only has to be the same in every process).
@@ -30,30 +35,31 @@ ADVISORY_KEY = 0x68616E63686F7401
 class Leadership:
     """Try, wait for, check and release the scheduler lock of one database."""
 
-    def __init__(self, database_url: str, lock_dir: Path) -> None:
+    def __init__(self, database_url: str, lock_dir: Path | None = None,
+                 clock: Callable[[], datetime] = system_now) -> None:
+        from models.db import make_engine
+
         self.url = make_url(database_url)
-        self.lock_dir = lock_dir
+        self.lock_dir = lock_dir  # kept for callers; the lease now lives in the database
+        self.clock = clock
         self._engine: Engine | None = None
         self._connection: Connection | None = None
-        self._file_lock: FileLock | None = None
+        self._lease_engine = make_engine(database_url, poolclass=NullPool)
+        self.lease = DatabaseLease(self._lease_engine)
 
     @property
     def kind(self) -> str:
-        return "advisory lock" if self.url.get_backend_name() == "postgresql" else "file lock"
+        return "advisory lock" if self.url.get_backend_name() == "postgresql" else "database lease"
 
     @property
-    def lock_path(self) -> Path:
-        database = self.url.database or ""
-        if database and database != ":memory:" and not database.startswith("file:"):
-            return Path(database).with_name(Path(database).name + ".scheduler.lock")
-        self.lock_dir.mkdir(parents=True, exist_ok=True)
-        return self.lock_dir / "scheduler.lock"
+    def fence(self) -> Fence | None:
+        return self.lease.fence
 
     def try_acquire(self) -> bool:
         """Take the lock if it is free; never blocks. True when this process is now the active scheduler."""
         if self.url.get_backend_name() == "postgresql":
-            return self._try_advisory()
-        return self._try_file()
+            return self._try_advisory() and self.lease.try_acquire(self.clock(), force=True) is not None
+        return self.lease.try_acquire(self.clock()) is not None
 
     def wait(self, poll: float = 2.0, stop: Callable[[], bool] = lambda: False,
              on_standby: Callable[[], None] = lambda: None) -> bool:
@@ -72,7 +78,15 @@ class Leadership:
         return False
 
     def check(self) -> bool:
-        """Whether the lock is still held (PostgreSQL: the lock connection still answers and owns it)."""
+        """Whether the lock is still held, renewing the lease (PostgreSQL: the lock connection also still answers
+        and owns the advisory lock)."""
+        try:
+            if not self.lease.renew(self.clock()):
+                log.error("the scheduler lease was taken by another process")
+                return False
+        except Exception:
+            log.exception("could not renew the scheduler lease")
+            return False
         if self._connection is not None:
             try:
                 held = self._connection.execute(text(
@@ -83,9 +97,13 @@ class Leadership:
             except Exception:
                 log.exception("lost the scheduler lock connection")
                 return False
-        return self._file_lock is not None and self._file_lock.is_locked
+        return True
 
     def release(self) -> None:
+        try:
+            self.lease.release()
+        except Exception:
+            log.exception("could not release the scheduler lease; it expires by itself")
         if self._connection is not None:
             try:
                 self._connection.close()  # closing the session releases the advisory lock
@@ -94,9 +112,6 @@ class Leadership:
         if self._engine is not None:
             self._engine.dispose()
             self._engine = None
-        if self._file_lock is not None:
-            self._file_lock.release()
-            self._file_lock = None
 
     def _try_advisory(self) -> bool:
         if self._connection is None:
@@ -105,12 +120,3 @@ class Leadership:
             self._connection = self._engine.connect()
         got = self._connection.execute(text("SELECT pg_try_advisory_lock(:key)"), {"key": ADVISORY_KEY}).scalar()
         return bool(got)
-
-    def _try_file(self) -> bool:
-        if self._file_lock is None:
-            self._file_lock = FileLock(str(self.lock_path))
-        try:
-            self._file_lock.acquire(timeout=0)
-        except Timeout:
-            return False
-        return True

@@ -16,7 +16,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import Connection, insert, select
@@ -36,7 +36,7 @@ from models import (
 )
 from models.bulk import insert_rows
 from models.live import LIVE_TASK, MILESTONE_KEPT
-from scheduler.planning import Fire, IsWorkingDay, Rules, local_day, schedule
+from scheduler.planning import Fire, IsWorkingDay, Rules, local_day, local_instant, schedule
 from scheduler.recipients import Directory, Recipient
 
 RulesFor = Callable[[str | None, str | None], Rules]
@@ -86,7 +86,7 @@ def plan_reminders(session: Session, now: datetime, is_working_day: IsWorkingDay
                     continue
                 stats.occurrences += 1
                 for recipient, fire, rules in fanout.fires(occ, *task):
-                    _route(occ, recipient, fire, rules, rows, digests)
+                    _route(occ, recipient, fire, fanout.useful_until(occ.effective_due, rules), rules, rows, digests)
             if len(rows) >= batch_rows:
                 stats.planned += len(rows)
                 writer.write(rows)
@@ -221,6 +221,7 @@ class _Fanout:
         self._heads: dict[tuple[Any, ...], list[Recipient]] = {}
         self._window: dict[tuple[date, int], list[Fire]] = {}
         self._rules: dict[tuple[str | None, int | None], Rules] = {}
+        self._useful: dict[tuple[date, int], str] = {}
 
     def rules(self, plan_number: str | None, agency_id: int | None) -> Rules:
         key = (plan_number, agency_id)
@@ -234,6 +235,17 @@ class _Fanout:
             self._window[key] = [f for f in schedule(due, rules, self.is_working_day)
                                  if self.first_day <= f.day <= self.last_day]
         return self._window[key]
+
+    def useful_until(self, due: date, rules: Rules) -> str:
+        """Until when a reminder of this due date still matters (ISO, UTC): the end of the local day of its last
+        overdue reminder or escalation (policy.toml's ``overdue_every`` × ``overdue_times``). The dispatcher
+        retries a failing send until then, and no longer."""
+        key = (due, -id(rules))
+        if key not in self._useful:
+            last = max((f.day for f in schedule(due, rules, self.is_working_day)), default=due)
+            end = local_instant(last + timedelta(days=1), time(0, 0), rules.timezone)
+            self._useful[key] = end.isoformat()
+        return self._useful[key]
 
     def fires(self, occ: Any, plan_number: str | None, assignments: Assignments) -> list[tuple[Recipient, Fire, Rules]]:
         task_rules = self.rules(plan_number, None)
@@ -258,35 +270,38 @@ class _Digests:
     def __init__(self) -> None:
         self.items: dict[tuple[int, str, date], list[dict[str, Any]]] = defaultdict(list)
         self.fire_at: dict[tuple[int, str, date], datetime] = {}
+        self.useful: dict[tuple[int, str, date], str] = {}
 
-    def add(self, contact_id: int, channel: str, fire: Fire, item: dict[str, Any]) -> None:
+    def add(self, contact_id: int, channel: str, fire: Fire, item: dict[str, Any], useful_until: str) -> None:
         key = (contact_id, channel, fire.day)
         self.items[key].append(item)
         self.fire_at.setdefault(key, fire.at)
+        self.useful[key] = max(self.useful.get(key, useful_until), useful_until)
 
     def rows(self) -> list[dict[str, Any]]:
         return [{"idempotency_key": digest_key(c, ch, day), "occurrence_id": None, "contact_id": c, "channel": ch,
                  "kind": ReminderKind.DIGEST.value, "lead_days": None, "fire_at": self.fire_at[(c, ch, day)],
                  "status": "pending", "attempts": 0, "permanent_failure": False,
                  "payload": {"version": PAYLOAD_VERSION, "day": day.isoformat(),
+                             "useful_until": self.useful[(c, ch, day)],
                              "items": sorted(items, key=lambda i: (i["due"], i["occurrence_id"]))}}
                 for (c, ch, day), items in sorted(self.items.items())]
 
 
-def _route(occ: Any, recipient: Recipient, fire: Fire, rules: Rules, rows: list[dict[str, Any]],
+def _route(occ: Any, recipient: Recipient, fire: Fire, useful_until: str, rules: Rules, rows: list[dict[str, Any]],
            digests: _Digests) -> None:
     person = recipient.person
     for channel in person.channels:
         if (person.digest or rules.digest) and fire.kind != ReminderKind.ESCALATION:
             digests.add(person.id, channel, fire, {"occurrence_id": occ.id, "kind": fire.kind, "offset": fire.offset,
-                                                  "due": occ.effective_due.isoformat()})
+                                                  "due": occ.effective_due.isoformat()}, useful_until)
             continue
         rows.append({
             "idempotency_key": reminder_key(occ.id, occ.effective_due, person.id, channel, fire.offset),
             "occurrence_id": occ.id, "contact_id": person.id, "channel": channel, "kind": fire.kind,
             "lead_days": fire.offset, "fire_at": fire.at, "status": "pending", "attempts": 0,
             "permanent_failure": False,
-            "payload": {"version": PAYLOAD_VERSION, "due": occ.effective_due.isoformat(),
+            "payload": {"version": PAYLOAD_VERSION, "due": occ.effective_due.isoformat(), "useful_until": useful_until,
                         "agency_id": recipient.agency_id, "role": recipient.role},
         })
 

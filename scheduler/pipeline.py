@@ -53,6 +53,7 @@ class Pipeline:
 
     async def run(self) -> None:
         async with asyncio.TaskGroup() as tasks:
+            heartbeat = tasks.create_task(self._heartbeat())
             recorder = tasks.create_task(self._record())
             lanes = [tasks.create_task(self._lane()) for _ in range(self.lanes)]
             await self._produce()
@@ -60,6 +61,14 @@ class Pipeline:
             self.over = True
             self.wake.set()
             await recorder
+            heartbeat.cancel()
+
+    async def _heartbeat(self) -> None:
+        """Renew this worker's claims every ``heartbeat`` seconds: a live worker's claims never expire, a dead
+        one's expire within the (short) lease and are reclaimed by the next pass."""
+        while True:
+            await asyncio.sleep(self.dispatcher.config.heartbeat)
+            self.dispatcher.renew()
 
     async def _produce(self) -> None:
         while True:

@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models import Agency, AgencyGroupMember, Channel, Contact, Role
+from models import Agency, AgencyGroupMember, Contact, Role
+from scheduler.routing import planned_channel
 
 
 @dataclass(frozen=True)
@@ -38,15 +39,13 @@ class Recipient:
 
 
 def channels_of(contact: Contact) -> tuple[str, ...]:
-    """The contact's channels in preference order, keeping only those with an address on record.
+    """The one channel a new reminder to ``contact`` is planned on (empty: no address on record).
 
-    With no explicit preference: email if known, else Zalo OA, else ZNS by phone.
+    One message per person per reminder: the fallbacks are tried by the dispatcher on the same outbox row,
+    in the order of ``scheduler.routing``, only when this channel fails.
     """
-    reachable = {Channel.EMAIL.value: bool(contact.email), Channel.ZALO.value: bool(contact.zalo_user_id),
-                 Channel.ZNS.value: bool(contact.phone)}
-    if contact.channels:
-        return tuple(dict.fromkeys(c for c in contact.channels if reachable.get(c)))
-    return next(((c,) for c, ok in reachable.items() if ok), ())
+    channel = planned_channel(contact)
+    return (channel,) if channel else ()
 
 
 class Directory:

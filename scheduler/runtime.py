@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 from sqlalchemy.orm import Session, sessionmaker
 
 from notifiers.base import Notifier
+from scheduler.alerts import AdminAlerts
 from scheduler.compose import LinkSettings
 from scheduler.dispatch import DispatchConfig, Dispatcher, DispatchStats
 from scheduler.outbox import PlanStats, RulesFor, plan_reminders
@@ -64,9 +65,23 @@ def rules_from_policy(resolved: Any, timezone: str) -> Rules:
                  digest=resolved.digest == "daily", include_support=resolved.include_support,
                  working_days_only=resolved.working_days_only, timezone=timezone)
 
+def admin_alerts(settings: Any) -> AdminAlerts:
+    return AdminAlerts(settings.admin_email, settings.timezone)
+
+
 def link_settings(settings: Any) -> LinkSettings:
     return LinkSettings(base_url=settings.base_url, secret_key=settings.secret_key,
                         host=urlsplit(settings.base_url).hostname or "hanchot")
+
+
+def check_delivery_config(settings: Any) -> None:
+    """At start: the ZNS template's parameters must name fields the composer fills (ConfigError names the one)."""
+    from notifiers.zalo_config import check_template_fields, load_zalo_config
+    from scheduler.compose import TEMPLATE_FIELDS
+
+    zns = load_zalo_config(settings.config_dir).zns
+    if zns is not None:
+        check_template_fields(zns, TEMPLATE_FIELDS, str(settings.config_dir / "zalo.toml"))
 
 
 def build_notifiers(settings: Any, factory: sessionmaker[Session]) -> dict[str, Notifier]:
@@ -96,5 +111,6 @@ def run_pass(factory: sessionmaker[Session], settings: Any, now: datetime, *, di
     if not dispatch:
         return PassReport(planned, None)
     dispatcher = Dispatcher(factory, notifiers if notifiers is not None else build_notifiers(settings, factory),
-                            link_settings(settings), clock or (lambda: now), config, worker_name())
+                            link_settings(settings), clock or (lambda: now), config, worker_name(),
+                            alerts=admin_alerts(settings))
     return PassReport(planned, dispatcher.run())

@@ -32,6 +32,7 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from scheduler.leader import Leadership
+from scheduler.leases import set_current
 
 log = logging.getLogger(__name__)
 TIMEZONE = "Asia/Ho_Chi_Minh"
@@ -107,6 +108,7 @@ def run(database_url: str, lock_dir: Path, *, poll: float = 2.0, specs: list[Job
                                on_standby=lambda: print(f"STANDBY pid={os.getpid()}", flush=True)):
             return
         log.warning("scheduler active (%s held by this process)", leadership.kind)
+        set_current(leadership.fence)  # the jobs' claims are fenced by this token
         if on_start is not None:
             try:
                 on_start()
@@ -123,6 +125,7 @@ def run(database_url: str, lock_dir: Path, *, poll: float = 2.0, specs: list[Job
                     log.error("the scheduler lock was lost: stopping so that the standby takes over")
                     break
         finally:
+            set_current(None)
             scheduler.shutdown(wait=True)
     finally:
         leadership.release()

@@ -164,6 +164,22 @@ def _empty_tables(engine: Engine) -> None:
 
 
 @pytest.fixture
+def migrated_url(engine: Engine) -> str:
+    """The URL of ``engine``'s database, already at head, for a subprocess (``HANCHOT_DATABASE_URL``): the tests of
+    commands start from it instead of paying for ``hanchot db upgrade`` each time (test_storage_migrations.py and
+    test_cli_errors.py run the migrations themselves)."""
+    return engine.url.render_as_string(hide_password=False)
+
+
+@pytest.fixture
+def migrated_sqlite_url(tmp_path: Path, migrated_sqlite_template: Path) -> str:
+    """A private SQLite database at head (a copy of the template), for tests that need SQLite only."""
+    path = tmp_path / "hanchot.db"
+    shutil.copyfile(migrated_sqlite_template, path)
+    return f"sqlite:///{path}"
+
+
+@pytest.fixture
 def session(engine: Engine) -> Iterator[Session]:
     from models.db import session_factory
 

@@ -15,7 +15,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 HEAVY = ("sqlalchemy", "fastapi", "starlette", "uvicorn", "httpx", "pdfplumber", "docx", "icalendar", "apscheduler",
-         "aiosmtplib", "jinja2", "alembic", "pydantic_settings", "holidays", "rich")
+         "aiosmtplib", "jinja2", "alembic", "pydantic", "pydantic_settings", "holidays", "rich")
 # Run the real entry point and print, at exit, which top-level packages were imported.
 PROBE = ("import atexit, runpy, sys; "
          "atexit.register(lambda: print('MODULES', *sorted({m.split('.')[0] for m in sys.modules}), file=sys.stderr)); "
@@ -57,3 +57,40 @@ def test_it_fails_at_start_when_a_command_module_is_missing_or_broken(tmp_path, 
                           env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT)})
     assert done.returncode != 0 and error in done.stderr
     assert "Usage" not in done.stdout
+
+
+# Every command's --help in one process: the command tree is walked, so a command added later is covered too.
+EVERY_HELP = """
+import contextlib, io, sys
+import hanchot  # first, as the real entry point: it chooses typer's plain help before typer loads
+import typer
+
+hanchot._register()
+paths = []
+
+def walk(command, path):
+    paths.append(path)
+    for name, sub in sorted(getattr(command, "commands", {}).items()):
+        walk(sub, [*path, name])
+
+walk(typer.main.get_command(hanchot.app), [])
+for path in paths:
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        hanchot.app([*path, "--help"], prog_name="hanchot", standalone_mode=False)
+    assert "Usage" in out.getvalue(), path
+print("COMMANDS", *(" ".join(p) for p in paths if p), sep="|")
+print("MODULES", *sorted({m.split(".")[0] for m in sys.modules}))
+"""
+
+
+def test_no_command_s_help_imports_the_heavy_libraries():
+    done = subprocess.run([sys.executable, "-c", EVERY_HELP], cwd=ROOT, capture_output=True, text=True, timeout=60,
+                          env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT)})
+    assert done.returncode == 0, done.stderr
+    commands = dict(line.split("|", 1) for line in done.stdout.splitlines() if line.startswith("COMMANDS")) \
+        ["COMMANDS"].split("|")
+    assert {"parse", "import", "serve", "scheduler", "remind", "dates recompute", "feeds token create"} <= set(commands)
+    [line] = [x for x in done.stdout.splitlines() if x.startswith("MODULES ")]
+    modules = set(line.split()[1:])
+    assert modules.isdisjoint(HEAVY), sorted(modules & set(HEAVY))

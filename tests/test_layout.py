@@ -1,6 +1,7 @@
 """Guardrails: top-level package names (docs/architecture.md, "Layers"), a repository that stands alone, and
 rules kept in one place."""
 
+import ast
 import importlib
 import re
 import sys
@@ -71,6 +72,7 @@ SINGLE_PLACE = {
     r"\bos\.(?:replace|link|fsync)\(": "config/atomic_file.py",  # the atomic write
     r"\bimport_module\(|importlib\.import_module": "models/__init__.py",  # wiring is by direct imports
     r"before_flush": None,  # no listener changes rows from afar
+    r"(?<!class )\bContact\(": "scheduler/contacts.py",  # one way to add a contact, one validation (CLI and web)
 }
 
 
@@ -79,6 +81,27 @@ def test_it_keeps_each_rule_in_one_place(pattern, home):
     where = {str(p.relative_to(ROOT)) for p in PYTHON if "tests" not in p.relative_to(ROOT).parts
              and re.search(pattern, _text(p), re.M)}
     assert where == ({home} if home else set())
+
+
+def _working_day_loops(path: Path) -> list[str]:
+    """Loops that ask whether a day is worked: stepping over working days by hand."""
+    found = []
+    for node in ast.walk(ast.parse(_text(path))):
+        if isinstance(node, (ast.For, ast.While, ast.GeneratorExp, ast.ListComp, ast.SetComp)):
+            calls = [sub for sub in ast.walk(node) if isinstance(sub, ast.Call)]
+            names = {c.func.attr if isinstance(c.func, ast.Attribute) else getattr(c.func, "id", "") for c in calls}
+            if {"is_working_day", "is_working"} & names:
+                found.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    return found
+
+
+def test_it_steps_over_working_days_only_in_the_work_calendar():
+    """Counting or stepping working days is deadlines/workdays.py's (step_working_days, working_days_to, …):
+    every other module calls it instead of looping over days itself."""
+    found = sorted({where for p in PYTHON if "tests" not in p.relative_to(ROOT).parts
+                    and p.relative_to(ROOT) != Path("deadlines/workdays.py") for where in _working_day_loops(p)})
+    assert found == []
+    assert _working_day_loops(ROOT / "deadlines" / "workdays.py")  # the scan recognises the stepper itself
 
 
 def test_it_names_the_parsers_classes_apart_from_the_stored_ones():

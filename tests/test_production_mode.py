@@ -65,3 +65,15 @@ def test_the_server_does_not_start_and_says_why_in_one_line(tmp_path: Path, env:
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith(f"hanchot: {setting}"), result.stderr
     assert not (tmp_path / "db.sqlite").exists()  # refused before touching anything
+
+
+def test_the_scheduler_refuses_too_in_one_line(tmp_path: Path) -> None:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("HANCHOT_")}
+    clean.update({"HANCHOT_DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite'}", "HANCHOT_ENV": "production",
+                  "HANCHOT_SECRET_KEY": "change-me", "HANCHOT_ADMIN_PASSWORD_HASH": GOOD["admin_password_hash"],
+                  "HANCHOT_BASE_URL": GOOD["base_url"]})
+    result = subprocess.run([sys.executable, "-m", "hanchot", "scheduler"], cwd=ROOT, env=clean, capture_output=True,
+                            text=True, timeout=60)
+    lines = result.stderr.strip().splitlines()
+    assert result.returncode == 2 and len(lines) == 1 and lines[0].startswith("hanchot: HANCHOT_SECRET_KEY"), lines
+    assert not (tmp_path / "db.sqlite").exists()

@@ -7,7 +7,7 @@ from datetime import date as D
 import pytest
 
 from deadlines.duepolicy import DuePolicy, EffectiveDue, effective_due, reminder_anchor
-from deadlines.workdays import WorkCalendar
+from deadlines.workdays import WorkCalendar, step_working_days, working_days_to
 
 # The 2026 New Year swap the package lacks (Công văn 12729/VPCP-KGVX), as config/holidays.toml has it.
 EXTRA_OFF = {D(2026, 1, 2): "Nghỉ Tết Dương lịch, hoán đổi"}
@@ -211,3 +211,15 @@ def test_it_refuses_a_datetime(cal):
 
     with pytest.raises(TypeError, match=r"expected a datetime\.date"):
         cal.is_working_day(dt.datetime(2026, 3, 9, 8, 0))
+
+
+@pytest.mark.parametrize(("day", "target", "steps"), [
+    (D(2026, 2, 12), D(2026, 2, 23), 2),  # Thu → Mon after Tết: Fri 13, Mon 23 (16–20/2 off)
+    (D(2026, 2, 23), D(2026, 2, 12), -2),  # and back: Thu 12, Fri 13
+    (D(2026, 3, 9), D(2026, 3, 9), 0),
+    (D(2026, 3, 7), D(2026, 3, 9), 1),  # from a Saturday to the Monday
+])
+def test_it_counts_the_working_day_steps_between_two_days_as_the_stepper_takes_them(cal, day, target, steps):
+    assert working_days_to(day, target, cal.is_working_day) == steps
+    if steps and cal.is_working_day(target):
+        assert step_working_days(day, steps, cal.is_working_day) == target

@@ -9,6 +9,7 @@ from web import (
     admin_agencies,
     admin_audit,
     admin_dates,
+    admin_delivery,
     admin_plans,
     admin_policy,
     admin_review_edits,
@@ -17,5 +18,5 @@ from web import (
 
 router = APIRouter(include_in_schema=False)
 for module in (admin_plans, admin_review_edits, admin_revisions, admin_agencies, admin_policy, admin_audit,
-               admin_access, admin_dates):
+               admin_access, admin_dates, admin_delivery):
     router.include_router(module.router)

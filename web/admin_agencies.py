@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import delete, select, update
@@ -25,15 +23,13 @@ from models import (
     UnitKind,
 )
 from models.plans import shown_text_changed
+from scheduler.contacts import ContactError, create_contact
 from web.audit import record, snapshot
 from web.deps import DB, Form, FormError, int_field, now, require_admin, text_field
 from web.form_state import FailedForm
 from web.pages import agencies_view, agency_view
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(require_admin)])
-CHANNELS = ("email", "zalo", "zns")
-EMAIL = re.compile(r"^[^@\s<>\"']+@[^@\s<>\"']+\.[^@\s<>\"']+$")
-PHONE = re.compile(r"^\+?[0-9 .-]{8,20}$")
 AGENCY_FIELDS = ("name", "unit_id", "aliases", "level", "parent_id", "is_group", "needs_review")
 
 
@@ -179,31 +175,18 @@ def add_contact(request: Request, agency_id: int, form: Form, session: DB) -> Re
     agency = _agency(session, agency_id)
     try:
         name = text_field(form, "name", "họ tên", required=True)
-        email = text_field(form, "email", "email")
-        zalo = text_field(form, "zalo_user_id", "Zalo user id", max_length=64)
-        phone = text_field(form, "phone", "số điện thoại", max_length=32)
-        if email and not EMAIL.match(email):
-            raise FormError("Địa chỉ email không hợp lệ.", field="email")
-        if zalo and not zalo.isdigit():
-            raise FormError("Zalo user id chỉ gồm chữ số.", field="zalo_user_id")
-        if phone and not PHONE.match(phone):
-            raise FormError("Số điện thoại không hợp lệ.", field="phone")
-        channels = [c for c in form.getlist("channels") if c in CHANNELS]
-        if len(channels) != len(form.getlist("channels")):
-            raise FormError("Kênh nhận không hợp lệ.", field="channels")
-        if ("email" in channels and not email) or ({"zalo", "zns"} & set(channels) and not (zalo or phone)):
-            raise FormError("Kênh đã chọn cần email (cho Email) hoặc Zalo user id / số điện thoại (cho Zalo).",
-                            field="channels")
+        try:
+            contact = create_contact(
+                session, agency, name=name, email=text_field(form, "email", "email"),
+                zalo_user_id=text_field(form, "zalo_user_id", "Zalo user id", max_length=64),
+                phone=text_field(form, "phone", "số điện thoại", max_length=32),
+                channels=form.getlist("channels") or None, is_focal_point=form.get("is_focal_point") == "1",
+                is_head=form.get("is_head") == "1", digest=form.get("digest") == "1")
+        except ContactError as e:  # the one validation of contacts, shared with the command line
+            raise FormError(str(e), field=e.field) from None
     except FormError as e:
         session.rollback()
         return agency_view(request, session, agency.id, FailedForm.of("contact-new", e, form))
-    contact = Contact(name=name, agency_id=agency.id, email=email, zalo_user_id=zalo, phone=phone,
-                      channels=channels or ["email"], is_focal_point=form.get("is_focal_point") == "1",
-                      is_head=form.get("is_head") == "1", digest=form.get("digest") == "1")
-    session.add(contact)
-    session.flush()
-    if contact.is_head and agency.head_contact_id is None:
-        agency.head_contact_id = contact.id
     record(session, "admin", "contact.create", "contacts", contact.id, None, snapshot(contact))
     return RedirectResponse(f"/agencies/{agency.id}", status_code=303)
 

@@ -1,7 +1,7 @@
 """The admin's date decisions: extensions (grant, approve, reject a request) and adopting a cited plan's date.
 
 Each action goes through the work rules service (``workrules.extensions``, ``workrules.links``), which audits
-it; reminders planned for an old date are cancelled there and the scheduler plans the new date's.
+it; reminders planned for an old date are cancelled and the new date's planned at once (``web.deps.follow_dates``).
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from models import Extension, ExtensionStatus, Milestone, Occurrence, Task
-from web.deps import DB, Form, FormError, int_field, now, require_admin, text_field, work_rules
+from web.deps import DB, Form, FormError, follow_dates, int_field, now, require_admin, text_field, work_rules
 from web.editing import parse_day
 from web.pages import page
 from workrules.extensions import ExtensionRefused, approve, grant, reject
@@ -46,17 +46,19 @@ def extend(request: Request, occurrence_id: int, form: Form, session: DB) -> Red
               work_rules(request), actor="admin", now=now(request))
     except ExtensionRefused as e:
         raise FormError(str(e)) from None
+    follow_dates(request, session, [occurrence_id])
     return RedirectResponse(f"/tasks/{occurrence.milestone.task_id}#occurrence-{occurrence_id}", status_code=303)
 
 
 @router.post("/extensions/{extension_id}/approve")
 def approve_request(request: Request, extension_id: int, form: Form, session: DB) -> RedirectResponse:
     try:
-        approve(session, extension_id, str(form.get("document", "")), work_rules(request), actor="admin",
+        approved = approve(session, extension_id, str(form.get("document", "")), work_rules(request), actor="admin",
                 now=now(request), new_due=parse_day(str(form.get("new_due", "")), "Ngày gia hạn"),
                 note=text_field(form, "note", "ghi chú", max_length=1000))
     except ExtensionRefused as e:
         raise FormError(str(e)) from None
+    follow_dates(request, session, [approved.occurrence_id])
     return RedirectResponse(_back(form, "/extensions"), status_code=303)
 
 
@@ -79,6 +81,7 @@ def adopt_date(request: Request, milestone_id: int, form: Form, session: DB) -> 
         adopt(session, milestone, occurrence_id or 0, work_rules(request), actor="admin", now=now(request))
     except LookupError:
         raise FormError("Hạn được chọn không thuộc kế hoạch mà mốc này dẫn chiếu.") from None
+    follow_dates(request, session, [o.id for o in milestone.occurrences])
     return RedirectResponse(f"/tasks/{milestone.task_id}#milestone-{milestone.id}", status_code=303)
 
 

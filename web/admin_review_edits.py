@@ -16,7 +16,7 @@ from models import Agency, Assignment, Milestone
 from models.plans import shown_text_changed
 from web.admin_plans import MILESTONE_FIELDS, refused
 from web.audit import record, snapshot
-from web.deps import DB, Form, FormError, int_field, now, require_admin, text_field, work_rules
+from web.deps import DB, Form, FormError, follow_dates, int_field, now, require_admin, text_field, work_rules
 from web.editing import apply_edit, expand_rrule, parse_day
 from web.recurrence_form import (
     CUSTOM,
@@ -32,7 +32,6 @@ from web.recurrence_form import (
 from web.review_summary import KINDS
 from web.templating import vn_date
 from workrules.events import EventRefused, record_event
-from workrules.replan import cancel_stale
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(require_admin)])
 
@@ -67,7 +66,7 @@ def edit_milestone(request: Request, milestone_id: int, form: Form, session: DB)
         record(session, "admin", "milestone.update", "milestones", milestone.id, before,
                snapshot(milestone, MILESTONE_FIELDS))
         session.flush()
-        cancel_stale(session, [o.id for o in milestone.occurrences])
+        follow_dates(request, session, [o.id for o in milestone.occurrences])
     return _next_stop(form, plan_id, task_id)
 
 
@@ -124,7 +123,7 @@ def milestone_event(request: Request, milestone_id: int, form: Form, session: DB
             raise FormError(str(e), field="event_date") from None
     except FormError as e:
         return refused(request, session, plan_id, f"event-{milestone_id}", e, form)
-    cancel_stale(session, [o.id for o in milestone.occurrences])
+    follow_dates(request, session, [o.id for o in milestone.occurrences])
     return _next_stop(form, plan_id, task_id)
 
 

@@ -14,6 +14,7 @@ from starlette.datastructures import FormData
 from ingest.errors import TOO_LARGE
 from models.db import session_scope
 from models.permissions import Permissions
+from web.security import CONTROL
 
 if TYPE_CHECKING:
     from workrules.rules import WorkRules
@@ -48,6 +49,15 @@ def work_rules(request: Request) -> WorkRules:
     return current_work_rules(request.app.state.settings.config_dir)
 
 
+def follow_dates(request: Request, session: Session, occurrence_ids: list[int]) -> None:
+    """After a date moved by hand (edit, event, extension, adopted date): the old date's pending reminders
+    cancelled and the coming days' planned at once for the new one, nobody told the same thing twice a day
+    (``workrules.replan``). Commits."""
+    from workrules.replan import replan
+
+    replan(session, occurrence_ids, work_rules(request), request.app.state.settings, now(request))
+
+
 def now(request: Request) -> datetime:
     """The current instant (UTC). Tests may replace ``app.state.clock``."""
     return request.app.state.clock() if hasattr(request.app.state, "clock") else datetime.now(UTC)
@@ -59,11 +69,6 @@ def actor(request: Request) -> str | None:
 
 def is_admin(request: Request) -> bool:
     return actor(request) == "admin"
-
-
-def contact_id_of(request: Request) -> int | None:
-    """The contact id of an agency focal point's session, or None."""
-    return getattr(request.state, "contact_id", None)
 
 
 def permissions(request: Request, session: Session) -> Permissions:
@@ -94,7 +99,8 @@ def require_login(request: Request) -> str:
 
 
 async def checked_form(request: Request) -> FormData:
-    """The posted form, after checking its CSRF token against the session's (constant-time)."""
+    """The posted form, after checking its CSRF token against the session's (constant-time) and refusing
+    control characters in any value (one place, so no handler meets a NUL the database would reject)."""
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > MAX_BODY_BYTES:  # refuse before spooling a huge body to disk
         raise FormError(TOO_LARGE)
@@ -103,6 +109,8 @@ async def checked_form(request: Request) -> FormData:
     expected = getattr(request.state, "csrf_token", "")
     if not isinstance(sent, str) or not expected or not hmac.compare_digest(sent, expected):
         raise CsrfFailed()
+    if any(isinstance(value, str) and CONTROL.search(value) for _, value in form.multi_items()):
+        raise FormError("Nội dung gửi lên có ký tự điều khiển không hợp lệ (ví dụ ký tự NUL); vui lòng nhập lại.")
     return form
 
 

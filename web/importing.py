@@ -21,6 +21,8 @@ from models import Plan
 from workrules.rules import current_work_rules
 
 NOT_ALLOWED = f"Chỉ nhận tệp kế hoạch {SUFFIXES_TEXT}."
+MAX_NAME_BYTES = 200  # file systems allow 255 bytes per name; plans.source_name holds 255 characters
+LONG_NAME = "Tên tệp dài quá; hãy đặt tên ngắn hơn (dưới 60 chữ) rồi tải lên lại."
 
 
 @dataclass
@@ -37,6 +39,8 @@ def check_upload(name: str, size: int) -> None:
     """Refuse by name and size before any reader runs (the readers check the content itself)."""
     if Path(name).suffix.lower() not in PLAN_SUFFIXES:
         raise ImportRefused(NOT_ALLOWED)
+    if len(Path(name).name.encode("utf-8")) > MAX_NAME_BYTES:
+        raise ImportRefused(LONG_NAME)
     if size > MAX_BYTES:
         raise ImportRefused(TOO_LARGE)
 

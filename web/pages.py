@@ -7,7 +7,7 @@ point reads only its unit). Who may close and reopen which deadline is decided b
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
@@ -54,9 +54,24 @@ def dashboard(request: Request, session: DB) -> HTMLResponse:
     plans = session.scalars(recent).all()
     counts = {"published": sum(1 for p in plans if p.status == PlanStatus.PUBLISHED), "all": len(plans)}
     return page(request, "dashboard.html", {
+        "delivery_alerts": delivery_alerts(session, now(request)) if perms.is_admin else [],
         "today": today, "by_agency": sorted(by_agency.items()), "overdue": overdue(session, today, within),
         "chart": Markup(rate_chart(rates)) if rates else None, "plans": plans, "counts": counts,
         "upcoming_count": len(upcoming)})
+
+
+def delivery_alerts(session: Session, at: datetime) -> list[str]:
+    """The admin's banner lines: a channel down longer than the alert threshold, a broken Zalo credential."""
+    from scheduler.attention import broken_credentials
+    from scheduler.dispatch import DispatchConfig
+    from scheduler.outages import open_outages
+
+    lines = [f"Kênh {o.label} đang gián đoạn từ {o.started_at:%H:%M %d/%m/%Y} UTC: nhắc việc sẽ tự gửi lại khi kênh "
+             f"hoạt động. Lỗi: {o.last_error or 'không rõ'}"
+             for o in open_outages(session, at, DispatchConfig().outage_alert_after)]
+    lines += [f"Thông tin xác thực Zalo của ứng dụng {c.app_id} đã hỏng ({c.broken_reason}); nhắc việc Zalo đang được "
+              "gửi qua kênh khác. Cần cấp quyền lại cho OA." for c in broken_credentials(session)]
+    return lines
 
 
 @router.get("/calendar")
@@ -185,3 +200,25 @@ def undo_done(request: Request, occurrence_id: int, form: Form, session: DB) -> 
     perform_undo(session, occurrence_id, now(request), actor=perms.who)
     return _back(form, f"/tasks/{occurrence.milestone.task_id}")
 
+
+@router.post("/occurrences/{occurrence_id}/extension-request")
+def request_extension_page(request: Request, occurrence_id: int, form: Form, session: DB) -> RedirectResponse:
+    """A focal point whose agency leads the task asks for more time; the admin approves or rejects it under
+    "Gia hạn" (``workrules.extensions``, audited with who and from where)."""
+    from web.deps import FormError, text_field
+    from web.editing import parse_day
+    from workrules.extensions import ExtensionRefused, request_extension
+
+    occurrence = _occurrence(session, occurrence_id)
+    perms = permissions(request, session)
+    if not perms.may_request_extension(occurrence):
+        raise HTTPException(403)
+    new_due = parse_day(str(form.get("new_due", "")), "Ngày đề nghị gia hạn")
+    if new_due is None:
+        raise FormError("Vui lòng nhập ngày đề nghị gia hạn.")
+    try:
+        request_extension(session, occurrence_id, new_due, text_field(form, "reason", "lý do", max_length=1000) or "",
+                          requested_by=perms.who, now=now(request))
+    except ExtensionRefused as e:
+        raise FormError(str(e)) from None
+    return _back(form, f"/tasks/{occurrence.milestone.task_id}#occurrence-{occurrence_id}")

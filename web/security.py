@@ -12,6 +12,7 @@ Pure ASGI on purpose: it wraps the feed fast path too, adding a few prepared byt
 from __future__ import annotations
 
 import re
+from urllib.parse import parse_qsl
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -20,6 +21,8 @@ CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' 
 HSTS = "max-age=31536000; includeSubDomains"
 MAX_ID = 2**31 - 1  # ids are 32-bit on PostgreSQL; a larger number names nothing
 _DIGITS = re.compile(r"^[0-9]+$")
+# Control characters but tab and line breaks: PostgreSQL refuses NUL in any text; forms use it too (web.deps).
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def security_headers(https: bool) -> list[tuple[bytes, bytes]]:
@@ -48,7 +51,7 @@ class SecurityHeaders:
                 message = {**message, "headers": kept + self.headers}
             await send(message)
 
-        if _unreachable(scope["path"]):
+        if _unreachable(scope["path"]) or _names_no_row(scope.get("query_string", b"")):
             await _not_found(scope, send_with_headers)
             return
         await self.app(scope, receive, send_with_headers)
@@ -59,6 +62,20 @@ def _unreachable(path: str) -> bool:
     if any(ord(c) < 32 or c == "\x7f" for c in path):
         return True
     return any(_DIGITS.match(part) and (len(part) > 10 or int(part) > MAX_ID) for part in path.split("/"))
+
+
+def _names_no_row(query: bytes) -> bool:
+    """A query parameter holding a control character, or naming a row (``id``, ``…_id``) by a number out of
+    range (``/api/occurrences?agency_id=99999999999999999999``): the database would refuse the value itself, so
+    it is answered 404 here."""
+    if not query:
+        return False
+    pairs = parse_qsl(query.decode("latin-1"), keep_blank_values=True)
+    if any(CONTROL.search(value) for _, value in pairs):
+        return True  # a NUL or control character: PostgreSQL refuses NUL in any text it is compared with
+    return any((name == "id" or name.endswith("_id")) and _DIGITS.match(value) and (len(value) > 10 or
+                                                                                    int(value) > MAX_ID)
+               for name, value in pairs)
 
 
 async def _not_found(scope: Scope, send: Send) -> None:

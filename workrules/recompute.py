@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
-from models import Assignment, AuditLog, Milestone, Plan, Role, RulesState, Task
+from models import Assignment, AuditLog, Milestone, Role, RulesState, Task
 from models.live import MILESTONE_KEPT
 from workrules.dates import DateChange, PlanFacts, sync, wanted
 from workrules.rules import WorkRules
@@ -142,12 +142,6 @@ def remember_fingerprint(session: Session, fingerprint: str, now: datetime) -> N
         session.add(RulesState(name=STATE, fingerprint=fingerprint, applied_at=now))
     elif row.fingerprint != fingerprint:
         row.fingerprint, row.applied_at = fingerprint, now
-
-
-def plans_affected(session: Session, report: RecomputeReport) -> list[Plan]:
-    """The plans with a changed occurrence (for messages)."""
-    ids = {c.task_id for c in report.changes}
-    return list(session.scalars(select(Plan).join(Task).where(Task.id.in_(ids)).distinct())) if ids else []
 
 
 def catch_up(session: Session, rules: WorkRules, settings: Any, now: datetime, *, actor: str = "scheduler"

@@ -20,13 +20,13 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
-def cli(db_url):
+def cli(migrated_url):
+    db_url = migrated_url
     env = {**os.environ, "HANCHOT_DATABASE_URL": db_url, "HANCHOT_BASE_URL": BASE_URL, "PYTHONPATH": str(ROOT)}
 
     def run(*args: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run([sys.executable, "-m", "hanchot", *args], cwd=ROOT, env=env, capture_output=True,
                               text=True, timeout=120, check=False)
-    assert run("db", "upgrade").returncode == 0
     engine = make_engine(db_url)
     with session_factory(engine)() as session:
         build_world(session)
@@ -35,6 +35,7 @@ def cli(db_url):
     engine.dispose()
 
 
+@pytest.mark.slow  # seven command-line processes
 def test_it_creates_lists_and_revokes_a_token(cli):
     created = cli("feeds", "token", "create", "--agency", "sở tư pháp", "--role", "lead", "--name", "điện thoại")
     assert created.returncode == 0, created.stderr

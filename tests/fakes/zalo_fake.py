@@ -32,6 +32,7 @@ class Request:
     host: str                       # "openapi", "oauth" or "business"
     headers: dict[str, str]
     body: Any                       # JSON (dict), form (dict of str) or None
+    peer_port: int = 0              # the client's source port: one per TCP connection
 
 
 @dataclass
@@ -311,7 +312,8 @@ def _handler_for(fake: ZaloFake) -> type[BaseHTTPRequestHandler]:
                 body = {k: v[-1] for k, v in parse_qs(raw.decode()).items()}
             elif parts.query:
                 body = {k: v[-1] for k, v in parse_qs(parts.query).items()}
-            request = Request(self.command, "/" + rest, host, {k.lower(): v for k, v in self.headers.items()}, body)
+            request = Request(self.command, "/" + rest, host, {k.lower(): v for k, v in self.headers.items()}, body,
+                              self.client_address[1])
             status, payload, headers = fake.handle(request)
             data = json.dumps(payload, ensure_ascii=False).encode()
             self.send_response(status)

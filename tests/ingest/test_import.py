@@ -123,8 +123,8 @@ def _counts(db_url: str) -> tuple:
 
 
 @pytest.mark.slow
-def test_it_refuses_bad_files_with_one_message_and_writes_nothing(db_url, tmp_path):
-    assert _hanchot(db_url, "db", "upgrade").returncode == 0
+def test_it_refuses_bad_files_with_one_message_and_writes_nothing(migrated_url, tmp_path):
+    db_url = migrated_url
     assert _hanchot(db_url, "import", str(_seed("004"))).returncode == 0
     before = _counts(db_url)
     bad = {"empty.docx": b"", "binary.docx": bytes(range(256)) * 8, "fake.pdf": b"not a pdf at all",

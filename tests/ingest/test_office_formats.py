@@ -73,13 +73,12 @@ def test_old_word_opendocument_and_rtf_give_the_same_tasks(word, expected, tmp_p
     assert draft.source_name == converted.name
 
 
-def test_without_libreoffice_an_old_word_file_gets_one_vietnamese_line_and_nothing_is_written(word, tmp_path):
+def test_without_libreoffice_an_old_word_file_gets_one_vietnamese_line_and_nothing_is_written(
+        word, tmp_path, migrated_sqlite_url):
     doc = _convert(word, "doc", tmp_path)
-    database = f"sqlite:///{tmp_path / 'h.db'}"
-    env = {**os.environ, "HANCHOT_DATABASE_URL": database, "PATH": str(tmp_path / "empty-bin")}
+    env = {**os.environ, "HANCHOT_DATABASE_URL": migrated_sqlite_url, "PATH": str(tmp_path / "empty-bin")}
     run = lambda *args: subprocess.run([sys.executable, "-m", "hanchot", *args], cwd=ROOT, env=env,  # noqa: E731
                                        capture_output=True, text=True, timeout=120)
-    assert run("db", "upgrade").returncode == 0
     result = run("import", str(doc))
     assert result.returncode == 2
     lines = result.stderr.strip().splitlines()
@@ -201,7 +200,7 @@ def test_text_in_an_encoding_we_cannot_read_is_refused_naming_what_was_seen(data
     assert str(refused.value) == unreadable(seen)
 
 
-def test_a_scanned_pdf_gets_one_vietnamese_line_and_nothing_is_written(word, tmp_path):
+def test_a_scanned_pdf_gets_one_vietnamese_line_and_nothing_is_written(word, tmp_path, migrated_sqlite_url):
     """A PDF of page pictures, as a scanner makes: the Word rendering printed, each page rasterised."""
     import pypdfium2
 
@@ -212,10 +211,9 @@ def test_a_scanned_pdf_gets_one_vietnamese_line_and_nothing_is_written(word, tmp
         pages = [page.render(scale=150 / 72).to_pil().convert("RGB") for page in pdf]
     scan = tmp_path / "ban-quet.pdf"
     pages[0].save(scan, save_all=True, append_images=pages[1:], resolution=150)
-    env = {**os.environ, "HANCHOT_DATABASE_URL": f"sqlite:///{tmp_path / 'h.db'}"}
+    env = {**os.environ, "HANCHOT_DATABASE_URL": migrated_sqlite_url}
     run = lambda *args: subprocess.run([sys.executable, "-m", "hanchot", *args], cwd=ROOT, env=env,  # noqa: E731
                                        capture_output=True, text=True, timeout=120)
-    assert run("db", "upgrade").returncode == 0
     result = run("import", str(scan))
     assert result.returncode == 2
     assert result.stderr.strip().splitlines() == [f"hanchot: {NO_TEXT}"]

@@ -16,11 +16,9 @@ def hanchot(env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
 
 
 @pytest.fixture
-def env(tmp_path, zalo_fake) -> dict[str, str]:
+def env(migrated_sqlite_url, zalo_fake) -> dict[str, str]:
     settings = {f"HANCHOT_{k.upper()}": v for k, v in zalo_fake.bases.items()}
-    env = {**os.environ, **settings, "HANCHOT_DATABASE_URL": f"sqlite:///{tmp_path / 'h.db'}", "PYTHONPATH": str(ROOT)}
-    assert hanchot(env, "db", "upgrade").returncode == 0
-    return env
+    return {**os.environ, **settings, "HANCHOT_DATABASE_URL": migrated_sqlite_url, "PYTHONPATH": str(ROOT)}
 
 
 def test_it_stores_pasted_tokens_and_refreshes_them_from_the_command_line(env, zalo_fake):

@@ -1,5 +1,8 @@
 """Dispatch through a real SMTP server process on loopback (tests/support/smtp_sink.py), both databases."""
 
+import socket
+import subprocess
+import sys
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -39,9 +42,9 @@ def test_it_sends_each_due_reminder_once_with_its_delivery_row(engine, session, 
     stats = dispatcher(engine, settings_for(smtp_sink), lambda: MORNING.astimezone(UTC)).run()
 
     received = smtp_sink.received(expect=3)
-    # An and Bình by email; Dung's Zalo is not configured here, so her reminder is re-planned as an email
-    # and sent in the same pass.
-    assert stats.sent == 3 and stats.claimed == 4 and stats.failed == 1
+    # An and Bình by email; Dung's Zalo is not configured here, so her reminder moves to her next channel
+    # (email) and is sent in the same pass: the same row, claimed a second time.
+    assert stats.sent == 3 and stats.claimed == 4 and stats.failed == 0 and stats.rerouted == 1
     assert sorted(r.rcpt_tos[0] for r in received) == ["an@snv.example", "binh@snv.example", "dung@ngason.example"]
     subject = received[0].message["Subject"]
     assert subject == "[hanchot] Còn 7 ngày làm việc: Báo cáo CCHC (quý I) — hạn 31/03/2025"
@@ -53,10 +56,12 @@ def test_it_sends_each_due_reminder_once_with_its_delivery_row(engine, session, 
     assert {message_id_for(r.idempotency_key) for r in sent} == {r.message["Message-ID"] for r in received}
     deliveries = session.scalars(select(Delivery).order_by(Delivery.id)).all()
     assert [d.status for d in deliveries if d.channel == "email"] == ["sent", "sent", "sent"]
-    zalo = session.scalars(select(Reminder).where(Reminder.channel == "zalo")).one()
-    assert zalo.status == "failed" and "not configured" in zalo.last_error and zalo.permanent_failure
-    fallback = session.scalars(select(Reminder).where(Reminder.idempotency_key.endswith(":email-fallback"))).one()
-    assert fallback.contact_id == world.district.id and fallback.status == "sent"
+    dung = session.scalars(select(Reminder).where(Reminder.contact_id == world.district.id)).one()
+    assert dung.status == "sent" and dung.channel == "email" and ":zalo:" in dung.idempotency_key
+    assert [(d.channel, d.status) for d in dung.deliveries] == [("zalo", "failed"), ("email", "sent")]
+    assert "not configured" in dung.deliveries[0].error
+    dung_mail = next(r for r in received if r.rcpt_tos == ["dung@ngason.example"])
+    assert dung_mail.message["Message-ID"] == message_id_for(dung.idempotency_key)
 
 
 def test_it_sends_nothing_when_run_again(engine, session, smtp_sink, settings_for):
@@ -80,7 +85,9 @@ def test_it_retries_with_backoff_while_smtp_is_down_then_delivers(engine, sessio
         assert down.retrying == 3 and down.sent == 0
         waiting = session.scalars(select(Reminder).where(Reminder.channel == "email")).all()
         assert all(r.status == "pending" and r.next_attempt_at > clock() for r in waiting)
-        assert all(timedelta(seconds=30) <= r.next_attempt_at - clock() <= timedelta(minutes=1) for r in waiting)
+        # Backoff base·2^(attempts-1) with jitter in [0.5, 1]: Dung's row already had one try on Zalo.
+        assert all(timedelta(seconds=30) * 2 ** (r.attempts - 1) <= r.next_attempt_at - clock()
+                   <= timedelta(minutes=1) * 2 ** (r.attempts - 1) for r in waiting)
         traveller.shift(timedelta(seconds=20))
         assert dispatcher(engine, settings, clock).run().claimed == 0  # not before next_attempt_at
         smtp_sink.start()
@@ -146,14 +153,63 @@ def test_it_cancels_the_reminders_of_a_deadline_that_is_no_longer_live(engine, s
 
 
 def test_it_reclaims_a_claim_older_than_the_lease(engine, session, smtp_sink, settings_for):
+    """A dead worker's claims (not renewed by its heartbeat) come back within a minute; its "sending" rows are
+    reconciled as "unknown" and resent with the same Message-ID, counted as possible duplicates."""
+    build_world(session)
+    plan(session)
+    start = MORNING.astimezone(UTC)
+    claimed = session.scalars(select(Reminder).where(Reminder.channel == "email")).all()
+    session.execute(Reminder.__table__.update().where(Reminder.channel == "email")
+                    .values(status="claimed", claimed_at=start, claimed_by="dead-worker", attempts=1))
+    session.add(Delivery(reminder_id=claimed[0].id, channel="email", status="sending", created_at=start))
+    session.commit()
+    early = dispatcher(engine, settings_for(smtp_sink), lambda: start + timedelta(seconds=30)).run()
+    assert early.reclaimed == 0 and early.sent == 1  # only Dung's (Zalo → email): the claims are still leased
+    late = dispatcher(engine, settings_for(smtp_sink), lambda: start + timedelta(seconds=60)).run()
+    assert late.reclaimed == 2 and late.sent == 2 and late.possible_duplicates == 1
+    assert len(smtp_sink.received(expect=3)) == 3
+    session.expire_all()
+    first = session.get(Reminder, claimed[0].id)
+    assert [d.status for d in first.deliveries] == ["unknown", "sent"]
+    assert "same Message-ID" in first.deliveries[0].error
+
+
+def test_the_heartbeat_keeps_a_live_workers_claims_and_leaves_others_alone(engine, session, smtp_sink, settings_for):
     build_world(session)
     plan(session)
     start = MORNING.astimezone(UTC)
     session.execute(Reminder.__table__.update().where(Reminder.channel == "email")
-                    .values(status="claimed", claimed_at=start, claimed_by="dead-worker", attempts=1))
+                    .values(status="claimed", claimed_at=start, claimed_by="test"))
+    session.execute(Reminder.__table__.update().where(Reminder.channel == "zalo")
+                    .values(status="claimed", claimed_at=start, claimed_by="other"))
     session.commit()
-    early = dispatcher(engine, settings_for(smtp_sink), lambda: start + timedelta(minutes=5)).run()
-    assert early.reclaimed == 0 and early.sent == 1  # only Dung's email fallback: the claims are still leased
-    late = dispatcher(engine, settings_for(smtp_sink), lambda: start + timedelta(minutes=11)).run()
-    assert late.reclaimed == 2 and late.sent == 2
-    assert len(smtp_sink.received(expect=3)) == 3
+    later = start + timedelta(seconds=40)
+    assert dispatcher(engine, settings_for(smtp_sink), lambda: later).renew() == 2
+    session.expire_all()
+    rows = session.scalars(select(Reminder)).all()
+    assert sorted((r.claimed_by, r.claimed_at) for r in rows) == [("other", start), ("test", later), ("test", later)]
+
+
+def test_a_restart_right_after_a_crash_reclaims_the_dead_process_claims_at_once(engine, session, smtp_sink,
+                                                                                  settings_for):
+    build_world(session)
+    plan(session)
+    start = MORNING.astimezone(UTC)
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    alive = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        rows = session.scalars(select(Reminder).where(Reminder.channel == "email").order_by(Reminder.id)).all()
+        session.execute(Reminder.__table__.update().where(Reminder.id == rows[0].id).values(
+            status="claimed", claimed_at=start, claimed_by=f"{socket.gethostname()}:{dead.stdout.strip()}"))
+        session.execute(Reminder.__table__.update().where(Reminder.id == rows[1].id).values(
+            status="claimed", claimed_at=start, claimed_by=f"{socket.gethostname()}:{alive.pid}"))
+        session.commit()
+        # Same instant as the claims: the lease has not run out, but the first claimer's process is gone.
+        stats = dispatcher(engine, settings_for(smtp_sink), lambda: start + timedelta(seconds=1)).run()
+        assert stats.reclaimed == 1
+        session.expire_all()
+        assert session.get(Reminder, rows[0].id).status == "sent"
+        assert session.get(Reminder, rows[1].id).status == "claimed"  # a live worker keeps its claims
+    finally:
+        alive.kill()
+        alive.wait()

@@ -75,7 +75,8 @@ def test_it_refuses_non_documents_and_oversized_files_storing_nothing(admin: Tes
              ("plan.txt", b"\x00\x01\x02binary\x00", "Tệp không phải là tài liệu Word/PDF/văn bản hợp lệ."),
              ("plan.docx", b"PK\x03\x04 not really a zip", "Tệp không phải là tài liệu Word/PDF/văn bản hợp lệ."),
              ("big.txt", b"a" * (30 * 1024 * 1024), "Tệp lớn hơn 20 MB."),
-             ("empty.md", b"", "Tệp trống.")]
+             ("empty.md", b"", "Tệp trống."),
+             ("kế hoạch " * 40 + ".txt", b"KE HOACH", "Tên tệp dài quá")]  # 500 before: the name was too long to save
     for name, data, message in cases:
         response = admin.post("/plans/upload", data={"csrf_token": csrf(admin, "/")}, files={"file": (name, data)})
         assert response.status_code == 400 and message in response.text, name

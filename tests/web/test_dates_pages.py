@@ -1,25 +1,36 @@
 """The admin's date pages: extensions, cross-plan adoption, rule files that recompute on save, truthful feed
-Last-Modified, and HANCHOT_TIMEZONE where times are shown."""
+Last-Modified, and HANCHOT_TIMEZONE where times are shown. On SQLite and PostgreSQL (the ``engine`` fixture's
+database)."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from email.utils import parsedate_to_datetime
 
+import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import select
+from sqlalchemy import Engine, select
 
 from config.agencies import AgencyDirectory
 from ingest import read_plan
 from ingest.store import store_plan
-from models import AuditLog, Extension, Milestone, Occurrence, Plan, Task
+from models import AuditLog, Contact, Extension, Milestone, Occurrence, Plan, Reminder, ReminderStatus, Task
+from scheduler.outbox import plan_reminders
+from scheduler.runtime import rules_resolver
 from tests.web.conftest import csrf
 from tests.web.test_feeds_and_links import _new_feed
 from tests.web.world import day
 from tests.workrules.helpers import PLAN_21, PLAN_220
 from workrules.extensions import request_extension
 from workrules.rules import load_work_rules
+
+
+@pytest.fixture
+def web_db_url(engine: Engine) -> Iterator[str]:
+    """The web app on the ``engine`` fixture's database: each test here runs on SQLite and on PostgreSQL."""
+    yield engine.url.render_as_string(hide_password=False)
 
 
 def _import(app, session, path) -> Plan:  # type: ignore[no-untyped-def]
@@ -163,3 +174,65 @@ def test_the_review_page_explains_an_event_offset(app, admin: TestClient, db_ses
     assert admin.post(f"/milestones/{event.id}/event", data={"csrf_token": csrf(admin, "/"),
                                                              "event_date": "24/04/2026"}).status_code == 303
     assert [o.due for o in _milestone(db_session, plan, "1-3").occurrences] == [date(2026, 5, 6)]
+
+
+def test_saving_the_day_rules_or_the_due_policy_recomputes_the_stored_dates(app, admin: TestClient, db_session):
+    plan = _import(app, db_session, PLAN_21)
+    folder = app.state.settings.config_dir
+    assert [o.due for o in _milestone(db_session, plan, "1-2").occurrences] == [
+        date(2026, 3, 31), date(2026, 6, 30), date(2026, 9, 30), date(2026, 12, 31)]  # no rule: period ends
+    shipped = (folder / "day_rules.toml").read_text(encoding="utf-8")
+    rule = "\n".join(line.removeprefix("# ") if line.startswith(("# [[rule]]", "# text =", "# source ="))
+                     else line for line in shipped.splitlines())  # the shipped CV 581 example, switched on
+    response = admin.post("/policy/day_rules.toml", data={"csrf_token": csrf(admin, "/"), "text": rule})
+    assert response.status_code == 303 and "changed=4" in response.headers["location"]
+    quarterly = _milestone(db_session, plan, "1-2")
+    assert sorted(o.due for o in quarterly.occurrences if o.status != "cancelled") == [
+        date(2026, 3, 20), date(2026, 6, 20), date(2026, 9, 20), date(2026, 12, 20)]
+
+    policy = (folder / "policy.toml").read_text(encoding="utf-8")
+    back = policy.replace('shift = "forward"', 'shift = "back"')
+    assert back != policy
+    response = admin.post("/policy/policy.toml", data={"csrf_token": csrf(admin, "/"), "text": back})
+    assert response.status_code == 303
+    first = _milestone(db_session, plan, "1-1")  # 02/01/2026 is a day off (holidays.toml), 01/01 a holiday
+    assert [(o.due, o.effective_due) for o in first.occurrences] == [(date(2026, 1, 2), date(2025, 12, 31))]
+    actors = {a.actor for a in db_session.scalars(select(AuditLog).where(AuditLog.action == "occurrence.recompute"))}
+    assert actors == {"admin"}
+
+
+def test_an_extension_granted_in_the_web_app_plans_the_new_dates_reminders_at_once(app, admin: TestClient,
+                                                                                    db_session):
+    folder = app.state.settings.config_dir
+    policy = folder / "policy.toml"
+    policy.write_text(policy.read_text(encoding="utf-8").replace('digest = "daily"', 'digest = "each"'),
+                      encoding="utf-8")
+    plan = _import(app, db_session, PLAN_21)
+    march = sorted(_milestone(db_session, plan, "1-2").occurrences, key=lambda o: o.due)[0]
+    assert march.effective_due == date(2026, 3, 31)  # a Tuesday
+    lead = next(a.agency for a in march.milestone.task.assignments if a.role == "lead")
+    db_session.add(Contact(name="Lê Văn Hòa", agency_id=lead.id, email="hoa@hoangphu.example", channels=["email"]))
+    db_session.commit()
+    monday = datetime(2026, 3, 30, 1, 0, tzinfo=UTC)  # 08:00 in Hà Nội
+    app.state.clock = lambda: monday
+    rules = load_work_rules(folder)
+    plan_reminders(db_session, monday, rules.calendar.is_working_day, rules_resolver(app.state.settings))
+    sent = next(r for r in _reminders(db_session, march.id) if r.lead_days == 1)
+    sent.status, sent.sent_at = ReminderStatus.SENT, monday  # "1 working day left" went out this morning
+    db_session.commit()
+
+    response = admin.post(f"/occurrences/{march.id}/extend", data={
+        "csrf_token": csrf(admin, "/"), "new_due": "01/04/2026", "reason": "Chờ số liệu",
+        "document": "Công văn số 35/UBND-VP"})
+    assert response.status_code == 303
+    reminders = _reminders(db_session, march.id)
+    pending = {(r.lead_days, r.payload["due"]) for r in reminders if r.status == ReminderStatus.PENDING}
+    assert pending == {(1, "2026-04-01"), (0, "2026-04-01")}  # no planning job ran: the request planned them
+    assert all(r.status != ReminderStatus.PENDING for r in reminders if r.payload["due"] == "2026-03-31")
+    alive = [r for r in reminders if r.status != ReminderStatus.CANCELLED]
+    assert len({(r.contact_id, r.channel, r.fire_at.date()) for r in alive}) == len(alive)  # once a day at most
+
+
+def _reminders(session, occurrence_id: int) -> list[Reminder]:  # type: ignore[no-untyped-def]
+    session.expire_all()
+    return list(session.scalars(select(Reminder).where(Reminder.occurrence_id == occurrence_id)))

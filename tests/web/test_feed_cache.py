@@ -8,6 +8,8 @@ events.
 
 from __future__ import annotations
 
+import threading
+import time
 from datetime import UTC, datetime, timedelta
 
 from fastapi.testclient import TestClient
@@ -126,16 +128,27 @@ def test_it_serves_gzip_to_clients_that_ask_with_its_own_etag_and_either_tag_val
     assert "content-encoding" not in refused.headers and refused.content == plain.content
 
 
-def test_it_keeps_the_database_fingerprint_fresh_without_any_request(app) -> None:
-    import time
+class _CountingRefreshes(FeedCache):
+    """A FeedCache that signals each refresh of its stamp: the test waits on those events, never on a sleep."""
 
-    cache = app.state.feed_cache = FeedCache(stamp_ttl=0.2)
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.refreshed = threading.Semaphore(0)
+
+    def refresh_stamp(self, sessions):
+        stamp = super().refresh_stamp(sessions)
+        self.refreshed.release()
+        return stamp
+
+
+def test_it_keeps_the_database_fingerprint_fresh_without_any_request(app) -> None:
+    cache = app.state.feed_cache = _CountingRefreshes(stamp_ttl=0.2)
     assert cache.fresh_stamp() is None
     with TestClient(app):  # runs the app's lifespan, hence its refresher
-        deadline = time.monotonic() + 5
-        while cache.fresh_stamp() is None and time.monotonic() < deadline:
-            time.sleep(0.02)
-        first = cache.fresh_stamp()
+        assert cache.refreshed.acquire(timeout=5)
+        first, since = cache.fresh_stamp(), time.monotonic()
         assert first is not None
-        time.sleep(0.5)  # more than a time-to-live: only a refresher keeps it fresh
-        assert cache.fresh_stamp() is not None
+        for _ in range(3):  # the refresher, every stamp_ttl / 2, with no request at all
+            assert cache.refreshed.acquire(timeout=5)
+        assert time.monotonic() - since > cache.stamp_ttl  # more than a time-to-live has passed...
+        assert cache.fresh_stamp() is not None  # ...and only the refresher can have kept it fresh

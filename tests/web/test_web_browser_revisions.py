@@ -18,7 +18,7 @@ from tests.support.data import SEEDS
 from tests.web.server import ROOT, free_port, running_server, server_env
 from tests.web.test_web_browser import CHROMIUM, CHROMIUM_ARGS, PLAN_PAGE, query
 
-pytestmark = pytest.mark.external_service
+pytestmark = [pytest.mark.external_service, pytest.mark.slow]  # a server and Chromium
 
 [SEED] = SEEDS.glob("004_*.txt")
 PASSWORD = "mật-khẩu-bản-sửa-đổi"

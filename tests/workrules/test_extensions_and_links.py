@@ -171,3 +171,25 @@ def test_renumbering_tasks_leaves_every_events_timestamp_and_a_changed_task_move
     changed = {u for u, e in province_feed(session).items() if e.last_modified != before[u].last_modified}
     training = milestone_of(session, plan, "1-3")
     assert changed == {uid(training, live(training)[0])}
+
+
+def test_a_recompute_keeps_a_granted_extension_and_moves_it_only_off_a_new_day_off(session, rules, tmp_path):
+    from tests.workrules.helpers import CV_581, add_day_off
+    from workrules.recompute import recompute
+
+    plan = import_plan(session, PLAN_21, rules)
+    march = live(milestone_of(session, plan, "1-2"))[0]
+    before = province_feed(session)[uid(march.milestone, march)]
+    grant(session, march.id, date(2026, 4, 15), "Chờ số liệu", "Công văn số 35/UBND-VP", rules, actor="admin", now=NOW)
+    session.commit()
+    extended = province_feed(session)[uid(march.milestone, march)]
+    assert extended.sequence > before.sequence and extended.day == date(2026, 4, 15)  # calendars take the change
+    folder = config_dir(tmp_path / "changed", day_rules=CV_581)  # the rule would put March on the 20th
+    add_day_off(folder, date(2026, 4, 15))
+    report = recompute(session, rules_of(folder), actor="test", now=NOW)
+    session.refresh(march)
+    assert (march.due, march.moved_to, march.effective_due) == (date(2026, 3, 20), date(2026, 4, 15),
+                                                                 date(2026, 4, 16))
+    assert march.id in {c.occurrence_id for c in report.changes}  # the granted day is now a day off: moved on
+    assert [o.effective_due for o in live(march.milestone)[1:]] == [date(2026, 6, 22), date(2026, 9, 21),
+                                                                   date(2026, 12, 21)]

@@ -14,6 +14,7 @@ import sys
 from collections import Counter
 from datetime import UTC, date, datetime
 
+import pytest
 from sqlalchemy import select
 
 from models import AuditLog, Contact, Reminder, ReminderStatus
@@ -101,7 +102,9 @@ def _reminders(session, occurrence_id: int) -> list[Reminder]:
                                 .order_by(Reminder.id)))
 
 
-def test_the_command_line_imports_recomputes_and_records_events(db_url, tmp_path):
+@pytest.mark.slow  # eight command-line processes
+def test_the_command_line_imports_recomputes_and_records_events(migrated_url, tmp_path):
+    db_url = migrated_url
     folder = config_dir(tmp_path, day_rules=CV_581)
     env = {**os.environ, "HANCHOT_DATABASE_URL": db_url, "HANCHOT_CONFIG_DIR": str(folder)}
 
@@ -111,7 +114,6 @@ def test_the_command_line_imports_recomputes_and_records_events(db_url, tmp_path
         assert done.returncode == 0, done.stderr
         return done.stdout
 
-    hanchot("db", "upgrade")
     hanchot("import", str(PLAN_21), "--publish")
     assert "Thử: 0 hạn sẽ đổi" in hanchot("dates", "recompute", "--dry-run")
     add_day_off(folder, date(2026, 3, 20))

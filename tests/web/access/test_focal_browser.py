@@ -20,7 +20,7 @@ from models.db import make_engine, session_factory
 from tests.web.access.support import build_communes, read_link
 from tests.web.server import ROOT, free_port, running_server, server_env
 
-pytestmark = pytest.mark.external_service
+pytestmark = [pytest.mark.external_service, pytest.mark.slow]  # a server and Chromium
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",

@@ -94,3 +94,41 @@ def test_only_the_leading_agency_may_ask_for_an_extension(backend_db, communes: 
     assert not tv.may_request_extension(backend_db.get(Occurrence, communes.hp_lead_soon.id))
     assert not Permissions.of(backend_db, "admin").may_request_extension(
         backend_db.get(Occurrence, communes.tv_lead_soon.id))  # the admin grants one directly
+
+
+def test_a_focal_point_asks_for_an_extension_that_the_admin_approves(backend_app, backend_settings,
+                                                                     communes: Communes, backend_db) -> None:
+    from models import Extension
+
+    tv = sign_in(new_client(backend_app), "van@thieuvan.test", backend_settings.mail_dir)
+    hp = sign_in(new_client(backend_app), "phu@hoangphu.test", backend_settings.mail_dir)
+    lead, support = communes.tv_lead_soon, communes.tv_support_soon
+    assert f"/tasks/{lead.milestone.task_id}#occurrence-{lead.id}" in tv.get("/me").text  # "Đề nghị gia hạn"
+    page = tv.get(f"/tasks/{lead.milestone.task_id}").text
+    assert f"/occurrences/{lead.id}/extension-request" in page
+    assert f"/occurrences/{support.id}/extension-request" not in tv.get(f"/tasks/{support.milestone.task_id}").text
+    new_due = lead.effective_due + timedelta(days=20)
+
+    def ask(client, occurrence_id: int, **fields: str):  # type: ignore[no-untyped-def]
+        return client.post(f"/occurrences/{occurrence_id}/extension-request", data={
+            "csrf_token": csrf_of(client, "/me"), "new_due": new_due.strftime("%d/%m/%Y"), **fields})
+
+    assert ask(tv, support.id, reason="Chờ số liệu").status_code == 403  # support: not its deadline to move
+    assert ask(hp, lead.id, reason="Chờ số liệu").status_code == 403  # the other commune
+    missing = ask(tv, lead.id, reason="")
+    assert missing.status_code == 400 and "lý do" in missing.text
+    assert ask(tv, lead.id, reason="Chờ số liệu của các thôn").status_code == 303
+    backend_db.expire_all()
+    asked = backend_db.scalars(select(Extension)).one()
+    assert (asked.status, asked.new_due, asked.requested_by) == (
+        "requested", new_due, f"contact:{communes.focal_tv.id} {communes.focal_tv.name}")
+    assert backend_db.get(Occurrence, lead.id).moved_to is None  # nothing moves until the admin approves
+    audit = backend_db.scalars(select(AuditLog).where(AuditLog.action == "extension.request")).one()
+    assert audit.actor == asked.requested_by and audit.ip == "testclient"
+
+    admin = log_in_admin(new_client(backend_app))
+    assert "Chờ số liệu của các thôn" in admin.get("/extensions").text
+    assert admin.post(f"/extensions/{asked.id}/approve", data={
+        "csrf_token": csrf_of(admin, "/"), "document": "Công văn số 35/UBND-VP"}).status_code == 303
+    backend_db.expire_all()
+    assert backend_db.get(Occurrence, lead.id).moved_to == new_due

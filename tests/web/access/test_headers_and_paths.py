@@ -18,8 +18,34 @@ HEADERS = {"content-security-policy": CSP, "x-frame-options": "DENY", "x-content
 BAD_IDS = ["99999999999999999999", "2147483648", "abc", "-1", "1.5", "%00", "%E1%BB%87", "0x10"]
 
 
+def _all_routes(routes, prefix: str = "") -> list:  # type: ignore[no-untyped-def]
+    """Every endpoint route with its full path; FastAPI keeps an included router's routes inside it."""
+    found = []
+    for route in routes:
+        inner = getattr(route, "original_router", None)
+        if inner is not None:
+            found += _all_routes(inner.routes, prefix + route.include_context.prefix)
+        elif getattr(route, "methods", None):
+            found.append((prefix + route.path, route))
+    return found
+
+
 def _routes(app) -> list[tuple[str, set[str]]]:  # type: ignore[no-untyped-def]
-    return [(r.path, r.methods or set()) for r in app.routes if "{" in getattr(r, "path", "")]
+    return [(path, r.methods or set()) for path, r in _all_routes(app.routes) if "{" in path]
+
+
+def test_the_route_walk_sees_every_route_with_an_id() -> None:
+    from web.app import create_app
+
+    paths = {path for path, _ in _routes(create_app(settings_for_walk()))}
+    assert {"/tasks/{task_id}", "/occurrences/{occurrence_id}/done", "/api/plans/{plan_id}",
+            "/feeds/{filename}"} <= paths and len(paths) > 25
+
+
+def settings_for_walk():  # type: ignore[no-untyped-def]
+    from config.settings import load_settings
+
+    return load_settings(env="test", database_url="sqlite://", secret_key="route-walk-secret-0123456789-abcdef")
 
 
 def _assert_headers(response, https: bool = False) -> None:  # type: ignore[no-untyped-def]
@@ -66,9 +92,26 @@ def test_no_route_answers_500_to_a_bad_id_or_a_malformed_path(backend_app, commu
                     for method in methods & {"GET", "POST"}:
                         response = client.request(method, url, data={"csrf_token": token})
                         assert response.status_code < 500, (method, url, response.status_code)
+                        _assert_headers(response)  # every route, whatever it answers
                         if bad in ("99999999999999999999", "2147483648", "abc", "%00") and "{token}" not in path \
                                 and "{filename}" not in path:
-                            assert response.status_code in (404, 405, 303, 401), (method, url, response.status_code)
+                            assert response.status_code in (404, 405, 303, 401, 403), (method, url,
+                                                                                       response.status_code)
+            for path, route in _all_routes(backend_app.routes):  # query parameters: ids out of range, nonsense
+                names = [p.name for p in getattr(getattr(route, "dependant", None), "query_params", [])]
+                for name in names:
+                    for bad in [*BAD_IDS, "9" * 400, "2026-13-45", ""]:
+                        url = re.sub(r"\{[^}]+\}", "1", path) + f"?{name}={bad}"
+                        if "GET" in route.methods:
+                            response = client.get(url)
+                            assert response.status_code < 500, (url, response.status_code)
+                            _assert_headers(response)
+            for path, route in _all_routes(backend_app.routes):  # every page without an id
+                if "{" not in path and "GET" in route.methods:
+                    response = client.get(path)
+                    assert response.status_code < 500, (path, response.status_code)
+                    _assert_headers(response)
+        assert admin.get("/api/occurrences?agency_id=99999999999999999999").status_code == 404
         for url in ["/tasks/99999999999999999999", "/agencies/2147483648", "/tasks/abc", "/plans/%00",
                     "/calendar?month=9999-12", "/calendar?month=0000-01"]:
             response = admin.get(url)
@@ -126,3 +169,24 @@ def test_under_require_login_a_focal_point_reads_only_its_unit(private_app, comm
         assert "Tuyên truyền phòng cháy" not in text and "Công an xã Hoàng Phú" not in text, path
     assert tv.get(f"/tasks/{communes.tv_lead_soon.milestone.task_id}").status_code == 200
     assert tv.get(f"/agencies/{communes.police_tv.id}").status_code == 200
+
+
+def test_a_control_character_in_a_form_is_refused_in_one_line_and_nothing_is_written(backend_app, communes: Communes,
+                                                                                    backend_db) -> None:
+    from sqlalchemy import func, select
+
+    from models import AuditLog, Contact
+
+    admin = log_in_admin(new_client(backend_app))
+    token = csrf_of(admin, "/")
+    before = backend_db.scalar(select(func.count()).select_from(AuditLog))
+    for path, data in [(f"/agencies/{communes.police_tv.id}/contacts", {"name": "Lê\x00Văn", "email": "a@b.vn"}),
+                       (f"/occurrences/{communes.tv_lead_soon.id}/extend",
+                        {"new_due": "30/12/2030", "reason": "r\x00", "document": "CV 1"}),
+                       (f"/agencies/{communes.police_tv.id}", {"name": "Công an\x01 xã"})]:
+        response = admin.post(path, data={**data, "csrf_token": token})
+        assert response.status_code == 400 and "ký tự điều khiển" in response.text, (path, response.status_code)
+    backend_db.expire_all()
+    assert backend_db.scalar(select(func.count()).select_from(AuditLog)) == before
+    assert backend_db.scalar(select(func.count()).where(Contact.email == "a@b.vn")) == 0
+    assert admin.get("/agencies?q=%00").status_code == 404  # in a query string: no row could match it

@@ -13,25 +13,22 @@ import pytest
 
 from calendars.access import create_token
 from models import FeedScope
-from models.db import make_engine, session_factory
-from models.migrate import upgrade
+from models.db import session_factory
 from tests.web.access.support import build_communes
 from tests.web.conftest import PASSWORD_HASH
 from tests.web.server import ROOT, free_port, running_server, server_env
 
-pytestmark = pytest.mark.external_service
+pytestmark = [pytest.mark.external_service, pytest.mark.slow]  # two uvicorn processes
 
 
-def test_a_revoked_token_is_refused_by_every_running_server_at_the_next_request(db_url: str, tmp_path: Path,
+def test_a_revoked_token_is_refused_by_every_running_server_at_the_next_request(engine, tmp_path: Path,
                                                                                  config_dir: Path) -> None:
-    engine = make_engine(db_url)
-    upgrade(engine)
+    db_url = engine.url.render_as_string(hide_password=False)
     with session_factory(engine)() as session:
         communes = build_communes(session)
         token, row = create_token(session, scope=FeedScope.AGENCY, agency_id=communes.police_tv.id, name="điện thoại")
         session.commit()
         token_id = row.id
-    engine.dispose()
     with ExitStack() as stack:
         urls = []
         for name in ("a", "b"):

@@ -111,3 +111,16 @@ def test_asking_for_links_is_limited_per_address_and_per_ip_with_one_answer(back
     backend_app.state.clock = lambda: datetime.now(UTC) + timedelta(minutes=16)
     other.post("/login/email", data={"email": "phu@hoangphu.test", "csrf_token": csrf_of(other)})
     assert backend_db.scalar(select(func.count()).select_from(SigninLink)) == 4
+
+
+def test_deactivating_a_contact_ends_its_sessions_at_the_next_request(backend_app, backend_settings,
+                                                                      communes: Communes, backend_db) -> None:
+    focal = sign_in(new_client(backend_app), "van@thieuvan.test", backend_settings.mail_dir)
+    assert focal.get("/me").status_code == 200
+    admin = log_in_admin(new_client(backend_app))
+    assert admin.post(f"/contacts/{communes.focal_tv.id}/deactivate",
+                      data={"csrf_token": csrf_of(admin, "/")}).status_code == 303
+    assert focal.get("/me").status_code == 303  # to the sign-in page
+    backend_db.expire_all()
+    ended = backend_db.scalars(select(LoginSession).where(LoginSession.contact_id == communes.focal_tv.id)).all()
+    assert ended and all(s.ended_reason == "contact_inactive" for s in ended)
