@@ -33,11 +33,15 @@ class Pending:
 
 
 def _same_site(request: Request) -> bool:
-    """Only an edit the app's own page sent is offered again: a post from another site (which a browser marks
-    with its Origin, else its Referer) could otherwise put words in the admin's mouth."""
+    """Only an edit the app's own page sent is offered again: a post from another site could otherwise put words
+    in the admin's mouth. Browsers say where a post came from in Sec-Fetch-Site; without it, the Origin or Referer
+    must be this site (the app's no-referrer policy makes a browser send "Origin: null", never trusted)."""
+    fetch_site = request.headers.get("sec-fetch-site")
+    if fetch_site is not None:
+        return fetch_site == "same-origin"
     sender = request.headers.get("origin") or request.headers.get("referer") or ""
     ours = {request.url.netloc, urlsplit(request.app.state.settings.base_url).netloc}
-    return bool(sender) and urlsplit(sender).netloc in ours
+    return sender != "null" and urlsplit(sender).netloc in ours
 
 
 def _local(path: str) -> bool:

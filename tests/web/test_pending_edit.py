@@ -19,7 +19,7 @@ def web_db_url(engine) -> str:  # type: ignore[no-untyped-def]
     """Every test here runs on SQLite and on PostgreSQL (the ``backend`` parameter of tests/conftest.py)."""
     return engine.url.render_as_string(hide_password=False)
 
-SAME_SITE = {"origin": "http://testserver"}  # what a browser sends with a form of the app's own page
+SAME_SITE = {"sec-fetch-site": "same-origin", "origin": "null"}  # what Chromium sends with the app's own forms
 
 
 def _end_every_session(db_session) -> None:  # type: ignore[no-untyped-def]
@@ -94,9 +94,16 @@ def test_under_require_login_an_expired_edit_is_carried_too(web_settings, world,
 
 def test_a_post_from_another_site_is_never_offered_again(admin: TestClient, world, db_session) -> None:
     edit = {"csrf_token": "forged", "kind": "once", "label": "Sửa giả mạo", "due": day(world.once.due)}
-    for headers in ({"origin": "https://evil.example"}, {"referer": "https://evil.example/form"}, {}):
+    for headers in ({"sec-fetch-site": "cross-site", "origin": "http://testserver"}, {"origin": "null"},
+                    {"origin": "https://evil.example"}, {"referer": "https://evil.example/form"}, {}):
         response = admin.post(f"/milestones/{world.once.id}", data=edit, headers=headers)
         assert response.status_code == 403 and "Sửa giả mạo" not in response.text, headers
     _end_every_session(db_session)
     expired = admin.post(f"/milestones/{world.once.id}", data=edit, headers={"origin": "https://evil.example"})
     assert expired.status_code == 303 and "Sửa giả mạo" not in expired.text
+
+
+def test_without_fetch_metadata_the_origin_must_be_this_site(admin: TestClient, world) -> None:
+    edit = {"csrf_token": "stale", "kind": "once", "label": "Nhãn cũ hơn", "due": day(world.once.due)}
+    response = admin.post(f"/milestones/{world.once.id}", data=edit, headers={"origin": "http://testserver"})
+    assert response.status_code == 403 and forms_on(response.text)["resume-form"]["label"] == "Nhãn cũ hơn"
