@@ -12,10 +12,11 @@ from web import (
     admin_delivery,
     admin_plans,
     admin_policy,
+    admin_review_edits,
     admin_revisions,
 )
 
 router = APIRouter(include_in_schema=False)
-for module in (admin_plans, admin_revisions, admin_agencies, admin_policy, admin_audit, admin_access, admin_dates,
-               admin_delivery):
+for module in (admin_plans, admin_review_edits, admin_revisions, admin_agencies, admin_policy, admin_audit,
+               admin_access, admin_dates, admin_delivery):
     router.include_router(module.router)

@@ -11,6 +11,7 @@ changed in another tab) gets the same page with its fields, so the edit can be s
 from __future__ import annotations
 
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from starlette.datastructures import UploadFile
 from starlette.requests import Request
@@ -31,13 +32,26 @@ class Pending:
     had_file: bool = False
 
 
+def _same_site(request: Request) -> bool:
+    """Only an edit the app's own page sent is offered again: a post from another site could otherwise put words
+    in the admin's mouth. Browsers say where a post came from in Sec-Fetch-Site; without it, the Origin or Referer
+    must be this site (the app's no-referrer policy makes a browser send "Origin: null", never trusted)."""
+    fetch_site = request.headers.get("sec-fetch-site")
+    if fetch_site is not None:
+        return fetch_site == "same-origin"
+    sender = request.headers.get("origin") or request.headers.get("referer") or ""
+    ours = {request.url.netloc, urlsplit(request.app.state.settings.base_url).netloc}
+    return sender != "null" and urlsplit(sender).netloc in ours
+
+
 def _local(path: str) -> bool:
     return path.startswith("/") and not path.startswith("//") and "\\" not in path and not path.startswith("/login")
 
 
 async def from_request(request: Request) -> Pending | None:
     """The posted form of ``request`` as a pending edit, or None (not a form post, too large, unreadable)."""
-    if request.method != "POST" or request.url.path.startswith("/api/") or not _local(request.url.path):
+    if request.method != "POST" or request.url.path.startswith("/api/") or not _local(request.url.path) \
+            or not _same_site(request):
         return None
     try:
         form = await request.form(max_fields=2000)

@@ -56,7 +56,7 @@ def test_it_bumps_the_events_of_a_task_assigned_to_another_agency(session):
     event = uid(world.once, date(2026, 3, 15))
     before = feed_events(session, PROVINCE)[event]
     [support] = [a for a in world.once.task.assignments if a.role == "support"]
-    support.agency_id = world.xa.id  # the admin remaps a name the importer resolved wrongly (web/admin_plans.py)
+    support.agency_id = world.xa.id  # the admin remaps a name the importer resolved wrongly (web/admin_review_edits.py)
     shown_text_changed([world.once.task])
     session.commit()
     session.expire_all()  # as the next request's session would: read the new agency back

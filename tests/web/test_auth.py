@@ -49,7 +49,7 @@ def test_it_refuses_a_stale_csrf_token_and_stores_nothing(admin: TestClient, db_
     before = db_session.scalar(select(func.count()).select_from(Agency))
     response = admin.post("/agencies", data={"name": "Sở Mới", "level": "tinh", "csrf_token": "stale-token"})
     assert response.status_code == 403
-    assert "Phiên làm việc đã thay đổi nên thay đổi này chưa được lưu." in response.text  # web.pending: send again
+    assert "Phiên làm việc đã hết hạn, vui lòng tải lại trang." in response.text  # no Origin: never offered again
     assert db_session.scalar(select(func.count()).select_from(Agency)) == before
     missing = admin.post("/agencies", data={"name": "Sở Mới", "level": "tinh"})
     assert missing.status_code == 403

@@ -19,6 +19,9 @@ def web_db_url(engine) -> str:  # type: ignore[no-untyped-def]
     """Every test here runs on SQLite and on PostgreSQL (the ``backend`` parameter of tests/conftest.py)."""
     return engine.url.render_as_string(hide_password=False)
 
+SAME_SITE = {"sec-fetch-site": "same-origin", "origin": "null"}  # what Chromium sends with the app's own forms
+
+
 def _end_every_session(db_session) -> None:  # type: ignore[no-untyped-def]
     db_session.execute(update(LoginSession).values(ended_at=datetime.now(UTC), ended_reason="idle"))
     db_session.commit()
@@ -29,7 +32,7 @@ def test_an_edit_sent_after_expiry_is_carried_through_the_login_and_saved_once(a
     edit = {**forms_on(admin.get(f"/plans/{world.plan.id}").text)[f"form-milestone-{world.once.id}"],
             "label": "Quy chế phối hợp (sửa sau khi hết phiên)"}
     _end_every_session(db_session)
-    expired = admin.post(f"/milestones/{world.once.id}", data=edit)
+    expired = admin.post(f"/milestones/{world.once.id}", data=edit, headers=SAME_SITE)
     assert expired.status_code == 401 and "Phiên đăng nhập đã hết hạn" in expired.text
     login_form = forms_on(expired.text)["/login"]
     assert login_form["pending_action"] == f"/milestones/{world.once.id}"
@@ -53,7 +56,7 @@ def test_an_edit_sent_after_expiry_is_carried_through_the_login_and_saved_once(a
 def test_a_stale_csrf_token_of_a_signed_in_admin_gets_the_edit_back_to_send_again(admin: TestClient, world,
                                                                                   db_session) -> None:
     edit = {"csrf_token": "stale-token", "kind": "once", "label": "Nhãn mới", "due": day(world.once.due)}
-    response = admin.post(f"/milestones/{world.once.id}", data=edit)
+    response = admin.post(f"/milestones/{world.once.id}", data=edit, headers=SAME_SITE)
     assert response.status_code == 403 and "chưa được lưu" in response.text
     again = forms_on(response.text)["resume-form"]
     assert again["label"] == "Nhãn mới" and again["csrf_token"] == csrf(admin, "/")
@@ -82,8 +85,25 @@ def test_under_require_login_an_expired_edit_is_carried_too(web_settings, world,
             edit = {**forms_on(browser.get(f"/plans/{world.plan.id}").text)[f"form-milestone-{world.once.id}"],
                     "label": "Sửa trong chế độ riêng tư"}
             _end_every_session(db_session)
-            expired = browser.post(f"/milestones/{world.once.id}", data=edit)
+            expired = browser.post(f"/milestones/{world.once.id}", data=edit, headers=SAME_SITE)
             assert expired.status_code == 401
             assert forms_on(expired.text)["/login"]["pending.label"] == "Sửa trong chế độ riêng tư"
     finally:
         app.state.engine.dispose()
+
+
+def test_a_post_from_another_site_is_never_offered_again(admin: TestClient, world, db_session) -> None:
+    edit = {"csrf_token": "forged", "kind": "once", "label": "Sửa giả mạo", "due": day(world.once.due)}
+    for headers in ({"sec-fetch-site": "cross-site", "origin": "http://testserver"}, {"origin": "null"},
+                    {"origin": "https://evil.example"}, {"referer": "https://evil.example/form"}, {}):
+        response = admin.post(f"/milestones/{world.once.id}", data=edit, headers=headers)
+        assert response.status_code == 403 and "Sửa giả mạo" not in response.text, headers
+    _end_every_session(db_session)
+    expired = admin.post(f"/milestones/{world.once.id}", data=edit, headers={"origin": "https://evil.example"})
+    assert expired.status_code == 303 and "Sửa giả mạo" not in expired.text
+
+
+def test_without_fetch_metadata_the_origin_must_be_this_site(admin: TestClient, world) -> None:
+    edit = {"csrf_token": "stale", "kind": "once", "label": "Nhãn cũ hơn", "due": day(world.once.due)}
+    response = admin.post(f"/milestones/{world.once.id}", data=edit, headers={"origin": "http://testserver"})
+    assert response.status_code == 403 and forms_on(response.text)["resume-form"]["label"] == "Nhãn cũ hơn"
