@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import re
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email.parser import BytesParser
@@ -95,15 +96,23 @@ def csrf_of(client: TestClient, path: str = "/login") -> str:
     return found.group(1)
 
 
-def read_link(mail_dir: Path, address: str) -> str:
-    """The sign-in link path of the newest email to ``address``."""
-    for mail in sorted(Path(mail_dir).glob("*.eml"), key=lambda p: p.stat().st_mtime, reverse=True):
-        message = BytesParser(policy=default).parsebytes(mail.read_bytes())
-        if address in str(message["To"]):
-            found = LINK.search(message.get_body(("plain",)).get_content())
-            assert found, "no sign-in link in the email"
-            return found.group(1)
-    raise AssertionError(f"no email to {address}")
+def read_link(mail_dir: Path, address: str, wait: float = 10.0) -> str:
+    """The sign-in link path of the newest email to ``address``.
+
+    The server writes the email in a background task after answering, so the file may not be there yet when
+    the page has loaded: look again until it is, for at most ``wait`` seconds.
+    """
+    deadline = time.monotonic() + wait
+    while True:
+        for mail in sorted(Path(mail_dir).glob("*.eml"), key=lambda p: p.stat().st_mtime, reverse=True):
+            message = BytesParser(policy=default).parsebytes(mail.read_bytes())
+            if address in str(message["To"]):
+                found = LINK.search(message.get_body(("plain",)).get_content())
+                assert found, "no sign-in link in the email"
+                return found.group(1)
+        if time.monotonic() > deadline:
+            raise AssertionError(f"no email to {address}")
+        time.sleep(0.05)
 
 
 def sign_in(client: TestClient, address: str, mail_dir: Path) -> TestClient:
