@@ -129,10 +129,15 @@ def test_import_edit_event_recompute_and_feed_agree_on_every_seed_occurrence(eng
         once = [m for m in session.scalars(select(Milestone).where(Milestone.kind == Kind.ONCE.value))
                 if live(m) and live(m)[0].due in extra][:5]
         assert once
-        for m in once:  # the review editor, saving the same date by hand
+        for m in once:  # the review editor: saving what was loaded keeps the dates; a new date is computed
+            before = [o.effective_due for o in live(m)]
             apply_edit(m, kind="once", label=m.label, due=live(m)[0].due, rrule=None,
                        plan_year=m.task.plan.plan_year, rules=rules)
-            assert [o.effective_due for o in live(m)] == [_expected(m.due, False, calendar)]
+            assert [o.effective_due for o in live(m)] == before
+            typed = next(d for d in extra if d != m.due)
+            apply_edit(m, kind="once", label=m.label, due=typed, rrule=None,
+                       plan_year=m.task.plan.plan_year, rules=rules)
+            assert [o.effective_due for o in live(m)] == [_expected(typed, False, calendar)] != [typed]
 
         waiting = next(m for m in session.scalars(select(Milestone).where(Milestone.kind == Kind.ON_EVENT.value))
                        if m.event_date is None)
