@@ -7,8 +7,10 @@ written after it, "Công an xã (xã Hoàng Phú)".
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Any
 
+import idna
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
@@ -16,7 +18,7 @@ from config.agencies import normalise
 from config.errors import UserError
 from models import Agency, Contact
 
-EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+EMAIL = re.compile(r"^[^@\s<>\"']+@[^@\s<>\"']+\.[^@\s<>\"']+$")  # no quotes or brackets: nothing to inject
 PHONE = re.compile(r"^\+?[0-9][0-9 .-]{7,14}$")
 
 
@@ -45,19 +47,75 @@ def _names(agency: Agency) -> set[str]:
     return names
 
 
-def add_contact(session: Session, *, agency: str, name: str, email: str | None = None,
-                zalo_user_id: str | None = None, phone: str | None = None, is_head: bool = False,
-                digest: bool = False) -> Contact:
-    """Add a contact; channels follow the addresses given (email first). Raises UserError on bad input."""
-    name = " ".join(name.split())
+@dataclass(frozen=True)
+class ContactFields:
+    """A contact's fields as stored: checked against the column sizes and the mail rules, email IDNA-encoded."""
+
+    name: str
+    email: str | None
+    zalo_user_id: str | None
+    phone: str | None
+
+
+_LABELS = {"name": "Họ tên", "email": "Địa chỉ email", "zalo_user_id": "Mã người dùng Zalo",
+           "phone": "Số điện thoại"}
+
+
+def check_contact(name: str | None, email: str | None = None, zalo_user_id: str | None = None,
+                  phone: str | None = None, *, smtputf8: bool | None = None) -> ContactFields:
+    """The one validation of a contact's fields, for the command line and the web alike.
+
+    Lengths are the columns' (PostgreSQL refuses a longer value, SQLite would keep it): the same Vietnamese message
+    on both. ``smtputf8``: whether the configured mail server accepts a non-ASCII mailbox name (RFC 6531); None
+    reads the ``HANCHOT_SMTP_UTF8`` setting. Raises UserError in Vietnamese.
+    """
+    name = " ".join((name or "").split())
+    email, zalo_user_id, phone = ((v or "").strip() or None for v in (email, zalo_user_id, phone))
     if not name:
-        raise UserError("Thiếu họ tên người nhận (--name).")
-    if email and not EMAIL.match(email):
-        raise UserError(f"Địa chỉ email “{email}” không hợp lệ.")
-    if phone and not PHONE.match(phone.strip()):
+        raise UserError("Thiếu họ tên người nhận.")
+    if email:
+        email = deliverable_email(email, _smtputf8() if smtputf8 is None else smtputf8)
+    if phone and not PHONE.match(phone):
         raise UserError(f"Số điện thoại “{phone}” không hợp lệ.")
     if zalo_user_id and not zalo_user_id.isdigit():
         raise UserError(f"Mã người dùng Zalo “{zalo_user_id}” phải là một dãy số.")
+    fields = ContactFields(name, email, zalo_user_id, phone)
+    columns = Contact.__table__.c
+    for field_name, label in _LABELS.items():
+        value, limit = getattr(fields, field_name), columns[field_name].type.length
+        if value is not None and len(value) > limit:
+            raise UserError(f"{label} dài {len(value)} ký tự, quá giới hạn {limit} ký tự.")
+    return fields
+
+
+def deliverable_email(email: str, smtputf8: bool) -> str:
+    """``email`` as it can be delivered: the domain IDNA-encoded ("a@sởtưpháp.vn" → "a@xn--….vn"), the mailbox name
+    ASCII unless the mail server offers SMTPUTF8. Raises UserError naming what is wrong."""
+    if not EMAIL.match(email):
+        raise UserError(f"Địa chỉ email “{email}” không hợp lệ.")
+    local, _, domain = email.rpartition("@")
+    if not local.isascii() and not smtputf8:
+        raise UserError(f"Địa chỉ email “{email}”: phần trước @ có chữ có dấu hoặc ký tự ngoài ASCII, máy chủ thư "
+                        f"đang dùng không nhận được (không hỗ trợ SMTPUTF8); hãy dùng địa chỉ không dấu.")
+    try:
+        ascii_domain = idna.encode(domain.rstrip("."), uts46=True).decode("ascii")
+    except idna.IDNAError:
+        raise UserError(f"Địa chỉ email “{email}”: tên miền “{domain}” không hợp lệ.") from None
+    return f"{local}@{ascii_domain}"
+
+
+def _smtputf8() -> bool:
+    from config.settings import get_settings
+
+    return get_settings().smtp_utf8
+
+
+def add_contact(session: Session, *, agency: str, name: str, email: str | None = None,
+                zalo_user_id: str | None = None, phone: str | None = None, is_head: bool = False,
+                digest: bool = False, smtputf8: bool | None = None) -> Contact:
+    """Add a contact; channels follow the addresses given (email first). Raises UserError on bad input."""
+    fields = check_contact(name, email, zalo_user_id, phone, smtputf8=smtputf8)
+    name, email, zalo_user_id, phone = fields.name, fields.email, fields.zalo_user_id, fields.phone
     if not (email or zalo_user_id or phone):
         raise UserError("Cần ít nhất một cách liên lạc: --email, --zalo-user-id hoặc --phone.")
     found = find_agency(session, agency)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import RedirectResponse
 from sqlalchemy import delete, select, update
@@ -11,6 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
+from config.errors import UserError
 from models import (
     Agency,
     AgencyGroupMember,
@@ -25,13 +24,12 @@ from models import (
     UnitKind,
 )
 from models.plans import shown_text_changed
+from scheduler.contacts import check_contact
 from web.audit import record, snapshot
 from web.deps import DB, Form, FormError, int_field, now, require_admin, text_field
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(require_admin)])
 CHANNELS = ("email", "zalo", "zns")
-EMAIL = re.compile(r"^[^@\s<>\"']+@[^@\s<>\"']+\.[^@\s<>\"']+$")
-PHONE = re.compile(r"^\+?[0-9 .-]{8,20}$")
 AGENCY_FIELDS = ("name", "unit_id", "aliases", "level", "parent_id", "is_group", "needs_review")
 
 
@@ -169,16 +167,12 @@ def _move_memberships(session: Session, old: int, new: int) -> None:
 def add_contact(request: Request, agency_id: int, form: Form,
                 session: DB) -> RedirectResponse:
     agency = _agency(session, agency_id)
-    name = text_field(form, "name", "họ tên", required=True)
-    email = text_field(form, "email", "email")
-    zalo = text_field(form, "zalo_user_id", "Zalo user id", max_length=64)
-    phone = text_field(form, "phone", "số điện thoại", max_length=32)
-    if email and not EMAIL.match(email):
-        raise FormError("Địa chỉ email không hợp lệ.")
-    if zalo and not zalo.isdigit():
-        raise FormError("Zalo user id chỉ gồm chữ số.")
-    if phone and not PHONE.match(phone):
-        raise FormError("Số điện thoại không hợp lệ.")
+    try:  # the one contact validation (scheduler.contacts): column sizes and mail rules, as on the command line
+        fields = check_contact(*(form.get(k) if isinstance(form.get(k), str) else None
+                                 for k in ("name", "email", "zalo_user_id", "phone")))
+    except UserError as e:
+        raise FormError(str(e)) from None
+    name, email, zalo, phone = fields.name, fields.email, fields.zalo_user_id, fields.phone
     channels = [c for c in form.getlist("channels") if c in CHANNELS]
     if len(channels) != len(form.getlist("channels")):
         raise FormError("Kênh nhận không hợp lệ.")
