@@ -52,6 +52,15 @@ def _register() -> None:
         register(app)
 
 
+def _database_url() -> str | None:
+    try:
+        from config.settings import get_settings
+
+        return get_settings().database_url
+    except Exception:  # the settings themselves are wrong: the line names no database
+        return None
+
+
 def main() -> None:
     """Entry point: run the app; print a UserError as one line and exit 2 (a traceback with --debug).
 
@@ -78,6 +87,14 @@ def main() -> None:
         if _state["debug"]:
             raise
         print(f"hanchot: {e}", file=sys.stderr)
+        sys.exit(2)
+    except Exception as e:  # a database that is not one, or not migrated: the same line from every command
+        from models.db import not_ready
+
+        line = None if _state["debug"] else not_ready(e, _database_url())
+        if line is None:
+            raise
+        print(f"hanchot: {line}", file=sys.stderr)
         sys.exit(2)
     sys.exit(code if isinstance(code, int) else 0)
 

@@ -41,6 +41,7 @@ class Settings(BaseSettings):
     timezone: str = "Asia/Ho_Chi_Minh"
     config_dir: Path = CONFIG_DIR
     smtp_url: str | None = None
+    smtp_utf8: bool = False  # the SMTP server offers SMTPUTF8: contacts may have a mailbox name with diacritics
     mail_from: str = "hanchot <hanchot@localhost>"
     mail_dir: Path = VAR_DIR / "mail"
     zalo_app_id: str | None = None

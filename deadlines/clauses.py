@@ -34,6 +34,10 @@ _TIME_HEAD = re.compile(r"(?:truoc|tu|den|toi|cho den|cham nhat|muon nhat|han|he
 _PERIODIC = re.compile(r"\bdinh ky\b")
 # a start without an end: "từ năm 2026", "từ sau năm 2027", "sau năm 2028", "bắt đầu từ quý II"
 _START_ONLY = re.compile(r"(?:\bbat dau tu|(?<![a-z])(?<!dau )tu(?:\s+sau)?|(?<![a-z])sau)\s*$")
+# A clause's own time is read within this many characters of the cut on each side: a real clause is far shorter,
+# and a bounded window keeps a part of any length linear (reading to the part's end at every candidate was
+# quadratic: a 20,000-character cell of "… và …" took seconds).
+WINDOW = 240
 
 
 def split(f: Folded, hidden: str, part: Part) -> list[Part] | None:
@@ -42,12 +46,14 @@ def split(f: Folded, hidden: str, part: Part) -> list[Part] | None:
     if len(text) < 12 or not (" va " in text or "," in text or _SENTENCE.search(text)):
         return None
     cuts: list[tuple[int, int]] = []
-    start = part.start
+    start, content_end = part.start, part.start + len(text.rstrip(TRIM))
     for a, b, kind in _candidates(f, hidden, part):  # the cheap tests first: most candidates fail one
         if a <= start:
             continue
-        left, right = hidden[start:a], hidden[b:part.end].lstrip()
-        if not right.strip(TRIM) or (kind in ("and", "comma") and _TIME_HEAD.match(right)):
+        if b >= content_end:  # nothing but punctuation after it
+            continue
+        left, right = hidden[max(start, a - WINDOW):a], hidden[b:min(part.end, b + WINDOW)].lstrip()
+        if kind in ("and", "comma") and _TIME_HEAD.match(right):
             continue
         if kind == "comma" and not (atoms := dates.scan(left)):
             continue  # "thường xuyên, liên tục, hiệu quả hàng năm", "theo hướng dẫn, yêu cầu của …": one time

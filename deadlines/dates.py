@@ -16,6 +16,8 @@ _DIGIT = re.compile(r"\d")
 _WORDS_ONLY_ATOM = re.compile(r"quy\s+[iv1-4]|dau\s+nam|giua\s+nam|cuoi\s+nam|nam\s+(?:sau|nay|toi)")
 _STAGE = re.compile(r"giai doan\s+(?:[ivx]{1,4}|\d)\s*[(:]$")
 _YEAR_RANGE_CELL = re.compile(r"[\s.,;:(+•-]*(?:19|20|21)\d\d\s*(?:-|den|toi)\s*(?:19|20|21)\d\d[\s.,;)]*")
+_LEAD_ONLY = re.compile(r"[ .,;:\-+•(]*\s*")
+_TAIL_ONLY = re.compile(r"[ .,;)]*")
 _YEAR_RANGE_GAP = re.compile(r"\s*(?:-|den het|den|toi)\s*(?:nam\s+)?")
 
 POINTS = {"dau": "đầu", "giua": "giữa", "cuoi": "cuối", "thuong tuan": "thượng tuần", "trung tuan": "trung tuần",
@@ -107,9 +109,9 @@ def _may_hold_atom(folded: str) -> bool:
 
 
 def _bare_year_kept(folded: str, span: tuple[int, int], atoms: list[Atom]) -> bool:
-    before = folded[:span[0]].rstrip()
-    if not before.strip(" .,;:-+•(") and not folded[span[1]:].strip(" .,;)"):
+    if _LEAD_ONLY.fullmatch(folded, 0, span[0]) and _TAIL_ONLY.fullmatch(folded, span[1]):
         return True  # the whole cell is a year
+    before = folded[max(0, span[0] - 40):span[0]].rstrip()  # what precedes, near enough: linear in the cell
     if before.endswith("giai doan") or _STAGE.search(before):
         return True  # "giai đoạn 2026-2030", "Giai đoạn I (2025 - 2027)"
     if _YEAR_RANGE_CELL.fullmatch(folded):

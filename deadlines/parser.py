@@ -126,7 +126,36 @@ def _parse(text: str, plan_year: int, horizon: tuple[date, date]) -> list[Parsed
     for part, found, _usable, joined in groups:
         # each raw part is parsed at most twice, so the whole cell stays linear
         out.extend(found if joined == 1 else _parse_part(f, hidden, part, plan_year, horizon))
+    return _merged(out)
+
+
+def _merged(milestones: list[ParsedMilestone]) -> list[ParsedMilestone]:
+    """One milestone per thing due: "Ngày 31/12/2026; ngày 31/12/2026" is one deadline, not two reminders.
+
+    Equal means equal in everything but where it was written (source, span); the first stays, with the warnings
+    of all. An unresolved milestone is only equal to one read from the same words.
+    """
+    if len(milestones) < 2:
+        return milestones
+    first: dict[tuple, tuple[ParsedMilestone, set[str]]] = {}
+    out: list[ParsedMilestone] = []
+    for m in milestones:
+        key = _meaning(m)
+        if key not in first:
+            first[key] = (m, set(m.warnings))
+            out.append(m)
+            continue
+        kept, warned = first[key]
+        for warning in m.warnings:
+            if warning not in warned:
+                warned.add(warning)
+                kept.warnings.append(warning)
     return out
+
+
+def _meaning(m: ParsedMilestone) -> tuple:
+    return (m.kind, m.label, m.due, m.start, m.rrule, tuple(m.occurrences), m.ad_hoc, m.event, m.offset, m.reference,
+            m.strict, m.period, fold(m.source).folded if m.kind is Kind.UNRESOLVED else None)
 
 
 def _parse_part(f: Folded, hidden: str, part: Part, plan_year: int, horizon: tuple[date, date], *,
@@ -257,7 +286,7 @@ def _in_name(atom: dates.Atom, sub: str) -> bool:
     does "6 tháng" in "Báo cáo 6 tháng trước ngày 15/6" (a report named by its period, its date follows)."""
     if atom.kind == "half" and _REPORT_NAMED.search(sub, max(0, atom.span[0] - 24), atom.span[0]):
         return bool(_DIGIT_AFTER.search(sub, atom.span[1]))
-    if atom.kind != "year" or atom.point or atom.span[0] == 0 or sub[:atom.span[0]].startswith("giai doan"):
+    if atom.kind != "year" or atom.point or atom.span[0] == 0 or sub.startswith("giai doan", 0, atom.span[0]):
         return False
     before = sub[max(0, atom.span[0] - 40):atom.span[0]]
     stage = _STAGE.search(before)

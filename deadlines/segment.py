@@ -20,6 +20,7 @@ TRIM = " \t\r\n-+*•.;,:"
 COLON = re.compile(r":(?!\d)")
 CUNG_JOIN = re.compile(r"\s+cung(?:\s+voi)?\s+(?:bao cao|ky bao cao|ky)\b")
 _BLANKS = re.compile(r"[^\S ]\s*| \s+")  # every run of blanks but a lone space (a no-op to replace)
+_LINE_END = re.compile(r"[\n;]")
 _BULLET_AFTER = re.compile(r"\s*[-+•*]\s")
 
 
@@ -40,12 +41,13 @@ def split(f: Folded) -> list[Part]:
     text = f.folded
     parts: list[Part] = []
     start, sep, in_list = 0, "start", False
+    ahead = _Ahead(text)
     for m in _BREAK.finditer(text):
         ch = m.group()
         if ch in "-+*":
             kind = _bullet_kind(f, m.start())
-            if kind is None or (kind == "inline" and not (in_list or ":" in text[start:m.start()]
-                                                          or _date_then_label(text, start, m.start()))):
+            if kind is None or (kind == "inline" and not (in_list or ahead.any_colon(start) < m.start()
+                                                          or _date_then_label(text, start, m.start(), ahead))):
                 continue
             in_list = True
         _add(parts, text, start, m.start(), sep)
@@ -58,14 +60,42 @@ def split(f: Folded) -> list[Part]:
     return parts
 
 
-def _date_then_label(text: str, start: int, i: int) -> bool:
+class _Ahead:
+    """The next line end and the next colon at or after a position that only moves forward: each is searched
+    for again only once passed, so a long line with many dashes stays linear."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self._end = self._colon = self._any = -1
+
+    def line_end(self, i: int) -> int:
+        if self._end < i:
+            m = _LINE_END.search(self.text, i)
+            self._end = m.start() if m else len(self.text)
+        return self._end
+
+    def any_colon(self, i: int) -> int:
+        if self._any < i:
+            found = self.text.find(":", i)
+            self._any = found if found >= 0 else len(self.text) + 1
+        return self._any
+
+    def colon(self, i: int) -> int:
+        if self._colon < i:
+            m = COLON.search(self.text, i)
+            self._colon = m.start() if m else len(self.text) + 1
+        return self._colon
+
+
+def _date_then_label(text: str, start: int, i: int, ahead: _Ahead) -> bool:
     """"Trước 31/3/2025 - Báo cáo kết quả: …": a time expression ends before the dash and a labelled part
     follows it (a range such as "Tháng 6/2025 - Tháng 9/2025" has no colon after it)."""
-    before = text[start:i].rstrip()
-    if not before or not (before[-1].isdigit() or before[-1] == ")"):
+    last = i - 1
+    while last >= start and text[last].isspace():
+        last -= 1
+    if last < start or not (text[last].isdigit() or text[last] == ")"):
         return False
-    end = min([p for p in (text.find("\n", i), text.find(";", i)) if p >= 0] or [len(text)])
-    return COLON.search(text, i, end) is not None
+    return ahead.colon(i) < ahead.line_end(i)
 
 
 def _bullet_kind(f: Folded, i: int) -> str | None:

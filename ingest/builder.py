@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 
 from config.agencies import AgencyDirectory, PlanScope, normalise
 from deadlines import parse, parse_day_rules
@@ -15,6 +16,10 @@ from ingest.tasks import extract_tasks
 
 NO_LEAD = "Không xác định được cơ quan chủ trì."
 NO_DEADLINE = "Ô thời gian hoàn thành để trống."
+# A deadline cell is a few lines; one far longer is a misread table (a whole column in one cell) or garbage, and
+# every milestone read from it becomes rows and reminders. Past this many characters only the start is read.
+MAX_DEADLINE_CELL = 2_000
+_CUT_BEFORE = re.compile(r".*[\n;.,]|.*\s", re.DOTALL)  # the last break at or before the limit, else the last blank
 
 
 def build_plan(document: Document, *, plan_year: int | None = None,
@@ -68,7 +73,31 @@ def _complete(task: TaskDraft, year: int, rules: list) -> None:
     if not task.deadline_text:
         task.warnings.append(NO_DEADLINE)
         return
-    task.milestones = list(parse(task.deadline_text, year, rules=tuple(rules)))
+    text = deadline_read(task.deadline_text)
+    task.milestones = list(parse(text, year, rules=tuple(rules)))
+    if text != task.deadline_text:  # on the task (import report) and its first milestone (stored, reviewed)
+        clipped = (f"Ô thời hạn dài {_number(len(task.deadline_text))} ký tự, quá giới hạn "
+                   f"{_number(MAX_DEADLINE_CELL)}: chỉ đọc {_number(len(text))} ký tự đầu; phần còn lại cần "
+                   f"kiểm tra và nhập tay nếu có thời hạn.")
+        task.warnings.append(clipped)
+        if task.milestones:
+            task.milestones[0].warnings.append(clipped)
+
+
+def deadline_read(text: str) -> str:
+    """The part of a deadline cell that is read: all of it up to ``MAX_DEADLINE_CELL`` characters, else the start
+    up to the last break before the limit (never half a date)."""
+    if len(text) <= MAX_DEADLINE_CELL:
+        return text
+    head = text[:MAX_DEADLINE_CELL]
+    if not (text[MAX_DEADLINE_CELL].isspace() or text[MAX_DEADLINE_CELL] in ";,."):
+        cut = _CUT_BEFORE.match(head)
+        head = head[:cut.end()] if cut and cut.end() > MAX_DEADLINE_CELL // 2 else head
+    return head.rstrip()
+
+
+def _number(n: int) -> str:
+    return f"{n:,}".replace(",", ".")  # Vietnamese groups thousands with dots
 
 
 def content_hash(document: Document) -> str:

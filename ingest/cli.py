@@ -98,14 +98,12 @@ def _read_folder(files: list[Path], plan_year: int | None) -> list[tuple[Path, o
 
 def _migrated_engine():  # type: ignore[no-untyped-def]
     """The settings' database, refused with one line when it is not migrated (checked once per process)."""
-    from models.db import default_engine, explain_errors
-    from models.migrate import current_revision, head_revision
+    from models.db import default_engine
+    from models.migrate import require_migrated
 
     engine = default_engine()
     if engine not in _MIGRATED:
-        with explain_errors(engine):
-            if current_revision(engine) != head_revision():
-                raise UserError("Cơ sở dữ liệu chưa được tạo hoặc chưa nâng cấp: hãy chạy 'hanchot db upgrade'.")
+        require_migrated(engine)
         _MIGRATED.add(engine)
     return engine
 

@@ -17,7 +17,7 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, make_url, text
 from sqlalchemy.engine import URL
-from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy.exc import ArgumentError, DatabaseError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from config.errors import UserError
@@ -91,8 +91,11 @@ def explain_errors(engine: Engine) -> Iterator[None]:
     """Turn a failure to open or write the database into a UserError naming it (password masked)."""
     try:
         yield
-    except OperationalError as e:
-        raise UserError(describe_failure(engine, e)) from e
+    except DatabaseError as e:  # OperationalError is one
+        line = not_ready(e, engine.url)
+        if line is None and not isinstance(e, OperationalError):
+            raise
+        raise UserError(line or describe_failure(engine, e)) from e
 
 
 def describe_failure(engine: Engine, error: OperationalError) -> str:
@@ -101,6 +104,23 @@ def describe_failure(engine: Engine, error: OperationalError) -> str:
     if engine.dialect.name == "sqlite":
         return f"cannot open or write the SQLite database {engine.url.database}: {reason}"
     return f"cannot reach the database {mask(engine.url)}: {reason}"
+
+
+# Every command and the web start say this one line for a database that is not hanchot's, or not migrated.
+NOT_READY = ("Cơ sở dữ liệu {where} chưa dùng được: không phải cơ sở dữ liệu, hoặc chưa được tạo/nâng cấp. "
+             "Hãy kiểm tra HANCHOT_DATABASE_URL rồi chạy 'hanchot db upgrade'.")
+_NOT_READY_SIGNS = ("file is not a database", "no such table", "does not exist", "undefinedtable",
+                    "file is encrypted or is not a database")
+
+
+def not_ready(error: BaseException, url: str | URL | None = None) -> str | None:
+    """The NOT_READY line when ``error`` says the database is not one or lacks hanchot's tables, else None."""
+    if not isinstance(error, DatabaseError):
+        return None
+    said = f"{type(error.orig).__name__} {error.orig}".lower()
+    if not any(sign in said for sign in _NOT_READY_SIGNS):
+        return None
+    return NOT_READY.format(where=mask(url) if url is not None else "").replace("  ", " ")
 
 
 def check_connection(engine: Engine) -> None:

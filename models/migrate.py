@@ -42,3 +42,13 @@ def upgrade(engine: Engine, revision: str = "head") -> tuple[str | None, str | N
     with explain_errors(engine):
         command.upgrade(alembic_config(engine), revision)
     return before, current_revision(engine)
+
+
+def require_migrated(engine: Engine) -> None:
+    """Raise UserError with models.db.NOT_READY unless ``engine``'s database is at the head revision."""
+    from config.errors import UserError
+    from models.db import NOT_READY, explain_errors, mask
+
+    with explain_errors(engine):
+        if current_revision(engine) != head_revision():
+            raise UserError(NOT_READY.format(where=mask(engine.url)))

@@ -21,6 +21,10 @@ def serve(
     from web.app import create_app
 
     app = create_app(get_settings())
+    from models.db import default_engine
+    from models.migrate import require_migrated
+
+    require_migrated(default_engine())  # not a database, or not migrated: one line now, not a traceback per page
     child = subprocess.Popen([sys.executable, "-m", "hanchot", "scheduler"]) if with_scheduler else None
     try:
         uvicorn.run(app, host=host, port=port, log_level="info", proxy_headers=True)

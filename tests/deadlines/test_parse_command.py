@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import select
 import subprocess
 import sys
 from pathlib import Path
@@ -83,3 +84,22 @@ def test_it_answers_every_batch_line_in_order_and_survives_bad_lines():
     assert out[0]["milestones"][0]["due"] == "2025-03-31"
     assert all("error" in o for o in out[1:4])
     assert out[4]["milestones"][0]["occurrences"] == ["2026-12-31"]
+
+
+def test_batch_answers_each_line_before_the_next_one_is_written():
+    """Streaming: a line's answer comes while stdin is still open (a pipeline never waits for the end)."""
+    process = subprocess.Popen([*HANCHOT, "parse", "--batch"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, cwd=ROOT, text=True, encoding="utf-8")
+    try:
+        for item_id, text, due in (("a", "Quý I/2026", "2026-03-31"), ("b", "Ngày 31/12/2026; ngày 31/12/2026",
+                                                                        "2026-12-31")):
+            process.stdin.write(json.dumps({"id": item_id, "text": text, "plan_year": 2026}) + "\n")
+            process.stdin.flush()
+            ready, _, _ = select.select([process.stdout], [], [], 60)
+            assert ready, f"no answer to line {item_id!r} while stdin stays open"
+            answer = json.loads(process.stdout.readline())
+            assert answer["id"] == item_id and [m["due"] for m in answer["milestones"]] == [due]
+    finally:
+        process.stdin.close()
+        process.wait(timeout=60)
+    assert process.returncode == 0, process.stderr.read()

@@ -141,5 +141,6 @@ def test_it_imports_nothing_from_a_folder_with_a_refused_file(migrated, tmp_path
 
 def test_it_asks_for_db_upgrade_on_an_empty_database(db_url):
     run = hanchot(db_url, "import", str(EXAMPLE))
-    assert (run.returncode, run.stderr.strip()) == (
-        2, "hanchot: Cơ sở dữ liệu chưa được tạo hoặc chưa nâng cấp: hãy chạy 'hanchot db upgrade'.")
+    from models.db import NOT_READY, mask
+
+    assert (run.returncode, run.stderr.strip()) == (2, f"hanchot: {NOT_READY.format(where=mask(db_url))}")
