@@ -30,6 +30,7 @@ from web.form_state import FailedForm
 from web.pages import agencies_view, agency_view
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(require_admin)])
+LONGEST_INPUT = 2_000  # past this a value is no contact field at all
 AGENCY_FIELDS = ("name", "unit_id", "aliases", "level", "parent_id", "is_group", "needs_review")
 
 
@@ -174,12 +175,13 @@ def _move_memberships(session: Session, old: int, new: int) -> None:
 def add_contact(request: Request, agency_id: int, form: Form, session: DB) -> Response:
     agency = _agency(session, agency_id)
     try:
-        name = text_field(form, "name", "họ tên", required=True)
+        # column sizes are checked by the contacts service, in the same words as on the command line
+        name = text_field(form, "name", "họ tên", required=True, max_length=LONGEST_INPUT)
         try:
             contact = create_contact(
-                session, agency, name=name, email=text_field(form, "email", "email"),
-                zalo_user_id=text_field(form, "zalo_user_id", "Zalo user id", max_length=64),
-                phone=text_field(form, "phone", "số điện thoại", max_length=32),
+                session, agency, name=name, email=text_field(form, "email", "email", max_length=LONGEST_INPUT),
+                zalo_user_id=text_field(form, "zalo_user_id", "Zalo user id", max_length=LONGEST_INPUT),
+                phone=text_field(form, "phone", "số điện thoại", max_length=LONGEST_INPUT),
                 channels=form.getlist("channels") or None, is_focal_point=form.get("is_focal_point") == "1",
                 is_head=form.get("is_head") == "1", digest=form.get("digest") == "1")
         except ContactError as e:  # the one validation of contacts, shared with the command line

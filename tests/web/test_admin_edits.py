@@ -148,7 +148,7 @@ def test_it_adds_a_contact_and_refuses_a_bad_email(admin: TestClient, world, db_
     before = _count(db_session, Contact)
     bad = admin.post(f"/agencies/{world.noi_vu.id}/contacts", data={
         "csrf_token": csrf(admin, "/"), "name": "Lê C", "email": "not-an-email", "channels": "email"})
-    assert bad.status_code == 400 and "Địa chỉ email “not-an-email” không hợp lệ." in bad.text  # scheduler.contacts
+    assert bad.status_code == 400 and "Địa chỉ email không hợp lệ. Đã nhập: “not-an-email”." in bad.text
     assert _count(db_session, Contact) == before
     good = admin.post(f"/agencies/{world.noi_vu.id}/contacts", data={
         "csrf_token": csrf(admin, "/"), "name": "Lê C", "email": "c@snv.test", "zalo_user_id": "1234567890",
