@@ -123,5 +123,54 @@ def _role(role: str) -> str:
     return role
 
 
+def report_command(
+    output: Annotated[Path, typer.Option("-o", "--output", help="The file to write.")],
+    plan: int = typer.Option(None, "--plan", help="Plan id."),
+    agency: int = typer.Option(None, "--agency", help="Agency id (its groups' tasks included)."),
+    fmt: str = typer.Option("xlsx", "--format", help="xlsx or docx."),
+    today: str = typer.Option(None, "--today", help="Judge as of this day (YYYY-MM-DD); default: today, locally."),
+) -> None:
+    """Write the progress report (báo cáo tiến độ) of a plan and/or an agency as Excel or Word."""
+    from datetime import UTC, date, datetime
+    from zoneinfo import ZoneInfo
+
+    from calendars.progress import progress_rows, report_title
+    from config.atomic_file import write_atomically
+    from config.errors import UserError
+    from config.settings import get_settings
+    from models import Agency, Plan
+    from models.db import session_scope
+
+    if fmt not in ("xlsx", "docx"):
+        raise UserError(f"định dạng “{fmt}” không có: chọn xlsx hoặc docx")
+    if plan is None and agency is None:
+        raise UserError("chọn --plan, --agency hoặc cả hai")
+    timezone = get_settings().timezone
+    try:
+        day = date.fromisoformat(today) if today else datetime.now(UTC).astimezone(ZoneInfo(timezone)).date()
+    except ValueError:
+        raise UserError(f"ngày “{today}” không đúng dạng YYYY-MM-DD") from None
+    with session_scope() as session:
+        if plan is not None and session.get(Plan, plan) is None:
+            raise UserError(f"không có kế hoạch mã {plan}")
+        if agency is not None and session.get(Agency, agency) is None:
+            raise UserError(f"không có cơ quan mã {agency}")
+        rows = progress_rows(session, today=day, timezone=timezone, plan_id=plan, agency_id=agency)
+        title = report_title(session, plan_id=plan, agency_id=agency)
+    if fmt == "xlsx":
+        from calendars.progress_xlsx import progress_xlsx
+
+        body = progress_xlsx(rows, title)
+    else:
+        from calendars.progress_docx import progress_docx
+
+        body = progress_docx(rows, title)
+    if not output.parent.is_dir():
+        raise UserError(f"thư mục “{output.parent}” không có")
+    write_atomically(output, body)
+    typer.echo(f"Đã ghi {output}: {len(rows)} thời hạn.")
+
+
 def register(app: typer.Typer) -> None:
     app.add_typer(feeds_app, name="feeds")
+    app.command("report")(report_command)

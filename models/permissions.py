@@ -110,6 +110,10 @@ class Permissions:
 
     # Acting ----------------------------------------------------------------------------------------------
 
+    def may_report_on(self, agency_id: int) -> bool:
+        """The progress report names who closed what: the admin's, and a focal point's for its own unit."""
+        return self.is_admin or (self.is_focal_point and agency_id in self.unit)
+
     def leads(self, task: Task) -> bool:
         """The visitor's own agency leads the task (a group it belongs to does not: one member's "done" would
         close the deadline for all the others)."""

@@ -1,0 +1,130 @@
+"""The progress report (báo cáo tiến độ): every live deadline of a plan or an agency with its status.
+
+The rows are read, never recomputed: the day that counts is ``models.live.shown_day`` (the effective date, an
+extension's when one was granted), and "today" is passed in by the caller, so the same rows come out of the web
+and the command line. ``progress_xlsx`` and ``progress_docx`` write them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Select, select, true
+from sqlalchemy.orm import Session, joinedload, selectinload
+
+from models import Agency, Assignment, Contact, OccurrenceStatus, Plan, Role, Task
+from models.extensions import ExtensionStatus
+from models.live import LIVE_TASK, live_occurrences, shown_day, with_groups
+
+
+@dataclass(frozen=True)
+class ProgressRow:
+    """One deadline of one task, as the quarterly report lists it."""
+
+    plan_id: int
+    plan_title: str
+    plan_number: str | None
+    task_number: str
+    content: str
+    leads: str
+    supports: str
+    label: str
+    due: date | None  # the day that counts (extended, moved off a day off); None: no date yet
+    extended_from: date | None  # the date before an extension, when one was granted
+    status: str
+    done_on: date | None
+    done_by: str
+
+
+def progress_rows(session: Session, *, today: date, timezone: str, plan_id: int | None = None,
+                  agency_id: int | None = None) -> list[ProgressRow]:
+    """Every live occurrence of the plan and/or agency (the agency's groups included), in plan order."""
+    query = live_occurrences()
+    if plan_id is not None:
+        query = query.where(Task.plan_id == plan_id)
+    if agency_id is not None:
+        agencies = with_groups(session, [agency_id])
+        query = query.where(Task.id.in_(select(Assignment.task_id).where(Assignment.agency_id.in_(agencies))))
+    zone = ZoneInfo(timezone)
+    names = _people(session)
+    keyed = []
+    for o in session.scalars(query).unique():
+        task, plan = o.milestone.task, o.milestone.task.plan
+        day = shown_day(o)
+        done_on = o.done_at.astimezone(zone).date() if o.done_at and o.status == OccurrenceStatus.DONE else None
+        granted = sorted((e for e in o.extensions if e.status == ExtensionStatus.APPROVED), key=lambda e: e.id)
+        keyed.append(((plan.id, task.position, task.id, day, o.milestone.position), ProgressRow(
+            plan_id=plan.id, plan_title=plan.title, plan_number=plan.number, task_number=task.number or "",
+            content=task.content, leads=_agencies(task, Role.LEAD), supports=_agencies(task, Role.SUPPORT),
+            label=o.milestone.label or o.period or "", due=day,
+            extended_from=granted[0].previous_due if o.moved_to is not None and granted else None,
+            status=status_of(o.status, day, done_on, today, extended=o.moved_to is not None),
+            done_on=done_on, done_by=_who(o.done_by, names) if done_on else "")))
+    seen = {key[2] for key, _ in keyed}
+    for task in session.scalars(_tasks(session, plan_id, agency_id).where(Task.id.not_in(seen) if seen else true())):
+        keyed.append(((task.plan_id, task.position, task.id, date.max, 0), _undated(task)))
+    return [row for _, row in sorted(keyed, key=lambda pair: pair[0])]
+
+
+def _tasks(session: Session, plan_id: int | None, agency_id: int | None) -> Select[tuple[Task]]:
+    """Live tasks in scope: those without any dated deadline are listed too (an event not yet recorded, a date
+    another plan sets), so the report has every task."""
+    query = (select(Task).join(Task.plan).where(*LIVE_TASK)
+             .options(joinedload(Task.plan), selectinload(Task.assignments).joinedload(Assignment.agency)))
+    if plan_id is not None:
+        query = query.where(Task.plan_id == plan_id)
+    if agency_id is not None:
+        agencies = with_groups(session, [agency_id])
+        query = query.where(Task.id.in_(select(Assignment.task_id).where(Assignment.agency_id.in_(agencies))))
+    return query
+
+
+def _undated(task: Task) -> ProgressRow:
+    return ProgressRow(plan_id=task.plan.id, plan_title=task.plan.title, plan_number=task.plan.number,
+                       task_number=task.number or "", content=task.content, leads=_agencies(task, Role.LEAD),
+                       supports=_agencies(task, Role.SUPPORT), label=task.deadline_text, due=None,
+                       extended_from=None, status="Chưa có ngày hạn", done_on=None, done_by="")
+
+
+def status_of(state: str, day: date, done_on: date | None, today: date, *, extended: bool) -> str:
+    """"Đúng hạn", "Trễ N ngày", "Quá hạn N ngày", "Đang thực hiện", "Đã hủy"; "(được gia hạn)" when extended."""
+    if state == OccurrenceStatus.DONE:
+        late = (done_on - day).days if done_on else 0
+        text = "Đúng hạn" if late <= 0 else f"Trễ {late} ngày"
+    elif day < today:
+        text = f"Quá hạn {(today - day).days} ngày"
+    else:
+        text = "Đang thực hiện"
+    return f"{text} (được gia hạn)" if extended else text
+
+
+def report_title(session: Session, *, plan_id: int | None, agency_id: int | None) -> str:
+    parts = []
+    if plan_id is not None and (plan := session.get(Plan, plan_id)) is not None:
+        parts.append(f"Kế hoạch {plan.number}" if plan.number else plan.title)
+    if agency_id is not None and (agency := session.get(Agency, agency_id)) is not None:
+        parts.append(agency.name)
+    return "Báo cáo tiến độ thực hiện" + (" – " + ", ".join(parts) if parts else "")
+
+
+def _agencies(task: Task, role: str) -> str:
+    return "; ".join(a.agency.name for a in task.assignments if a.role == role)
+
+
+def _people(session: Session) -> dict[int, str]:
+    return {ident: name for ident, name in session.execute(select(Contact.id, Contact.name))}
+
+
+def _who(done_by: str | None, names: dict[int, str]) -> str:
+    """``done_by`` as a reader knows it: the contact's name, or "Quản trị viên"."""
+    if not done_by:
+        return ""
+    if done_by == "admin":
+        return "Quản trị viên"
+    if done_by.startswith("contact:"):
+        ident = done_by[8:].split(" ", 1)[0]
+        return names.get(int(ident), done_by) if ident.isdigit() else done_by
+    return done_by
+

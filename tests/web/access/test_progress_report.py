@@ -1,0 +1,108 @@
+"""The progress report (báo cáo tiến độ): every task of a plan with its status, as XLSX and DOCX, from the web
+(admin; a focal point for its own unit) and the command line. SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from datetime import UTC, datetime, timedelta
+from io import BytesIO
+
+import docx
+import openpyxl
+from sqlalchemy import select
+
+from calendars.progress import progress_rows
+from models import Occurrence, Task
+from tests.web.access.support import TODAY, Communes, log_in_admin, new_client, sign_in
+from workrules.extensions import grant
+from workrules.rules import load_work_rules
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _history(backend_db, backend_settings, communes: Communes) -> None:  # type: ignore[no-untyped-def]
+    """Thiệu Vân's overdue deadline done three days late by its focal point, the next one extended."""
+    late = backend_db.get(Occurrence, communes.tv_lead_overdue.id)
+    late.status, late.done_by = "done", f"contact:{communes.focal_tv.id}"
+    late.done_at = datetime.combine(late.effective_due + timedelta(days=3), datetime.min.time(), UTC) \
+        + timedelta(hours=3)
+    grant(backend_db, communes.tv_lead_soon.id, TODAY + timedelta(days=40), "Chờ số liệu của tỉnh",
+          "Công văn số 12/UBND-VP", load_work_rules(backend_settings.config_dir), actor="admin",
+          now=datetime.now(UTC))
+    backend_db.commit()
+
+
+def test_rows_say_late_overdue_extended_and_who_closed(backend_db, backend_settings, communes: Communes) -> None:
+    _history(backend_db, backend_settings, communes)
+    rows = progress_rows(backend_db, today=TODAY, timezone=backend_settings.timezone, plan_id=communes.plan_tv.id)
+    by_content = {r.content: r for r in rows}
+    late = by_content[communes.tv_lead_overdue.milestone.task.content]
+    assert late.status == "Trễ 3 ngày" and late.done_by == communes.focal_tv.name
+    assert late.done_on == communes.tv_lead_overdue.effective_due + timedelta(days=3)
+    extended = by_content[communes.tv_lead_soon.milestone.task.content]
+    assert extended.status == "Đang thực hiện (được gia hạn)"
+    assert extended.due > extended.extended_from  # the report judges against the granted date
+    tasks = backend_db.scalars(select(Task).where(Task.plan_id == communes.plan_tv.id)).all()
+    assert {r.content for r in rows} == {t.content for t in tasks}
+
+
+def test_admin_downloads_every_task_of_the_plan_as_excel_and_word(backend_app, backend_db, backend_settings,
+                                                                  communes: Communes) -> None:
+    _history(backend_db, backend_settings, communes)
+    admin = log_in_admin(new_client(backend_app))
+    assert f'href="/plans/{communes.plan_tv.id}/report.xlsx"' in admin.get(f"/plans/{communes.plan_tv.id}").text
+    got = admin.get(f"/plans/{communes.plan_tv.id}/report.xlsx")
+    assert got.status_code == 200 and got.headers["content-type"] == XLSX
+    assert "attachment" in got.headers["content-disposition"]
+    sheet = openpyxl.load_workbook(BytesIO(got.content)).worksheets[0]
+    header = [c.value for c in sheet[2]]
+    assert header[:4] == ["TT", "Nội dung nhiệm vụ", "Cơ quan chủ trì", "Cơ quan phối hợp"]
+    assert sheet.freeze_panes == "A3" and sheet.auto_filter.ref.startswith("A2:")
+    body = [dict(zip(header, row, strict=True)) for row in sheet.iter_rows(min_row=3, values_only=True)]
+    tasks = backend_db.scalars(select(Task).where(Task.plan_id == communes.plan_tv.id)).all()
+    assert {r["Nội dung nhiệm vụ"] for r in body} == {t.content for t in tasks}
+    assert all(isinstance(r["Hạn hoàn thành"], datetime) for r in body)  # real Excel dates, not text
+    assert {r["Trạng thái"] for r in body} >= {"Trễ 3 ngày", "Đang thực hiện (được gia hạn)"}
+
+    word = admin.get(f"/plans/{communes.plan_tv.id}/report.docx")
+    assert word.status_code == 200
+    [table] = docx.Document(BytesIO(word.content)).tables
+    assert [c.text for c in table.rows[0].cells][:2] == ["TT", "Nội dung nhiệm vụ"]
+    assert len(table.rows) == len(body) + 1
+    assert admin.get(f"/plans/{communes.plan_tv.id}/report.pdf").status_code == 404
+    assert admin.get("/plans/99999999/report.xlsx").status_code == 404
+
+
+def test_a_focal_point_gets_its_own_units_report_only(backend_app, backend_settings, communes: Communes) -> None:
+    assert new_client(backend_app).get(f"/agencies/{communes.police_tv.id}/report.xlsx").status_code in (303, 307)
+    tv = sign_in(new_client(backend_app), "van@thieuvan.test", backend_settings.mail_dir)
+    assert f"/agencies/{communes.police_tv.id}/report.docx" in tv.get(f"/agencies/{communes.police_tv.id}").text
+    assert "/report.xlsx" not in tv.get(f"/agencies/{communes.police_hp.id}").text
+    own = tv.get(f"/agencies/{communes.police_tv.id}/report.xlsx")
+    assert own.status_code == 200
+    contents = {row[1] for row in openpyxl.load_workbook(BytesIO(own.content)).worksheets[0]
+                .iter_rows(min_row=3, values_only=True)}
+    assert communes.tv_lead_soon.milestone.task.content in contents
+    assert communes.hp_lead_soon.milestone.task.content not in contents
+    assert tv.get(f"/agencies/{communes.police_hp.id}/report.xlsx").status_code == 403
+    assert tv.get(f"/plans/{communes.plan_tv.id}/report.xlsx").status_code == 403
+
+
+def test_the_command_line_writes_the_report_and_refuses_a_missing_plan(engine, backend_db, backend_settings,
+                                                                       communes: Communes, tmp_path) -> None:
+    env = {**os.environ, "HANCHOT_DATABASE_URL": engine.url.render_as_string(hide_password=False),
+           "HANCHOT_CONFIG_DIR": str(backend_settings.config_dir)}
+
+    def hanchot(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "hanchot", *args], env=env, capture_output=True, text=True,
+                              timeout=120)
+
+    out = tmp_path / "bao-cao.docx"
+    done = hanchot("report", "--plan", str(communes.plan_tv.id), "--format", "docx", "-o", str(out))
+    assert done.returncode == 0, done.stderr
+    assert len(docx.Document(str(out)).tables[0].rows) > 1
+    missing = hanchot("report", "--plan", "987654", "-o", str(tmp_path / "x.xlsx"))
+    assert missing.returncode == 2 and "không có kế hoạch mã 987654" in missing.stderr
+    assert not (tmp_path / "x.xlsx").exists()
