@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import String, cast, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from deadlines.model import Kind
@@ -58,31 +58,56 @@ def cited_number(milestone: Any) -> str | None:
 
 def link_references(session: Session, plan_id: int) -> int:
     """Link the plan's citing milestones to the plans they cite, and other plans' milestones citing it to it.
-    Returns how many links were set or changed. Flushes."""
-    plans = session.execute(select(Plan.id, Plan.number, Plan.issuer, Plan.issued_on, Plan.status)).all()
-    versions = set(session.scalars(select(PlanRevision.plan_id)))  # a plan's other versions are not other plans
-    by_number: dict[str, list[Any]] = {}
-    for row in plans:
-        if row.number and row.id not in versions:
-            by_number.setdefault(number_key(row.number), []).append(row)
-    this = next((p for p in plans if p.id == plan_id), None)
+    Returns how many links were set or changed. Flushes.
+
+    Runs after every import, so its cost must not grow with the database: other plans and their citing
+    milestones are narrowed in SQL by the digits of the numbers involved (a cheap superset), then compared
+    exactly here.
+    """
+    this = session.execute(select(Plan.id, Plan.number).where(Plan.id == plan_id)).first()
     if this is None:
         return 0
-    citing = select(Milestone).join(Milestone.task).where(Milestone.kind == Kind.BY_REFERENCE.value,
-                                                           MILESTONE_KEPT)
-    mine = session.scalars(citing.where(Task.plan_id == plan_id)).all()
-    others = session.scalars(citing.where(Task.plan_id != plan_id)).all() if this.number else []
+    citing = (select(Milestone, Task.plan_id).join(Milestone.task)
+              .where(Milestone.kind == Kind.BY_REFERENCE.value, MILESTONE_KEPT))
+    mine = [(m, owner) for m, owner in session.execute(citing.where(Task.plan_id == plan_id))]
     own_key = number_key(this.number)
+    others = []
+    if this.number and (digits := _digits(own_key)):
+        near = citing.where(Task.plan_id != plan_id, cast(Milestone.reference, String).like(f"%{digits}%"))
+        others = [(m, owner) for m, owner in session.execute(near) if cited_number(m) == own_key]
+    pairs = [*mine, *others]
+    keys = {key for m, _ in pairs if (key := cited_number(m))}
+    by_number = _plans_by_number(session, keys)
     changed = 0
-    for milestone in [*mine, *(m for m in others if cited_number(m) == own_key)]:
+    for milestone, owner in pairs:
         key = cited_number(milestone)
-        target = _choose(by_number.get(key, []), milestone.reference.get("document") or {},
-                         milestone.task.plan_id) if key else None
+        target = _choose(by_number.get(key, []), milestone.reference.get("document") or {}, owner) if key else None
         if milestone.linked_plan_id != target:
             milestone.linked_plan_id = target
             changed += 1
     session.flush()
     return changed
+
+
+def _digits(key: str) -> str:
+    """The first run of digits of a number key ("220/kh-ubnd" → "220"): what any spelling of it contains."""
+    found = re.search(r"\d+", key)
+    return found.group() if found else ""
+
+
+def _plans_by_number(session: Session, keys: set[str]) -> dict[str, list[Any]]:
+    """The plans whose number is one of ``keys`` (a plan's other versions are not other plans)."""
+    patterns = {d for key in keys if (d := _digits(key))}
+    if not patterns:
+        return {}
+    rows = session.execute(select(Plan.id, Plan.number, Plan.issuer, Plan.issued_on, Plan.status)
+                           .where(or_(*(Plan.number.like(f"%{d}%") for d in patterns)),
+                                  Plan.id.not_in(select(PlanRevision.plan_id)))).all()
+    found: dict[str, list[Any]] = {}
+    for row in rows:
+        if (key := number_key(row.number)) in keys:
+            found.setdefault(key, []).append(row)
+    return found
 
 
 def _choose(candidates: list[Any], cited: dict[str, Any], citing_plan_id: int) -> int | None:
