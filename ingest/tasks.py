@@ -170,6 +170,8 @@ class _Reader:
             if merged_cells and (data.own("content") or data.own("lead") or data.own("support")):
                 self._fill_merged(data, columns, merged)
                 self._add(data, _merged_number(merged, columns) if number_merged else None, warnings)
+            elif number_merged and not _continues(raw.cells, data.cells):
+                self._add(data, _merged_number(merged, columns), warnings)  # its own content: its own task
             elif number_merged:
                 self._continue(last, data)
             else:
