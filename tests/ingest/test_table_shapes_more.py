@@ -60,3 +60,31 @@ def test_a_lead_and_a_deadline_merged_down_over_rows_without_tt_apply_to_each(fo
     assert rows(tasks, "number", "lead", "deadline_text") == [
         ("1.1", ["Sở Khoa học và Công nghệ"], "Quý II/2026"), ("1.2", ["Sở Khoa học và Công nghệ"], "Quý II/2026"),
         ("1.3", ["Sở Khoa học và Công nghệ"], "Quý IV/2026")]
+
+
+@pytest.mark.parametrize("form", FORMATS)
+def test_part_and_lower_case_letter_labels_in_the_tt_column_head_sections(form, tmp_path):
+    header = ["TT", "Nội dung công việc", "Đơn vị chủ trì", "Đơn vị phối hợp", "Thời gian thực hiện", "Ghi chú"]
+    blocks = [[header, ["PHẦN I", "NHIỆM VỤ CHUNG", "", "", "", ""], ["a)", "Công tác tuyên truyền", "", "", "", ""],
+               ["1", "Tuyên truyền trên báo.", "Sở Văn hóa, Thể thao và Du lịch", "", "Quý I/2026", ""],
+               ["b)", "Công tác kiểm tra", "", "", "", ""],
+               ["1", "Kiểm tra định kỳ.", "Thanh tra tỉnh", "", "Quý III/2026", "Trọng tâm"],
+               ["c)", "Tổng kết phong trào thi đua.", "Sở Nội vụ", "", "Tháng 12/2026", ""]]]  # a lettered task
+    tasks = read(blocks, form, tmp_path)
+    assert rows(tasks, "section", "number", "lead", "deadline_text") == [
+        ("PHẦN I > a)", "1", ["Sở Văn hóa, Thể thao và Du lịch"], "Quý I/2026"),
+        ("PHẦN I > b)", "1", ["Thanh tra tỉnh"], "Quý III/2026"),
+        ("PHẦN I", "c)", ["Sở Nội vụ"], "Tháng 12/2026")]
+    assert len({t.key for t in tasks}) == 3 and not any(t.warnings for t in tasks)
+
+
+@pytest.mark.parametrize("form", FORMATS)
+def test_a_task_numbered_next_after_a_numbered_heading_is_its_sibling_not_its_item(form, tmp_path):
+    header = ["TT", "Nội dung", "Cơ quan chủ trì", "Thời gian hoàn thành"]
+    blocks = [[header, ["1", "Tuyên truyền về chuyển đổi số:", "", ""],
+               ["1.1", "Tổ chức hội nghị.", "Sở Nội vụ", "Quý II/2026"],
+               ["1.2", "Phát hành tài liệu.", "Sở Nội vụ", "Quý III/2026"],
+               ["2", "Tổng kết.", "Sở Tư pháp", "Quý IV/2026"]]]
+    tasks = read(blocks, form, tmp_path)
+    assert rows(tasks, "section", "number") == [("1", "1.1"), ("1", "1.2"), (None, "2")]
+    assert len({t.key for t in tasks}) == 3
