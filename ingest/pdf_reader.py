@@ -16,12 +16,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ingest.cells import OPEN_HYPHEN, join_wrapped
-from ingest.document import Block, Document, Paragraph
+from ingest.document import Block, Document, Paragraph, Table
 from ingest.errors import NOT_A_DOCUMENT, ImportRefused
 from ingest.grid import Merged, merge_header_rows, merged_from, pad, to_table
 
 NO_TEXT = ("Tệp PDF là bản quét (chỉ có ảnh, không có lớp chữ) nên không đọc được nhiệm vụ: hãy tải lên bản Word "
            "hoặc bản PDF xuất từ Word (có chữ).")
+SCAN_WITHOUT_TABLE = ("Tệp PDF là bản quét: đã nhận dạng chữ (OCR) nhưng không dựng lại được bảng nhiệm vụ; hãy tải "
+                      "lên bản Word hoặc bản PDF xuất từ Word (có chữ).")
 _BULLETS = ("-", "+", "•", "\uf0b7", "\uf0a7", "\u2013", "*", "▪", "●")
 _LINE_TOLERANCE = 3.0  # points: words whose tops differ less than this are on one line
 _FLAT_TABLE_HEADER = re.compile(r"^\s*S?TT\s+Nội dung", re.MULTILINE | re.IGNORECASE)
@@ -62,6 +64,8 @@ def _read_scan(path: Path) -> Document:
     if text is None or not text.strip():
         raise ImportRefused(NO_TEXT)
     document = read_text(as_cells(unicodedata.normalize("NFC", text)), path.name)
+    if not any(isinstance(block, Table) for block in document.blocks):
+        raise ImportRefused(SCAN_WITHOUT_TABLE)
     return Document(blocks=document.blocks, source_name=path.name, layout="pdf-ocr",
                     warnings=[OCR_WARNING, *document.warnings])
 

@@ -12,7 +12,7 @@ from pathlib import Path
 from PIL import Image, ImageDraw, ImageFont
 
 from ingest.ocr import OCR_WARNING, as_cells, vietnamese_ocr
-from ingest.pdf_reader import NO_TEXT
+from ingest.pdf_reader import NO_TEXT, SCAN_WITHOUT_TABLE
 
 ROOT = Path(__file__).resolve().parents[2]
 FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"  # fonts-dejavu-core, installed with LibreOffice's fonts
@@ -65,3 +65,14 @@ def test_ocr_column_gaps_become_cells_and_prose_stays_a_line():
             "1    Rà soát.    Sở Tư pháp    Quý I/2026")
     assert as_cells(text).splitlines() == ["KẾ HOẠCH chuyển đổi số", "TT\tNội dung\tChủ trì\tThời hạn",
                                            "1\tRà soát.\tSở Tư pháp\tQuý I/2026"]
+
+
+def test_a_scan_whose_ocr_text_holds_no_table_is_refused_saying_so(tmp_path):
+    font = ImageFont.truetype(FONT, 36)
+    page = Image.new("RGB", (2480, 600), "white")
+    ImageDraw.Draw(page).text((100, 100), "Thông báo kết luận của Chủ tịch UBND tỉnh.", fill="black", font=font)
+    page.save(tmp_path / "thong-bao.pdf", resolution=300)
+    result = import_dry_run(tmp_path / "thong-bao.pdf", dict(os.environ))
+    assert result.returncode == 2
+    expected = NO_TEXT if vietnamese_ocr() is None else SCAN_WITHOUT_TABLE
+    assert result.stderr.strip().splitlines() == [f"hanchot: {expected}"]
