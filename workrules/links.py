@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import String, cast, select
 from sqlalchemy.orm import Session, selectinload
 
 from deadlines.model import Kind
@@ -74,8 +74,12 @@ def link_references(session: Session, plan_id: int) -> int:
     own_key = number_key(this.number)
     others: list[Milestone] = []
     if this.number:  # plain rows first: loading every citing milestone of the database made imports quadratic
-        rows = session.execute(citing.with_only_columns(Milestone.id, Milestone.kind, Milestone.reference)
-                               .where(Task.plan_id != plan_id)).all()
+        query = citing.with_only_columns(Milestone.id, Milestone.kind, Milestone.reference).where(
+            Task.plan_id != plan_id)
+        digits = re.match(r"\d+", own_key)
+        if digits:  # a citation of "220/KH-UBND" holds "220" as written: a superset, checked exactly below
+            query = query.where(cast(Milestone.reference, String).contains(digits.group(0)))
+        rows = session.execute(query).all()
         wanted = [row.id for row in rows if cited_number(row) == own_key]
         others = list(session.scalars(select(Milestone).where(Milestone.id.in_(wanted)))) if wanted else []
     changed = 0
