@@ -134,7 +134,7 @@ def _after_colon(item: str, directory: AgencyDirectory, context: str | None) -> 
     if distributed and _HEAD.match(distributed.group("head") + " x"):
         head = distributed.group("head")
         head = head[:1].upper() + head[1:]
-        return [display_name(f"{head} {part}") for part in re.split(r"\s*,\s*|\s+và\s+", distributed.group("names"))
+        return [display_name(f"{head} {part}") for part in re.split(r"\s*[,;]\s*|\s+và\s+", distributed.group("names"))
                 if display_name(part)]
     left, right = (part.strip() for part in item.split(":", 1))
     if _COLON_GROUP.match(left) and not any(known_form(p, directory, context) for p in right.split(",")):

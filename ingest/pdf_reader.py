@@ -16,12 +16,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ingest.cells import OPEN_HYPHEN, join_wrapped
-from ingest.document import Block, Document, Paragraph
+from ingest.document import Block, Document, Paragraph, Table
 from ingest.errors import NOT_A_DOCUMENT, ImportRefused
 from ingest.grid import Merged, merge_header_rows, merged_from, pad, to_table
 
 NO_TEXT = ("Tệp PDF là bản quét (chỉ có ảnh, không có lớp chữ) nên không đọc được nhiệm vụ: hãy tải lên bản Word "
            "hoặc bản PDF xuất từ Word (có chữ).")
+SCAN_WITHOUT_TABLE = ("Tệp PDF là bản quét: đã nhận dạng chữ (OCR) nhưng không dựng lại được bảng nhiệm vụ; hãy tải "
+                      "lên bản Word hoặc bản PDF xuất từ Word (có chữ).")
 _BULLETS = ("-", "+", "•", "\uf0b7", "\uf0a7", "\u2013", "*", "▪", "●")
 _LINE_TOLERANCE = 3.0  # points: words whose tops differ less than this are on one line
 _FLAT_TABLE_HEADER = re.compile(r"^\s*S?TT\s+Nội dung", re.MULTILINE | re.IGNORECASE)
@@ -45,7 +47,27 @@ def read_pdf(path: Path) -> Document:
         raise
     except Exception as e:
         raise ImportRefused(NOT_A_DOCUMENT) from e
+    if not assembler.has_text():
+        return _read_scan(path)
     return assembler.document()
+
+
+def _read_scan(path: Path) -> Document:
+    """A PDF of page pictures: its OCR text read like a PDF without rules, flagged; refused without OCR."""
+    from ingest.ocr import OCR_WARNING, as_cells, ocr_pdf
+    from ingest.text_layouts import read_text
+
+    try:
+        text = ocr_pdf(path)
+    except Exception as e:  # a damaged page picture or a failed OCR run: the same refusal as without OCR
+        raise ImportRefused(NO_TEXT) from e
+    if text is None or not text.strip():
+        raise ImportRefused(NO_TEXT)
+    document = read_text(as_cells(unicodedata.normalize("NFC", text)), path.name)
+    if not any(isinstance(block, Table) for block in document.blocks):
+        raise ImportRefused(SCAN_WITHOUT_TABLE)
+    return Document(blocks=document.blocks, source_name=path.name, layout="pdf-ocr",
+                    warnings=[OCR_WARNING, *document.warnings])
 
 
 @dataclass
@@ -203,6 +225,10 @@ class _Assembler:
         self._close_table()
         self._flush_text()
         self.open_grid = grid
+
+    def has_text(self) -> bool:
+        return bool(self.blocks or self.open_grid is not None or any(line.strip() for line in self.raw_lines)
+                    or self.pending_text)
 
     def document(self) -> Document:
         if not self.blocks and self.open_grid is None:  # no ruled table anywhere: the text fallback

@@ -14,8 +14,11 @@ from dataclasses import dataclass, field
 
 _ROMAN = r"(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})"
 # "A", "B.", "IV", "III.1", "5.1.2", "1." (a lone label); the Roman part must be non-empty.
-LABEL = re.compile(rf"^(?:(?P<letter>[A-ZĐ])|(?P<roman>(?=[IVXLC]){_ROMAN})|(?P<digits>\d{{1,3}}))"
+LABEL = re.compile(rf"^(?P<part>(?:Phần|PHẦN|Chương|CHƯƠNG|Mục|MỤC)\s+)?"
+                   rf"(?:(?P<letter>[A-ZĐ])|(?P<roman>(?=[IVXLC]){_ROMAN})|(?P<digits>\d{{1,3}})|(?P<lower>[a-zđ]))"
                    rf"(?P<sub>(?:\.\d{{1,3}})*)(?P<end>[.)]?)$")
+_PART_RANK = -1  # "Phần I", "Chương 2", "Mục 1": above the lettered sections they hold
+_LOWER_RANK = 8  # "a)", "b.": under the numbered items ("5.1.1" ranks 4)
 # A label and its title in one text: "I. Văn bản thuộc thẩm quyền …", "1. Các nhiệm vụ về …", "A - KINH TẾ"
 _LABEL_TITLE = re.compile(rf"^(?P<label>(?:[A-ZĐ]|(?=[IVXLC]){_ROMAN}|\d{{1,3}})(?:\.\d{{1,3}})*)"
                           r"(?:\s*[.)]\s*|\s+[-–:]\s+|\s*:\s*)(?P<title>\S.*)$", re.DOTALL)
@@ -46,6 +49,10 @@ def rank(label: str, open_headings: list[Heading] | None = None) -> int | None:
     if m is None:
         return None
     depth = m.group("sub").count(".")
+    if m.group("part"):
+        return _PART_RANK
+    if m.group("lower"):
+        return _LOWER_RANK + depth
     letter = m.group("letter")
     if letter and letter in "IVX" and not _follows_letter(letter, open_headings or []):
         return 1 + depth
@@ -63,9 +70,40 @@ def _follows_letter(letter: str, open_headings: list[Heading]) -> bool:
     return any(previous in a and letter in a and 0 < a.index(letter) - a.index(previous) <= 2 for a in _ALPHABETS)
 
 
+def follows(before: str, label: str) -> bool:
+    """Whether ``label`` is the next label after ``before`` at the same level: "b)" then "c", "1" then "2",
+    "5.1" then "5.2" (a heading's sibling)."""
+    a, b = LABEL.match(before.strip()), LABEL.match(label.strip())
+    if a is None or b is None or bool(a.group("part")) != bool(b.group("part")):
+        return False
+    if a.group("sub") or b.group("sub"):
+        head_a, _, last_a = (a.group(0).rstrip(".)")).rpartition(".")
+        head_b, _, last_b = (b.group(0).rstrip(".)")).rpartition(".")
+        return head_a == head_b and last_a.isdigit() and last_b.isdigit() and int(last_b) == int(last_a) + 1
+    for kind in ("digits", "lower", "letter"):
+        x, y = a.group(kind), b.group(kind)
+        if x and y:
+            if kind == "digits":
+                return int(y) == int(x) + 1
+            return any(x.upper() in s and y.upper() in s and s.index(y.upper()) - s.index(x.upper()) == 1
+                       for s in _ALPHABETS)
+    return False
+
+
+def same_kind(one: str, other: str) -> bool:
+    """Whether two labels number the same level the same way ("1" and "3", "a)" and "c", not "1.1" and "2")."""
+    a, b = LABEL.match(one.strip()), LABEL.match(other.strip())
+    if a is None or b is None:
+        return False
+    kinds = ("part", "letter", "roman", "digits", "lower")
+    return ([bool(a.group(k)) for k in kinds] == [bool(b.group(k)) for k in kinds]
+            and a.group("sub").count(".") == b.group("sub").count("."))
+
+
 def is_letter_or_roman(label: str) -> bool:
     m = LABEL.match(label.strip())
-    return bool(m and (m.group("letter") or m.group("roman")) and not m.group("sub"))
+    return bool(m and (m.group("letter") or m.group("roman") or m.group("lower") or m.group("part"))
+                and not m.group("sub"))
 
 
 def split_label(text: str) -> tuple[str, str] | None:

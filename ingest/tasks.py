@@ -28,7 +28,7 @@ from ingest.document import Document, Paragraph, Table
 from ingest.draft import TaskDraft
 from ingest.grid import TT_CELL
 from ingest.roles import Roles, split_roles
-from ingest.sections import LABEL, SectionPath, heading, is_letter_or_roman, rank, split_label
+from ingest.sections import LABEL, SectionPath, follows, heading, is_letter_or_roman, rank, same_kind, split_label
 
 _ROMANS = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII")
 # "Phụ lục số 01: …", "PHỤ LỤC 3.", "Phụ lục II - …" (Roman numbers are the same appendices: II = 02)
@@ -65,6 +65,8 @@ class _Reader:
     tasks: list[TaskDraft] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     path: SectionPath = field(default_factory=SectionPath)
+    column_headings: set[int] = field(default_factory=set)  # ids of headings read from a row's TT cell
+    items_under_heading: list[str] = field(default_factory=list)  # task numbers since the last heading
     columns: Columns | None = None
     pending_title: bool = False
     raw: dict[int, _Row] = field(default_factory=dict)  # id(task) → its cells as read so far
@@ -170,6 +172,8 @@ class _Reader:
             if merged_cells and (data.own("content") or data.own("lead") or data.own("support")):
                 self._fill_merged(data, columns, merged)
                 self._add(data, _merged_number(merged, columns) if number_merged else None, warnings)
+            elif number_merged and not _continues(raw.cells, data.cells):
+                self._add(data, _merged_number(merged, columns), warnings)  # its own content: its own task
             elif number_merged:
                 self._continue(last, data)
             else:
@@ -233,7 +237,7 @@ class _Reader:
                 return self._open(labelled[0], labelled[1])
             only = filled[0][0]
             if (i in table.spanning and rank(text) is not None) or (only == number_column and is_letter_or_roman(text)):
-                return self._open(text.strip(), None)
+                return self._open(text.strip(), None, in_column=only == number_column)
             if i in table.spanning:
                 return self._open(None, text)
             line = " ".join(text.split())
@@ -257,7 +261,7 @@ class _Reader:
         if (is_letter_or_roman(label) or not data.own("content") or title.isupper()
                 or (LABEL.match(label) and LABEL.match(label).group("roman") is not None)
                 or self._parent_of_next(table, i, label)):
-            return self._open(label, " ".join(title.split()) or None)
+            return self._open(label, " ".join(title.split()) or None, in_column=True)
         return False
 
     def _parent_of_next(self, table: Table, i: int, label: str) -> bool:
@@ -272,12 +276,24 @@ class _Reader:
                 return following.startswith(label.rstrip(".") + ".") or _ITEM.fullmatch(following) is not None
         return False
 
-    def _open(self, label: str | None, title: str | None) -> bool:
-        self.path.open(heading(label, title, self.path.headings))
+    def _open(self, label: str | None, title: str | None, in_column: bool = False) -> bool:
+        opened = heading(label, title, self.path.headings)
+        self.path.open(opened)
+        if in_column:
+            self.column_headings.add(id(opened))
+        self.items_under_heading = []
         self.last = None
         return True
 
     def _add(self, data: _Row, number: str | None, warnings: list[str]) -> None:
+        innermost = self.path.headings[-1] if self.path.headings else None
+        if number and innermost is not None and id(innermost) in self.column_headings \
+                and follows(innermost.label, number) \
+                and not any(same_kind(item, number) for item in self.items_under_heading):
+            # "b)" heading, items "1", "2", then task "c)": a sibling of the heading, not one of its items
+            self.path.headings = self.path.headings[:-1]
+        if number:
+            self.items_under_heading.append(number)
         where = self.path
         task = TaskDraft(key="", appendix_number=where.number, appendix_title=where.title, number=number or None,
                          content="", product=None, lead=[], support=[], synthesis=[], deadline_text="",

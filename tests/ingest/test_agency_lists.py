@@ -140,6 +140,12 @@ def test_it_splits_the_ten_real_plans_agency_lists_as_their_gold_does():
     # one head for several names after a colon
     ("Các Cục: Di sản văn hóa, Bản quyền tác giả", ["Cục Di sản văn hóa", "Cục Bản quyền tác giả"]),
     ("Các Vụ: Pháp chế và Kế hoạch - Tài chính", ["Vụ Pháp chế", "Vụ Kế hoạch - Tài chính"]),
+    ("Các Cục: Di sản văn hóa; Nghệ thuật biểu diễn.", ["Cục Di sản văn hóa", "Cục Nghệ thuật biểu diễn"]),
+    ("Các Sở: Tài chính, Xây dựng, Nội vụ", ["Sở Tài chính", "Sở Xây dựng", "Sở Nội vụ"]),
+    # bodies the directory need not know, cut where a new head begins
+    ("Hội Nông dân tỉnh, Đài Phát thanh và Truyền hình tỉnh, Chi cục Kiểm lâm",
+     ["Hội Nông dân tỉnh", "Đài Phát thanh và Truyền hình tỉnh", "Chi cục Kiểm lâm"]),
+    ("Sở Y tế; Sở Giáo dục và Đào tạo. Công an tỉnh", ["Sở Y tế", "Sở Giáo dục và Đào tạo", "Công an tỉnh"]),
     ("Các trường: Đại học, Cao đẳng trên địa bàn", ["Các trường: Đại học, Cao đẳng trên địa bàn"]),
     # footnote marks go
     ("Ủy ban Đối ngoại [3]", ["Ủy ban Đối ngoại"]),

@@ -89,8 +89,9 @@ def test_it_keeps_a_vertically_merged_continuation_from_duplicating_text(tmp_pat
     assert read_pdf(pdf).blocks[0].rows == expected
 
 
-def test_it_keeps_the_rows_under_a_merged_tt_cell_in_one_task_even_when_they_read_as_tasks(tmp_path):
-    """An empty TT cell that reads as a task of its own is one; a TT cell merged over two rows says they are one."""
+def test_a_row_with_its_own_content_under_a_merged_tt_cell_is_its_own_task(tmp_path):
+    """Issue 13: a row under a TT cell merged over it that has its own content, agency and deadline is a task
+    of its own carrying the merged number; the row below the merge is an unnumbered task flagged for review."""
     word = new_docx()
     table = word.add_table(rows=4, cols=4)
     table.style = "Table Grid"
@@ -106,10 +107,28 @@ def test_it_keeps_the_rows_under_a_merged_tt_cell_in_one_task_even_when_they_rea
     [pdf] = docx_to_pdf([tmp_path / "tt.docx"], tmp_path)
     for path in (tmp_path / "tt.docx", pdf):
         tasks = build_plan(read_document(path), plan_year=2025).tasks
-        assert [t.number for t in tasks] == ["1", None]
-        assert tasks[0].content == "Xây dựng kế hoạch kiểm tra. Tổ chức kiểm tra tại các sở."
-        assert tasks[0].deadline_text == "Quý I/2025 Quý III/2025"
-        assert UNNUMBERED in tasks[1].warnings and tasks[1].deadline_text == "Tháng 11/2025"
+        assert [t.number for t in tasks] == ["1", "1", None]
+        assert [t.content for t in tasks] == [r[1] for r in rows[1:]]
+        assert [t.deadline_text for t in tasks] == ["Quý I/2025", "Quý III/2025", "Tháng 11/2025"]
+        assert len({t.key for t in tasks}) == 3
+        assert UNNUMBERED in tasks[2].warnings
+
+
+def test_a_row_cut_mid_sentence_under_a_merged_tt_cell_continues_the_task(tmp_path):
+    """A row under a merged TT cell that does not read as a task (content cut mid-sentence) is the rest of it."""
+    word = new_docx()
+    table = word.add_table(rows=3, cols=4)
+    rows = [["TT", "Nội dung thực hiện", "Cơ quan chủ trì", "Thời gian hoàn thành"],
+            ["1", "Xây dựng kế hoạch kiểm tra công tác", "Sở Nội vụ", "Quý I/2025"],
+            ["", "cải cách hành chính.", "", ""]]
+    for r, row in enumerate(rows):
+        for c, text in enumerate(row):
+            table.cell(r, c).text = text
+    table.cell(1, 0).merge(table.cell(2, 0)).text = "1"
+    word.save(str(tmp_path / "cut.docx"))
+    [task] = build_plan(read_document(tmp_path / "cut.docx"), plan_year=2025).tasks
+    assert task.content == "Xây dựng kế hoạch kiểm tra công tác cải cách hành chính."
+    assert task.deadline_text == "Quý I/2025"
 
 
 def test_it_gives_a_horizontally_merged_cell_to_its_first_column(tmp_path):

@@ -211,7 +211,8 @@ def test_a_scanned_pdf_gets_one_vietnamese_line_and_nothing_is_written(word, tmp
         pages = [page.render(scale=150 / 72).to_pil().convert("RGB") for page in pdf]
     scan = tmp_path / "ban-quet.pdf"
     pages[0].save(scan, save_all=True, append_images=pages[1:], resolution=150)
-    env = {**os.environ, "HANCHOT_DATABASE_URL": migrated_sqlite_url}
+    # PATH without tesseract: the office that has no OCR installed (tests/ingest/test_scanned_pdf.py reads through it)
+    env = {**os.environ, "HANCHOT_DATABASE_URL": migrated_sqlite_url, "PATH": str(tmp_path)}
     run = lambda *args: subprocess.run([sys.executable, "-m", "hanchot", *args], cwd=ROOT, env=env,  # noqa: E731
                                        capture_output=True, text=True, timeout=120)
     result = run("import", str(scan))

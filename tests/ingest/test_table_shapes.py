@@ -270,5 +270,6 @@ def test_a_numbered_row_whose_items_follow_heads_them(form, tmp_path):
                                                                          "Quý IV/2026"],
                ["2", "Tổng kết thực hiện kế hoạch.", "", ""]]]  # the last: a task still to be given its agency
     tasks = read(blocks, form, tmp_path)
-    assert rows(tasks, "section", "number") == [("1", "a)"), ("1", "b)"), ("1", "2")]
+    # "2" follows the heading "1" whose items are lettered: the heading's sibling, not one of its items
+    assert rows(tasks, "section", "number") == [("1", "a)"), ("1", "b)"), (None, "2")]
     assert tasks[2].warnings

@@ -17,3 +17,7 @@ fi
 if ! command -v soffice >/dev/null 2>&1; then
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libreoffice-writer-nogui fonts-liberation2 fonts-dejavu-core >/dev/null
 fi
+# Tesseract with its Vietnamese data: tests/ingest/test_scanned_pdf.py reads a scanned plan through OCR.
+if ! command -v tesseract >/dev/null 2>&1 || ! tesseract --list-langs 2>/dev/null | grep -qx vie; then
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq tesseract-ocr tesseract-ocr-vie >/dev/null
+fi
