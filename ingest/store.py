@@ -31,7 +31,7 @@ from models.plans import PLAN_SHOWN, TASK_SHOWN, Milestone, Occurrence, Plan, Pl
 from models.revisions import PlanRevision
 from models.units import ensure_units
 from workrules.dates import PlanFacts, Wanted, basis_of, new_rows, sync, wanted
-from workrules.links import link_references
+from workrules.links import cited_key, link_references
 from workrules.rules import WorkRules, settings_work_rules
 
 
@@ -203,13 +203,14 @@ def _task_values(item: TaskDraft, position: int) -> dict[str, Any]:
 
 def _milestone_values(parsed: Any, plan: PlanFacts) -> dict[str, Any]:
     own_issue = parsed.kind is Kind.ON_EVENT and parsed.event and is_own_issue(fold(parsed.event).folded)
+    reference = parsed.reference.to_json() if parsed.reference else None
     return {"label": parsed.label, "kind": parsed.kind.value, "due": parsed.due, "start": parsed.start,
             "rrule": parsed.rrule, "ad_hoc": parsed.ad_hoc, "event": parsed.event,
             "event_offset": parsed.offset.to_json() if parsed.offset else None,
             # "kể từ ngày ký": the plan's own issue, dated by the plan; "kể từ ngày 15/12": a written day
             "event_date": plan.issued_on if own_issue else written_day(parsed.event, plan.year)
             if parsed.kind is Kind.ON_EVENT else None,
-            "reference": parsed.reference.to_json() if parsed.reference else None, "source": parsed.source,
+            "reference": reference, "cited_key": cited_key(parsed.kind.value, reference), "source": parsed.source,
             "strict": parsed.strict, "warnings": list(parsed.warnings), "basis": basis_of(parsed)}
 
 

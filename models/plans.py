@@ -154,6 +154,9 @@ class Milestone(Base):
     # The plan a by_reference milestone cites ("Theo lộ trình Kế hoạch số 220/KH-UBND"), once it is imported.
     # A soft reference (no foreign key): resolved again on every import; a deleted plan simply no longer matches.
     linked_plan_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    # The number key a by_reference milestone cites (workrules.links.cited_key): other plans' citations of a
+    # plan are found by an index, not by reading every milestone on each import.
+    cited_key: Mapped[str | None] = mapped_column(String(100), index=True)
     reference: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     source: Mapped[str] = mapped_column(Text, default="")
     strict: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -204,7 +207,8 @@ class Occurrence(Base):
                                                        passive_deletes=True, order_by="Extension.id")
 
 
-_NOT_CONTENT = {"sequence", "updated_at", "changed_at", "basis", "linked_plan_id"}  # no calendar shows these
+# no calendar shows these
+_NOT_CONTENT = {"sequence", "updated_at", "changed_at", "basis", "linked_plan_id", "cited_key"}
 
 
 @event.listens_for(Milestone, "before_update")

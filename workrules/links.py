@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import String, cast, or_, select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from deadlines.model import Kind
@@ -49,20 +49,25 @@ def number_key(number: str | None) -> str:
 
 def cited_number(milestone: Any) -> str | None:
     """The document number a by_reference milestone cites, as its key; None when it cites none."""
-    if milestone.kind != Kind.BY_REFERENCE or not isinstance(milestone.reference, dict):
+    return cited_key(milestone.kind, milestone.reference)
+
+
+def cited_key(kind: str, reference: Any) -> str | None:
+    """``cited_number`` from a milestone's stored values (what the importer writes to ``milestones.cited_key``)."""
+    if kind != Kind.BY_REFERENCE or not isinstance(reference, dict):
         return None
-    document = milestone.reference.get("document") or {}
+    document = reference.get("document") or {}
     key = number_key(document.get("number"))
-    return key if "/" in key else None
+    return key[:100] if "/" in key else None
 
 
 def link_references(session: Session, plan_id: int) -> int:
     """Link the plan's citing milestones to the plans they cite, and other plans' milestones citing it to it.
     Returns how many links were set or changed. Flushes.
 
-    Runs after every import, so its cost must not grow with the database: other plans and their citing
-    milestones are narrowed in SQL by the digits of the numbers involved (a cheap superset), then compared
-    exactly here.
+    Runs after every import, so its cost must not grow with the database: other plans' citations are found by
+    the indexed ``milestones.cited_key``, candidate plans narrowed in SQL by the digits of the numbers involved
+    (a cheap superset), then compared exactly here.
     """
     this = session.execute(select(Plan.id, Plan.number).where(Plan.id == plan_id)).first()
     if this is None:
@@ -72,8 +77,8 @@ def link_references(session: Session, plan_id: int) -> int:
     mine = [(m, owner) for m, owner in session.execute(citing.where(Task.plan_id == plan_id))]
     own_key = number_key(this.number)
     others = []
-    if this.number and (digits := _digits(own_key)):
-        near = citing.where(Task.plan_id != plan_id, cast(Milestone.reference, String).like(f"%{digits}%"))
+    if this.number and own_key:
+        near = citing.where(Task.plan_id != plan_id, Milestone.cited_key == own_key[:100])
         others = [(m, owner) for m, owner in session.execute(near) if cited_number(m) == own_key]
     pairs = [*mine, *others]
     keys = {key for m, _ in pairs if (key := cited_number(m))}
