@@ -60,6 +60,7 @@ from models.live import LIVE_MILESTONE, is_live, shown_day, with_groups
 
 TASK_PATH = "/tasks/{id}"
 SHORT_TASK = 80  # characters of the task content used as a summary when the milestone has no label
+SHORT_CONTEXT = 50  # characters of the task content shown beside a generic label
 DONE_PREFIX = "✓ Đã hoàn thành – "
 EXTENDED = " (đã gia hạn)"
 ROLE_SUFFIX = {FeedRole.LEAD: " (chủ trì)", FeedRole.SUPPORT: " (phối hợp)", FeedRole.ALL: ""}
@@ -133,6 +134,11 @@ def dated(milestone: Milestone) -> Iterator[Dated]:
         yield Dated(milestone, milestone.due, milestone.due)
 
 
+def feed_name(session: Session, scope: Scope) -> str:
+    """The name a calendar app shows for the feed (X-WR-CALNAME), also given to Outlook's subscribe link."""
+    return _describe(session, scope)[0]
+
+
 def _describe(session: Session, scope: Scope) -> tuple[str, str, object | None]:
     """(feed name, feed description, a WHERE clause on tasks or None for the whole province)."""
     suffix = ROLE_SUFFIX[scope.role]
@@ -144,8 +150,11 @@ def _describe(session: Session, scope: Scope) -> tuple[str, str, object | None]:
         if plan.status != PlanStatus.PUBLISHED:  # no event yet, and a draft's title is the admin's work in progress
             return (f"Kế hoạch chưa ban hành – hạn chót{suffix}", "Kế hoạch này chưa được ban hành.",
                     _and_plan(plan.id, _assigned_to(None, scope.role)))
-        label = f"Kế hoạch {plan.number}" if plan.number else "Kế hoạch"
-        return (f"{label} – hạn chót{suffix}", f"Hạn chót của {label.lower()}: {plan.title}.",
+        title = _shorten(plan.title, SHORT_CONTEXT)  # the plan's own title tells two plans' calendars apart
+        label = f"{plan.number} · {title}" if plan.number else title
+        description = f"Hạn chót của kế hoạch {plan.number}: {plan.title}." if plan.number \
+            else f"Hạn chót của kế hoạch: {plan.title}."
+        return (f"{label} – hạn chót{suffix}", description,
                 _and_plan(plan.id, _assigned_to(None, scope.role)))
     if scope.kind == FeedScope.AGENCY:
         agency = _get(session, Agency, scope.id)
@@ -236,19 +245,33 @@ def event_stamp(milestone: Milestone, occurrence: Occurrence | None) -> datetime
 
 
 def _summary(milestone: Milestone, occurrence: Occurrence | None) -> str:
-    text = milestone.label or _shorten(milestone.task.content)
+    """What tells the event apart in a calendar: the task's number, the milestone's label with its period and,
+    beside a label that is not the task's own words ("Báo cáo kết quả"), a short form of the task:
+    "1.2 Báo cáo kết quả (quý I) — Rà soát văn bản QPPL"."""
+    task = milestone.task
+    label = " ".join((milestone.label or "").split())
+    text = label or _shorten(task.content, SHORT_TASK)
     period = occurrence.period if occurrence else None
     if period and period.lower() not in text.lower():
         text = f"{text} ({period})"
+    content = " ".join(task.content.split())
+    if label and not content.lower().startswith(label.lower()[:SHORT_CONTEXT]):
+        text = f"{text} — {_shorten(content, SHORT_CONTEXT)}"
+    number = (task.number or "").strip()
     extended = EXTENDED if occurrence is not None and occurrence.moved_to is not None else ""
-    return f"Hạn: {text}{extended}"
+    if number:
+        return f"{number} {text}{extended}"
+    # An obligation written in the plan's prose has no number; the same sentence often binds several agencies,
+    # one task each: the lead tells them apart.
+    leads = [a.agency.name for a in sorted(task.assignments, key=lambda a: a.id) if a.role == Role.LEAD]
+    return f"{text} — {leads[0]}{extended}" if leads else f"{text}{extended}"
 
 
-def _shorten(text: str) -> str:
+def _shorten(text: str, limit: int) -> str:
     text = " ".join(text.split())
-    if len(text) <= SHORT_TASK:
+    if len(text) <= limit:
         return text
-    return text[:SHORT_TASK].rsplit(" ", 1)[0].rstrip(",;:.") + "…"
+    return text[:limit].rsplit(" ", 1)[0].rstrip(",;:.") + "…"
 
 
 def _description(item: Dated, done: bool, url: str, reasons: Reasons | None) -> str:

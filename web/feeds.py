@@ -28,7 +28,7 @@ from calendars.conditional import (
 )
 from calendars.feed import render as render_ics
 from calendars.feed_state import changed_at
-from calendars.query import Scope, build_feed
+from calendars.query import Scope, build_feed, feed_name
 from calendars.tokens import hash_token, looks_like_token, token_from_filename
 from models import FeedToken
 from web.deps import DB, now
@@ -190,6 +190,7 @@ def subscribe(request: Request, token: str, session: DB) -> HTMLResponse:
     if row is None:
         raise HTTPException(404)
     url = f"{request.app.state.settings.base_url.rstrip('/')}/feeds/{token}.ics"
-    return page(request, "subscribe.html", {"links": subscribe_links(url, row.name or "Hạn chót"), "row": row})
+    name = feed_name(session, Scope.of_token(row))  # what the calendar will be called, in Outlook too
+    return page(request, "subscribe.html", {"links": subscribe_links(url, name), "row": row})
 
 

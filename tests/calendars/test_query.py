@@ -84,7 +84,7 @@ def test_it_describes_the_task_agencies_plan_and_why_the_date_moved(session, wor
     feed = build_feed(session, Scope(FeedScope.AGENCY, world.tu_phap.id), base_url=BASE_URL,
                       reasons=WorkCalendar().reason)
     event = next(e for e in feed.events if e.uid == uid(world.once, date(2026, 3, 15)))
-    assert event.summary == "Hạn: Ban hành quy chế phối hợp"
+    assert event.summary == "Ban hành quy chế phối hợp — Sở Tư pháp"  # no number: the lead tells it apart
     lines = event.description.splitlines()
     for line in ("Nhiệm vụ: Ban hành quy chế phối hợp", "Sản phẩm: Quyết định của UBND tỉnh",
                  "Cơ quan chủ trì: Sở Tư pháp", "Cơ quan phối hợp: Sở Nội vụ",
@@ -100,10 +100,11 @@ def test_it_keeps_done_occurrences_visible_and_marked(session, world):
     feed = build_feed(session, Scope(FeedScope.PROVINCE), base_url=BASE_URL)
     by_uid = {e.uid: e for e in feed.events}
     done = by_uid[uid(world.quarterly, date(2026, 3, 31))]
-    assert done.summary == "✓ Đã hoàn thành – Hạn: Báo cáo quý (quý I)"
+    assert done.summary == ("✓ Đã hoàn thành – Báo cáo quý (quý I) — Báo cáo kết quả cải cách hành chính định kỳ "
+                            "hằng… — Các sở, ban, ngành")
     assert done.status == "CONFIRMED"
     assert "Trạng thái: đã hoàn thành ngày 05/01/2026" in done.description
-    assert by_uid[uid(world.quarterly, date(2026, 6, 30))].summary == "Hạn: Báo cáo quý (quý II)"
+    assert by_uid[uid(world.quarterly, date(2026, 6, 30))].summary.startswith("Báo cáo quý (quý II) — ")
     assert "Báo cáo định kỳ" in done.categories
 
 
