@@ -9,4 +9,13 @@ class UserError(Exception):
 
 
 class ConfigError(UserError):
-    """A configuration file or environment variable is invalid; the message names file and line."""
+    """A configuration file or environment variable is invalid; the message names file and line.
+
+    For an editable TOML file, ``line`` and ``reason`` (Vietnamese) let the policy editor show the error beside
+    the line the admin typed.
+    """
+
+    def __init__(self, message: str, *, line: int | None = None, reason: str | None = None) -> None:
+        super().__init__(message)
+        self.line = line
+        self.reason = reason

@@ -10,6 +10,7 @@ from typing import TypeVar
 from pydantic import BaseModel, ValidationError
 
 from config.errors import ConfigError
+from config.toml_messages import toml_reason, validation_reason
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -34,8 +35,9 @@ def parse_toml(text: str, model: type[M], *, name: str = "<config>") -> M:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
-        line = getattr(e, "lineno", None) or _line_from_message(str(e))
-        raise ConfigError(f"{name}:{line}: invalid TOML ({_first_clause(str(e))})") from None
+        line = getattr(e, "lineno", None) or _line_from_message(str(e), text)
+        detail = _first_clause(str(e))
+        raise ConfigError(f"{name}:{line}: invalid TOML ({detail})", line=line, reason=toml_reason(detail)) from None
     try:
         return model.model_validate(data)
     except ValidationError as e:
@@ -43,7 +45,8 @@ def parse_toml(text: str, model: type[M], *, name: str = "<config>") -> M:
         loc = tuple(err["loc"])
         where = ".".join(str(p) for p in loc)
         message = err["msg"].removeprefix("Value error, ")
-        raise ConfigError(f"{name}:{locate(text, loc)}: {where}: {message}") from None
+        line = locate(text, loc)
+        raise ConfigError(f"{name}:{line}: {where}: {message}", line=line, reason=validation_reason(err)) from None
 
 
 def locate(text: str, loc: tuple) -> int:
@@ -70,9 +73,12 @@ def locate(text: str, loc: tuple) -> int:
     return pos + 1
 
 
-def _line_from_message(message: str) -> int:
+def _line_from_message(message: str, text: str) -> int:
+    """The line tomllib names; "at end of document" is the last line, not the first."""
     found = re.search(r"line (\d+)", message)
-    return int(found.group(1)) if found else 1
+    if found:
+        return int(found.group(1))
+    return max(len(text.rstrip("\n").splitlines()), 1) if "end of document" in message else 1
 
 
 def _first_clause(message: str) -> str:

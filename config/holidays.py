@@ -34,7 +34,7 @@ class CalendarOverride(BaseModel):
     def a_plain_toml_date(cls, value: object) -> object:
         # tomllib already gives date objects; a quoted string or a date-time is a mistake worth naming.
         if isinstance(value, dt.datetime) or not isinstance(value, dt.date):
-            raise ValueError(f"must be a TOML date such as 2026-01-02 (no quotes, no time), not {value!r}")
+            raise ValueError(f"phải là ngày dạng 2026-01-02 (không dấu nháy, không kèm giờ), không phải {value!r}")
         return value
 
     @field_validator("reason", "source")
@@ -42,7 +42,7 @@ class CalendarOverride(BaseModel):
     def non_empty_nfc(cls, value: str) -> str:
         value = unicodedata.normalize("NFC", value.strip())
         if not value:
-            raise ValueError("must not be empty")
+            raise ValueError("không được để trống")
         return value
 
 
@@ -62,7 +62,7 @@ class HolidayOverrides(BaseModel):
                 if entry.date in seen:
                     # Raised with the entry's own location so the error names the line of the repeat.
                     raise _error_at((table, index, "date"), entry.date,
-                                    f"{entry.date.isoformat()} is already listed in [[{seen[entry.date]}]]")
+                                    f"ngày {entry.date.isoformat()} đã có trong [[{seen[entry.date]}]]")
                 seen[entry.date] = table
         return self
 

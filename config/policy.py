@@ -42,15 +42,15 @@ def _send_time(value: Any) -> Any:
         try:
             value = time.fromisoformat(value.strip())
         except ValueError:
-            raise ValueError(f"send_time must be a local time like \"08:00\", not {value!r}") from None
+            raise ValueError(f"giờ gửi phải viết dạng \"08:00\", không phải {value!r}") from None
     if isinstance(value, time) and value.tzinfo is not None:
-        raise ValueError("send_time is a local time (HANCHOT_TIMEZONE): write it without an offset")
+        raise ValueError("giờ gửi là giờ địa phương (HANCHOT_TIMEZONE): viết không kèm múi giờ")
     return value
 
 
 def _lead_days(value: list[int]) -> list[int]:
     if len(set(value)) != len(value):
-        raise ValueError(f"lead_days lists a day twice: {value}")
+        raise ValueError(f"lead_days có một số ngày bị lặp: {value}")
     return sorted(value, reverse=True)
 
 
@@ -121,9 +121,9 @@ class Override(_Fields):
     @model_validator(mode="after")
     def names_and_sets_something(self) -> Override:
         if not (self.plan or self.agency):
-            raise ValueError("an [[override]] needs plan = \"…\" or agency = \"…\"")
+            raise ValueError("mỗi [[override]] cần plan = \"…\" hoặc agency = \"…\"")
         if not self.set_fields():
-            raise ValueError("this [[override]] sets no field (lead_days, send_time, digest, …)")
+            raise ValueError("[[override]] này không đặt trường nào (lead_days, send_time, digest, …)")
         return self
 
     def matches(self, plan_number: str | None, agency_name: str | None) -> bool:

@@ -85,9 +85,9 @@ def test_it_sorts_lead_days_from_the_furthest(tmp_path):
 
 @pytest.mark.parametrize(("text", "where", "words"), [
     ("lead_days = [7, -1]\n", ":1: lead_days.1:", "greater than or equal to 0"),
-    ("lead_days = [7, 7]\n", ":1: lead_days:", "lists a day twice"),
+    ("lead_days = [7, 7]\n", ":1: lead_days:", "có một số ngày bị lặp"),
     ('lead_days = ["7"]\n', ":1: lead_days.0:", "valid integer"),
-    ('\n\nsend_time = "8h"\n', ":3: send_time:", 'local time like "08:00"'),
+    ('\n\nsend_time = "8h"\n', ":3: send_time:", 'giờ gửi phải viết dạng "08:00"'),
     ("include_support = 1\n", ":1: include_support:", "valid boolean"),
     ('digest = "weekly"\n', ":1: digest:", "'daily' or 'each'"),
     ("overdue_every = 0\n", ":1: overdue_every:", "greater than or equal to 1"),
@@ -96,8 +96,8 @@ def test_it_sorts_lead_days_from_the_furthest(tmp_path):
     ('[due]\nshift = "sideways"\n', ":2: due.shift:", "'forward', 'back' or 'none'"),
     ('digest = "daily"\n\n[[override]]\nplan = "1/KH"\ndigest = "each"\n\n[[override]]\nagency = "Sở Y tế"\n'
      'lead_days = [1, -2]\n', ":9: override.1.lead_days.1:", "greater than or equal to 0"),
-    ('[[override]]\nlead_days = [1]\n', ":1: override.0:", 'needs plan = "…" or agency = "…"'),
-    ('[[override]]\nplan = "1/KH"\n', ":1: override.0:", "sets no field"),
+    ('[[override]]\nlead_days = [1]\n', ":1: override.0:", 'cần plan = "…" hoặc agency = "…"'),
+    ('[[override]]\nplan = "1/KH"\n', ":1: override.0:", "không đặt trường nào"),
     ("lead_days = [7, 3\n", ":1: invalid TOML", ""),
 ])
 def test_it_names_file_and_line_of_a_bad_value(tmp_path, text, where, words):

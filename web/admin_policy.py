@@ -52,6 +52,8 @@ FILES: dict[str, tuple[str, Callable[..., Any]]] = {
 
 def vietnamese(error: ConfigError) -> str:
     matched = ERROR.match(str(error))
+    if matched and error.reason:
+        return f"Lỗi ở dòng {error.line or matched['line']} của {Path(matched['name']).name}: {error.reason}."
     if not matched:
         return f"Tệp cấu hình không hợp lệ: {error}"
     return f"Lỗi ở dòng {matched['line']} của {Path(matched['name']).name}: {matched['detail']}"

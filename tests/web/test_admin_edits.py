@@ -177,8 +177,18 @@ def test_it_refuses_an_invalid_policy_file_with_the_line_in_vietnamese(admin: Te
     line = 1 + broken.splitlines().index(next(x for x in broken.splitlines() if x.startswith("send_time")))
     assert f"Lỗi ở dòng {line} của policy.toml" in response.text
     assert (config_dir / "policy.toml").read_text(encoding="utf-8") == original
+    assert 'giờ gửi phải viết dạng \"08:00\"' in response.text.replace("&#34;", '\"').replace("&quot;", '\"')
     syntax = admin.post("/policy/holidays.toml", data={"csrf_token": csrf(admin, "/"), "text": "[[day_off\n"})
     assert syntax.status_code == 400 and "Lỗi ở dòng 1 của holidays.toml" in syntax.text
+    assert "thiếu dấu ]] khi khai báo danh sách bảng" in syntax.text and "Expected" not in syntax.text
+    # A value cut off at the end of the file: the last line is named, in Vietnamese (not line 1, not English).
+    unfinished = admin.post("/policy/policy.toml", data={"csrf_token": csrf(admin, "/"),
+                                                         "text": original.rstrip("\n") + "\nlead_days ="})
+    last = len(original.rstrip("\n").splitlines()) + 1
+    assert f"Lỗi ở dòng {last} của policy.toml: giá trị không hợp lệ" in unfinished.text
+    typo = admin.post("/policy/policy.toml", data={"csrf_token": csrf(admin, "/"),
+                                                   "text": original + "\nlead_dayz = [1]\n"})
+    assert "khóa “due.lead_dayz” không có trong tệp này" in typo.text and "Extra inputs" not in typo.text
 
 
 def test_it_lists_every_edit_in_the_audit_log(admin: TestClient, world) -> None:
