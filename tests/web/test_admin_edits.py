@@ -166,7 +166,7 @@ def test_it_saves_a_valid_policy_file_keeping_comments(admin: TestClient, config
     response = admin.post("/policy/policy.toml", data={"csrf_token": csrf(admin, "/"), "text": text})
     assert response.status_code == 303
     saved = (config_dir / "policy.toml").read_text(encoding="utf-8")
-    assert "lead_days = [5, 2, 0]" in saved and "# Reminder policy" in saved
+    assert "lead_days = [5, 2, 0]" in saved and "# Chính sách nhắc việc" in saved
 
 
 def test_it_refuses_an_invalid_policy_file_with_the_line_in_vietnamese(admin: TestClient, config_dir) -> None:
