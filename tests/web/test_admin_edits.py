@@ -194,7 +194,10 @@ def test_it_refuses_an_invalid_policy_file_with_the_line_in_vietnamese(admin: Te
 def test_it_lists_every_edit_in_the_audit_log(admin: TestClient, world) -> None:
     admin.post(f"/plans/{world.draft.id}/publish", data={"csrf_token": csrf(admin, "/")})
     page = admin.get("/audit").text
-    assert "plan.publish" in page and "admin" in page
+    # Sentences, not codes: who did what to which row, and each field before → after, unescaped.
+    assert f"Quản trị viên đã ban hành kế hoạch #{world.draft.id}" in page
+    assert "<strong>Trạng thái</strong>: draft → published" in page
+    assert "plan.publish" not in page and "\\u" not in page
 
 
 def test_it_deletes_a_draft_but_never_a_published_plan(admin: TestClient, world, db_session) -> None:

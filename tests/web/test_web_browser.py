@@ -187,7 +187,7 @@ def test_it_runs_the_whole_review_publish_feed_done_flow(page, site) -> None:  #
     page.goto("/")
     shoot(page, "dashboard")
     page.goto("/audit")
-    assert "occurrence.done" in page.content() and "milestone.update" in page.content()
+    assert "đã đánh dấu hoàn thành hạn" in page.content() and "đã sửa thời hạn" in page.content()
 
 
 def test_it_refuses_bad_uploads_with_vietnamese_messages(page, site) -> None:  # type: ignore[no-untyped-def]
