@@ -26,7 +26,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from calendars.event_store import DatabaseEventStore
 from config.settings import Settings, get_settings
 from models.db import make_engine, session_factory
-from web import admin, api, api_docs, auth, feeds, focal, links, pages, reports
+from web import admin, api, api_docs, auth, deadline_list, feeds, focal, links, pages, reports
 from web.auth import login_for_pending
 from web.deps import STALE_SESSION, CsrfFailed, FormError, LoginRequired
 from web.feed_cache import FeedCache, TokenProbe
@@ -39,7 +39,7 @@ from web.templating import render
 
 HERE = Path(__file__).resolve().parent
 ROUTERS = (pages.router, feeds.router, api.router, api_docs.router, auth.router, admin.router, links.router,
-           focal.router, reports.router)
+           focal.router, reports.router, deadline_list.router)
 log = logging.getLogger(__name__)
 
 

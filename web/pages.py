@@ -54,20 +54,26 @@ def dashboard(request: Request, session: DB) -> HTMLResponse:
     plans = session.scalars(recent).all()
     counts = {"published": sum(1 for p in plans if p.status == PlanStatus.PUBLISHED), "all": len(plans)}
     return page(request, "dashboard.html", {
-        "delivery_alerts": delivery_alerts(session, now(request)) if perms.is_admin else [],
-        "today": today, "by_agency": sorted(by_agency.items()), "overdue": overdue(session, today, within),
+        "delivery_alerts": delivery_alerts(session, now(request), request.app.state.settings.timezone)
+        if perms.is_admin else [],
+        "today": today, "by_agency": sorted(by_agency.items()),
+        "overdue": sorted(overdue(session, today, within), key=lambda i: i.day, reverse=True),  # newest first
         "chart": Markup(rate_chart(rates)) if rates else None, "plans": plans, "counts": counts,
         "upcoming_count": len(upcoming)})
 
 
-def delivery_alerts(session: Session, at: datetime) -> list[str]:
-    """The admin's banner lines: a channel down longer than the alert threshold, a broken Zalo credential."""
+def delivery_alerts(session: Session, at: datetime, timezone: str) -> list[str]:
+    """The admin's banner lines: a channel down longer than the alert threshold, a broken Zalo credential.
+    Times in the officials' zone (HANCHOT_TIMEZONE)."""
+    from zoneinfo import ZoneInfo
+
     from scheduler.attention import broken_credentials
     from scheduler.dispatch import DispatchConfig
     from scheduler.outages import open_outages
 
-    lines = [f"Kênh {o.label} đang gián đoạn từ {o.started_at:%H:%M %d/%m/%Y} UTC: nhắc việc sẽ tự gửi lại khi kênh "
-             f"hoạt động. Lỗi: {o.last_error or 'không rõ'}"
+    zone = ZoneInfo(timezone)
+    lines = [f"Kênh {o.label} đang gián đoạn từ {o.started_at.astimezone(zone):%H:%M %d/%m/%Y}: nhắc việc sẽ tự "
+             f"gửi lại khi kênh hoạt động. Lỗi: {o.last_error or 'không rõ'}"
              for o in open_outages(session, at, DispatchConfig().outage_alert_after)]
     lines += [f"Thông tin xác thực Zalo của ứng dụng {c.app_id} đã hỏng ({c.broken_reason}); nhắc việc Zalo đang được "
               "gửi qua kênh khác. Cần cấp quyền lại cho OA." for c in broken_credentials(session)]
