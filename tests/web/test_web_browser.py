@@ -228,3 +228,19 @@ def test_it_refuses_a_stale_csrf_token_in_the_browser(page, site) -> None:  # ty
     page.wait_for_load_state()
     assert "Phiên làm việc đã thay đổi nên thay đổi này chưa được lưu." in page.content()  # web.pending
     assert counts(site) == before
+
+
+def test_the_month_calendar_has_seven_equal_columns_on_a_desktop_and_a_list_on_a_phone(page) -> None:  # type: ignore[no-untyped-def]
+    page.goto("/calendar?month=2025-03")
+    widths = page.eval_on_selector_all("table.month thead th", "ths => ths.map(th => th.getBoundingClientRect().width)")
+    assert len(widths) == 7 and max(widths) - min(widths) < 1.5, widths
+    assert page.locator(".month-list").first.is_hidden()
+    page.keyboard.press("Tab")  # the first stop of the keyboard is the skip link
+    assert page.evaluate("document.activeElement.textContent") == "Bỏ qua, tới nội dung chính"
+    page.set_viewport_size(PHONE)
+    page.goto("/calendar?month=2025-03")
+    assert page.locator(".month-grid").is_hidden() and page.locator(".month-list").first.is_visible()
+    for path in ("/calendar?month=2025-03", "/agencies", "/deadlines?status=all", "/"):
+        page.goto(path)
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0, f"{path} scrolls sideways by {overflow} px on a phone"
