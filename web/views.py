@@ -43,25 +43,19 @@ def _offset(stored: object) -> Offset | None:
         return None
 
 
-def rate_chart(rates: list[Rate], width: int = 640) -> str:
-    """Horizontal bars, one per agency, rendered as inline SVG (no JavaScript, readable on a phone)."""
-    bar_h, gap, label_w = 22, 8, 230
-    height = max(1, len(rates)) * (bar_h + gap) + gap
-    parts = [f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" '
-             f'aria-label="Tỷ lệ đúng hạn theo cơ quan" xmlns="http://www.w3.org/2000/svg">']
-    scale = width - label_w - 60
-    for index, rate in enumerate(rates):
-        y = gap + index * (bar_h + gap)
-        name = rate.agency.name if len(rate.agency.name) <= 32 else rate.agency.name[:31] + "…"
-        color = "#1e7a3c" if rate.percent >= 90 else ("#9a6700" if rate.percent >= 60 else "#b3261e")
-        parts.append(f'<text x="0" y="{y + 16}" font-size="13">{escape(name)}</text>')
-        parts.append(f'<rect x="{label_w}" y="{y}" width="{max(1, scale * rate.percent // 100)}" height="{bar_h}" '
-                     f'fill="{color}"><title>{escape(rate.agency.name)}: {rate.on_time}/{rate.due}</title></rect>')
+def rate_chart(rates: list[Rate]) -> str:
+    """One row per agency: its name, a bar (a <meter>, styled by site.css) and the figures, in the page's own
+    font size, so the text stays readable on a phone (an SVG scaled to a phone's width shrank it to about 6 px)."""
+    rows = []
+    for rate in rates:
+        low, high = 60, 90
         extended = f", {rate.extended} gia hạn" if rate.extended else ""
-        parts.append(f'<text x="{label_w + scale * rate.percent // 100 + 6}" y="{y + 16}" font-size="13">'
-                     f'{rate.percent}% ({rate.on_time}/{rate.due}{extended})</text>')
-    parts.append("</svg>")
-    return "".join(parts)
+        figures = f"{rate.percent}% ({rate.on_time}/{rate.due}{extended})"
+        rows.append(f'<li><span class="rate-name">{escape(rate.agency.name)}</span>'
+                    f'<meter min="0" max="100" low="{low}" high="{high}" optimum="100" value="{rate.percent}" '
+                    f'aria-label="{escape(rate.agency.name)}: đúng hạn {figures}"></meter>'
+                    f'<span class="rate-figures">{figures}</span></li>')
+    return f'<ul class="chart" aria-label="Tỷ lệ đúng hạn theo cơ quan">{"".join(rows)}</ul>'
 
 
 def month_grid(year: int, month: int, found: list[Item]) -> list[list[tuple[date | None, list[Item]]]]:
