@@ -100,3 +100,18 @@ def world(db_session: Session):  # type: ignore[no-untyped-def]
     built = build_world(db_session)
     db_session.commit()
     return built
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator:  # type: ignore[type-arg]
+    """Debian's Chromium driven by Playwright, one per test module (the browser tests of tests/web and below)."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.web.server import CHROMIUM, CHROMIUM_ARGS
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Debian's chromium is missing: `make test-deps` installs it", pytrace=False)
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -14,6 +15,20 @@ from pathlib import Path
 import httpx
 
 ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = "/usr/bin/chromium"  # Debian's, installed by tests/support/install_test_deps.sh
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+def site_folder(folder: Path, template: Path) -> Path:
+    """Fill ``folder`` for a running server: ``web.db`` copied from the migrated template database and the
+    shipped ``config/*.toml``. Returns the config folder."""
+    shutil.copy(template, folder / "web.db")
+    config = folder / "config"
+    config.mkdir()
+    for path in (ROOT / "config").glob("*.toml"):
+        shutil.copy(path, config / path.name)
+    return config
 
 
 def free_port() -> int:

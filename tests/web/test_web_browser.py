@@ -10,7 +10,6 @@ Screenshots (desktop and phone) go to tests/artifacts/ (git-ignored).
 from __future__ import annotations
 
 import re
-import shutil
 import sqlite3
 import subprocess
 import sys
@@ -24,16 +23,13 @@ from icalendar import Calendar
 
 from ingest.errors import MAX_BYTES
 from tests.support.data import SEEDS
-from tests.web.server import ROOT, free_port, running_server, server_env
+from tests.web.server import ROOT, free_port, running_server, server_env, site_folder
 from web.importing import NOT_ALLOWED
 
 pytestmark = [pytest.mark.external_service, pytest.mark.slow]
 
 SEED_000 = SEEDS / "000_7ac37e54dd30bcb3.txt"
 ARTIFACTS = ROOT / "tests" / "artifacts"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 PASSWORD = "mật-khẩu-trình-duyệt"
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
@@ -44,28 +40,13 @@ PLAN_PAGE = re.compile(r".*/plans/\d+$")
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory, migrated_sqlite_template: Path) -> Iterator[dict]:
     folder = tmp_path_factory.mktemp("browser")
-    shutil.copy(migrated_sqlite_template, folder / "web.db")
-    config = folder / "config"
-    config.mkdir()
-    for path in (ROOT / "config").glob("*.toml"):
-        shutil.copy(path, config / path.name)
+    config = site_folder(folder, migrated_sqlite_template)
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     env = server_env(base, f"sqlite:///{folder / 'web.db'}", config, folder / "mail", PasswordHasher().hash(PASSWORD))
     with running_server(env, port, folder / "server.log") as url:
         yield {"url": url, "db": folder / "web.db", "env": env, "folder": folder}
 
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator:  # type: ignore[type-arg]
-    from playwright.sync_api import sync_playwright
-
-    if not Path(CHROMIUM).exists():
-        pytest.fail("Debian's chromium is missing: `make test-deps` installs it", pytrace=False)
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture
@@ -240,7 +221,14 @@ def test_the_month_calendar_has_seven_equal_columns_on_a_desktop_and_a_list_on_a
     page.set_viewport_size(PHONE)
     page.goto("/calendar?month=2025-03")
     assert page.locator(".month-grid").is_hidden() and page.locator(".month-list").first.is_visible()
-    agency_id = query(site, "SELECT id FROM agencies ORDER BY id LIMIT 1")[0][0]
+    log_in(page)  # an agency with a contact of its own, so its page has the contacts table
+    csrf = page.locator("input[name=csrf_token]").first.input_value()
+    page.request.post("/agencies", form={"csrf_token": csrf, "name": "Sở Thử nghiệm Giao diện", "level": "tinh"})
+    agency_id = query(site, "SELECT id FROM agencies WHERE name = 'Sở Thử nghiệm Giao diện'")[0][0]
+    page.request.post(f"/agencies/{agency_id}/contacts", form={
+        "csrf_token": csrf, "name": "Trần Thị Bình", "email": "binh.rat.dai.de.tran.dong@so-thu-nghiem.test",
+        "phone": "0912345678", "channels": "email"})
+    assert query(site, "SELECT count(*) FROM contacts WHERE agency_id = ?", agency_id)[0][0] == 1
     for path in ("/calendar?month=2025-03", "/agencies", f"/agencies/{agency_id}", "/deadlines?status=all", "/"):
         page.goto(path)
         overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")

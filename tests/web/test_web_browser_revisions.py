@@ -7,7 +7,6 @@ Each size gets its own server and database (the flow starts from an empty databa
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,8 +14,8 @@ import pytest
 from argon2 import PasswordHasher
 
 from tests.support.data import SEEDS
-from tests.web.server import ROOT, free_port, running_server, server_env
-from tests.web.test_web_browser import CHROMIUM, CHROMIUM_ARGS, PLAN_PAGE, query
+from tests.web.server import ROOT, free_port, running_server, server_env, site_folder
+from tests.web.test_web_browser import PLAN_PAGE, query
 
 pytestmark = [pytest.mark.external_service, pytest.mark.slow]  # a server and Chromium
 
@@ -29,28 +28,13 @@ TASK = "Thực hiện trả kết quả đăng ký khai sinh, đăng ký thườ
 
 @pytest.fixture
 def site(tmp_path: Path, migrated_sqlite_template: Path) -> Iterator[dict]:
-    shutil.copy(migrated_sqlite_template, tmp_path / "web.db")
-    config = tmp_path / "config"
-    config.mkdir()
-    for path in (ROOT / "config").glob("*.toml"):
-        shutil.copy(path, config / path.name)
+    config = site_folder(tmp_path, migrated_sqlite_template)
     port = free_port()
     env = server_env(f"http://127.0.0.1:{port}", f"sqlite:///{tmp_path / 'web.db'}", config, tmp_path / "mail",
                      PasswordHasher().hash(PASSWORD))
     with running_server(env, port, tmp_path / "server.log") as url:
         yield {"url": url, "db": tmp_path / "web.db"}
 
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator:  # type: ignore[type-arg]
-    from playwright.sync_api import sync_playwright
-
-    if not Path(CHROMIUM).exists():
-        pytest.fail("Debian's chromium is missing: `make test-deps` installs it", pytrace=False)
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 def _upload(page, name: str, text: str) -> None:  # type: ignore[no-untyped-def]

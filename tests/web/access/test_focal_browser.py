@@ -6,7 +6,6 @@ docs/screenshots/ (focal-home-desktop.png, focal-home-phone.png)."""
 from __future__ import annotations
 
 import re
-import shutil
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,13 +17,10 @@ from playwright.sync_api import expect
 
 from models.db import make_engine, session_factory
 from tests.web.access.support import build_communes, read_link
-from tests.web.server import ROOT, free_port, running_server, server_env
+from tests.web.server import ROOT, free_port, running_server, server_env, site_folder
 
 pytestmark = [pytest.mark.external_service, pytest.mark.slow]  # a server and Chromium
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 SIZES = {"desktop": {"width": 1366, "height": 768}, "phone": {"width": 390, "height": 844}}
 SCREENSHOTS = ROOT / "docs" / "screenshots"
 MINE = "Báo cáo tình hình an ninh"
@@ -33,11 +29,7 @@ MINE = "Báo cáo tình hình an ninh"
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory, migrated_sqlite_template: Path) -> Iterator[dict]:
     folder = tmp_path_factory.mktemp("focal")
-    shutil.copy(migrated_sqlite_template, folder / "web.db")
-    config = folder / "config"
-    config.mkdir()
-    for path in (ROOT / "config").glob("*.toml"):
-        shutil.copy(path, config / path.name)
+    config = site_folder(folder, migrated_sqlite_template)
     engine = make_engine(f"sqlite:///{folder / 'web.db'}")
     with session_factory(engine)() as session:
         communes = build_communes(session)
@@ -49,17 +41,6 @@ def site(tmp_path_factory: pytest.TempPathFactory, migrated_sqlite_template: Pat
     with running_server(env, port, folder / "server.log") as url:
         yield {"url": url, "db": folder / "web.db", "mail": folder / "mail", "communes": communes}
 
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator:  # type: ignore[type-arg]
-    from playwright.sync_api import sync_playwright
-
-    if not Path(CHROMIUM).exists():
-        pytest.fail("Debian's chromium is missing: `make test-deps` installs it", pytrace=False)
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 def _status(site: dict, occurrence_id: int) -> str:
