@@ -16,12 +16,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models.agencies import Contact, Role
+from models.agencies import Assignment, Contact, Role
 from models.live import is_live as occurrence_live
 from models.live import with_groups
-from models.plans import Occurrence, OccurrenceStatus, PlanStatus, Task
+from models.plans import Occurrence, OccurrenceStatus, Plan, PlanStatus, Task
 
 _DONE_BY_CONTACT = re.compile(r"^contact:(\d+)(?:\s|$)")
 
@@ -113,6 +114,18 @@ class Permissions:
     def may_report_on(self, agency_id: int) -> bool:
         """The progress report names who closed what: the admin's, and a focal point's for its own unit."""
         return self.is_admin or (self.is_focal_point and agency_id in self.unit)
+
+    def plan_report_agency(self, plan: Plan) -> int | None:
+        """Whose part of a plan's progress report this visitor may download: the admin the whole plan (None), a
+        focal point its own unit's tasks of a published plan that gives its unit any (its agency id;
+        ``calendars.progress`` adds the groups). Raises ``PermissionError`` for anyone else."""
+        if self.is_admin:
+            return None
+        if self.is_focal_point and self.agency_id is not None and plan.status == PlanStatus.PUBLISHED and \
+                self.session.scalar(select(Assignment.id).join(Assignment.task).where(
+                    Task.plan_id == plan.id, Assignment.agency_id.in_(self.unit)).limit(1)) is not None:
+            return self.agency_id
+        raise PermissionError("progress report of a plan outside the visitor's reach")
 
     def leads(self, task: Task) -> bool:
         """The visitor's own agency leads the task (a group it belongs to does not: one member's "done" would

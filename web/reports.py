@@ -1,4 +1,5 @@
-"""Progress reports to download: ``/plans/{id}/report.xlsx|docx`` (the admin) and ``/agencies/{id}/report.xlsx|docx``
+"""Progress reports to download: ``/plans/{id}/report.xlsx|docx`` (the admin; a focal
+point gets its own unit's tasks of a published plan) and ``/agencies/{id}/report.xlsx|docx``
 (the admin, and a focal point for an agency of its own unit). The rows and the files come from
 ``calendars.progress``; the day that is "today" is the local day in HANCHOT_TIMEZONE."""
 
@@ -22,12 +23,15 @@ TYPES = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sh
 @router.get("/plans/{plan_id}/report.{fmt}")
 def plan_report(request: Request, plan_id: int, fmt: str, session: DB) -> Response:
     _signed_in(request)
-    if not permissions(request, session).is_admin:
-        raise HTTPException(403)
     plan = session.get(Plan, plan_id) if fmt in TYPES else None
     if plan is None:
         raise HTTPException(404)
-    return _report(request, session, fmt, f"bao-cao-tien-do-ke-hoach-{plan.id}", plan_id=plan.id)
+    try:
+        agency_id = permissions(request, session).plan_report_agency(plan)
+    except PermissionError:
+        raise HTTPException(403) from None
+    stem = f"bao-cao-tien-do-ke-hoach-{plan.id}" + (f"-co-quan-{agency_id}" if agency_id is not None else "")
+    return _report(request, session, fmt, stem, plan_id=plan.id, agency_id=agency_id)
 
 
 @router.get("/agencies/{agency_id}/report.{fmt}")

@@ -44,6 +44,15 @@ def test_rows_say_late_overdue_extended_and_who_closed(backend_db, backend_setti
     extended = by_content[communes.tv_lead_soon.milestone.task.content]
     assert extended.status == "Đang thực hiện (được gia hạn)"
     assert extended.due > extended.extended_from  # the report judges against the granted date
+    assert extended.due == backend_db.get(Occurrence, communes.tv_lead_soon.id).effective_due
+    waiting = by_content[communes.tv_support_soon.milestone.task.content]
+    assert waiting.status == "Đang thực hiện" and waiting.done_on is None and waiting.done_by == ""
+    # A week later the support task's day has passed, still open: overdue by the days since its stored date.
+    later = TODAY + timedelta(days=10)
+    rows = progress_rows(backend_db, today=later, timezone=backend_settings.timezone, plan_id=communes.plan_tv.id)
+    overdue = {r.content: r for r in rows}[communes.tv_support_soon.milestone.task.content]
+    assert overdue.status == f"Quá hạn {(later - overdue.due).days} ngày" and overdue.due < later
+    assert {r.content: r for r in rows}[late.content].status == "Trễ 3 ngày"  # done late stays late
     tasks = backend_db.scalars(select(Task).where(Task.plan_id == communes.plan_tv.id)).all()
     assert {r.content for r in rows} == {t.content for t in tasks}
 
@@ -55,8 +64,11 @@ def test_admin_downloads_every_task_of_the_plan_as_excel_and_word(backend_app, b
     assert f'href="/plans/{communes.plan_tv.id}/report.xlsx"' in admin.get(f"/plans/{communes.plan_tv.id}").text
     got = admin.get(f"/plans/{communes.plan_tv.id}/report.xlsx")
     assert got.status_code == 200 and got.headers["content-type"] == XLSX
-    assert "attachment" in got.headers["content-disposition"]
+    assert got.headers["content-disposition"] == (
+        f'attachment; filename="bao-cao-tien-do-ke-hoach-{communes.plan_tv.id}.xlsx"; '
+        f"filename*=UTF-8''bao-cao-tien-do-ke-hoach-{communes.plan_tv.id}.xlsx")
     sheet = openpyxl.load_workbook(BytesIO(got.content)).worksheets[0]
+    assert sheet.title == communes.plan_tv.number.replace("/", "-")
     header = [c.value for c in sheet[2]]
     assert header[:4] == ["TT", "Nội dung nhiệm vụ", "Cơ quan chủ trì", "Cơ quan phối hợp"]
     assert sheet.freeze_panes == "A3" and sheet.auto_filter.ref.startswith("A2:")
@@ -64,6 +76,16 @@ def test_admin_downloads_every_task_of_the_plan_as_excel_and_word(backend_app, b
     tasks = backend_db.scalars(select(Task).where(Task.plan_id == communes.plan_tv.id)).all()
     assert {r["Nội dung nhiệm vụ"] for r in body} == {t.content for t in tasks}
     assert all(isinstance(r["Hạn hoàn thành"], datetime) for r in body)  # real Excel dates, not text
+    due_column = header.index("Hạn hoàn thành") + 1
+    assert {sheet.cell(row, due_column).number_format for row in range(3, sheet.max_row + 1)} == {"DD/MM/YYYY"}
+    live = backend_db.scalars(select(Occurrence).join(Occurrence.milestone).join(Task)
+                              .where(Task.plan_id == communes.plan_tv.id, Occurrence.status != "cancelled")).all()
+    assert len(body) == len(live)  # one row per deadline, every task dated here
+    for occurrence in live:
+        [row] = [r for r in body if r["Nội dung nhiệm vụ"] == occurrence.milestone.task.content]
+        assert row["Hạn hoàn thành"].date() == occurrence.effective_due
+        assert row["Cơ quan chủ trì"] == next(a.agency.name for a in occurrence.milestone.task.assignments
+                                             if a.role == "lead")
     assert {r["Trạng thái"] for r in body} >= {"Trễ 3 ngày", "Đang thực hiện (được gia hạn)"}
 
     word = admin.get(f"/plans/{communes.plan_tv.id}/report.docx")
@@ -87,7 +109,19 @@ def test_a_focal_point_gets_its_own_units_report_only(backend_app, backend_setti
     assert communes.tv_lead_soon.milestone.task.content in contents
     assert communes.hp_lead_soon.milestone.task.content not in contents
     assert tv.get(f"/agencies/{communes.police_hp.id}/report.xlsx").status_code == 403
-    assert tv.get(f"/plans/{communes.plan_tv.id}/report.xlsx").status_code == 403
+    assert tv.get(f"/agencies/{communes.police_hp.id}/report.docx").status_code == 403
+    # A plan: only the unit's own tasks of a published plan that gives it any.
+    part = tv.get(f"/plans/{communes.plan_tv.id}/report.xlsx")
+    assert part.status_code == 200
+    assert f"ke-hoach-{communes.plan_tv.id}-co-quan-{communes.police_tv.id}.xlsx" in \
+        part.headers["content-disposition"]
+    tasks = {row[1] for row in openpyxl.load_workbook(BytesIO(part.content)).worksheets[0]
+             .iter_rows(min_row=3, values_only=True)}
+    assert tasks == {communes.tv_lead_overdue.milestone.task.content, communes.tv_lead_soon.milestone.task.content,
+                     communes.tv_support_soon.milestone.task.content}
+    assert tv.get(f"/plans/{communes.plan_hp.id}/report.xlsx").status_code == 403
+    assert tv.get(f"/plans/{communes.draft.id}/report.docx").status_code == 403
+    assert new_client(backend_app).get(f"/plans/{communes.plan_tv.id}/report.docx").status_code in (303, 307)
 
 
 def test_the_command_line_writes_the_report_and_refuses_a_missing_plan(engine, backend_db, backend_settings,
@@ -103,6 +137,12 @@ def test_the_command_line_writes_the_report_and_refuses_a_missing_plan(engine, b
     done = hanchot("report", "--plan", str(communes.plan_tv.id), "--format", "docx", "-o", str(out))
     assert done.returncode == 0, done.stderr
     assert len(docx.Document(str(out)).tables[0].rows) > 1
+    sheet = tmp_path / "bao-cao.xlsx"
+    done = hanchot("report", "--plan", str(communes.plan_tv.id), "--agency", str(communes.police_hp.id),
+                   "--format", "xlsx", "-o", str(sheet))
+    assert done.returncode == 0, done.stderr
+    assert openpyxl.load_workbook(sheet).worksheets[0].max_row == 2  # Hoàng Phú has nothing in Thiệu Vân's plan
     missing = hanchot("report", "--plan", "987654", "-o", str(tmp_path / "x.xlsx"))
     assert missing.returncode == 2 and "không có kế hoạch mã 987654" in missing.stderr
+    assert len(missing.stderr.strip().splitlines()) == 1
     assert not (tmp_path / "x.xlsx").exists()
