@@ -41,12 +41,8 @@ class ProgressRow:
 def progress_rows(session: Session, *, today: date, timezone: str, plan_id: int | None = None,
                   agency_id: int | None = None) -> list[ProgressRow]:
     """Every live occurrence of the plan and/or agency (the agency's groups included), in plan order."""
-    query = live_occurrences()
-    if plan_id is not None:
-        query = query.where(Task.plan_id == plan_id)
-    if agency_id is not None:
-        agencies = with_groups(session, [agency_id])
-        query = query.where(Task.id.in_(select(Assignment.task_id).where(Assignment.agency_id.in_(agencies))))
+    agencies = with_groups(session, [agency_id]) if agency_id is not None else None
+    query = _scoped(live_occurrences(), plan_id, agencies)
     zone = ZoneInfo(timezone)
     names = _people(session)
     keyed = []
@@ -63,20 +59,24 @@ def progress_rows(session: Session, *, today: date, timezone: str, plan_id: int 
             status=status_of(o.status, day, done_on, today, extended=o.moved_to is not None),
             done_on=done_on, done_by=_who(o.done_by, names) if done_on else "")))
     seen = {key[2] for key, _ in keyed}
-    for task in session.scalars(_tasks(session, plan_id, agency_id).where(Task.id.not_in(seen) if seen else true())):
+    for task in session.scalars(_tasks(plan_id, agencies).where(Task.id.not_in(seen) if seen else true())):
         keyed.append(((task.plan_id, task.position, task.id, date.max, 0), _undated(task)))
     return [row for _, row in sorted(keyed, key=lambda pair: pair[0])]
 
 
-def _tasks(session: Session, plan_id: int | None, agency_id: int | None) -> Select[tuple[Task]]:
+def _tasks(plan_id: int | None, agencies: set[int] | None) -> Select[tuple[Task]]:
     """Live tasks in scope: those without any dated deadline are listed too (an event not yet recorded, a date
     another plan sets), so the report has every task."""
-    query = (select(Task).join(Task.plan).where(*LIVE_TASK)
-             .options(joinedload(Task.plan), selectinload(Task.assignments).joinedload(Assignment.agency)))
+    return _scoped(select(Task).join(Task.plan).where(*LIVE_TASK)
+                   .options(joinedload(Task.plan), selectinload(Task.assignments).joinedload(Assignment.agency)),
+                   plan_id, agencies)
+
+
+def _scoped(query: Select, plan_id: int | None, agencies: set[int] | None) -> Select:
+    """``query`` (over tasks) narrowed to one plan and/or to the tasks assigned to ``agencies``."""
     if plan_id is not None:
         query = query.where(Task.plan_id == plan_id)
-    if agency_id is not None:
-        agencies = with_groups(session, [agency_id])
+    if agencies is not None:
         query = query.where(Task.id.in_(select(Assignment.task_id).where(Assignment.agency_id.in_(agencies))))
     return query
 
