@@ -16,7 +16,8 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 
 from models import Agency, Assignment, Contact, OccurrenceStatus, Plan, Role, Task
 from models.extensions import ExtensionStatus
-from models.live import LIVE_TASK, live_occurrences, shown_day, with_groups
+from models.live import LIVE_TASK, days_late, done_day, live_occurrences, shown_day, with_groups
+from models.responsibility import assigned_to
 
 
 @dataclass(frozen=True)
@@ -49,7 +50,7 @@ def progress_rows(session: Session, *, today: date, timezone: str, plan_id: int 
     for o in session.scalars(query).unique():
         task, plan = o.milestone.task, o.milestone.task.plan
         day = shown_day(o)
-        done_on = o.done_at.astimezone(zone).date() if o.done_at and o.status == OccurrenceStatus.DONE else None
+        done_on = done_day(o, zone)
         granted = sorted((e for e in o.extensions if e.status == ExtensionStatus.APPROVED), key=lambda e: e.id)
         keyed.append(((plan.id, task.position, task.id, day, o.milestone.position), ProgressRow(
             plan_id=plan.id, plan_title=plan.title, plan_number=plan.number, task_number=task.number or "",
@@ -77,7 +78,7 @@ def _scoped(query: Select, plan_id: int | None, agencies: set[int] | None) -> Se
     if plan_id is not None:
         query = query.where(Task.plan_id == plan_id)
     if agencies is not None:
-        query = query.where(Task.id.in_(select(Assignment.task_id).where(Assignment.agency_id.in_(agencies))))
+        query = query.where(assigned_to(agencies))
     return query
 
 
@@ -91,8 +92,8 @@ def _undated(task: Task) -> ProgressRow:
 def status_of(state: str, day: date, done_on: date | None, today: date, *, extended: bool) -> str:
     """"Đúng hạn", "Trễ N ngày", "Quá hạn N ngày", "Đang thực hiện", "Đã hủy"; "(được gia hạn)" when extended."""
     if state == OccurrenceStatus.DONE:
-        late = (done_on - day).days if done_on else 0
-        text = "Đúng hạn" if late <= 0 else f"Trễ {late} ngày"
+        late = days_late(done_on, day)
+        text = f"Trễ {late} ngày" if late else "Đúng hạn"
     elif day < today:
         text = f"Quá hạn {(today - day).days} ngày"
     else:

@@ -34,7 +34,7 @@ from datetime import UTC, date, datetime
 from typing import TypeVar
 from urllib.parse import urlsplit
 
-from sqlalchemy import Select, or_, select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from calendars.feed import TIMEZONE, FeedCalendar, FeedEvent
@@ -57,6 +57,7 @@ from models import (
     Task,
 )
 from models.live import LIVE_MILESTONE, is_live, shown_day, with_groups
+from models.responsibility import assigned_to
 
 TASK_PATH = "/tasks/{id}"
 SHORT_TASK = 80  # characters of the task content used as a summary when the milestone has no label
@@ -175,10 +176,7 @@ def _assigned_to(agency_ids: Iterable[int] | None, role: FeedRole) -> object | N
     """Tasks with an assignment of ``role`` to one of ``agency_ids`` (any agency when None)."""
     if agency_ids is None and role == FeedRole.ALL:
         return None
-    assigned: Select = select(Assignment.task_id).where(Assignment.role.in_([r.value for r in ROLES[role]]))
-    if agency_ids is not None:
-        assigned = assigned.where(Assignment.agency_id.in_(list(agency_ids)))
-    return Task.id.in_(assigned)
+    return assigned_to(agency_ids, [r.value for r in ROLES[role]])
 
 
 def _agencies_of(session: Session, contact: Contact) -> list[Agency]:

@@ -9,7 +9,7 @@ disappears from every one of them at once.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, tzinfo
 
 from sqlalchemy import ColumnElement, Select, select
 from sqlalchemy.orm import Session, joinedload
@@ -47,3 +47,16 @@ def with_groups(session: Session, agency_ids: Iterable[int]) -> set[int]:
     """The agencies plus every group they belong to: a task given to "UBND cấp xã" is a task of each commune."""
     ids = set(agency_ids)
     return ids | set(session.scalars(select(AgencyGroupMember.group_id).where(AgencyGroupMember.member_id.in_(ids))))
+
+
+def done_day(occurrence: Occurrence, zone: tzinfo) -> date | None:
+    """The officials' calendar day a done occurrence was closed on; None when it is not done or no time was kept."""
+    if occurrence.status != OccurrenceStatus.DONE or occurrence.done_at is None:
+        return None
+    return occurrence.done_at.astimezone(zone).date()
+
+
+def days_late(done_on: date | None, due: date) -> int:
+    """Days a deadline was closed after the day that counts (``shown_day``, an extension's when granted); 0 is on
+    time. The one on-time rule of the dashboard's rates and the progress report."""
+    return max(0, (done_on - due).days) if done_on else 0

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import Select, exists, or_, select
+from sqlalchemy import ColumnElement, Select, exists, or_, select
 from sqlalchemy.orm import Session
 
 from models.agencies import Agency, AgencyGroupMember, Assignment, Role
+from models.plans import Task
 
 RESPONSIBLE = (Role.LEAD.value, Role.SUPPORT.value)
 
@@ -51,6 +52,18 @@ def tasks_of_unit(unit_id: int, roles: Iterable[str] = RESPONSIBLE) -> Select[tu
     return select(Assignment.task_id).where(
         Assignment.role.in_(list(roles)),
         or_(Assignment.agency_id.in_(own), Assignment.agency_id.in_(through))).distinct()
+
+
+def assigned_to(agency_ids: Iterable[int] | None, roles: Iterable[str] | None = None) -> ColumnElement[bool]:
+    """Tasks assigned to any of ``agency_ids`` (any agency when None) in one of ``roles`` (any role when None): the
+    one scoping clause of feeds, pages and reports that narrow to an agency or to what a visitor may see."""
+    assigned = select(Assignment.task_id)
+    if agency_ids is not None:
+        assigned = assigned.where(Assignment.agency_id.in_(list(agency_ids)))
+    if roles is not None:
+        assigned = assigned.where(Assignment.role.in_(list(roles)))
+    return Task.id.in_(assigned)
+
 
 
 def task_agency_ids(session: Session, task_id: int, roles: Iterable[str] = RESPONSIBLE) -> set[int]:

@@ -14,7 +14,7 @@ from models.live import LIVE_TASK
 from models.revisions import own_plans
 from web.deps import DB, now, permissions
 from web.pages import PUBLISHED_PLAN, page
-from web.queries import Item, items, local_today
+from web.queries import Item, items, local_today, newest_overdue
 
 router = APIRouter(include_in_schema=False)
 PAGE_SIZE = 50
@@ -25,7 +25,7 @@ LARGEST_ID = 2**31 - 1
 def choose(found: list[Item], status: str, today: date) -> list[Item]:
     """The items of one status, in the order a reader wants them: overdue and done newest first, open soonest."""
     if status == "overdue":
-        return sorted((i for i in found if i.overdue(today)), key=lambda i: i.day, reverse=True)
+        return newest_overdue(found, today)
     if status == "open":
         return [i for i in found if not i.done]
     if status == "done":

@@ -57,7 +57,7 @@ def dashboard(request: Request, session: DB) -> HTMLResponse:
         "delivery_alerts": delivery_alerts(session, now(request), request.app.state.settings.timezone)
         if perms.is_admin else [],
         "today": today, "by_agency": sorted(by_agency.items()),
-        "overdue": sorted(overdue(session, today, within), key=lambda i: i.day, reverse=True),  # newest first
+        "overdue": overdue(session, today, within),
         "chart": Markup(rate_chart(rates)) if rates else None, "plans": plans, "counts": counts,
         "upcoming_count": len(upcoming)})
 

@@ -13,7 +13,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from models import Agency, Assignment, Milestone, Occurrence, OccurrenceStatus, Plan, Role, Task
-from models.live import live_occurrences, shown_day, with_groups
+from models.live import days_late, done_day, live_occurrences, shown_day, with_groups
+from models.responsibility import assigned_to
 
 
 @dataclass(frozen=True)
@@ -56,8 +57,7 @@ def items(session: Session, *, start: date | None = None, end: date | None = Non
     query = live_occurrences()
     for ids in ([with_groups(session, [agency_id])] if agency_id is not None else []) + \
             ([within] if within is not None else []):
-        assigned = select(Assignment.task_id).where(Assignment.agency_id.in_(ids), Assignment.role.in_(roles))
-        query = query.where(Task.id.in_(assigned))
+        query = query.where(assigned_to(ids, roles))
     if open_only:
         query = query.where(Occurrence.status == OccurrenceStatus.OPEN)
     found = [Item(o, shown_day(o)) for o in session.scalars(query).unique()]
@@ -66,7 +66,14 @@ def items(session: Session, *, start: date | None = None, end: date | None = Non
 
 
 def overdue(session: Session, today: date, within: set[int] | None = None) -> list[Item]:
-    return [i for i in items(session, end=today, open_only=True, within=within) if i.day < today]
+    """Open deadlines whose day has passed, newest first."""
+    return newest_overdue(items(session, end=today, open_only=True, within=within), today)
+
+
+def newest_overdue(found: list[Item], today: date) -> list[Item]:
+    """The overdue ones of ``found``, newest first: the order of the dashboard and of the deadline list, where
+    what slipped yesterday matters more than what slipped years ago."""
+    return sorted((i for i in found if i.overdue(today)), key=lambda i: i.day, reverse=True)
 
 
 @dataclass(frozen=True)
@@ -93,8 +100,7 @@ def on_time_rates(session: Session, year: int, today: date, timezone: str) -> li
     for item in items(session, start=date(year, 1, 1), end=min(today, date(year, 12, 31))):
         if item.day >= today and not item.done:
             continue  # not due yet: neither late nor on time
-        done_day = item.occurrence.done_at.astimezone(zone).date() if item.occurrence.done_at else None
-        on_time = item.done and (done_day is None or done_day <= item.day)
+        on_time = item.done and days_late(done_day(item.occurrence, zone), item.day) == 0
         for agency in item.leads():
             agencies[agency.id] = agency
             tally = counts.setdefault(agency.id, [0, 0, 0])
