@@ -13,7 +13,7 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from models.access import LoginSession, SigninLink, ThrottleHit
+    from models.access import ApiToken, LoginSession, SigninLink, ThrottleHit
     from models.agencies import Agency, AgencyGroupMember, AgencyLevel, Assignment, Contact, Role, Unit, UnitKind
     from models.audit import AuditLog
     from models.base import Base, UtcDateTime, utcnow
@@ -35,7 +35,7 @@ if TYPE_CHECKING:
     from models.rules_state import RulesState
 
 _MODULE_OF = {
-    "models.access": ("LoginSession", "SigninLink", "ThrottleHit"),
+    "models.access": ("ApiToken", "LoginSession", "SigninLink", "ThrottleHit"),
     "models.agencies": ("Agency", "AgencyGroupMember", "AgencyLevel", "Assignment", "Contact", "Role", "Unit",
                         "UnitKind"),
     "models.audit": ("AuditLog",),
@@ -49,8 +49,8 @@ _MODULE_OF = {
     "models.rules_state": ("RulesState",),
 }
 __all__ = [
-    "Agency", "AgencyGroupMember", "AgencyLevel", "Assignment", "AuditLog", "Base", "Channel", "ChannelOutage",
-    "Contact",
+    "Agency", "AgencyGroupMember", "AgencyLevel", "ApiToken", "Assignment", "AuditLog", "Base", "Channel",
+    "ChannelOutage", "Contact",
     "Delivery", "DeliveryStatus", "Extension", "ExtensionStatus", "FeedRole", "FeedScope", "FeedState", "FeedToken",
     "LoginSession", "Milestone", "Occurrence", "OccurrenceStatus", "Plan", "PlanRevision", "PlanStatus", "Reminder",
     "ReminderKind", "ReminderStatus", "RenderedEvent", "RevisionState", "Role", "RulesState", "SchedulerLease",

@@ -1,4 +1,5 @@
-"""Who is signed in and who is knocking: server-side sessions, single-use sign-in links, login throttle hits.
+"""Who is signed in and who is knocking: server-side sessions, single-use sign-in links, login throttle hits,
+and the JSON API's bearer tokens.
 
 Secrets never rest in plain form: a session row keeps the SHA-256 of the random id its cookie holds, a link
 row the SHA-256 of the token its email holds, a throttle hit the SHA-256 of what it counts (an address and
@@ -58,3 +59,17 @@ class ThrottleHit(Base):
     bucket: Mapped[str] = mapped_column(String(32))  # "password.pair", "password.ip", "link.address", …
     key_hash: Mapped[str] = mapped_column(String(64))
     at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, index=True)
+
+
+class ApiToken(Base):
+    """A bearer token for the JSON API, given once to a script; its SHA-256 is the look-up key. Revoking one keeps
+    the row (``revoked_at``) so the audit log and a leaked token's later attempts still name it."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(100))  # who uses it: "báo cáo tỉnh", a script's name
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    last_used_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime)

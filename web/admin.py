@@ -7,6 +7,7 @@ from fastapi import APIRouter
 from web import (
     admin_access,
     admin_agencies,
+    admin_api_tokens,
     admin_audit,
     admin_dates,
     admin_delivery,
@@ -18,5 +19,5 @@ from web import (
 
 router = APIRouter(include_in_schema=False)
 for module in (admin_plans, admin_review_edits, admin_revisions, admin_agencies, admin_policy, admin_audit,
-               admin_access, admin_dates, admin_delivery):
+               admin_access, admin_dates, admin_delivery, admin_api_tokens):
     router.include_router(module.router)

@@ -1,6 +1,7 @@
 """The JSON API under /api (OpenAPI at /api/openapi.json): plans, tasks, milestones, agencies, occurrences.
 
-Callers authenticate with ``Authorization: Bearer <token>`` (``hanchot admin api-token``) or the admin's
+Callers authenticate with ``Authorization: Bearer <token>`` (made by ``hanchot admin api-token`` or on the admin's
+``/api-tokens`` page, revocable one by one) or the admin's
 browser session; a session POST must also send the session's CSRF token in ``X-CSRF-Token``.
 """
 
@@ -15,19 +16,20 @@ from sqlalchemy import select
 
 from models import Agency, Occurrence, Plan
 from models.revisions import own_plans
-from web.api_auth import api_token_name
+from web import api_auth
 from web.deps import DB, STALE_SESSION, is_admin, now
 from web.queries import items, plan_with_everything
 
 
-def api_caller(request: Request) -> str:
-    """"api:<name>" for a valid bearer token, "admin" for the admin session; 401 otherwise."""
+def api_caller(request: Request, session: DB) -> str:
+    """"api:<id>:<name>" for a live bearer token, "admin" for the admin session; 401 otherwise."""
     header = request.headers.get("authorization", "")
     if header.lower().startswith("bearer "):
-        name = api_token_name(request.app.state.settings.secret_key, header[7:].strip())
-        if name is None:
-            raise HTTPException(401, "Invalid API token", headers={"WWW-Authenticate": "Bearer"})
-        return f"api:{name}"
+        token = api_auth.caller(session, header[7:].strip(), now(request))
+        if token is None:
+            raise HTTPException(401, "Invalid or revoked API token; make one with `hanchot admin api-token`",
+                                headers={"WWW-Authenticate": "Bearer error=\"invalid_token\""})
+        return f"api:{token.id}:{token.name}"
     if is_admin(request):
         if request.method not in ("GET", "HEAD") and not hmac.compare_digest(
                 request.headers.get("x-csrf-token", ""), getattr(request.state, "csrf_token", "") or "-"):

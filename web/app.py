@@ -96,7 +96,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException):  # type: ignore[no-untyped-def]
         if request.url.path.startswith(("/api/", "/feeds/")):
-            return JSONResponse({"detail": exc.detail}, status_code=exc.status_code) \
+            return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers) \
                 if request.url.path.startswith("/api/") else PlainTextResponse("", status_code=exc.status_code)
         message = {404: "Không tìm thấy trang này.", 403: "Bạn không có quyền xem trang này.",
                    405: "Thao tác không được hỗ trợ."}.get(exc.status_code, str(exc.detail))

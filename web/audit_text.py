@@ -24,6 +24,7 @@ ACTIONS = {
     "contact.sessions_end": "đã kết thúc mọi phiên đăng nhập của người nhận",
     "contact.channel_enable": "đã bật lại kênh nhận của người nhận",
     "feed_token.create": "đã tạo đường dẫn lịch", "feed_token.revoke": "đã thu hồi đường dẫn lịch",
+    "api_token.create": "đã tạo khóa API", "api_token.revoke": "đã thu hồi khóa API",
     "config.update": "đã sửa tệp cấu hình", "occurrence.done": "đã đánh dấu hoàn thành hạn",
     "occurrence.undo": "đã hủy đánh dấu hoàn thành hạn", "occurrence.snooze": "đã hoãn nhắc hạn",
     "occurrence.recompute": "đã tính lại ngày của hạn", "reminder.send_again": "đã gửi lại nhắc việc",
@@ -39,11 +40,12 @@ FIELDS = dict([
     ("channels", "Kênh nhận"), ("agency_id", "Cơ quan"), ("role", "Vai trò"), ("reason", "Lý do"),
     ("document", "Văn bản"), ("new_due", "Ngày xin gia hạn"), ("previous_due", "Hạn trước đó"),
     ("aliases", "Tên khác"), ("file", "Tệp"), ("done_at", "Lúc hoàn thành"), ("done_by", "Người đánh dấu"),
-    ("event_date", "Ngày sự kiện"), ("content", "Nội dung")
+    ("event_date", "Ngày sự kiện"), ("content", "Nội dung"), ("revoked_at", "Thu hồi lúc")
 ])
 SYSTEM = {"admin": "Quản trị viên", "import": "Công cụ nhập", "scheduler": "Bộ lập lịch", "system": "Hệ thống",
           "api": "API", "test": "Kiểm thử"}
 _CONTACT = re.compile(r"^contact:(\d+)")
+_API = re.compile(r"^api:\d+:(.+)$")  # a bearer token: "api:<id>:<name>"
 MAX_VALUE = 200
 
 
@@ -77,6 +79,8 @@ def _who(actor: str, names: dict[int, str]) -> str:
         return SYSTEM[actor]
     if found := _CONTACT.match(actor):
         return names.get(int(found.group(1)), actor)
+    if found := _API.match(actor):
+        return f"Khóa API “{found.group(1)}”"
     return actor
 
 

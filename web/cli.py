@@ -54,13 +54,54 @@ def hash_password(
 
 
 @admin_app.command("api-token")
-def api_token(name: str = typer.Option("api", help="A name for the token, kept inside it (e.g. the script using it).")
-              ) -> None:
-    """Print a bearer token for the JSON API (signed with HANCHOT_SECRET_KEY; changing the key revokes all)."""
-    from config.settings import get_settings
-    from web.api_auth import make_api_token
+def api_token(name: str = typer.Option(..., "--name", help="Who uses the token (e.g. the reporting script); shown in "
+                                       "the list and the audit log.")) -> None:
+    """Make a bearer token for the JSON API and print it once (only its SHA-256 is kept)."""
+    from config.errors import UserError
+    from models import utcnow
+    from models.db import session_scope
+    from web.api_auth import ApiTokenError, issue
 
-    typer.echo(make_api_token(get_settings().secret_key, name))
+    try:
+        with session_scope() as session:
+            row, token = issue(session, name, "admin", utcnow())
+            ident = row.id
+    except ApiTokenError as e:
+        raise UserError(str(e)) from None
+    typer.echo(token)
+    typer.echo(f"Khóa API số {ident}. Khóa này chỉ hiển thị một lần; hãy giữ như mật khẩu.", err=True)
+
+
+@admin_app.command("api-tokens")
+def api_tokens() -> None:
+    """List the API tokens: id, name, made, last used, revoked (never the tokens themselves)."""
+    from models.db import session_scope
+    from web.api_auth import listed
+
+    with session_scope() as session:
+        rows = listed(session)
+        for row in rows:
+            used = f"{row.last_used_at:%Y-%m-%d %H:%M} UTC" if row.last_used_at else "chưa dùng"
+            state = f"đã thu hồi {row.revoked_at:%Y-%m-%d %H:%M} UTC" if row.revoked_at else "đang dùng"
+            typer.echo(f"{row.id}\t{row.name}\ttạo {row.created_at:%Y-%m-%d %H:%M} UTC\t{used}\t{state}")
+        if not rows:
+            typer.echo("Chưa có khóa API nào.")
+
+
+@admin_app.command("api-token-revoke")
+def api_token_revoke(token_id: int = typer.Argument(..., help="The id shown by `hanchot admin api-tokens`.")) -> None:
+    """Revoke one API token: its next request is refused."""
+    from config.errors import UserError
+    from models import utcnow
+    from models.db import session_scope
+    from web.api_auth import ApiTokenError, revoke
+
+    try:
+        with session_scope() as session:
+            revoke(session, token_id, "admin", utcnow())
+    except ApiTokenError as e:
+        raise UserError(str(e)) from None
+    typer.echo(f"Đã thu hồi khóa API số {token_id}.")
 
 
 def register(app: typer.Typer) -> None:

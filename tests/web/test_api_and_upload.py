@@ -7,26 +7,28 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
-from models import Occurrence, Plan, Reminder, Task
+from models import Occurrence, Plan, Reminder, Task, utcnow
 from tests.support.data import SEEDS
 from tests.web.conftest import csrf
-from web.api_auth import make_api_token
+from web.api_auth import issue
 from web.importing import NOT_ALLOWED
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED_000 = SEEDS / "000_7ac37e54dd30bcb3.txt"
 
 
-def _bearer(web_settings) -> dict[str, str]:  # type: ignore[no-untyped-def]
-    return {"Authorization": f"Bearer {make_api_token(web_settings.secret_key, 'tests')}"}
+def _bearer(db_session) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    _, token = issue(db_session, "tests", "test", utcnow())
+    db_session.commit()
+    return {"Authorization": f"Bearer {token}"}
 
 
 def test_it_serves_the_openapi_schema_to_callers_only_and_refuses_anonymous_api_calls(client: TestClient,
-                                                                                     web_settings) -> None:
+                                                                                     db_session) -> None:
     assert client.get("/api/openapi.json").status_code == 401 and client.get("/api/docs").status_code == 401
-    schema = client.get("/api/openapi.json", headers=_bearer(web_settings)).json()
+    schema = client.get("/api/openapi.json", headers=_bearer(db_session)).json()
     assert "/api/occurrences/{occurrence_id}/done" in schema["paths"]
-    docs = client.get("/api/docs", headers=_bearer(web_settings))
+    docs = client.get("/api/docs", headers=_bearer(db_session))
     assert docs.status_code == 200 and "POST /api/occurrences/{occurrence_id}/done" in docs.text
     assert "cdn" not in docs.text.lower() and "<script" not in docs.text
     assert client.get("/api/plans").status_code == 401
@@ -34,8 +36,8 @@ def test_it_serves_the_openapi_schema_to_callers_only_and_refuses_anonymous_api_
 
 
 def test_it_lists_plans_agencies_and_occurrences_with_a_bearer_token(client: TestClient, world,
-                                                                     web_settings) -> None:
-    headers = _bearer(web_settings)
+                                                                     db_session) -> None:
+    headers = _bearer(db_session)
     assert {p["number"] for p in client.get("/api/plans", headers=headers).json()} == {"123/KH-UBND", "9/KH-UBND"}
     detail = client.get(f"/api/plans/{world.plan.id}", headers=headers).json()
     assert [t["key"] for t in detail["tasks"]] == ["1-1", "1-2"]
@@ -46,12 +48,12 @@ def test_it_lists_plans_agencies_and_occurrences_with_a_bearer_token(client: Tes
     assert client.get("/api/occurrences?start=not-a-date", headers=headers).status_code == 422
 
 
-def test_it_marks_an_occurrence_done_through_the_api(client: TestClient, world, web_settings, db_session) -> None:
-    response = client.post(f"/api/occurrences/{world.soon.id}/done", headers=_bearer(web_settings))
+def test_it_marks_an_occurrence_done_through_the_api(client: TestClient, world, db_session) -> None:
+    response = client.post(f"/api/occurrences/{world.soon.id}/done", headers=_bearer(db_session))
     assert response.status_code == 200 and response.json()["status"] == "done"
     db_session.expire_all()
     assert db_session.get(Reminder, world.reminder.id).status == "cancelled"
-    assert client.post("/api/occurrences/999999/done", headers=_bearer(web_settings)).status_code == 404
+    assert client.post("/api/occurrences/999999/done", headers=_bearer(db_session)).status_code == 404
 
 
 def test_it_requires_the_csrf_header_for_api_posts_from_the_admin_session(admin: TestClient, world,

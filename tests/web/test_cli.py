@@ -1,4 +1,4 @@
-"""``hanchot admin hash-password`` and ``hanchot admin api-token``, run as a user would."""
+"""``hanchot admin hash-password``, run as a user would (``api-token`` is in test_api_tokens.py)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,6 @@ import sys
 from pathlib import Path
 
 from argon2 import PasswordHasher
-
-from web.api_auth import api_token_name
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -30,9 +28,3 @@ def test_it_refuses_a_short_password_in_one_line() -> None:
     assert result.returncode == 2
     assert result.stderr.strip() == "hanchot: the password must have at least 8 characters"
 
-
-def test_it_prints_an_api_token_signed_with_the_secret_key() -> None:
-    result = hanchot("admin", "api-token", "--name", "báo cáo", HANCHOT_SECRET_KEY="cli-secret-key-0123456789")
-    assert result.returncode == 0, result.stderr
-    assert api_token_name("cli-secret-key-0123456789", result.stdout.strip()) == "báo cáo"
-    assert api_token_name("another-key", result.stdout.strip()) is None
