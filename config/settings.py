@@ -51,6 +51,8 @@ class Settings(BaseSettings):
     zns_api_base: str = "https://business.openapi.zalo.me"
     admin_password_hash: str | None = None
     admin_email: str | None = None  # where delivery alerts go (a long outage once it ended, a broken Zalo token)
+    outage_alert_minutes: int = Field(default=60, ge=5, le=7 * 24 * 60)  # a channel down this long alerts the admin
+    retry_cap_minutes: int = Field(default=30, ge=1, le=24 * 60)  # longest wait between two tries of a reminder
     secret_key: str = "development-only-secret"
     debug: bool = False
     allow_http: bool = False  # production over plain http (an intranet without TLS), said explicitly

@@ -46,12 +46,12 @@ def dispatch_job() -> None:
     from config.settings import get_settings
     from scheduler.dispatch import Dispatcher
     from scheduler.leases import current
-    from scheduler.runtime import admin_alerts, link_settings, worker_name
+    from scheduler.runtime import admin_alerts, dispatch_config, link_settings, worker_name
 
     settings = get_settings()
     factory = _factory()
-    stats = Dispatcher(factory, _notifiers(), link_settings(settings), system_now, worker=worker_name(),
-                       alerts=admin_alerts(settings), fence=current()).run()
+    stats = Dispatcher(factory, _notifiers(), link_settings(settings), system_now, dispatch_config(settings),
+                       worker=worker_name(), alerts=admin_alerts(settings), fence=current()).run()
     if stats.claimed:
         log.info("dispatch: %d sent, %d retrying, %d failed, %d cancelled", stats.sent, stats.retrying,
                  stats.failed, stats.cancelled)

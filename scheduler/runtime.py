@@ -10,7 +10,7 @@ import os
 import socket
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import lru_cache
 from typing import Any
 from urllib.parse import urlsplit
@@ -69,6 +69,13 @@ def admin_alerts(settings: Any) -> AdminAlerts:
     return AdminAlerts(settings.admin_email, settings.timezone)
 
 
+def dispatch_config(settings: Any) -> DispatchConfig:
+    """The dispatcher's tunables that are settings (HANCHOT_OUTAGE_ALERT_MINUTES, HANCHOT_RETRY_CAP_MINUTES); the
+    one place the scheduler and the admin's banner read them."""
+    return DispatchConfig(backoff_cap=timedelta(minutes=settings.retry_cap_minutes),
+                          outage_alert_after=timedelta(minutes=settings.outage_alert_minutes))
+
+
 def link_settings(settings: Any) -> LinkSettings:
     return LinkSettings(base_url=settings.base_url, secret_key=settings.secret_key,
                         host=urlsplit(settings.base_url).hostname or "hanchot")
@@ -111,6 +118,7 @@ def run_pass(factory: sessionmaker[Session], settings: Any, now: datetime, *, di
     if not dispatch:
         return PassReport(planned, None)
     dispatcher = Dispatcher(factory, notifiers if notifiers is not None else build_notifiers(settings, factory),
-                            link_settings(settings), clock or (lambda: now), config, worker_name(),
+                            link_settings(settings), clock or (lambda: now), config or dispatch_config(settings),
+                            worker_name(),
                             alerts=admin_alerts(settings))
     return PassReport(planned, dispatcher.run())

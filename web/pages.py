@@ -15,6 +15,7 @@ from markupsafe import Markup
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
+from config.settings import Settings
 from models import Agency, AgencyGroupMember, FeedToken, Occurrence, Plan, PlanStatus, Task, Unit, UnitKind
 from models.live import LIVE_TASK
 from models.revisions import own_plans
@@ -54,7 +55,7 @@ def dashboard(request: Request, session: DB) -> HTMLResponse:
     plans = session.scalars(recent).all()
     counts = {"published": sum(1 for p in plans if p.status == PlanStatus.PUBLISHED), "all": len(plans)}
     return page(request, "dashboard.html", {
-        "delivery_alerts": delivery_alerts(session, now(request), request.app.state.settings.timezone)
+        "delivery_alerts": delivery_alerts(session, now(request), request.app.state.settings)
         if perms.is_admin else [],
         "today": today, "by_agency": sorted(by_agency.items()),
         "overdue": overdue(session, today, within),
@@ -62,19 +63,19 @@ def dashboard(request: Request, session: DB) -> HTMLResponse:
         "upcoming_count": len(upcoming)})
 
 
-def delivery_alerts(session: Session, at: datetime, timezone: str) -> list[str]:
+def delivery_alerts(session: Session, at: datetime, settings: Settings) -> list[str]:
     """The admin's banner lines: a channel down longer than the alert threshold, a broken Zalo credential.
     Times in the officials' zone (HANCHOT_TIMEZONE)."""
     from zoneinfo import ZoneInfo
 
     from scheduler.attention import broken_credentials
-    from scheduler.dispatch import DispatchConfig
     from scheduler.outages import open_outages
+    from scheduler.runtime import dispatch_config
 
-    zone = ZoneInfo(timezone)
+    zone = ZoneInfo(settings.timezone)
     lines = [f"Kênh {o.label} đang gián đoạn từ {o.started_at.astimezone(zone):%H:%M %d/%m/%Y}: nhắc việc sẽ tự "
              f"gửi lại khi kênh hoạt động. Lỗi: {o.last_error or 'không rõ'}"
-             for o in open_outages(session, at, DispatchConfig().outage_alert_after)]
+             for o in open_outages(session, at, dispatch_config(settings).outage_alert_after)]
     lines += [f"Thông tin xác thực Zalo của ứng dụng {c.app_id} đã hỏng ({c.broken_reason}); nhắc việc Zalo đang được "
               "gửi qua kênh khác. Cần cấp quyền lại cho OA." for c in broken_credentials(session)]
     return lines

@@ -20,7 +20,7 @@ from scheduler.dispatch import DispatchConfig, Dispatcher
 from scheduler.outages import open_outages
 from scheduler.outbox import plan_reminders
 from scheduler.planning import Rules
-from scheduler.runtime import build_notifiers, link_settings
+from scheduler.runtime import build_notifiers, dispatch_config, link_settings, run_pass
 from tests.scheduler.independent import plain_is_working
 from tests.scheduler.world import build_world, seed_outbox
 
@@ -119,3 +119,30 @@ def test_a_reminder_claimed_after_its_usefulness_ended_is_not_sent_and_says_why(
     assert stats.expired == 1 and stats.sent == 0 and smtp_sink.received(expect=1, timeout=0.3) == []
     assert row.status == "failed" and row.last_error.startswith("Đã ngừng gửi")
     assert "ConnectionRefused" in row.last_error
+
+
+@pytest.mark.parametrize("cap_minutes", [2, 45])
+def test_the_retry_cap_and_the_alert_threshold_are_the_settings(engine, session, smtp_sink, settings_for,
+                                                                cap_minutes: int) -> None:
+    """HANCHOT_RETRY_CAP_MINUTES bounds the wait of a reminder that failed many times; HANCHOT_OUTAGE_ALERT_MINUTES
+    decides when the admin's banner shows. The scheduler's pass reads both from the settings."""
+    world = build_world(session)
+    fire = MORNING.astimezone(UTC)
+    seed_outbox(session, world, 3, fire)
+    for row in session.scalars(select(Reminder)):
+        row.attempts = 9  # 2⁸ minutes uncapped: only the cap keeps the next try near
+    session.commit()
+    settings = settings_for(smtp_sink, retry_cap_minutes=cap_minutes, outage_alert_minutes=10)
+    smtp_sink.stop()
+    with time_machine.travel(MORNING, tick=False) as traveller:
+        run_pass(session_factory(engine), settings, datetime.now(UTC), clock=lambda: datetime.now(UTC))
+        now = datetime.now(UTC)
+        session.expire_all()
+        waits = [r.next_attempt_at - now for r in session.scalars(select(Reminder).where(Reminder.attempts == 10))]
+        assert len(waits) == 3
+        assert all(timedelta(minutes=cap_minutes) * 0.5 <= w <= timedelta(minutes=cap_minutes) for w in waits)
+        traveller.shift(timedelta(minutes=11))
+        alert_after = dispatch_config(settings).outage_alert_after
+        assert [o.channel for o in open_outages(session, datetime.now(UTC), alert_after)] == ["email"]
+        assert open_outages(session, datetime.now(UTC), dispatch_config(settings_for(smtp_sink)).outage_alert_after) \
+            == []  # the default hour has not passed

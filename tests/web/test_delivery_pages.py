@@ -30,6 +30,10 @@ def test_the_admin_sees_the_outage_banner_and_the_stuck_reminder_and_sends_it_ag
     home = admin.get("/").text
     assert "Kênh email (SMTP) đang gián đoạn" in home and "127.0.0.1:25 unreachable" in home
     assert "đang gián đoạn" not in client.get("/").text  # the banner is the admin's only
+    settings = admin.app.state.settings
+    admin.app.state.settings = settings.model_copy(update={"outage_alert_minutes": 180})
+    assert "đang gián đoạn" not in admin.get("/").text  # 2 hours is not yet HANCHOT_OUTAGE_ALERT_MINUTES=180
+    admin.app.state.settings = settings
     stuck = admin.get("/deliveries/stuck")
     assert stuck.status_code == 200 and "Nguyễn Văn An" in stuck.text and "người nhận không còn kênh nào" in stuck.text
     assert client.get("/deliveries/stuck").status_code in (303, 401, 403)
