@@ -132,7 +132,7 @@ class Permissions:
         if not (self.is_focal_point and self.agency_id is not None):
             return []
         return list(self.session.scalars(select(Plan).where(self._unit_plan())
-                                         .order_by(Plan.published_at.desc(), Plan.id.desc())))
+                                         .order_by(Plan.published_at.desc().nulls_last(), Plan.id.desc())))
 
     def _unit_plan(self) -> ColumnElement[bool]:
         """A published plan with a live task assigned to the focal point's unit (as lead or support)."""
