@@ -156,7 +156,7 @@ def test_every_report_link_opens_for_its_reader(backend_app, backend_db, backend
                                                 communes: Communes) -> None:
     """The focal home links its unit's whole report and its part of each published plan that gives it a live task
     (not a plan whose only such task was cancelled, not the other commune's, not a draft); the admin's plan list
-    links each published plan's. Every link downloads (no 403 behind a link)."""
+    links each published plan's, an agency's page its report. Every link downloads (no 403 behind a link)."""
     gone = Plan(number="78/KH-UBND", title="Kế hoạch đã hủy nhiệm vụ", plan_year=TODAY.year, content_hash="f" * 64,
                 status="published")
     gone.tasks = [Task(key="t1", number="1", content="Nhiệm vụ đã hủy", deadline_text="Trong năm",
@@ -182,3 +182,6 @@ def test_every_report_link_opens_for_its_reader(backend_app, backend_db, backend
     assert {link.rsplit("/", 1)[0] for link in listed} == {
         f"/plans/{p.id}" for p in (communes.plan_tv, communes.plan_hp, gone)}  # published ones, not the draft
     assert all(admin.get(link).status_code == 200 for link in listed)
+    on_agency = REPORT_LINK.findall(admin.get(f"/agencies/{communes.police_hp.id}").text)
+    assert on_agency == [f"/agencies/{communes.police_hp.id}/report.{fmt}" for fmt in ("xlsx", "docx")]
+    assert all(admin.get(link).status_code == 200 for link in on_agency)
