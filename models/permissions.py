@@ -16,12 +16,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
 from models.agencies import Assignment, Contact, Role
+from models.live import LIVE_TASK, with_groups
 from models.live import is_live as occurrence_live
-from models.live import with_groups
 from models.plans import Occurrence, OccurrenceStatus, Plan, PlanStatus, Task
 
 _DONE_BY_CONTACT = re.compile(r"^contact:(\d+)(?:\s|$)")
@@ -117,15 +117,27 @@ class Permissions:
 
     def plan_report_agency(self, plan: Plan) -> int | None:
         """Whose part of a plan's progress report this visitor may download: the admin the whole plan (None), a
-        focal point its own unit's tasks of a published plan that gives its unit any (its agency id;
+        focal point its own unit's tasks of a published plan that gives its unit a live one (its agency id;
         ``calendars.progress`` adds the groups). Raises ``PermissionError`` for anyone else."""
         if self.is_admin:
             return None
-        if self.is_focal_point and self.agency_id is not None and plan.status == PlanStatus.PUBLISHED and \
-                self.session.scalar(select(Assignment.id).join(Assignment.task).where(
-                    Task.plan_id == plan.id, Assignment.agency_id.in_(self.unit)).limit(1)) is not None:
+        if self.is_focal_point and self.agency_id is not None and \
+                self.session.scalar(select(Plan.id).where(Plan.id == plan.id, self._unit_plan())) is not None:
             return self.agency_id
         raise PermissionError("progress report of a plan outside the visitor's reach")
+
+    def report_plans(self) -> list[Plan]:
+        """The plans whose part ``plan_report_agency`` lets this focal point download, newest first (the links
+        of its home); none for anyone else."""
+        if not (self.is_focal_point and self.agency_id is not None):
+            return []
+        return list(self.session.scalars(select(Plan).where(self._unit_plan())
+                                         .order_by(Plan.published_at.desc().nulls_last(), Plan.id.desc())))
+
+    def _unit_plan(self) -> ColumnElement[bool]:
+        """A published plan with a live task assigned to the focal point's unit (as lead or support)."""
+        return Plan.id.in_(select(Task.plan_id).join(Task.plan).join(Task.assignments)
+                           .where(*LIVE_TASK, Assignment.agency_id.in_(self.unit)))
 
     def leads(self, task: Task) -> bool:
         """The visitor's own agency leads the task (a group it belongs to does not: one member's "done" would

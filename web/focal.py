@@ -1,5 +1,6 @@
 """A focal point's home (``/me``): its unit's overdue and upcoming deadlines, what it closed today (to undo),
-and its own calendar feed to subscribe to in Google, Outlook or Apple Calendar.
+its progress reports to download (the unit's whole one and its part of each plan), and its own calendar feed to
+subscribe to in Google, Outlook or Apple Calendar.
 
 The feed token is made on first use (the button), as a token the server can derive again from its secret
 key, so the page shows the same URL on every visit while the database keeps only its hash.
@@ -84,7 +85,8 @@ def home(request: Request, session: DB, msg: str = "") -> HTMLResponse | Redirec
         "overdue": _rows(perms, overdue), "upcoming": _rows(perms, upcoming),
         "closed_today": _rows(perms, closed_today),
         "leading": sum(perms.leads(i.task) for i in overdue + upcoming), "today": today, "feed": feed,
-        "horizon": UPCOMING_DAYS, "messages": [("ok", MESSAGES[msg])] if msg in MESSAGES else []})
+        "horizon": UPCOMING_DAYS, "report_plans": perms.report_plans(),
+        "messages": [("ok", MESSAGES[msg])] if msg in MESSAGES else []})
 
 
 def _own_rows(session: Session, contact_id: int) -> list[FeedToken]:

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from datetime import UTC, datetime, timedelta
@@ -14,7 +15,7 @@ import openpyxl
 from sqlalchemy import select
 
 from calendars.progress import progress_rows
-from models import Occurrence, Task
+from models import Assignment, Occurrence, Plan, Task
 from tests.web.access.support import TODAY, Communes, log_in_admin, new_client, sign_in
 from workrules.extensions import grant
 from workrules.rules import load_work_rules
@@ -146,3 +147,41 @@ def test_the_command_line_writes_the_report_and_refuses_a_missing_plan(engine, b
     assert missing.returncode == 2 and "không có kế hoạch mã 987654" in missing.stderr
     assert len(missing.stderr.strip().splitlines()) == 1
     assert not (tmp_path / "x.xlsx").exists()
+
+
+REPORT_LINK = re.compile(r'href="(/(?:plans|agencies)/\d+/report\.(?:xlsx|docx))"')
+
+
+def test_every_report_link_opens_for_its_reader(backend_app, backend_db, backend_settings,
+                                                communes: Communes) -> None:
+    """The focal home links its unit's whole report and its part of each published plan that gives it a live task
+    (not a plan whose only such task was cancelled, not the other commune's, not a draft); the admin's plan list
+    links each published plan's, an agency's page its report. Every link downloads (no 403 behind a link)."""
+    gone = Plan(number="78/KH-UBND", title="Kế hoạch đã hủy nhiệm vụ", plan_year=TODAY.year, content_hash="f" * 64,
+                status="published")
+    gone.tasks = [Task(key="t1", number="1", content="Nhiệm vụ đã hủy", deadline_text="Trong năm",
+                       cancelled_at=datetime.now(UTC),
+                       assignments=[Assignment(agency=communes.police_tv, role="lead", as_written="Công an xã")])]
+    backend_db.add(gone)
+    backend_db.commit()
+    tv = sign_in(new_client(backend_app), "van@thieuvan.test", backend_settings.mail_dir)
+    home = tv.get("/me").text
+    assert "Báo cáo tiến độ" in home
+    links = REPORT_LINK.findall(home)
+    assert links == [f"/agencies/{communes.police_tv.id}/report.xlsx", f"/agencies/{communes.police_tv.id}/report.docx",
+                     f"/plans/{communes.plan_tv.id}/report.xlsx", f"/plans/{communes.plan_tv.id}/report.docx"]
+    assert all(tv.get(link).status_code == 200 for link in links)
+    assert tv.get(f"/plans/{gone.id}/report.xlsx").status_code == 403  # the same rule as the links
+
+    hp = sign_in(new_client(backend_app), "phu@hoangphu.test", backend_settings.mail_dir)
+    assert REPORT_LINK.findall(hp.get("/me").text)[2:] == [f"/plans/{communes.plan_hp.id}/report.xlsx",
+                                                           f"/plans/{communes.plan_hp.id}/report.docx"]
+
+    admin = log_in_admin(new_client(backend_app))
+    listed = REPORT_LINK.findall(admin.get("/plans").text)
+    assert {link.rsplit("/", 1)[0] for link in listed} == {
+        f"/plans/{p.id}" for p in (communes.plan_tv, communes.plan_hp, gone)}  # published ones, not the draft
+    assert all(admin.get(link).status_code == 200 for link in listed)
+    on_agency = REPORT_LINK.findall(admin.get(f"/agencies/{communes.police_hp.id}").text)
+    assert on_agency == [f"/agencies/{communes.police_hp.id}/report.{fmt}" for fmt in ("xlsx", "docx")]
+    assert all(admin.get(link).status_code == 200 for link in on_agency)
