@@ -30,6 +30,7 @@ from web.views import explanation
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(require_admin)])
 NO_FILE = "Vui lòng chọn một tệp kế hoạch."
+PLAN_ACTIONS = "plan-actions"  # the plan's buttons (publish, delete, undo …): a refusal is said at the page's top
 MILESTONE_FIELDS = ("kind", "label", "due", "rrule", "event_date", "event_offset", "strict", "manual_override")
 
 
@@ -138,13 +139,12 @@ def publish(request: Request, plan_id: int, form: Form,
 
 
 @router.post("/plans/{plan_id}/delete")
-def delete_draft(request: Request, plan_id: int, form: Form,
-                 session: DB) -> RedirectResponse:
+def delete_draft(request: Request, plan_id: int, form: Form, session: DB) -> Response:
     plan = session.get(Plan, plan_id)
     if plan is None:
         raise HTTPException(404)
     if plan.status == PlanStatus.PUBLISHED:
-        raise FormError("Không thể xóa kế hoạch đã ban hành.")
+        return refused(request, session, plan_id, PLAN_ACTIONS, FormError("Không thể xóa kế hoạch đã ban hành."), form)
     revision = revision_row(session, plan_id)
     record(session, "admin", "plan.delete", "plans", plan.id, snapshot(plan, ("number", "title", "source_name")), None)
     delete_plan(session, plan)
