@@ -170,7 +170,7 @@ def test_a_bad_email_keeps_the_new_contact_as_typed_beside_the_email_field(admin
     assert response.status_code == 400 and "<h1>Lỗi 400</h1>" not in response.text
     again = forms_on(response.text)["form-contact-new"]
     assert (again["name"], again["email"], again["phone"]) == ("Trần Thị Bình", "binh@", "0912345678")
-    assert '<span class="field-error" id="error-contact-email">Địa chỉ email không hợp lệ.' in response.text
+    assert '<span class="field-error" id="error-contact-new-email">Địa chỉ email không hợp lệ.' in response.text
     assert 'name="is_focal_point" value="1" checked' in response.text
     assert db_session.scalar(select(func.count()).select_from(Contact)) == before
 
@@ -183,7 +183,8 @@ def test_a_taken_agency_name_keeps_the_edit_as_typed_beside_the_name(admin: Test
     assert response.status_code == 400
     again = forms_on(response.text)["form-agency-edit"]
     assert (again["name"], again["aliases"]) == ("Sở Tư pháp", "SNV\nNội vụ tỉnh")
-    assert '<span class="field-error" id="error-agency-name">Đã có cơ quan tên "Sở Tư pháp"' in unescape(response.text)
+    assert '<span class="field-error" id="error-agency-edit-name">Đã có cơ quan tên "Sở Tư pháp"' in \
+        unescape(response.text)
     db_session.expire_all()
     assert db_session.get(Agency, world.noi_vu.id).name == "Sở Nội vụ"
 
