@@ -48,7 +48,7 @@ def plans(request: Request, session: DB) -> HTMLResponse:
 
 @router.get("/plans/upload")
 def upload_form(request: Request, session: DB) -> HTMLResponse:
-    return page(request, "upload.html", {"replaceable": own_plans(session), "form": {}})
+    return page(request, "upload.html", {"replaceable": own_plans(session), "failed": NOTHING_FAILED})
 
 
 @router.post("/plans/upload")
@@ -77,8 +77,8 @@ async def upload(request: Request, form: Form,
                 replaces=int(typed["replaces"]) if typed["replaces"] else None)
     except UserError as e:
         session.rollback()
-        return page(request, "upload.html", {"error": str(e), "error_field": field, "form": typed,
-                                             "replaceable": own_plans(session)}, status=400)
+        return page(request, "upload.html", {"failed": FailedForm("upload", str(e), field, typed),
+                                             "replaceable": own_plans(session)}, status=FORM_ERROR_STATUS)
     record(session, "admin", "plan.import", "plans", plan.id, None,
            {"source_name": upload_file.filename, "tasks": len(plan.tasks),
             "diff": changes.to_json() if changes else None, "revision_of": revision_of})

@@ -217,8 +217,8 @@ def test_a_bad_plan_year_comes_back_beside_its_field_with_the_typed_year(admin: 
     response = admin.post("/plans/upload", data={"csrf_token": csrf(admin, "/plans/upload"), "plan_year": "20255"},
                           files={"file": ("kh.txt", "Kế hoạch".encode(), "text/plain")})
     assert response.status_code == 400
-    assert forms_on(response.text)["/plans/upload"]["plan_year"] == "20255"
-    assert '<span class="field-error" id="error-plan_year">Năm kế hoạch không hợp lệ' in response.text
+    assert forms_on(response.text)["form-upload"]["plan_year"] == "20255"
+    assert '<span class="field-error" id="error-upload-plan_year">Năm kế hoạch không hợp lệ' in response.text
 
 
 def test_fix_and_next_keeps_the_kind_filter(admin: TestClient, world, recurring, db_session) -> None:
