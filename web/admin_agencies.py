@@ -126,14 +126,17 @@ def _set_members(session: Session, group: Agency, raw: list) -> None:
 
 
 @router.post("/agencies/{agency_id}/merge")
-def merge_agency(request: Request, agency_id: int, form: Form,
-                 session: DB) -> RedirectResponse:
+def merge_agency(request: Request, agency_id: int, form: Form, session: DB) -> Response:
     """Move assignments, contacts, feed tokens and group memberships to the survivor, then delete the duplicate."""
     duplicate = _agency(session, agency_id)
-    into_id = int_field(form, "into_id", "cơ quan giữ lại", required=True)
-    survivor = session.get(Agency, into_id)
-    if survivor is None or survivor.id == duplicate.id:
-        raise FormError("Cơ quan giữ lại không hợp lệ.")
+    try:
+        into_id = int_field(form, "into_id", "cơ quan giữ lại", required=True)
+        survivor = session.get(Agency, into_id)
+        if survivor is None or survivor.id == duplicate.id:
+            raise FormError("Cơ quan giữ lại không hợp lệ.", field="into_id")
+    except FormError as e:
+        session.rollback()
+        return agency_view(request, session, agency_id, FailedForm.of("agency-merge", e, form))
     before = {"duplicate": snapshot(duplicate, AGENCY_FIELDS), "survivor": snapshot(survivor, AGENCY_FIELDS)}
     shown_text_changed(_tasks_of(session, duplicate.id))  # their events now show the survivor's name
     for assignment in session.scalars(select(Assignment).where(Assignment.agency_id == duplicate.id)).all():
@@ -205,22 +208,25 @@ def deactivate_contact(request: Request, contact_id: int, form: Form,
 
 
 @router.post("/agencies/{agency_id}/feed-tokens")
-def create_feed_token(request: Request, agency_id: int, form: Form,
-                      session: DB) -> RedirectResponse:
+def create_feed_token(request: Request, agency_id: int, form: Form, session: DB) -> Response:
     from calendars.tokens import new_token
 
     agency = _agency(session, agency_id)
-    role = str(form.get("role", "all"))
-    if role not in {r.value for r in FeedRole}:
-        raise FormError("Vai trò không hợp lệ.")
-    token, token_hash = new_token()
-    row = FeedToken(token_hash=token_hash, name=text_field(form, "name", "tên") or agency.name,
-                    scope=FeedScope.AGENCY, agency_id=agency.id, role=role)
-    session.add(row)
     try:
-        session.flush()
-    except IntegrityError as e:  # a 256-bit collision: practically impossible, but never store half
-        raise FormError("Không tạo được đường dẫn, vui lòng thử lại.") from e
+        role = str(form.get("role", "all"))
+        if role not in {r.value for r in FeedRole}:
+            raise FormError("Vai trò không hợp lệ.", field="role")
+        name = text_field(form, "name", "tên") or agency.name
+        token, token_hash = new_token()
+        row = FeedToken(token_hash=token_hash, name=name, scope=FeedScope.AGENCY, agency_id=agency.id, role=role)
+        session.add(row)
+        try:
+            session.flush()
+        except IntegrityError:  # a 256-bit collision: practically impossible, but never store half
+            raise FormError("Không tạo được đường dẫn, vui lòng thử lại.") from None
+    except FormError as e:
+        session.rollback()
+        return agency_view(request, session, agency_id, FailedForm.of("feed-token-new", e, form))
     record(session, "admin", "feed_token.create", "feed_tokens", row.id, None,
            {"agency_id": agency.id, "role": role, "name": row.name})
     return RedirectResponse(f"/subscribe/{token}", status_code=303)

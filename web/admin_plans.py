@@ -30,6 +30,7 @@ from web.views import explanation
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(require_admin)])
 NO_FILE = "Vui lòng chọn một tệp kế hoạch."
+PLAN_ACTIONS = "plan-actions"  # the plan's buttons (publish, delete, undo …): a refusal is said at the page's top
 MILESTONE_FIELDS = ("kind", "label", "due", "rrule", "event_date", "event_offset", "strict", "manual_override")
 
 
@@ -47,7 +48,7 @@ def plans(request: Request, session: DB) -> HTMLResponse:
 
 @router.get("/plans/upload")
 def upload_form(request: Request, session: DB) -> HTMLResponse:
-    return page(request, "upload.html", {"replaceable": own_plans(session), "form": {}})
+    return page(request, "upload.html", {"replaceable": own_plans(session), "failed": NOTHING_FAILED})
 
 
 @router.post("/plans/upload")
@@ -76,8 +77,8 @@ async def upload(request: Request, form: Form,
                 replaces=int(typed["replaces"]) if typed["replaces"] else None)
     except UserError as e:
         session.rollback()
-        return page(request, "upload.html", {"error": str(e), "error_field": field, "form": typed,
-                                             "replaceable": own_plans(session)}, status=400)
+        return page(request, "upload.html", {"failed": FailedForm("upload", str(e), field, typed),
+                                             "replaceable": own_plans(session)}, status=FORM_ERROR_STATUS)
     record(session, "admin", "plan.import", "plans", plan.id, None,
            {"source_name": upload_file.filename, "tasks": len(plan.tasks),
             "diff": changes.to_json() if changes else None, "revision_of": revision_of})
@@ -138,13 +139,12 @@ def publish(request: Request, plan_id: int, form: Form,
 
 
 @router.post("/plans/{plan_id}/delete")
-def delete_draft(request: Request, plan_id: int, form: Form,
-                 session: DB) -> RedirectResponse:
+def delete_draft(request: Request, plan_id: int, form: Form, session: DB) -> Response:
     plan = session.get(Plan, plan_id)
     if plan is None:
         raise HTTPException(404)
     if plan.status == PlanStatus.PUBLISHED:
-        raise FormError("Không thể xóa kế hoạch đã ban hành.")
+        return refused(request, session, plan_id, PLAN_ACTIONS, FormError("Không thể xóa kế hoạch đã ban hành."), form)
     revision = revision_row(session, plan_id)
     record(session, "admin", "plan.delete", "plans", plan.id, snapshot(plan, ("number", "title", "source_name")), None)
     delete_plan(session, plan)

@@ -7,8 +7,9 @@ own review page (and fixes it there), reads the diff here, then publishes it ont
 from __future__ import annotations
 
 from fastapi import APIRouter, Depends, HTTPException, Request
-from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
+from starlette.datastructures import FormData
 
 from config.errors import UserError
 from ingest.revision_diff import revision_diff
@@ -38,6 +39,13 @@ def _pending(session: Session, plan_id: int) -> PlanRevision:
     return revision
 
 
+def _refused(request: Request, session: Session, plan_id: int, error: UserError, form: FormData) -> HTMLResponse:
+    """Nothing kept; the plan's review page says why at its top."""
+    from web.admin_plans import PLAN_ACTIONS, refused  # admin_plans imports this module
+
+    return refused(request, session, plan_id, PLAN_ACTIONS, FormError(str(error)), form)
+
+
 @router.get("/plans/{plan_id}/revision")
 def show_revision(request: Request, plan_id: int, session: DB) -> HTMLResponse:
     """The diff of the pending revision ``plan_id`` (or of the one waiting for live plan ``plan_id``)."""
@@ -48,13 +56,13 @@ def show_revision(request: Request, plan_id: int, session: DB) -> HTMLResponse:
 
 
 @router.post("/plans/{plan_id}/revision/publish")
-def publish(request: Request, plan_id: int, form: Form, session: DB) -> RedirectResponse:
+def publish(request: Request, plan_id: int, form: Form, session: DB) -> Response:
     revision = _pending(session, plan_id)
     live_id, revision_id = revision.live_plan_id, revision.plan_id
     try:
         result = publish_revision(session, revision_id, now=now(request), rules=work_rules(request))
     except UserError as e:
-        raise FormError(str(e)) from None
+        return _refused(request, session, plan_id, e, form)
     record(session, "admin", "plan.revision.publish", "plans", live_id, {"revision": revision_id},
            {"tasks_added": result.tasks_added, "tasks_changed": result.tasks_changed,
             "tasks_cancelled": result.tasks_cancelled})
@@ -62,20 +70,20 @@ def publish(request: Request, plan_id: int, form: Form, session: DB) -> Redirect
 
 
 @router.post("/plans/{plan_id}/undo")
-def undo(request: Request, plan_id: int, form: Form, session: DB) -> RedirectResponse:
+def undo(request: Request, plan_id: int, form: Form, session: DB) -> Response:
     try:
         undo_revision(session, plan_id, now=now(request), rules=work_rules(request))
     except UserError as e:
-        raise FormError(str(e)) from None
+        return _refused(request, session, plan_id, e, form)
     record(session, "admin", "plan.revision.undo", "plans", plan_id, None, None)
     return RedirectResponse(f"/plans/{plan_id}", status_code=303)
 
 
 @router.post("/plans/{plan_id}/unpublish")
-def take_back(request: Request, plan_id: int, form: Form, session: DB) -> RedirectResponse:
+def take_back(request: Request, plan_id: int, form: Form, session: DB) -> Response:
     try:
         unpublish(session, plan_id)
     except UserError as e:
-        raise FormError(str(e)) from None
+        return _refused(request, session, plan_id, e, form)
     record(session, "admin", "plan.unpublish", "plans", plan_id, {"status": "published"}, {"status": "draft"})
     return RedirectResponse(f"/plans/{plan_id}", status_code=303)

@@ -129,8 +129,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def form_error(request: Request, exc: FormError) -> HTMLResponse | JSONResponse:
         if request.url.path.startswith("/api/"):
             return JSONResponse({"detail": str(exc)}, status_code=400)
-        # Forms of their own re-render with the error beside the field (web.form_state); the others get a way back
-        # to the form as typed (the browser's history keeps the values).
+        # Every form of the product re-renders its own page with the error beside the field (web.form_state). This
+        # last resort is for what is refused before a route reads the form (a control character, an oversized
+        # body, web.deps.checked_form): a way back to the form as typed (the browser's history keeps the values).
+        log.info("form refused on the generic page: %s %s: %s", request.method, request.url.path, exc)
         referer = urlsplit(request.headers.get("referer", ""))
         back_to = referer.path + (f"?{referer.query}" if referer.query else "") \
             if referer.netloc == request.url.netloc and referer.path.startswith("/") else "/"

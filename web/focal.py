@@ -23,6 +23,7 @@ from models import FeedRole, FeedScope, FeedToken, Role
 from models.permissions import Permissions
 from web.audit import record
 from web.deps import DB, Form, LoginRequired, actor, now, permissions
+from web.form_state import FORM_ERROR_STATUS, NOTHING_FAILED, FailedForm
 from web.pages import page
 from web.queries import Item, items, local_today
 
@@ -33,7 +34,8 @@ ROLE_NAMES = {Role.LEAD: "Chủ trì", Role.SUPPORT: "Phối hợp", Role.SYNTHE
 MESSAGES = {"done": "Đã đánh dấu hoàn thành. Bạn có thể hủy trong hôm nay nếu nhầm.",
             "undone": "Đã hủy đánh dấu hoàn thành; hạn này lại được nhắc như trước.",
             "feed": "Đã tạo đường dẫn lịch riêng của bạn. Chọn ứng dụng lịch bên dưới để đăng ký.",
-            "feed-reset": "Đã đổi đường dẫn lịch; đường dẫn cũ không còn dùng được. Hãy đăng ký lại."}
+            "feed-reset": "Đã đổi đường dẫn lịch; đường dẫn cũ không còn dùng được. Hãy đăng ký lại.",
+            "asked": "Đã gửi đề nghị gia hạn; quản trị viên sẽ duyệt."}
 
 
 def focal_point(request: Request, session: Session) -> Permissions:
@@ -67,6 +69,13 @@ def _rows(perms: Permissions, found: list[Item]) -> list[Row]:
 def home(request: Request, session: DB, msg: str = "") -> HTMLResponse | RedirectResponse:
     if permissions(request, session).is_admin:
         return RedirectResponse("/", status_code=303)
+    return focal_home(request, session, msg)
+
+
+def focal_home(request: Request, session: Session, msg: str = "", failed: FailedForm | None = None) -> HTMLResponse:
+    """The focal point's home; with ``failed`` (web.form_state), the refused request is open with its message."""
+    from workrules.extensions import pending_by_occurrence
+
     perms = focal_point(request, session)
     moment = now(request)
     today = local_today(moment, request.app.state.settings.timezone)
@@ -84,9 +93,11 @@ def home(request: Request, session: DB, msg: str = "") -> HTMLResponse | Redirec
         "contact": perms.contact, "agency": perms.contact.agency,  # type: ignore[union-attr]
         "overdue": _rows(perms, overdue), "upcoming": _rows(perms, upcoming),
         "closed_today": _rows(perms, closed_today),
+        "waiting": pending_by_occurrence(session, [i.occurrence.id for i in overdue + upcoming]),
         "leading": sum(perms.leads(i.task) for i in overdue + upcoming), "today": today, "feed": feed,
         "horizon": UPCOMING_DAYS, "report_plans": perms.report_plans(),
-        "messages": [("ok", MESSAGES[msg])] if msg in MESSAGES else []})
+        "messages": [("ok", MESSAGES[msg])] if msg in MESSAGES else [],
+        "failed": failed or NOTHING_FAILED}, status=FORM_ERROR_STATUS if failed else 200)
 
 
 def _own_rows(session: Session, contact_id: int) -> list[FeedToken]:

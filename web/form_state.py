@@ -7,6 +7,7 @@ ask ``failed.on(form_id)``, ``failed.value(name, default)`` and ``failed.error(n
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from starlette.datastructures import FormData
@@ -66,3 +67,12 @@ class NoFailure:
 
 
 NOTHING_FAILED = NoFailure()
+
+
+def back_path(form: Mapping[str, object]) -> str | None:
+    """The form's ``back`` field (the page it was sent from) when it is a path of this site, else None: never
+    another host (``//evil``, ``https://…``) nor a backslash some browsers read as a slash."""
+    back = form.get("back")
+    if not isinstance(back, str) or not back.startswith("/") or back.startswith("//") or "\\" in back:
+        return None
+    return back

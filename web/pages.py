@@ -10,17 +10,18 @@ import re
 from datetime import date, datetime, timedelta
 
 from fastapi import APIRouter, HTTPException, Request
-from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from markupsafe import Markup
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
+from starlette.datastructures import FormData
 
 from config.settings import Settings
 from models import Agency, AgencyGroupMember, FeedToken, Occurrence, Plan, PlanStatus, Task, Unit, UnitKind
 from models.live import LIVE_TASK
 from models.revisions import own_plans
-from web.deps import DB, Form, is_admin, now, permissions
-from web.form_state import FORM_ERROR_STATUS, NOTHING_FAILED, FailedForm
+from web.deps import DB, Form, FormError, is_admin, now, permissions, text_field
+from web.form_state import FORM_ERROR_STATUS, NOTHING_FAILED, FailedForm, back_path
 from web.queries import items, local_today, on_time_rates, overdue
 from web.templating import render
 from web.views import KIND_LABELS, explanation, month_grid, rate_chart, shift_month
@@ -155,6 +156,11 @@ def agency_view(request: Request, session: Session, agency_id: int, failed: Fail
 
 @router.get("/tasks/{task_id}")
 def task_page(request: Request, task_id: int, session: DB) -> HTMLResponse:
+    return task_view(request, session, task_id)
+
+
+def task_view(request: Request, session: Session, task_id: int, failed: FailedForm | None = None) -> HTMLResponse:
+    """The task page; with ``failed`` (web.form_state), the refused date form is open with its message and values."""
     from workrules.extensions import pending_by_occurrence
     from workrules.links import matching_tasks
 
@@ -169,7 +175,8 @@ def task_page(request: Request, task_id: int, session: DB) -> HTMLResponse:
     waiting = pending_by_occurrence(session, [o.id for m in task.milestones for o in m.occurrences])
     return page(request, "task.html", {
         "task": task, "explain": explanation, "today": local_today(now(request), request.app.state.settings.timezone),
-        "cited": cited, "waiting": waiting})
+        "cited": cited, "waiting": waiting, "failed": failed or NOTHING_FAILED},
+        status=FORM_ERROR_STATUS if failed else 200)
 
 
 def _occurrence(session: Session, occurrence_id: int) -> Occurrence:
@@ -179,9 +186,8 @@ def _occurrence(session: Session, occurrence_id: int) -> Occurrence:
     return occurrence
 
 
-def _back(form, fallback: str) -> RedirectResponse:  # type: ignore[no-untyped-def]
-    back = str(form.get("back", ""))
-    return RedirectResponse(back if back.startswith("/") and not back.startswith("//") else fallback, status_code=303)
+def _back(form: FormData, fallback: str) -> RedirectResponse:
+    return RedirectResponse(back_path(form) or fallback, status_code=303)
 
 
 @router.post("/occurrences/{occurrence_id}/done")
@@ -209,23 +215,34 @@ def undo_done(request: Request, occurrence_id: int, form: Form, session: DB) -> 
 
 
 @router.post("/occurrences/{occurrence_id}/extension-request")
-def request_extension_page(request: Request, occurrence_id: int, form: Form, session: DB) -> RedirectResponse:
+def request_extension_page(request: Request, occurrence_id: int, form: Form, session: DB) -> Response:
     """A focal point whose agency leads the task asks for more time; the admin approves or rejects it under
-    "Gia hạn" (``workrules.extensions``, audited with who and from where)."""
-    from web.deps import FormError, text_field
+    "Gia hạn" (``workrules.extensions``, audited with who and from where). A refused request comes back on the
+    page it was sent from: the task page, or the focal point's home (``back`` = /me…)."""
     from web.editing import parse_day
     from workrules.extensions import ExtensionRefused, request_extension
 
     occurrence = _occurrence(session, occurrence_id)
+    task_id = occurrence.milestone.task_id
     perms = permissions(request, session)
     if not perms.may_request_extension(occurrence):
         raise HTTPException(403)
-    new_due = parse_day(str(form.get("new_due", "")), "Ngày đề nghị gia hạn")
-    if new_due is None:
-        raise FormError("Vui lòng nhập ngày đề nghị gia hạn.")
     try:
-        request_extension(session, occurrence_id, new_due, text_field(form, "reason", "lý do", max_length=1000) or "",
-                          requested_by=perms.who, now=now(request))
-    except ExtensionRefused as e:
-        raise FormError(str(e)) from None
-    return _back(form, f"/tasks/{occurrence.milestone.task_id}#occurrence-{occurrence_id}")
+        new_due = parse_day(str(form.get("new_due", "")), "Ngày đề nghị gia hạn", "new_due")
+        if new_due is None:
+            raise FormError("Vui lòng nhập ngày đề nghị gia hạn.", field="new_due")
+        try:
+            request_extension(session, occurrence_id, new_due,
+                              text_field(form, "reason", "lý do", max_length=1000) or "",
+                              requested_by=perms.who, now=now(request))
+        except ExtensionRefused as e:
+            raise FormError(str(e), field=e.field) from None
+    except FormError as e:
+        session.rollback()
+        failed = FailedForm.of(f"extension-request-{occurrence_id}", e, form)
+        if (back_path(form) or "").startswith("/me"):
+            from web.focal import focal_home
+
+            return focal_home(request, session, failed=failed)
+        return task_view(request, session, task_id, failed)
+    return _back(form, f"/tasks/{task_id}#occurrence-{occurrence_id}")

@@ -30,7 +30,12 @@ MAX_DOCUMENT = 500
 
 
 class ExtensionRefused(UserError):
-    """An extension that cannot be asked for, granted or decided; the message is Vietnamese."""
+    """An extension that cannot be asked for, granted or decided; the message is Vietnamese. ``field`` names the
+    form field at fault (``new_due``, ``reason``, ``document``, ``note``) so a page can show the message beside it."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
 
 
 def request_extension(session: Session, occurrence_id: int, new_due: date, reason: str, *, requested_by: str,
@@ -40,7 +45,7 @@ def request_extension(session: Session, occurrence_id: int, new_due: date, reaso
     ``requested_by``: who asks, e.g. "contact:12 Nguyễn Văn An". Raises ExtensionRefused (Vietnamese).
     """
     occurrence = _open_occurrence(session, occurrence_id)
-    reason = _text(reason, "lý do", MAX_REASON, required=True)
+    reason = _text(reason, "lý do", MAX_REASON, "reason", required=True)
     _later(occurrence, new_due)
     if pending_for(session, occurrence_id) is not None:
         raise ExtensionRefused("Hạn này đang có một đề nghị gia hạn chờ duyệt.")
@@ -57,8 +62,8 @@ def grant(session: Session, occurrence_id: int, new_due: date, reason: str, docu
           actor: str, now: datetime) -> Extension:
     """The admin extends one open occurrence directly. Flushes. Raises ExtensionRefused."""
     occurrence = _open_occurrence(session, occurrence_id)
-    reason = _text(reason, "lý do", MAX_REASON, required=True)
-    document = _text(document, "văn bản cho phép gia hạn", MAX_DOCUMENT, required=True)
+    reason = _text(reason, "lý do", MAX_REASON, "reason", required=True)
+    document = _text(document, "văn bản cho phép gia hạn", MAX_DOCUMENT, "document", required=True)
     _later(occurrence, new_due)
     waiting = pending_for(session, occurrence_id)
     if waiting is not None:  # the admin's own decision supersedes the request
@@ -77,8 +82,8 @@ def approve(session: Session, extension_id: int, document: str, rules: WorkRules
     """Approve a request (optionally for another date than asked). Flushes. Raises ExtensionRefused."""
     extension = _waiting(session, extension_id)
     occurrence = _open_occurrence(session, extension.occurrence_id)
-    document = _text(document, "văn bản cho phép gia hạn", MAX_DOCUMENT, required=True)
-    note = _text(note, "ghi chú", MAX_REASON)
+    document = _text(document, "văn bản cho phép gia hạn", MAX_DOCUMENT, "document", required=True)
+    note = _text(note, "ghi chú", MAX_REASON, "note")
     _later(occurrence, new_due or extension.new_due)
     extension.new_due = new_due or extension.new_due
     extension.status, extension.document = ExtensionStatus.APPROVED, document
@@ -90,7 +95,7 @@ def approve(session: Session, extension_id: int, document: str, rules: WorkRules
 def reject(session: Session, extension_id: int, note: str, *, actor: str, now: datetime) -> Extension:
     """Refuse a request, saying why. Flushes. Raises ExtensionRefused."""
     extension = _waiting(session, extension_id)
-    why = _text(note, "lý do từ chối", MAX_REASON, required=True)
+    why = _text(note, "lý do từ chối", MAX_REASON, "note", required=True)
     extension.status, extension.decided_by, extension.decided_at = ExtensionStatus.REJECTED, actor, now
     extension.decision_note = why
     session.flush()
@@ -154,15 +159,16 @@ def _waiting(session: Session, extension_id: int) -> Extension:
 
 def _later(occurrence: Occurrence, new_due: date) -> None:
     if new_due <= occurrence.effective_due:
-        raise ExtensionRefused(f"Ngày gia hạn phải sau hạn hiện tại ({occurrence.effective_due:%d/%m/%Y}).")
+        raise ExtensionRefused(f"Ngày gia hạn phải sau hạn hiện tại ({occurrence.effective_due:%d/%m/%Y}).",
+                               "new_due")
 
 
-def _text(value: str | None, label: str, limit: int, *, required: bool = False) -> str | None:
+def _text(value: str | None, label: str, limit: int, field: str, *, required: bool = False) -> str | None:
     text = " ".join((value or "").split())
     if required and not text:
-        raise ExtensionRefused(f"Vui lòng nhập {label}.")
+        raise ExtensionRefused(f"Vui lòng nhập {label}.", field)
     if len(text) > limit:
-        raise ExtensionRefused(f"{label[:1].upper()}{label[1:]} dài quá {limit} ký tự.")
+        raise ExtensionRefused(f"{label[:1].upper()}{label[1:]} dài quá {limit} ký tự.", field)
     return text or None
 
 

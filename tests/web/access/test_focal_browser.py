@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 import sqlite3
 from collections.abc import Iterator
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -23,6 +24,7 @@ pytestmark = [pytest.mark.external_service, pytest.mark.slow]  # a server and Ch
 
 SIZES = {"desktop": {"width": 1366, "height": 768}, "phone": {"width": 390, "height": 844}}
 SCREENSHOTS = ROOT / "docs" / "screenshots"
+ARTIFACTS = ROOT / "tests" / "artifacts"  # git-ignored
 MINE = "Báo cáo tình hình an ninh"
 
 
@@ -48,6 +50,19 @@ def _status(site: dict, occurrence_id: int) -> str:
         return connection.execute("SELECT status FROM occurrences WHERE id = ?", (occurrence_id,)).fetchone()[0]
 
 
+def _sign_in(page, site: dict, address: str = "van@thieuvan.test",  # type: ignore[no-untyped-def]
+             home: str = "Việc của Công an xã Thiệu Vân") -> None:
+    page.goto("/me")
+    assert "/login" in page.url  # nothing is open without signing in
+    page.fill("form[action='/login/email'] input[name=email]", address)
+    page.click("form[action='/login/email'] button")
+    assert "liên kết đăng nhập vừa được gửi" in page.locator(".flash").inner_text()
+    page.goto(read_link(site["mail"], address))
+    page.click("text=Tiếp tục đăng nhập")
+    page.wait_for_url("**/me")
+    assert page.locator("h1").inner_text() == home
+
+
 @pytest.mark.parametrize("size", ["desktop", "phone"])
 def test_a_focal_point_signs_in_subscribes_closes_undoes_and_is_refused_elsewhere(browser, site, size) -> None:
     communes = site["communes"]
@@ -55,15 +70,7 @@ def test_a_focal_point_signs_in_subscribes_closes_undoes_and_is_refused_elsewher
                                   permissions=["clipboard-read", "clipboard-write"])
     page = context.new_page()
     try:
-        page.goto("/me")
-        assert "/login" in page.url  # nothing is open without signing in
-        page.fill("form[action='/login/email'] input[name=email]", "van@thieuvan.test")
-        page.click("form[action='/login/email'] button")
-        assert "liên kết đăng nhập vừa được gửi" in page.locator(".flash").inner_text()
-        page.goto(read_link(site["mail"], "van@thieuvan.test"))
-        page.click("text=Tiếp tục đăng nhập")
-        page.wait_for_url("**/me")
-        assert page.locator("h1").inner_text() == "Việc của Công an xã Thiệu Vân"
+        _sign_in(page, site)
         assert page.locator("nav a", has_text="Kế hoạch").count() == 0  # no link to a page it cannot open
 
         create = page.locator("button", has_text="Tạo đường dẫn lịch của tôi")
@@ -100,3 +107,56 @@ def test_a_focal_point_signs_in_subscribes_closes_undoes_and_is_refused_elsewher
         assert forced.status == 403 and _status(site, communes.hp_lead_soon.id) == "open"
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("size", ["desktop", "phone"])
+def test_a_focal_point_types_a_wrong_extension_date_sees_why_beside_it_and_fixes_it(browser, site, size) -> None:
+    """From /me: 31/02/2026 comes back beside the date field (aria-describedby), the typed date and reason kept,
+    nothing stored; the corrected date is sent and waits for the admin."""
+    communes = site["communes"]
+    # each commune's focal point once: three sign-in links an address per window (web.ratelimit)
+    asked, address, home = (communes.tv_lead_overdue, "van@thieuvan.test", "Việc của Công an xã Thiệu Vân") \
+        if size == "desktop" else (communes.hp_lead_soon, "phu@hoangphu.test", "Việc của Công an xã Hoàng Phú")
+    context = browser.new_context(viewport=SIZES[size], base_url=site["url"], locale="vi-VN")
+    page = context.new_page()
+    try:
+        _sign_in(page, site, address, home)
+        row = page.locator(f"#o{asked.id}")
+        row.locator("summary", has_text="Đề nghị gia hạn").click()
+        row.locator("input[name=new_due]").fill("31/02/2026")
+        row.locator("input[name=reason]").fill("Chờ số liệu của các thôn")
+        row.get_by_role("button", name="Gửi đề nghị gia hạn", exact=False).click()
+
+        due_field = page.locator(f"#form-extension-request-{asked.id} input[name=new_due]")
+        expect(due_field).to_have_attribute("aria-invalid", "true")
+        assert page.locator("h1").inner_text() == home  # the page it was sent from
+        assert (due_field.input_value(), page.locator(f"#form-extension-request-{asked.id} input[name=reason]")
+                .input_value()) == ("31/02/2026", "Chờ số liệu của các thôn")
+        message = page.locator(f"#{due_field.get_attribute('aria-describedby')}")
+        expect(message).to_have_text(re.compile(r'^Ngày đề nghị gia hạn không hợp lệ: "31/02/2026"'))
+        expect(due_field).to_be_focused()  # the cursor is in the field to fix, scrolled into view
+        field_box, message_box = due_field.bounding_box(), message.bounding_box()
+        assert 0 <= message_box["y"] - (field_box["y"] + field_box["height"]) < 40  # right under the field
+        assert message_box["x"] + message_box["width"] <= SIZES[size]["width"]  # readable on the phone too
+        assert page.evaluate("document.documentElement.scrollWidth") <= SIZES[size]["width"]
+        assert _extensions(site, asked.id) == []
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        message.scroll_into_view_if_needed()
+        page.screenshot(path=str(ARTIFACTS / f"focal-refused-request-{size}.png"))
+
+        later = (asked.effective_due + timedelta(days=20)).strftime("%d/%m/%Y")
+        due_field.fill(later)
+        page.get_by_role("button", name="Gửi đề nghị gia hạn", exact=False).and_(
+            page.locator(f"#form-extension-request-{asked.id} button")).click()
+        page.wait_for_url("**/me?msg=asked*")
+        assert "Đã gửi đề nghị gia hạn" in page.locator(".flash").inner_text()
+        expect(page.locator(f"#o{asked.id}")).to_contain_text(f"Đề nghị gia hạn đến {later} đang chờ duyệt")
+        assert _extensions(site, asked.id) == [("requested", asked.effective_due + timedelta(days=20))]
+    finally:
+        context.close()
+
+
+def _extensions(site: dict, occurrence_id: int) -> list[tuple[str, date]]:
+    with sqlite3.connect(site["db"]) as connection:
+        return [(status, date.fromisoformat(new_due)) for status, new_due in connection.execute(
+            "SELECT status, new_due FROM extensions WHERE occurrence_id = ?", (occurrence_id,))]

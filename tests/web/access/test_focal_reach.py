@@ -103,7 +103,7 @@ def test_a_focal_point_asks_for_an_extension_that_the_admin_approves(backend_app
     tv = sign_in(new_client(backend_app), "van@thieuvan.test", backend_settings.mail_dir)
     hp = sign_in(new_client(backend_app), "phu@hoangphu.test", backend_settings.mail_dir)
     lead, support = communes.tv_lead_soon, communes.tv_support_soon
-    assert f"/tasks/{lead.milestone.task_id}#occurrence-{lead.id}" in tv.get("/me").text  # "Đề nghị gia hạn"
+    assert f"/occurrences/{lead.id}/extension-request" in tv.get("/me").text  # "Đề nghị gia hạn" on the home
     page = tv.get(f"/tasks/{lead.milestone.task_id}").text
     assert f"/occurrences/{lead.id}/extension-request" in page
     assert f"/occurrences/{support.id}/extension-request" not in tv.get(f"/tasks/{support.milestone.task_id}").text
