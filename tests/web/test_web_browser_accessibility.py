@@ -1,0 +1,185 @@
+"""Every HTML page of the app in Debian's Chromium, as the admin, a focal point and an anonymous visitor, with axe-core
+(WCAG 2.0/2.1/2.2 A and AA rules) injected; each page's controls name what they act on (115 buttons all called
+"Đánh dấu hoàn thành" tell a screen reader user nothing); the focal point and the visitor meet no link to a page
+they cannot open. The walk must cover every GET route of the app that answers HTML: a new page without a visit
+here fails the test.
+
+One server on a SQLite file filled before it starts: seed plan 000 published (115 tasks), a draft under review
+(21/KH-UBND, citing a plan not in the system), seed 004 published with a pending revision, two communes with a focal
+point, a feed token, a pending extension request, a failed reminder and an email outage.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from argon2 import PasswordHasher
+
+from calendars.access import create_token
+from models import ChannelOutage, FeedScope, Plan, Reminder
+from models.db import make_engine, session_factory
+from scheduler.links import make_token
+from tests.support.data import SEEDS
+from tests.web.a11y import AXE, Checker
+from tests.web.access.support import build_communes, read_link
+from tests.web.access.test_headers_and_paths import _all_routes, settings_for_walk
+from tests.web.server import free_port, running_server, server_env, site_folder
+from tests.workrules.helpers import PLAN_21
+from web.importing import import_file
+from workrules.extensions import request_extension
+from workrules.rules import load_work_rules
+
+pytestmark = [pytest.mark.external_service, pytest.mark.slow]  # a server and Chromium
+
+PASSWORD = "mật-khẩu-trợ-năng"
+DESKTOP = {"width": 1366, "height": 768}
+PHONE = {"width": 390, "height": 844}
+SECRET = "browser-test-secret-0123456789"  # tests/web/server.py server_env
+FOCAL = "van@thieuvan.test"
+# GET routes that answer something other than a page a person reads.
+NOT_PAGES = {"/feeds/{filename}", "/api/plans", "/api/plans/{plan_id}", "/api/agencies", "/api/occurrences",
+             "/api/openapi.json", "/milestones/{milestone_id}/preview", "/plans/{plan_id}/report.{fmt}",
+             "/agencies/{agency_id}/report.{fmt}", "/healthz"}
+
+
+def _publish(session, path: Path, config: Path, text: str | None = None) -> Plan:  # type: ignore[no-untyped-def]
+    if text is not None:  # a changed copy of the file: a new version of the published plan
+        path = config.parent / f"changed-{path.name}"
+        path.write_text(text, encoding="utf-8")
+    plan, _, _ = import_file(session, path, None, config)
+    return plan
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory, migrated_sqlite_template: Path) -> Iterator[dict]:
+    folder = tmp_path_factory.mktemp("a11y")
+    config = site_folder(folder, migrated_sqlite_template)
+    engine = make_engine(f"sqlite:///{folder / 'web.db'}")
+    now = datetime.now(UTC)
+    with session_factory(engine)() as session:
+        seed = _publish(session, SEEDS / "000_7ac37e54dd30bcb3.txt", config)
+        [seed_004] = SEEDS.glob("004_*.txt")
+        live = _publish(session, seed_004, config)
+        seed.status = live.status = "published"
+        session.flush()
+        revision = _publish(session, seed_004, config,
+                            seed_004.read_text(encoding="utf-8").replace("\tQuý I/2019.\n", "\tQuý II/2019.\n", 1))
+        draft = _publish(session, PLAN_21, config)
+        communes = build_communes(session)
+        token, _ = create_token(session, scope=FeedScope.AGENCY, agency_id=communes.police_tv.id, name="Điện thoại")
+        calendar = load_work_rules(config).calendar
+        request_extension(session, communes.tv_lead_overdue.id,
+                          calendar.on_or_after(communes.tv_lead_overdue.effective_due + timedelta(days=20)),
+                          "Chờ số liệu của huyện", requested_by=f"contact:{communes.focal_tv.id} Lê Thị Vân", now=now)
+        session.add(Reminder(idempotency_key="a11y:failed", occurrence_id=communes.tv_lead_soon.id,
+                             contact_id=communes.focal_tv.id, channel="email", kind="before", lead_days=3,
+                             fire_at=now - timedelta(hours=3), status="failed", attempts=3,
+                             last_error="Không gửi được: lỗi vĩnh viễn trên kênh email (550)."))
+        session.add(ChannelOutage(channel="email", started_at=now - timedelta(hours=2),
+                                  last_error="SMTP 127.0.0.1:25 unreachable"))
+        session.commit()
+        ids = {"seed": seed.id, "live": live.id, "revision": revision.id, "draft": draft.id,
+               "seed_task": seed.tasks[0].id, "police_tv": communes.police_tv.id,
+               "police_hp": communes.police_hp.id, "overdue_task": communes.tv_lead_overdue.milestone.task_id,
+               "soon_task": communes.tv_lead_soon.milestone.task_id,
+               "done_link": make_token(SECRET, "done", communes.tv_lead_soon.id, communes.focal_tv.id, now),
+               "snooze_link": make_token(SECRET, "snooze", communes.tv_support_soon.id, communes.focal_tv.id, now)}
+    engine.dispose()
+    port = free_port()
+    env = server_env(f"http://127.0.0.1:{port}", f"sqlite:///{folder / 'web.db'}", config, folder / "mail",
+                     PasswordHasher().hash(PASSWORD))
+    with running_server(env, port, folder / "server.log") as url:
+        yield {"url": url, "mail": folder / "mail", "token": token, **ids}
+
+
+def _html_get_routes() -> set[str]:
+    from web.app import create_app
+
+    return {path for path, route in _all_routes(create_app(settings_for_walk()).routes) if "GET" in route.methods}
+
+
+def _route_of(path: str, routes: set[str]) -> str | None:
+    for route in sorted(routes, key=lambda r: (r.count("{"), r)):  # /plans/upload before /plans/{plan_id}
+        pattern = "".join("[^/]+?" if part.startswith("{") else re.escape(part)
+                          for part in re.split(r"(\{[^}]+\})", route))
+        if re.fullmatch(pattern, path):
+            return route
+    return None
+
+
+def _visit(page, check: Checker, who: str, path: str, status: int = 200, **options: bool) -> None:  # type: ignore[no-untyped-def]
+    response = page.goto(path)
+    assert response is not None and response.status == status, (who, path, response and response.status)
+    check.page(page, who, **options)
+
+
+def _submit(page, check: Checker, who: str, button: str, url: str, **options: bool) -> None:  # type: ignore[no-untyped-def]
+    page.get_by_role("button", name=button, exact=True).click()
+    page.wait_for_url(url)
+    check.page(page, who, **options)
+
+
+def _admin(context, check: Checker, site: dict) -> None:  # type: ignore[no-untyped-def]
+    page = context.new_page()
+    page.goto("/plans")
+    assert "/login?next=" in page.url
+    check.page(page, "anonymous")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("form[action='/login'] button")
+    page.wait_for_url("**/plans")
+    check.page(page, "admin")
+    for path in ("/", "/plans/upload", f"/plans/{site['seed']}", f"/plans/{site['draft']}",
+                 f"/plans/{site['revision']}", f"/plans/{site['live']}/revision", f"/tasks/{site['seed_task']}",
+                 f"/tasks/{site['overdue_task']}", "/agencies", f"/agencies/{site['police_tv']}", "/calendar",
+                 "/deadlines", "/policy", "/audit", "/extensions", "/deliveries/stuck", "/api/docs",
+                 f"/subscribe/{site['token']}"):
+        _visit(page, check, "admin", path)
+    _visit(page, check, "admin", "/tasks/99999999", status=404)
+
+
+def _focal(context, check: Checker, site: dict) -> None:  # type: ignore[no-untyped-def]
+    page = context.new_page()
+    page.goto("/login")
+    page.fill("form[action='/login/email'] input[name=email]", FOCAL)
+    _submit(page, check, "anonymous", "Gửi liên kết đăng nhập", "**/login/email")
+    _visit(page, check, "anonymous", read_link(site["mail"], FOCAL))
+    _submit(page, check, "focal", "Tiếp tục đăng nhập", "**/me", follow_links=True)
+    for path in ("/", "/calendar", "/agencies", f"/agencies/{site['police_tv']}", f"/tasks/{site['overdue_task']}",
+                 f"/tasks/{site['soon_task']}", "/deadlines"):
+        _visit(page, check, "focal", path, follow_links=True)
+    _visit(page, check, "focal", "/plans", status=403)
+    page.set_viewport_size(PHONE)  # target sizes and reflow depend on the layout
+    for path in ("/me", f"/tasks/{site['soon_task']}"):
+        _visit(page, check, "focal (phone)", path)
+
+
+def _anonymous(context, check: Checker, site: dict) -> None:  # type: ignore[no-untyped-def]
+    page = context.new_page()
+    for path in ("/", "/calendar", "/agencies", f"/agencies/{site['police_hp']}", f"/tasks/{site['seed_task']}",
+                 "/deadlines", f"/subscribe/{site['token']}"):
+        _visit(page, check, "anonymous", path, follow_links=True)
+    _visit(page, check, "anonymous", "/nowhere", status=404)
+    _visit(page, check, "anonymous", f"/r/{site['snooze_link']}")
+    _submit(page, check, "anonymous", "Nhắc lại sau 2 ngày làm việc", f"**/r/{site['snooze_link']}")
+    _visit(page, check, "anonymous", f"/r/{site['done_link']}")
+
+
+def test_every_page_passes_axe_names_its_controls_and_links_only_where_one_may_go(browser, site) -> None:  # type: ignore[no-untyped-def]
+    assert AXE.is_file(), "axe-core is missing: `make test-deps` installs it into tests/js/node_modules"
+    check = Checker(site["url"])
+    for walk in (_admin, _focal, _anonymous):
+        context = check.context(browser, viewport=DESKTOP)
+        try:
+            walk(context, check, site)
+        finally:
+            context.close()
+    routes = _html_get_routes()
+    assert routes >= NOT_PAGES, f"listed as not pages but gone: {NOT_PAGES - routes}"
+    visited = {_route_of(path, routes) for path in check.checked}
+    assert not routes - NOT_PAGES - visited, f"HTML pages no test here visits: {sorted(routes - NOT_PAGES - visited)}"
+    assert check.followed, "no link was followed"
+    assert not check.problems, f"{len(check.problems)} accessibility problems:\n" + "\n".join(check.problems)
