@@ -47,15 +47,14 @@ CONTROLS_JS = """() => {
 class Checker:
     """Collects problems and the paths of the pages checked, for one browser run over the whole site."""
 
-    base: str
     problems: list[str] = field(default_factory=list)
     checked: set[str] = field(default_factory=set)
     followed: dict[str, int] = field(default_factory=dict)
 
-    def context(self, browser, **options: object):  # type: ignore[no-untyped-def]
+    def context(self, browser, base_url: str, **options: object):  # type: ignore[no-untyped-def]
         """A browser context whose pages load axe-core before their own scripts. Loaded by the browser itself, not
         as a page script: the app's content security policy (script-src 'self') stays in force."""
-        context = browser.new_context(base_url=self.base, locale="vi-VN", **options)
+        context = browser.new_context(base_url=base_url, locale="vi-VN", **options)
         context.add_init_script(path=str(AXE))
         return context
 
@@ -95,15 +94,15 @@ class Checker:
                                      f"{sample}")
 
     def _links(self, page, where: str) -> None:  # type: ignore[no-untyped-def]
-        hrefs = page.evaluate("() => [...document.querySelectorAll('a[href]')].map(a => a.href)")
-        for href in hrefs:
-            parts = urlsplit(href)
-            if f"{parts.scheme}://{parts.netloc}" != self.base:
-                continue
-            url = parts._replace(fragment="").geturl()
-            if url not in self.followed:
-                response = page.request.get(url, max_redirects=0)
-                self.followed[url] = response.status
-                location = response.headers.get("location", "")
-                if response.status >= 400 or location.startswith("/login"):
-                    self.problems.append(f"{where}: the link to {url} answers {response.status} {location}".rstrip())
+        """GET every same-site link not yet followed, all at once from the page (its cookies, its session).
+        A redirect counts as a failure: for these visitors it only ever means "sign in first"."""
+        origin = "{0.scheme}://{0.netloc}/".format(urlsplit(page.url))
+        urls = sorted({urlsplit(href)._replace(fragment="").geturl() for href in page.evaluate(
+            "() => [...document.querySelectorAll('a[href]')].map(a => a.href)")
+            if href.startswith(origin)} - set(self.followed))
+        statuses = page.evaluate("(urls) => Promise.all(urls.map(u => fetch(u, {redirect: 'manual'}).then(r => "
+                                 "r.type === 'opaqueredirect' ? 303 : r.status)))", urls)
+        for url, status in zip(urls, statuses, strict=True):
+            self.followed[url] = status
+            if status != 200:
+                self.problems.append(f"{where}: the link to {url} answers {status}")

@@ -4,38 +4,41 @@
 they cannot open. The walk must cover every GET route of the app that answers HTML: a new page without a visit
 here fails the test.
 
-One server on a SQLite file filled before it starts: seed plan 000 published (115 tasks), a draft under review
-(21/KH-UBND, citing a plan not in the system), seed 004 published with a pending revision, two communes with a focal
-point, a feed token, a pending extension request, a failed reminder and an email outage.
+One server on a SQLite file filled before it starts: seed plan 000 published (49 tasks, prose paragraphs giving one
+sentence to several agencies), 220/KH-UBND published and 21/KH-UBND (which cites it) published with a pending
+revision under review, two communes with a focal point, a draft, a feed token, a pending extension request, a failed
+reminder and an email outage.
 """
 
 from __future__ import annotations
 
 import re
+import shutil
 from collections.abc import Iterator
+from contextlib import ExitStack
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from argon2 import PasswordHasher
+from sqlalchemy import select
 
 from calendars.access import create_token
-from models import ChannelOutage, FeedScope, Plan, Reminder
+from models import ChannelOutage, FeedScope, Plan, Reminder, Task
 from models.db import make_engine, session_factory
 from scheduler.links import make_token
 from tests.support.data import SEEDS
 from tests.web.a11y import AXE, Checker
 from tests.web.access.support import build_communes, read_link
 from tests.web.access.test_headers_and_paths import _all_routes, settings_for_walk
+from tests.web.conftest import PASSWORD, PASSWORD_HASH
 from tests.web.server import free_port, running_server, server_env, site_folder
-from tests.workrules.helpers import PLAN_21
+from tests.workrules.helpers import PLAN_21, PLAN_220
 from web.importing import import_file
 from workrules.extensions import request_extension
 from workrules.rules import load_work_rules
 
 pytestmark = [pytest.mark.external_service, pytest.mark.slow]  # a server and Chromium
 
-PASSWORD = "mật-khẩu-trợ-năng"
 DESKTOP = {"width": 1366, "height": 768}
 PHONE = {"width": 390, "height": 844}
 SECRET = "browser-test-secret-0123456789"  # tests/web/server.py server_env
@@ -62,13 +65,12 @@ def site(tmp_path_factory: pytest.TempPathFactory, migrated_sqlite_template: Pat
     now = datetime.now(UTC)
     with session_factory(engine)() as session:
         seed = _publish(session, SEEDS / "000_7ac37e54dd30bcb3.txt", config)
-        [seed_004] = SEEDS.glob("004_*.txt")
-        live = _publish(session, seed_004, config)
-        seed.status = live.status = "published"
+        cited, live = _publish(session, PLAN_220, config), _publish(session, PLAN_21, config)
+        seed.status = cited.status = live.status = "published"
         session.flush()
-        revision = _publish(session, seed_004, config,
-                            seed_004.read_text(encoding="utf-8").replace("\tQuý I/2019.\n", "\tQuý II/2019.\n", 1))
-        draft = _publish(session, PLAN_21, config)
+        revision = _publish(session, PLAN_21, config, PLAN_21.read_text(encoding="utf-8").replace(
+            "Chậm nhất ngày 02/01/2026", "Chậm nhất ngày 09/01/2026"))
+        citing_task = session.scalars(select(Task).where(Task.plan_id == live.id, Task.number == "5")).one()
         communes = build_communes(session)
         token, _ = create_token(session, scope=FeedScope.AGENCY, agency_id=communes.police_tv.id, name="Điện thoại")
         calendar = load_work_rules(config).calendar
@@ -82,18 +84,24 @@ def site(tmp_path_factory: pytest.TempPathFactory, migrated_sqlite_template: Pat
         session.add(ChannelOutage(channel="email", started_at=now - timedelta(hours=2),
                                   last_error="SMTP 127.0.0.1:25 unreachable"))
         session.commit()
-        ids = {"seed": seed.id, "live": live.id, "revision": revision.id, "draft": draft.id,
+        ids = {"seed": seed.id, "live": live.id, "revision": revision.id, "draft": communes.draft.id,
+               "citing_task": citing_task.id,
                "seed_task": seed.tasks[0].id, "police_tv": communes.police_tv.id,
                "police_hp": communes.police_hp.id, "overdue_task": communes.tv_lead_overdue.milestone.task_id,
                "soon_task": communes.tv_lead_soon.milestone.task_id,
+               "other_task": communes.hp_lead_soon.milestone.task_id,
                "done_link": make_token(SECRET, "done", communes.tv_lead_soon.id, communes.focal_tv.id, now),
                "snooze_link": make_token(SECRET, "snooze", communes.tv_support_soon.id, communes.focal_tv.id, now)}
     engine.dispose()
-    port = free_port()
-    env = server_env(f"http://127.0.0.1:{port}", f"sqlite:///{folder / 'web.db'}", config, folder / "mail",
-                     PasswordHasher().hash(PASSWORD))
-    with running_server(env, port, folder / "server.log") as url:
-        yield {"url": url, "mail": folder / "mail", "token": token, **ids}
+    shutil.copy(folder / "web.db", folder / "private.db")
+    with ExitStack() as servers:
+        urls = {}
+        for name, db, extra in (("url", "web.db", {}), ("private_url", "private.db", {"HANCHOT_REQUIRE_LOGIN": "1"})):
+            port = free_port()
+            env = {**server_env(f"http://127.0.0.1:{port}", f"sqlite:///{folder / db}", config, folder / name,
+                                PASSWORD_HASH), **extra}
+            urls[name] = servers.enter_context(running_server(env, port, folder / f"{name}.log"))
+        yield {**urls, "private_mail": folder / "private_url", "token": token, **ids}
 
 
 def _html_get_routes() -> set[str]:
@@ -134,24 +142,27 @@ def _admin(context, check: Checker, site: dict) -> None:  # type: ignore[no-unty
     check.page(page, "admin")
     for path in ("/", "/plans/upload", f"/plans/{site['seed']}", f"/plans/{site['draft']}",
                  f"/plans/{site['revision']}", f"/plans/{site['live']}/revision", f"/tasks/{site['seed_task']}",
-                 f"/tasks/{site['overdue_task']}", "/agencies", f"/agencies/{site['police_tv']}", "/calendar",
-                 "/deadlines", "/policy", "/audit", "/extensions", "/deliveries/stuck", "/api/docs",
-                 f"/subscribe/{site['token']}"):
+                 f"/tasks/{site['overdue_task']}", f"/tasks/{site['citing_task']}", "/agencies",
+                 f"/agencies/{site['police_tv']}", "/calendar", "/deadlines", "/policy", "/audit", "/extensions",
+                 "/deliveries/stuck", "/api/docs", f"/subscribe/{site['token']}"):
         _visit(page, check, "admin", path)
     _visit(page, check, "admin", "/tasks/99999999", status=404)
 
 
 def _focal(context, check: Checker, site: dict) -> None:  # type: ignore[no-untyped-def]
+    """On the server with HANCHOT_REQUIRE_LOGIN=1, where a focal point reads only its own unit's pages."""
     page = context.new_page()
-    page.goto("/login")
+    page.goto("/me")
+    assert "/login?next=" in page.url
     page.fill("form[action='/login/email'] input[name=email]", FOCAL)
     _submit(page, check, "anonymous", "Gửi liên kết đăng nhập", "**/login/email")
-    _visit(page, check, "anonymous", read_link(site["mail"], FOCAL))
+    _visit(page, check, "anonymous", read_link(site["private_mail"], FOCAL))
     _submit(page, check, "focal", "Tiếp tục đăng nhập", "**/me", follow_links=True)
     for path in ("/", "/calendar", "/agencies", f"/agencies/{site['police_tv']}", f"/tasks/{site['overdue_task']}",
                  f"/tasks/{site['soon_task']}", "/deadlines"):
         _visit(page, check, "focal", path, follow_links=True)
-    _visit(page, check, "focal", "/plans", status=403)
+    for path in ("/plans", f"/tasks/{site['other_task']}", f"/agencies/{site['police_hp']}"):
+        _visit(page, check, "focal", path, status=403)
     page.set_viewport_size(PHONE)  # target sizes and reflow depend on the layout
     for path in ("/me", f"/tasks/{site['soon_task']}"):
         _visit(page, check, "focal (phone)", path)
@@ -170,9 +181,9 @@ def _anonymous(context, check: Checker, site: dict) -> None:  # type: ignore[no-
 
 def test_every_page_passes_axe_names_its_controls_and_links_only_where_one_may_go(browser, site) -> None:  # type: ignore[no-untyped-def]
     assert AXE.is_file(), "axe-core is missing: `make test-deps` installs it into tests/js/node_modules"
-    check = Checker(site["url"])
-    for walk in (_admin, _focal, _anonymous):
-        context = check.context(browser, viewport=DESKTOP)
+    check = Checker()
+    for walk, url in ((_admin, site["url"]), (_focal, site["private_url"]), (_anonymous, site["url"])):
+        context = check.context(browser, base_url=url, viewport=DESKTOP)
         try:
             walk(context, check, site)
         finally:
