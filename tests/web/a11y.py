@@ -1,5 +1,6 @@
-"""Accessibility checks of one loaded page in Chromium: axe-core's WCAG rules, controls whose accessible names
-say what they act on, and same-site links that open. Used by tests/web/test_web_browser_accessibility.py.
+"""Accessibility checks of one loaded page in Chromium: axe-core's WCAG and best-practice rules, controls whose
+accessible names say what they act on, and same-site links that open.
+Used by tests/web/test_web_browser_accessibility.py.
 
 Every check appends readable problems to a list instead of failing at once, so one run names them all.
 """
@@ -13,7 +14,8 @@ from urllib.parse import urlsplit
 from tests.web.server import ROOT
 
 AXE = ROOT / "tests" / "js" / "node_modules" / "axe-core" / "axe.min.js"  # pinned in tests/js/package.json
-WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+# WCAG 2.0, 2.1 and 2.2 at levels A and AA, and Deque's best practices (empty table headers, landmarks, …).
+TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
 
 # What a control does: a link's address, a submit button's form (action, method, fields other than the CSRF token,
 # the button's own name and value), a disclosure's first form, a script button's id or aria-controls.
@@ -73,7 +75,7 @@ class Checker:
         found = page.evaluate("(tags) => axe.run(document, {runOnly: {type: 'tag', values: tags}, "
                               "resultTypes: ['violations']}).then(r => r.violations.map(v => ({id: v.id, "
                               "help: v.help, targets: v.nodes.map(n => n.target.join(' ') + ' — ' + "
-                              "n.failureSummary.replace(/\\s+/g, ' ').slice(0, 200))})))", WCAG)
+                              "n.failureSummary.replace(/\\s+/g, ' ').slice(0, 200))})))", TAGS)
         for violation in found:
             for target in violation["targets"][:5]:
                 self.problems.append(f"{where}: axe {violation['id']} ({violation['help']}) at {target}")
