@@ -20,10 +20,10 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from calendars.access import create_token
-from models import ChannelOutage, FeedScope, Plan, Reminder, Task
+from models import ChannelOutage, FeedScope, LoginSession, Plan, Reminder, Task
 from models.db import make_engine, session_factory
 from scheduler.links import make_token
 from tests.support.data import SEEDS
@@ -101,7 +101,7 @@ def site(tmp_path_factory: pytest.TempPathFactory, migrated_sqlite_template: Pat
             env = {**server_env(f"http://127.0.0.1:{port}", f"sqlite:///{folder / db}", config, folder / name,
                                 PASSWORD_HASH), **extra}
             urls[name] = servers.enter_context(running_server(env, port, folder / f"{name}.log"))
-        yield {**urls, "private_mail": folder / "private_url", "token": token, **ids}
+        yield {**urls, "db": folder / "web.db", "private_mail": folder / "private_url", "token": token, **ids}
 
 
 def _html_get_routes() -> set[str]:
@@ -136,10 +136,9 @@ def _admin(context, check: Checker, site: dict) -> None:  # type: ignore[no-unty
     page.goto("/plans")
     assert "/login?next=" in page.url
     check.page(page, "anonymous")
-    page.fill("input[name=password]", PASSWORD)
-    page.click("form[action='/login'] button")
+    _sign_in(page, check, "sai-mật-khẩu", status=401)
+    _sign_in(page, check, PASSWORD)
     page.wait_for_url("**/plans")
-    check.page(page, "admin")
     for path in ("/", "/plans/upload", f"/plans/{site['seed']}", f"/plans/{site['draft']}",
                  f"/plans/{site['revision']}", f"/plans/{site['live']}/revision", f"/tasks/{site['seed_task']}",
                  f"/tasks/{site['overdue_task']}", f"/tasks/{site['citing_task']}", "/agencies",
@@ -147,6 +146,41 @@ def _admin(context, check: Checker, site: dict) -> None:  # type: ignore[no-unty
                  "/deliveries/stuck", "/api/docs", f"/subscribe/{site['token']}"):
         _visit(page, check, "admin", path)
     _visit(page, check, "admin", "/tasks/99999999", status=404)
+    _refused_then_expired(page, check, site)
+
+
+def _sign_in(page, check: Checker, password: str, status: int = 303) -> None:  # type: ignore[no-untyped-def]
+    page.fill("form[action='/login'] input[name=password]", password)
+    with page.expect_response(lambda r: r.url.endswith("/login") and r.request.method == "POST") as answer:
+        page.click("form[action='/login'] button")
+    assert answer.value.status == status
+    page.wait_for_load_state()
+    check.page(page, "admin")
+
+
+def _refused_then_expired(page, check: Checker, site: dict) -> None:  # type: ignore[no-untyped-def]
+    """A date the review form refuses (shown again with the message beside the field), then an edit sent after the
+    session ended (the sign-in form carrying it, then the page that offers to send it again)."""
+    page.goto(f"/plans/{site['revision']}")
+    task = page.locator("article.task").first
+    task.locator("summary", has_text="Sửa thời hạn").first.click()
+    form = task.locator("form.milestone-form").first
+    form.locator("input[name=due]").fill("31/02/2026")
+    form.locator("button", has_text="Lưu thời hạn").first.click()
+    refused = page.locator("form.milestone-form:has(input[name=due][aria-invalid=true])")
+    refused.wait_for()
+    check.page(page, "admin")
+    engine = make_engine(f"sqlite:///{site['db']}")
+    with session_factory(engine)() as session:
+        session.execute(update(LoginSession).values(ended_at=datetime.now(UTC), ended_reason="idle"))
+        session.commit()
+    engine.dispose()
+    refused.locator("input[name=due]").fill("16/01/2026")
+    refused.locator("button", has_text="Lưu thời hạn").first.click()
+    page.locator("form[action='/login'] input[name=pending_action]").wait_for(state="attached")
+    check.page(page, "admin (session ended)")
+    _sign_in(page, check, PASSWORD, status=200)
+    assert page.locator("#resume-form").count() == 1
 
 
 def _focal(context, check: Checker, site: dict) -> None:  # type: ignore[no-untyped-def]
