@@ -71,6 +71,13 @@ class Checker:
         if follow_links:
             self._links(page, where)
 
+    def announced(self, page, who: str) -> None:  # type: ignore[no-untyped-def]
+        """After a form is sent: the page that answers says what happened in a status or alert message, which a
+        screen reader reads out without the user looking for it."""
+        said = page.locator("[role=status], [role=alert]").all_inner_texts()
+        if not any(text.strip() for text in said):
+            self.problems.append(f"{who} {urlsplit(page.url).path}: the result of the form is in no status or alert")
+
     def _axe(self, page, where: str) -> None:  # type: ignore[no-untyped-def]
         found = page.evaluate("(tags) => axe.run(document, {runOnly: {type: 'tag', values: tags}, "
                               "resultTypes: ['violations']}).then(r => r.violations.map(v => ({id: v.id, "

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 import shutil
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -94,13 +95,18 @@ def site(tmp_path_factory: pytest.TempPathFactory, migrated_sqlite_template: Pat
                "snooze_link": make_token(SECRET, "snooze", communes.tv_support_soon.id, communes.focal_tv.id, now)}
     engine.dispose()
     shutil.copy(folder / "web.db", folder / "private.db")
-    with ExitStack() as servers:
-        urls = {}
-        for name, db, extra in (("url", "web.db", {}), ("private_url", "private.db", {"HANCHOT_REQUIRE_LOGIN": "1"})):
-            port = free_port()
-            env = {**server_env(f"http://127.0.0.1:{port}", f"sqlite:///{folder / db}", config, folder / name,
-                                PASSWORD_HASH), **extra}
-            urls[name] = servers.enter_context(running_server(env, port, folder / f"{name}.log"))
+    servers = {}
+    for name, db, extra in (("url", "web.db", {}), ("private_url", "private.db", {"HANCHOT_REQUIRE_LOGIN": "1"})):
+        port = free_port()
+        env = {**server_env(f"http://127.0.0.1:{port}", f"sqlite:///{folder / db}", config, folder / name,
+                            PASSWORD_HASH), **extra}
+        servers[name] = running_server(env, port, folder / f"{name}.log")
+    with ExitStack() as stack, ThreadPoolExecutor() as pool:
+        started = {name: pool.submit(server.__enter__) for name, server in servers.items()}  # both start at once
+        for name, server in servers.items():
+            if started[name].exception() is None:
+                stack.push(server.__exit__)
+        urls = {name: future.result() for name, future in started.items()}
         yield {**urls, "db": folder / "web.db", "private_mail": folder / "private_url", "token": token, **ids}
 
 
@@ -125,10 +131,13 @@ def _visit(page, check: Checker, who: str, path: str, status: int = 200, **optio
     check.page(page, who, **options)
 
 
-def _submit(page, check: Checker, who: str, button: str, url: str, **options: bool) -> None:  # type: ignore[no-untyped-def]
+def _submit(page, check: Checker, who: str, button: str, url: str, *, says: bool = True,  # type: ignore[no-untyped-def]
+            **options: bool) -> None:
     page.get_by_role("button", name=button, exact=True).click()
     page.wait_for_url(url)
     check.page(page, who, **options)
+    if says:
+        check.announced(page, who)
 
 
 def _admin(context, check: Checker, site: dict) -> None:  # type: ignore[no-untyped-def]
@@ -156,6 +165,8 @@ def _sign_in(page, check: Checker, password: str, status: int = 303) -> None:  #
     assert answer.value.status == status
     page.wait_for_load_state()
     check.page(page, "admin")
+    if status != 303:
+        check.announced(page, "admin")
 
 
 def _refused_then_expired(page, check: Checker, site: dict) -> None:  # type: ignore[no-untyped-def]
@@ -170,6 +181,7 @@ def _refused_then_expired(page, check: Checker, site: dict) -> None:  # type: ig
     refused = page.locator("form.milestone-form:has(input[name=due][aria-invalid=true])")
     refused.wait_for()
     check.page(page, "admin")
+    check.announced(page, "admin")
     engine = make_engine(f"sqlite:///{site['db']}")
     with session_factory(engine)() as session:
         session.execute(update(LoginSession).values(ended_at=datetime.now(UTC), ended_reason="idle"))
@@ -179,6 +191,7 @@ def _refused_then_expired(page, check: Checker, site: dict) -> None:  # type: ig
     refused.locator("button", has_text="Lưu thời hạn").first.click()
     page.locator("form[action='/login'] input[name=pending_action]").wait_for(state="attached")
     check.page(page, "admin (session ended)")
+    check.announced(page, "admin (session ended)")
     _sign_in(page, check, PASSWORD, status=200)
     assert page.locator("#resume-form").count() == 1
 
@@ -191,7 +204,7 @@ def _focal(context, check: Checker, site: dict) -> None:  # type: ignore[no-unty
     page.fill("form[action='/login/email'] input[name=email]", FOCAL)
     _submit(page, check, "anonymous", "Gửi liên kết đăng nhập", "**/login/email")
     _visit(page, check, "anonymous", read_link(site["private_mail"], FOCAL))
-    _submit(page, check, "focal", "Tiếp tục đăng nhập", "**/me", follow_links=True)
+    _submit(page, check, "focal", "Tiếp tục đăng nhập", "**/me", says=False, follow_links=True)
     for path in ("/", "/calendar", "/agencies", f"/agencies/{site['police_tv']}", f"/tasks/{site['overdue_task']}",
                  f"/tasks/{site['soon_task']}", "/deadlines"):
         _visit(page, check, "focal", path, follow_links=True)
@@ -211,6 +224,7 @@ def _anonymous(context, check: Checker, site: dict) -> None:  # type: ignore[no-
     _visit(page, check, "anonymous", f"/r/{site['snooze_link']}")
     _submit(page, check, "anonymous", "Nhắc lại sau 2 ngày làm việc", f"**/r/{site['snooze_link']}")
     _visit(page, check, "anonymous", f"/r/{site['done_link']}")
+    _visit(page, check, "anonymous", "/r/liên-kết-hỏng", status=400)
 
 
 def test_every_page_passes_axe_names_its_controls_and_links_only_where_one_may_go(browser, site) -> None:  # type: ignore[no-untyped-def]
