@@ -1,13 +1,14 @@
 """Every HTML page of the app in Debian's Chromium, as the admin, a focal point and an anonymous visitor, with axe-core
-(WCAG 2.0/2.1/2.2 A and AA rules) injected; each page's controls name what they act on (115 buttons all called
-"Đánh dấu hoàn thành" tell a screen reader user nothing); the focal point and the visitor meet no link to a page
-they cannot open. The walk must cover every GET route of the app that answers HTML: a new page without a visit
-here fails the test.
+(WCAG 2.0/2.1/2.2 A and AA rules, and best practices) injected; each page's controls name what they act on (115
+buttons all called "Đánh dấu hoàn thành" tell a screen reader user nothing); every answered form says what happened
+in a status or alert; the focal point and the visitor meet no link to a page they cannot open. The walk must cover
+every GET route of the app that answers HTML: a new page without a visit here fails the test.
 
-One server on a SQLite file filled before it starts: seed plan 000 published (49 tasks, prose paragraphs giving one
-sentence to several agencies), 220/KH-UBND published and 21/KH-UBND (which cites it) published with a pending
+Two servers on copies of one SQLite file filled before they start (the focal point's runs with
+HANCHOT_REQUIRE_LOGIN=1, where it may read only its unit): seed plan 000 published (49 tasks, prose paragraphs giving
+one sentence to several agencies), 220/KH-UBND published and 21/KH-UBND (which cites it) published with a pending
 revision under review, two communes with a focal point, a draft, a feed token, a pending extension request, a failed
-reminder and an email outage.
+reminder and an email outage. Desktop size (1366×768); the focal point's home and a task page also at phone size.
 """
 
 from __future__ import annotations
