@@ -24,7 +24,7 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 
 install: $(VENV)/.installed
 
-# What the browser and feed tests need beyond Python: Debian's Chromium and npm's ical.js.
+# What the browser and feed tests need beyond Python: Debian's Chromium, npm's ical.js and axe-core.
 test-deps: install
 	@bash tests/support/install_test_deps.sh
 

@@ -43,7 +43,7 @@ class TaskCheck:
     next_anchor: str | None = None  # the next task that needs checking
 
 
-def _short(text: str, limit: int) -> str:
+def short(text: str, limit: int) -> str:
     """At most ``limit`` characters, cut at a word, never mid-word."""
     text = " ".join(text.split())
     if len(text) <= limit:
@@ -53,20 +53,24 @@ def _short(text: str, limit: int) -> str:
 
 
 def task_heading(task: Task) -> str:
-    """"PL 2 · Mục II · TT 2": appendix, section and number."""
+    """"PL 2 · Mục II · TT 2": appendix, section and number (or, without a number, the lead agencies)."""
     parts = []
     if task.appendix_number:
         parts.append(f"PL {task.appendix_number}")
     section = (task.section or "").split(">")[-1].strip()[:30]
     if section and section != task.appendix_number:
         parts.append(f"Mục {section}")
-    parts.append(f"TT {task.number}" if task.number else "Nhiệm vụ")
+    if task.number:
+        parts.append(f"TT {task.number}")
+    else:  # a paragraph of the plan's prose: the same sentence is often given to several agencies, one each
+        leads = ", ".join(a.agency.name for a in task.assignments if a.role == "lead")
+        parts.append(f"Nhiệm vụ của {leads}" if leads else "Nhiệm vụ")
     return " · ".join(parts)
 
 
 def task_label(task: Task) -> str:
     """"PL 2 · Mục II · TT 2 — Rà soát văn bản quy phạm…": the heading and the start of the content."""
-    return f"{task_heading(task)} — {_short(task.content, LABEL_CONTENT)}"
+    return f"{task_heading(task)} — {short(task.content, LABEL_CONTENT)}"
 
 
 def _milestone_flags(m: Milestone) -> list[Flag]:
@@ -75,7 +79,7 @@ def _milestone_flags(m: Milestone) -> list[Flag]:
     anchor = f"milestone-{m.id}"
     flags = [Flag("reading", w, anchor) for w in m.warnings or []]
     if m.kind == "unresolved":
-        flags.append(Flag("deadline", f"Chưa hiểu được thời hạn: «{_short(m.source or '', 80)}».", anchor))
+        flags.append(Flag("deadline", f"Chưa hiểu được thời hạn: «{short(m.source or '', 80)}».", anchor))
     return flags
 
 

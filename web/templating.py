@@ -11,6 +11,8 @@ from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescap
 from jinja2.runtime import Context
 from starlette.requests import Request
 
+from web.control_names import deadline_name, task_place
+
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(default=True),
@@ -41,6 +43,7 @@ def _settings_zone() -> str:
 
 
 env.filters["vn_date"] = _vn_date_filter
+env.globals.update(deadline_name=deadline_name, task_place=task_place)
 
 
 def render(request: Request, name: str, context: dict[str, Any] | None = None) -> str:

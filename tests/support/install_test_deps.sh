@@ -5,7 +5,8 @@ cd "$(dirname "$0")/../.."
 if [ -f tests/js/package.json ] && ! command -v npm >/dev/null 2>&1; then
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null
 fi
-if [ -f tests/js/package.json ] && [ ! -d tests/js/node_modules/ical.js ]; then
+# tests/js pins ical.js (the feed tests) and axe-core (tests/web/test_web_accessibility.py).
+if [ -f tests/js/package.json ] && { [ ! -d tests/js/node_modules/ical.js ] || [ ! -f tests/js/node_modules/axe-core/axe.min.js ]; }; then
   (cd tests/js && npm ci --no-audit --no-fund --silent)
 fi
 if [ -n "${HANCHOT_NEEDS_CHROMIUM:-}" ] || compgen -G 'tests/test_web_browser*.py' >/dev/null || compgen -G 'tests/web/test_web_browser*.py' >/dev/null; then
