@@ -53,6 +53,7 @@ def test_two_different_unreadable_parts_stay_two_and_two_equal_ones_become_one()
     assert len(parse("Khi có kinh phí; Khi hoàn thành dự án", 2026)) == 2
 
 
+@pytest.mark.slow
 def test_the_issues_quarter_cell_stays_small():
     text = "Quý I " * 30_000  # longer than any cached cell: this parse is the cold path
     [milestone], peak = _traced(text)  # the time of this parse is not asserted: one traced parse tells all
@@ -60,6 +61,7 @@ def test_the_issues_quarter_cell_stays_small():
     assert peak < 64 * 1024 * 1024, f"{peak / 2**20:.0f} MiB for {len(text):,} characters"
 
 
+@pytest.mark.slow
 # Each of these was quadratic before: a comma or "và" list re-read to the part's end at every candidate clause,
 # a year's prefix copied for every year, a dash's line searched to its end for every dash.
 @pytest.mark.parametrize("unit", [
