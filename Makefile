@@ -12,11 +12,13 @@ $(BIN)/python:
 	$(BIN)/python -m pip install -q --upgrade pip
 
 # Dependencies live once, in pyproject.toml; the project itself is never installed as a wheel.
+# pip --no-compile: Python compiles the modules a run imports when it first imports them; compiling every installed
+# file up front (hypothesis, playwright, every holidays country …) cost more than the rest of the install.
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/python -c "import tomllib; p = tomllib.load(open('pyproject.toml', 'rb'))['project']; \
 	print('\n'.join(p['dependencies'] + [d for k in ('test', 'bench') for d in p['optional-dependencies'][k]]))" \
 	> $(VENV)/requirements.txt
-	$(BIN)/python -m pip install -q -r $(VENV)/requirements.txt
+	$(BIN)/python -m pip install -q --no-compile -r $(VENV)/requirements.txt
 	printf '#!/bin/sh\nPYTHONPATH="%s$${PYTHONPATH:+:$$PYTHONPATH}" exec "%s/$(BIN)/python" -m hanchot "$$@"\n' \
 	"$(CURDIR)" "$(CURDIR)" > $(BIN)/hanchot
 	chmod +x $(BIN)/hanchot

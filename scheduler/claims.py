@@ -6,8 +6,6 @@ dispatcher passes the claimed values between threads, which ORM instances bound 
 
 from __future__ import annotations
 
-import os
-import socket
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -103,20 +101,6 @@ def reclaim_expired(session: Session, now: datetime, lease: timedelta,
                                      last_error="claim expired: the worker stopped before recording a result"))
     session.commit()
     return Reclaimed(result.rowcount or 0, unknown)
-
-
-def dead_on_this_host(worker: str) -> bool:
-    """Whether ``worker`` ("host:pid", ``scheduler.runtime.worker_name``) ran on this host and its process is gone."""
-    host, _, pid = worker.rpartition(":")
-    if host != socket.gethostname() or not pid.isdigit() or int(pid) == os.getpid():
-        return False
-    try:
-        os.kill(int(pid), 0)
-    except ProcessLookupError:
-        return True
-    except PermissionError:  # alive, someone else's
-        return False
-    return False
 
 
 def renew_claims(connection: Connection, worker: str, now: datetime) -> int:

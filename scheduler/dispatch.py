@@ -50,12 +50,11 @@ from scheduler.claims import (
     ClaimedReminder,
     Reclaimed,
     claim_batch,
-    dead_on_this_host,
     reclaim_expired,
     renew_claims,
 )
 from scheduler.compose import LinkSettings, OccurrenceText, digest_message, single_message
-from scheduler.leases import Fence
+from scheduler.leases import Fence, dead_on_this_host
 from scheduler.occurrence_cache import OccurrenceCache
 from scheduler.pipeline import Pipeline, loop_factory
 from scheduler.routing import CHANNEL_NAMES, blocked, next_channel, route

@@ -2,7 +2,8 @@
 
 One row of ``scheduler_leases`` says who leads until when; every new leader increments ``token``. The leader
 renews the row every few seconds (``scheduler.service``); a killed leader's row expires after ``TTL`` and a
-standby takes it over. Work done for the leader is fenced: the claim of due reminders carries
+standby takes it over, or at once when the leader ran on the standby's host and its process is gone (the SQLite
+case: one machine). Work done for the leader is fenced: the claim of due reminders carries
 ``Fence.condition``, so the very UPDATE that claims rows matches nothing once another process leads — on
 the same connection and in the same statement, with no window between a check and the claim.
 
@@ -25,7 +26,7 @@ from models import SchedulerLease
 
 LEASES = SchedulerLease.__table__
 NAME = "scheduler"
-TTL = timedelta(seconds=10)  # a dead leader's standby takes over within TTL + one poll
+TTL = timedelta(seconds=10)  # a dead leader's standby on another host takes over within TTL + one poll
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,20 @@ def new_holder() -> str:
     return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"[:100]
 
 
+def dead_on_this_host(worker: str) -> bool:
+    """Whether ``worker`` ("host:pid", ``scheduler.runtime.worker_name``) ran on this host and its process is gone."""
+    host, _, pid = worker.rpartition(":")
+    if host != socket.gethostname() or not pid.isdigit() or int(pid) == os.getpid():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:  # alive, someone else's
+        return False
+    return False
+
+
 class DatabaseLease:
     def __init__(self, engine: Engine, holder: str | None = None, ttl: timedelta = TTL) -> None:
         self.engine, self.holder, self.ttl = engine, holder or new_holder(), ttl
@@ -52,19 +67,26 @@ class DatabaseLease:
         """Take the lease if it is free or expired (``force``: whatever its state — the caller holds an exclusive
         lock already, PostgreSQL's advisory lock). A new token each time."""
         free = LEASES.c.expires_at <= now
+        take = update(LEASES).values(holder=self.holder, token=LEASES.c.token + 1, expires_at=now + self.ttl)
         with self.engine.begin() as connection:
-            taken = connection.execute(update(LEASES).where(LEASES.c.name == NAME, *(() if force else (free,)))
-                                       .values(holder=self.holder, token=LEASES.c.token + 1,
-                                               expires_at=now + self.ttl)).rowcount
+            taken = connection.execute(take.where(LEASES.c.name == NAME, *(() if force else (free,)))).rowcount
             if not taken:
-                if connection.execute(select(LEASES.c.name).where(LEASES.c.name == NAME)).first() is not None:
-                    return None
-                try:
-                    with connection.begin_nested():
-                        connection.execute(insert(LEASES).values(name=NAME, holder=self.holder, token=1,
-                                                                 expires_at=now + self.ttl))
-                except IntegrityError:  # another process created it first
-                    return None
+                held = connection.execute(select(LEASES.c.holder).where(LEASES.c.name == NAME)).first()
+                if held is not None:
+                    # A leader of this host that was killed cannot renew: take its lease now rather than after TTL
+                    # (conditional on that holder, so of two standbys only one wins).
+                    if not dead_on_this_host(held.holder.rpartition(":")[0]):
+                        return None
+                    if not connection.execute(take.where(LEASES.c.name == NAME,
+                                                         LEASES.c.holder == held.holder)).rowcount:
+                        return None
+                else:
+                    try:
+                        with connection.begin_nested():
+                            connection.execute(insert(LEASES).values(name=NAME, holder=self.holder, token=1,
+                                                                     expires_at=now + self.ttl))
+                    except IntegrityError:  # another process created it first
+                        return None
             token = connection.execute(select(LEASES.c.token).where(LEASES.c.name == NAME,
                                                                    LEASES.c.holder == self.holder)).scalar()
         if token is None:

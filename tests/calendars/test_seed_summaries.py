@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections import Counter
 
+import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -14,6 +15,7 @@ from models import Assignment, FeedScope, Plan
 from tests.calendars.seeds import BASE_URL, import_and_publish, seed_paths
 
 
+@pytest.mark.slow
 def test_every_event_of_every_seed_feed_has_a_day_and_summary_of_its_own(session: Session) -> None:
     directory = AgencyDirectory.load()
     plan_ids = [import_and_publish(session, path, directory).plan_id for path in seed_paths()]

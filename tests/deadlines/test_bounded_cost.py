@@ -24,11 +24,17 @@ def _cost(text: str) -> tuple[float, int]:
         t0 = time.process_time()
         parse(text, 2026)
         best = min(best, time.process_time() - t0)
+    return best, _traced(text)[1]
+
+
+def _traced(text: str) -> tuple[list, int]:
+    """(the milestones, peak traced bytes) of one parse under tracemalloc."""
     tracemalloc.start()
-    parse(text, 2026)
-    peak = tracemalloc.get_traced_memory()[1]
-    tracemalloc.stop()
-    return best, peak
+    try:
+        found = parse(text, 2026)
+        return found, tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
 
 
 def test_the_same_deadline_written_twice_in_a_cell_is_one_milestone():
@@ -47,14 +53,15 @@ def test_two_different_unreadable_parts_stay_two_and_two_equal_ones_become_one()
     assert len(parse("Khi có kinh phí; Khi hoàn thành dự án", 2026)) == 2
 
 
+@pytest.mark.slow
 def test_the_issues_quarter_cell_stays_small():
-    text = "Quý I " * 30_000
-    _, peak = _cost(text)
-    [milestone] = parse(text, 2026)
+    text = "Quý I " * 30_000  # longer than any cached cell: this parse is the cold path
+    [milestone], peak = _traced(text)  # the time of this parse is not asserted: one traced parse tells all
     assert milestone.kind is Kind.ONCE and milestone.due.isoformat() == "2026-03-31"
     assert peak < 64 * 1024 * 1024, f"{peak / 2**20:.0f} MiB for {len(text):,} characters"
 
 
+@pytest.mark.slow
 # Each of these was quadratic before: a comma or "và" list re-read to the part's end at every candidate clause,
 # a year's prefix copied for every year, a dash's line searched to its end for every dash.
 @pytest.mark.parametrize("unit", [

@@ -45,7 +45,7 @@ def test_it_never_gives_one_row_to_two_concurrent_workers(engine, session, smtp_
         w.start()
     for w in workers:
         w.join(timeout=120)
-    received = Counter(r.message["Message-ID"] for r in smtp_sink.received(expect=300, timeout=30))
+    received = Counter(r.message_id for r in smtp_sink.received(expect=300, timeout=30))
     assert received == Counter({message_id_for(k): 1 for k in keys})
     assert sum(r.claimed for r in results) == 300 and all(r.claimed > 0 for r in results)  # all three took part
     assert session.scalar(select(func.count()).select_from(Delivery)) == 300
@@ -105,7 +105,7 @@ def test_it_delivers_every_reminder_after_the_dispatcher_is_killed(engine, sessi
         if session.scalar(select(func.count()).select_from(Reminder).where(Reminder.status != "sent")) == 0:
             break
         now += timedelta(hours=1)
-    received = Counter(r.message["Message-ID"] for r in smtp_sink.received(expect=1000, timeout=30))
+    received = Counter(r.message_id for r in smtp_sink.received(expect=1000, timeout=30))
     expected = {message_id_for(k) for k in keys}
     assert set(received) == expected  # every reminder arrived
     duplicates = sum(n - 1 for n in received.values())

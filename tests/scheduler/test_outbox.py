@@ -3,6 +3,7 @@
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
+import pytest
 from sqlalchemy import func, select
 
 from models import Reminder
@@ -52,6 +53,7 @@ def test_it_plans_the_same_rows_in_many_small_batches_as_in_one(session):
     assert again.inserted == 0 and planned(session) == rows
 
 
+@pytest.mark.slow
 def test_it_inserts_nothing_new_when_planning_the_same_days_again(session):
     build_world(session)
     first = plan_reminders(session, NEW_YEAR, plain_is_working, default_rules, horizon_days=400)

@@ -21,7 +21,8 @@ from aiosmtpd.smtp import AuthResult, LoginPassword
 
 class SinkHandler:
     def __init__(self, folder: Path, control: Path | None) -> None:
-        self.folder, self.control, self.count = folder, control, 0
+        # A restarted sink (an outage simulated on the same port) numbers on after the mails already stored.
+        self.folder, self.control, self.count = folder, control, len(list(folder.glob("*.eml")))
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options) -> str:
         # Mailboxes of two reserved domains answer like a real server's unknown user or full mailbox.

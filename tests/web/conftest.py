@@ -14,17 +14,15 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
 from config.settings import Settings, load_settings
+from tests.web.server import TEST_HASHER
 
 ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "mật-khẩu-thử-nghiệm"
-# A real argon2id hash with the cheapest parameters: verifying reads them from the hash itself, so the product code
-# is the same, but each of the suite's hundreds of logins and guesses costs 0.5 ms instead of 0.15 s.
-PASSWORD_HASH = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1).hash(PASSWORD)
+PASSWORD_HASH = TEST_HASHER.hash(PASSWORD)  # cheap parameters, same product code (tests/web/server.py)
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 

@@ -18,12 +18,11 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from argon2 import PasswordHasher
 from icalendar import Calendar
 
 from ingest.errors import MAX_BYTES
 from tests.support.data import SEEDS
-from tests.web.server import ROOT, free_port, running_server, server_env, site_folder
+from tests.web.server import ROOT, TEST_HASHER, free_port, running_server, server_env, site_folder
 from web.importing import NOT_ALLOWED
 
 pytestmark = [pytest.mark.external_service, pytest.mark.slow]
@@ -43,7 +42,7 @@ def site(tmp_path_factory: pytest.TempPathFactory, migrated_sqlite_template: Pat
     config = site_folder(folder, migrated_sqlite_template)
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    env = server_env(base, f"sqlite:///{folder / 'web.db'}", config, folder / "mail", PasswordHasher().hash(PASSWORD))
+    env = server_env(base, f"sqlite:///{folder / 'web.db'}", config, folder / "mail", TEST_HASHER.hash(PASSWORD))
     with running_server(env, port, folder / "server.log") as url:
         yield {"url": url, "db": folder / "web.db", "env": env, "folder": folder}
 

@@ -14,11 +14,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from argon2 import PasswordHasher
 from playwright.sync_api import expect
 
 from tests.support.data import SEEDS
-from tests.web.server import ROOT, free_port, running_server, server_env, site_folder
+from tests.web.server import ROOT, TEST_HASHER, free_port, running_server, server_env, site_folder
 from tests.web.test_web_browser import PLAN_PAGE, query
 
 pytestmark = [pytest.mark.external_service, pytest.mark.slow]
@@ -38,7 +37,7 @@ def site(tmp_path: Path, migrated_sqlite_template: Path) -> Iterator[dict]:
     config = site_folder(tmp_path, migrated_sqlite_template)
     port = free_port()
     env = server_env(f"http://127.0.0.1:{port}", f"sqlite:///{tmp_path / 'web.db'}", config, tmp_path / "mail",
-                     PasswordHasher().hash(PASSWORD))
+                     TEST_HASHER.hash(PASSWORD))
     with running_server(env, port, tmp_path / "server.log") as url:
         yield {"url": url, "db": tmp_path / "web.db", "folder": tmp_path}
 

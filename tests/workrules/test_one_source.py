@@ -58,6 +58,7 @@ def _offences(path: Path, root: Path = ROOT) -> list[str]:
     return found
 
 
+@pytest.mark.slow
 def test_no_code_outside_the_service_computes_an_effective_date():
     offences = [o for path in SCANNED if path.relative_to(ROOT).parts[0] not in SERVICE for o in _offences(path)]
     assert offences == []
@@ -100,6 +101,7 @@ def _items(draft):
     return [*draft.tasks, *draft.obligations]
 
 
+@pytest.mark.slow
 def test_import_edit_event_recompute_and_feed_agree_on_every_seed_occurrence(engine, tmp_path):
     folder = config_dir(tmp_path)
     extra = _extra_days_off(folder)

@@ -12,13 +12,12 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from argon2 import PasswordHasher
 from icalendar import Calendar
 from playwright.sync_api import expect
 
 from models.db import make_engine, session_factory
 from tests.web.access.support import build_communes, read_link
-from tests.web.server import ROOT, free_port, running_server, server_env, site_folder
+from tests.web.server import ROOT, TEST_HASHER, free_port, running_server, server_env, site_folder
 
 pytestmark = [pytest.mark.external_service, pytest.mark.slow]  # a server and Chromium
 
@@ -39,7 +38,7 @@ def site(tmp_path_factory: pytest.TempPathFactory, migrated_sqlite_template: Pat
     engine.dispose()
     port = free_port()
     env = {**server_env(f"http://127.0.0.1:{port}", f"sqlite:///{folder / 'web.db'}", config, folder / "mail",
-                        PasswordHasher().hash("mật-khẩu-quản-trị")), "HANCHOT_REQUIRE_LOGIN": "1"}
+                        TEST_HASHER.hash("mật-khẩu-quản-trị")), "HANCHOT_REQUIRE_LOGIN": "1"}
     with running_server(env, port, folder / "server.log") as url:
         yield {"url": url, "db": folder / "web.db", "mail": folder / "mail", "communes": communes}
 

@@ -81,6 +81,7 @@ def test_hsts_only_under_https(engine, tmp_path, config_dir) -> None:
         app.state.engine.dispose()
 
 
+@pytest.mark.slow
 def test_no_route_answers_500_to_a_bad_id_or_a_malformed_path(backend_app, communes: Communes) -> None:
     admin = log_in_admin(new_client(backend_app))
     with TestClient(backend_app, follow_redirects=False, raise_server_exceptions=False) as anonymous:
