@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import tempfile
+from collections import Counter
 from pathlib import Path
 
 from fastapi import APIRouter, Depends, HTTPException, Request
@@ -13,7 +14,7 @@ from starlette.datastructures import FormData, UploadFile
 
 from config.errors import UserError
 from ingest.revisions import delete_plan, revision_row
-from models import Agency, AuditLog, Plan, PlanRevision, PlanStatus, RevisionState
+from models import Agency, AuditLog, Plan, PlanRevision, PlanStatus, RevisionState, Unit
 from models.revisions import own_plans as own_plan_rows
 from web.admin_revisions import revision_context
 from web.audit import record, snapshot
@@ -92,6 +93,15 @@ def review(request: Request, plan_id: int, session: DB) -> HTMLResponse:
     return review_page(request, session, plan_id)
 
 
+def agency_choices(session: Session) -> list[tuple[int, str]]:
+    """(id, label) of every agency for the "Đổi cơ quan" lists, by name; a name two units share (each commune has
+    its "Công an xã") is told apart by its unit."""
+    rows = session.execute(select(Agency.id, Agency.name, Unit.name).outerjoin(Unit, Agency.unit_id == Unit.id)
+                           .order_by(Agency.name, Unit.name)).all()
+    shared = {name for name, count in Counter(name for _, name, _ in rows).items() if count > 1}
+    return [(ident, f"{name} · {unit}" if name in shared and unit else name) for ident, name, unit in rows]
+
+
 def review_page(request: Request, session: Session, plan_id: int, failed: FailedForm | None = None) -> HTMLResponse:
     """The review page; with ``failed``, the refused form is open again with its message and typed values."""
     plan = plan_with_everything(session, plan_id)
@@ -100,7 +110,7 @@ def review_page(request: Request, session: Session, plan_id: int, failed: Failed
     last_import = session.scalar(select(AuditLog).where(AuditLog.entity == "plans", AuditLog.entity_id == plan.id,
                                                         AuditLog.action == "plan.import")
                                  .order_by(AuditLog.id.desc()).limit(1))
-    agencies = session.scalars(select(Agency).order_by(Agency.name)).all()
+    agencies = agency_choices(session)
     summary = review_summary(plan)
     only_flagged = (failed.value("only_flagged") if failed else request.query_params.get("can_kiem_tra")) == "1"
     kind = (failed.value("loai") if failed else request.query_params.get("loai")) if only_flagged else None
@@ -109,7 +119,8 @@ def review_page(request: Request, session: Session, plan_id: int, failed: Failed
     return page(request, "review.html", {
         **revision_context(session, plan.id), **summary, "shown": shown, "only_flagged": only_flagged,
         "kind_filter": kind,
-        "plan": plan, "explain": explanation, "agencies": agencies, "failed": failed or NOTHING_FAILED,
+        "plan": plan, "explain": explanation, "agencies": agencies, "agency_label": dict(agencies),
+        "failed": failed or NOTHING_FAILED,
         "recur": recurrence_view, "periods": PERIODS,
         "diff": (last_import.after or {}).get("diff") if last_import else None,
         "unknown": sorted({a.agency.name for t in plan.tasks for a in t.assignments if a.agency.needs_review})},

@@ -247,3 +247,29 @@ def test_the_preview_shows_the_rule_and_its_working_day_dates_without_saving(
     assert bad.status_code == 422 and bad.json()["field"] == "rrule"
     assert _live(db_session, recurring.id) == before and _audits(db_session) == 0
     assert TestClient(admin.app, follow_redirects=False).get(f"/milestones/{recurring.id}/preview").status_code == 303
+
+
+def test_the_review_page_carries_the_agency_list_once_and_each_form_its_choice(admin: TestClient, world,
+                                                                                db_session) -> None:
+    """A plan of a hundred assignments once sent a hundred copies of every agency (a 20,000-element page on a
+    phone); the list is now on the page once, and each "Đổi cơ quan" list holds its current agency until used.
+    Two agencies of the same name are told apart by their unit."""
+    from models import Agency, Assignment, Plan, Unit
+
+    plan_id = db_session.get(Plan, world.plan.id).id
+    for commune in ("xã Thiệu Vân", "xã Hoàng Phú"):
+        db_session.add(Agency(name="Công an xã", unit=Unit(key=commune, name=commune, kind="xa")))
+    db_session.commit()
+    page = admin.get(f"/plans/{plan_id}").text
+    agencies = db_session.scalars(select(Agency)).all()
+    assignments = db_session.scalars(select(Assignment).join(Task).where(Task.plan_id == plan_id)).all()
+    assert len(assignments) >= 2
+    template = page[page.index('<template id="agency-choices">'):]
+    template = template[:template.index("</template>")]
+    assert template.count("<option ") == len(agencies)
+    assert "Công an xã · xã Thiệu Vân" in template and "Công an xã · xã Hoàng Phú" in template
+    for a in assignments:
+        form = page[page.index(f'id="form-assignment-{a.id}"'):]
+        form = form[:form.index("</form>")]
+        assert form.count("<option ") == 1  # its current agency only, until review.js copies the list in
+        assert forms_on(page)[f"form-assignment-{a.id}"]["agency_id"] == str(a.agency_id)

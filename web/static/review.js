@@ -60,6 +60,27 @@
     });
     box.addEventListener("change", function () { ask("text"); });
   });
+  // "Đổi cơ quan": the page carries the agencies once (#agency-choices); a list gets them when its form opens or
+  // it is first used, keeping what it had chosen.
+  var choices = document.getElementById("agency-choices");
+  function fill(select) {
+    if (!choices || select.getAttribute("data-filled")) { return; }
+    var chosen = select.value;
+    var blank = select.querySelector("option[value='']");
+    select.textContent = "";
+    if (blank) { select.appendChild(blank); }
+    select.appendChild(choices.content.cloneNode(true));
+    select.value = chosen;
+    select.setAttribute("data-filled", "1");
+  }
+  Array.prototype.forEach.call(document.querySelectorAll("select[data-agency-choices]"), function (select) {
+    var details = select.closest("details");
+    if (details) {
+      details.addEventListener("toggle", function () { if (details.open) { fill(select); } });
+      if (details.open) { fill(select); }
+    }
+    select.addEventListener("focus", function () { fill(select); });
+  });
   var failed = document.querySelector("[aria-invalid='true']");
   if (failed) { failed.scrollIntoView({block: "center"}); failed.focus(); }
   else if (location.hash) { var t = document.getElementById(location.hash.slice(1)); if (t && t.focus) { t.focus(); } }
