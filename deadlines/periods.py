@@ -154,15 +154,18 @@ def _borrowed_years(group: list[Atom], plan_year: int) -> list[int | None]:
 
 
 def _list(group: list[Atom], folded: str, plan_year: int) -> list[Once]:
+    """Each atom of a list; "trước ngày 30/6 và 30/11/2026" is strict on both days (the word governs the list)."""
     out = []
+    strict = False
     for atom, year in zip(group, _borrowed_years(group, plan_year), strict=True):
-        once = _single(atom, year, folded)
+        once = _single(atom, year, folded, strict)
         if once:
             out.append(once)
+        strict = bool(once and once.strict)
     return out
 
 
-def _single(atom: Atom, year: int | None, folded: str) -> Once | None:
+def _single(atom: Atom, year: int | None, folded: str, strict_before: bool = False) -> Once | None:
     if year is None:
         return Once(None, atom.span, warnings=[f"Năm “{atom.bad_year}” không hợp lệ: không lấy ngày từ đây."])
     first, last, name, warning = interval(atom, year)
@@ -178,7 +181,7 @@ def _single(atom: Atom, year: int | None, folded: str) -> Once | None:
         return once
     if atom.first_day is not None:  # "26 - 27/6/2025"
         once.start = clamp(year, atom.month or 1, atom.first_day)[0]
-    elif prefix_of(folded, atom.span[0]) == "strict":
+    elif (prefix := prefix_of(folded, atom.span[0])) == "strict" or (prefix is None and strict_before):
         once.due, once.strict = first - ONE_DAY, True
         once.name = f"trước {name}"
     elif first != last and atom.kind != "date":

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 from deadlines.dates import Atom, month_length
-from deadlines.lexicon import QUARTER_NAMES
+from deadlines.lexicon import LIST_GAP, QUARTER_NAMES
 
 _HALF_DAU = re.compile(r"((?:0?6|sau|0?9|chin) thang) dau nam")
 _HALF_CUOI = re.compile(r"(?:0?6|sau) thang cuoi nam")
@@ -238,6 +238,16 @@ def _strict_at(folded: str, start: int) -> bool:
     return bool(re.search(r"truoc\s*$", folded[max(0, start - 8):start]))
 
 
+def _strict_flags(atoms: list[Atom], folded: str) -> list[bool]:
+    """Whether each atom is a strict "trước" day: "trước ngày 15/6 và 15/12" makes both strict (the word
+    governs the whole list), "trước ngày 15/6, chậm nhất ngày 15/12" only the first."""
+    flags: list[bool] = []
+    for i, a in enumerate(atoms):
+        carried = i > 0 and flags[-1] and LIST_GAP.fullmatch(folded, atoms[i - 1].span[1], a.span[0]) is not None
+        flags.append(carried or _strict_at(folded, a.span[0]))
+    return flags
+
+
 def _pinned(rec: Recurrence, folded: str, atoms: list[Atom]) -> Recurrence:
     """A bare recurrence pinned by the yearless atoms of the same text: "hằng năm (trước ngày 15/11)",
     "hằng năm, vào tháng 11", "hằng tháng, chậm nhất ngày 20", "6 tháng (trước ngày 15/6) và hằng năm
@@ -257,18 +267,25 @@ def _pinned(rec: Recurrence, folded: str, atoms: list[Atom]) -> Recurrence:
         pinned = _yearly_on(free, folded)
         return replace(pinned, span=span) if pinned else rec
     dated = [a for a in free if a.kind == "date" and a.day and a.month]
-    strict = {_strict_at(folded, a.span[0]) for a in dated}
-    days = {_day(a.day or 1, _strict_at(folded, a.span[0])) for a in dated}
-    if len(dated) != len(free) or {a.month for a in dated} != set(rec.months) or len(days) != 1 or len(strict) != 1 \
-            or 1 in {a.day for a in dated}:
+    flags = _strict_flags(dated, folded)
+    strict = set(flags)
+    days = [_day(a.day or 1, s) for a, s in zip(dated, flags, strict=True)]
+    months = [a.month for a in dated]
+    if len(dated) != len(free) or set(months) != set(rec.months) or len(strict) != 1 or 1 in {a.day for a in dated}:
         return rec
-    return replace(rec, monthdays=(days.pop(),), strict=strict.pop(), span=span)
+    if len(set(days)) == 1:
+        return replace(rec, monthdays=(days[0],), strict=strict.pop(), span=span)
+    if len(months) != len(set(months)):
+        return rec
+    # "định kỳ 6 tháng (trước ngày 20/6 và 15/12)": each period on its own day
+    return replace(rec, day_of=tuple(zip(months, days, strict=True)), strict=strict.pop(), span=span)  # type: ignore[arg-type]
 
 
 def _yearly_on(points: list[Atom], folded: str) -> Recurrence | None:
     """One yearly recurrence on every month named: "tháng 6 và tháng 12 hằng năm", "ngày 30/4 và 02/9
     hằng năm" (days per month); None when nothing can be pinned."""
-    recs = [r for r in (_yearly_at(a, folded) for a in points) if r is not None]
+    recs = [r for r in (_yearly_at(a, folded, s) for a, s in zip(points, _strict_flags(points, folded), strict=True))
+            if r is not None]
     if not recs or len(recs) != len(points):
         return None
     months = tuple(sorted({m for r in recs for m in r.months}))
@@ -278,9 +295,10 @@ def _yearly_on(points: list[Atom], folded: str) -> Recurrence | None:
                       span=(recs[0].span[0], recs[-1].span[1]), day_of=day_of)
 
 
-def _yearly_at(atom: Atom, folded: str) -> Recurrence | None:
+def _yearly_at(atom: Atom, folded: str, strict: bool | None = None) -> Recurrence | None:
     """"tháng 12 hằng năm", "quý I hàng năm", "(trước) ngày 20/11 hằng năm"."""
-    strict = _strict_at(folded, atom.span[0])
+    if strict is None:
+        strict = _strict_at(folded, atom.span[0])
     if atom.kind == "month" and atom.month and 1 <= atom.month <= 12:
         return Recurrence((atom.month,), names=((atom.month, f"tháng {atom.month}"),), span=atom.span)
     if atom.kind == "quarter" and atom.quarter:

@@ -1,0 +1,47 @@
+"""One test per cause found by the unseen-wording gold (tests/data/gold/unseen_deadlines.jsonl).
+
+Each test holds several phrasings of its cause, not only the gold cell that revealed it.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from deadlines import parse
+
+
+def _read(text: str, year: int = 2026) -> list[tuple[str, str | None, list[str]]]:
+    return [(m.kind.value, m.due.isoformat() if m.due else None,
+             [o.due.isoformat() for o in m.occurrences if o.due.year == year]) for m in parse(text, year)]
+
+
+def _dues(text: str) -> list[str | None]:
+    return [due for _, due, _ in _read(text)]
+
+
+def _occurrences(text: str) -> list[str]:
+    found = _read(text)
+    assert [kind for kind, _, _ in found] == ["recurring"], found
+    return found[0][2]
+
+
+@pytest.mark.parametrize(("text", "dues"), [
+    ("Trước ngày 30/6 và 30/11/2026", ["2026-06-29", "2026-11-29"]),
+    ("Trước ngày 10/6, 10/9 và 10/12/2026", ["2026-06-09", "2026-09-09", "2026-12-09"]),
+    ("Trước tháng 6 và tháng 12/2026", ["2026-05-31", "2026-11-30"]),
+    ("Chậm nhất ngày 15/6 và 15/12/2026", ["2026-06-15", "2026-12-15"]),
+    ("Trước ngày 30/6/2026, chậm nhất ngày 31/12/2026", ["2026-06-29", "2026-12-31"]),
+])
+def test_trước_governs_every_date_of_its_list(text, dues):
+    assert _dues(text) == dues
+
+
+@pytest.mark.parametrize(("text", "occurrences"), [
+    ("Định kỳ 6 tháng, năm (trước ngày 15/6 và 15/12)", ["2026-06-14", "2026-12-14"]),
+    ("Định kỳ 6 tháng (trước ngày 20/6 và 20/12)", ["2026-06-19", "2026-12-19"]),
+    ("Hằng năm (trước ngày 30/4 và 30/10)", ["2026-04-29", "2026-10-29"]),
+    ("Hằng quý (trước ngày 15/3, 15/6, 15/9 và 15/12)", ["2026-03-14", "2026-06-14", "2026-09-14", "2026-12-14"]),
+    ("Định kỳ 6 tháng, năm (trước ngày 15/6 và 10/12)", ["2026-06-14", "2026-12-09"]),
+])
+def test_a_recurrence_takes_the_days_listed_in_its_bracket(text, occurrences):
+    assert _occurrences(text) == occurrences
