@@ -95,6 +95,11 @@ def scan(folded: str) -> list[Atom]:
         elif k == "qx":
             if atoms and atoms[-1].kind == "quarter" and span[0] - atoms[-1].span[1] <= 5:
                 atoms.append(Atom("quarter", span, quarter=ROMAN[g("qxn")], **_year(g("qxy"), None)))
+        elif k == "mx":
+            prev = atoms[-1] if atoms else None
+            if prev and prev.kind == "month" and not prev.point and not prev.has_year and span[0] - prev.span[1] <= 5 \
+                    and 1 <= int(g("mxm")) <= 12:
+                atoms.append(Atom("month", span, month=int(g("mxm")), **_year(g("mxy"), g("mxyw"))))
         elif k == "d":
             atoms.append(Atom("day", span, day=int(g("dd"))))
     return atoms

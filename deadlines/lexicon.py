@@ -64,6 +64,9 @@ ATOMS = re.compile(_ATOM_START + "(?:" + "|".join([
     r"(?P<yb>(?<![\d/.])(?:19|20|21)\d\d(?![\d/]))",
     # a day without its month: "ngày 7" (a range start), "ngày 25" (of each month)
     rf"(?P<d>{_DAY_WORD}(?P<dd>\d{{1,2}})\b(?![/.-]\d))",
+    # a further month of "Tháng 3, 6, 9, 12 hằng năm" (kept only right after a month, as "qx" after a quarter)
+    rf"(?P<mx>(?:(?<=, )|(?<=,)|(?<=va ))(?P<mxm>\d{{1,2}})(?![\d/.-]){_year_tail('mx')}"
+    r"(?!\s*(?:ngay|thang|tuan|nam|lan|ky|dot|%|gio|h\b)))",
 ]) + ")")
 
 # Words just before an atom that make it a deadline and tell how to read it.

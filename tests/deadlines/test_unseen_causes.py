@@ -45,3 +45,21 @@ def test_trước_governs_every_date_of_its_list(text, dues):
 ])
 def test_a_recurrence_takes_the_days_listed_in_its_bracket(text, occurrences):
     assert _occurrences(text) == occurrences
+
+
+@pytest.mark.parametrize(("text", "occurrences"), [
+    ("Tháng 3, 6, 9, 12 hằng năm", ["2026-03-31", "2026-06-30", "2026-09-30", "2026-12-31"]),
+    ("tháng 6 và 12 hằng năm", ["2026-06-30", "2026-12-31"]),
+    ("Tháng 1, 7 hàng năm", ["2026-01-31", "2026-07-31"]),
+])
+def test_a_list_of_month_numbers_after_one_tháng_names_every_month(text, occurrences):
+    assert _occurrences(text) == occurrences
+
+
+@pytest.mark.parametrize(("text", "dues"), [
+    ("Tháng 3, 6, 9, 12 năm 2026", ["2026-03-31", "2026-06-30", "2026-09-30", "2026-12-31"]),
+    ("Tháng 12, 15 ngày", ["2026-12-31"]),  # a count of days is no month
+    ("tháng 5, 20 đơn vị", ["2026-05-31"]),
+])
+def test_a_month_list_keeps_the_year_written_on_its_end_and_skips_counts(text, dues):
+    assert _dues(text) == dues
