@@ -24,9 +24,19 @@ BARE_LIST = re.compile(rf"\b(?=quy|\d|sau|chin|ca|nam|thang|tuan)(?P<list>{_LIST
 LAST_MONTH_DAY = re.compile(
     r"(?P<strict>truoc\s+)?ngay\s+(?:mung\s+)?(?P<d>\d{1,2})\s+(?:cua\s+)?thang\s+cuoi(?:\s+cung)?\s+"
     r"(?:cua\s+)?(?:(?:moi|hang|cac|tung)\s+)?(?P<per>quy|ky bao cao|ky|nam)")
+# "trước ngày 05 của tháng đầu quý sau": the report of a quarter, due early in the next one
+FIRST_MONTH_DAY = re.compile(
+    r"(?P<strict>truoc\s+)?ngay\s+(?:mung\s+)?(?P<d>\d{1,2})\s+(?:cua\s+)?thang\s+dau(?:\s+tien)?\s+"
+    r"(?:cua\s+)?(?:(?:moi|hang|cac|tung)\s+)?(?P<per>quy|nam)\b(?P<next>\s+(?:sau|tiep theo|ke tiep|lien ke))?")
+# "tuần thứ 2 của tháng", "tuần cuối cùng hằng tháng": monthly, by the end of that week (weeks of 7 days,
+# as Bộ luật Dân sự Điều 146 k1 counts them)
+WEEK_OF_MONTH = re.compile(
+    r"\btuan\s+(?:thu\s+(?P<n>[1-4]|nhat|hai|ba|tu)|(?P<w>dau(?:\s+tien)?|cuoi(?:\s+cung)?))\s+"
+    r"(?:(?:cua|trong)\s+)?(?:(?:moi|hang|cac|tung)\s+)?thang\b(?![\s/.-]*\d)")
+_WEEK_N = {"nhat": 1, "hai": 2, "ba": 3, "tu": 4}
 MONTH_DAY = re.compile(
     r"(?P<strict>truoc\s+)?ngay\s+(?:mung\s+)?(?P<d>\d{1,2})\s+(?:(?:cua|trong)\s+)?(?:(?:hang|moi|cac|tung)\s+)?"
-    r"thang\b(?![\s/.-]*\d)(?!\s+cuoi)")
+    r"thang\b(?![\s/.-]*\d)(?!\s+(?:cuoi|dau))")
 TIMES_A_MONTH = re.compile(
     r"\b(?P<n>0?[1-3]|hai|ba|mot)\s*(?:ky|lan|dot)\s*(?:/|trong|moi|mot|1)?\s*(?:mot\s+)?thang\b")
 FOLLOWING_YEARS = re.compile(r"\bnam\s+(?P<y>\d{4})\s*(?:(?:,|va)\s*(?:cac|nhung)\s+nam\s+(?:tiep theo|ke tiep|sau)"
@@ -202,6 +212,24 @@ def _specific(folded: str, atoms: list[Atom], marked: re.Match | None = None) ->
             return Recurrence(tuple(x - 1 for x in months), names=tuple((x - 1, n) for x, n in names),
                               strict=True, span=span)
         return Recurrence(months, (_day(d, strict),), names=names, strict=strict, span=span)
+    m = FIRST_MONTH_DAY.search(folded) if "dau" in folded and "ngay" in folded else None
+    if m:
+        strict, d = bool(m.group("strict")), int(m.group("d"))
+        months = (1,) if m.group("per") == "nam" else (1, 4, 7, 10)
+        if m.group("next"):  # the report of the period just ended
+            names = tuple((x, "năm trước" if x == 1 and len(months) == 1 else
+                           f"quý {QUARTER_NAMES[(x - 2) % 12 // 3 + 1]}") for x in months)
+        else:
+            names = tuple((x, f"tháng {x}") for x in months)
+        if strict and d == 1:  # "trước ngày 01 tháng đầu quý sau": the last day of the period
+            shifted = sorted(((x - 2) % 12 + 1, n) for x, n in names)
+            return Recurrence(tuple(x for x, _ in shifted), names=tuple(shifted), strict=True, span=m.span())
+        return Recurrence(months, (_day(d, strict),), names=names, strict=strict, span=m.span())
+    m = WEEK_OF_MONTH.search(folded) if "tuan" in folded else None
+    if m:
+        n = m.group("n")
+        week = (int(n) if n.isdigit() else _WEEK_N[n]) if n else (1 if m.group("w").startswith("dau") else 0)
+        return Recurrence(monthdays=(7 * week if week else -1,), span=m.span())
     m = MONTH_DAY.search(folded) if "ngay" in folded and "thang" in folded else None
     if m:
         strict, d = bool(m.group("strict")), int(m.group("d"))

@@ -63,3 +63,24 @@ def test_a_list_of_month_numbers_after_one_tháng_names_every_month(text, occurr
 ])
 def test_a_month_list_keeps_the_year_written_on_its_end_and_skips_counts(text, dues):
     assert _dues(text) == dues
+
+
+@pytest.mark.parametrize(("text", "occurrences"), [
+    ("Trước ngày 05 của tháng đầu quý sau", ["2026-01-04", "2026-04-04", "2026-07-04", "2026-10-04"]),
+    ("Chậm nhất ngày 10 tháng đầu quý tiếp theo", ["2026-01-10", "2026-04-10", "2026-07-10", "2026-10-10"]),
+    ("Trước ngày 01 tháng đầu quý sau", ["2026-03-31", "2026-06-30", "2026-09-30", "2026-12-31"]),
+    ("trước ngày 15 tháng đầu năm sau", ["2026-01-14"]),
+])
+def test_a_day_of_the_first_month_of_the_next_period_recurs_with_the_period(text, occurrences):
+    assert _occurrences(text) == occurrences
+
+
+@pytest.mark.parametrize(("text", "day"), [
+    ("Tuần thứ 2 của tháng", 14), ("Tuần thứ ba hàng tháng", 21), ("tuần đầu tiên của mỗi tháng", 7),
+])
+def test_a_week_of_each_month_is_due_at_the_end_of_that_week(text, day):
+    assert _occurrences(text) == [f"2026-{m:02d}-{day:02d}" for m in range(1, 13)]
+
+
+def test_the_last_week_of_each_month_is_due_on_the_last_day():
+    assert _occurrences("Tuần cuối cùng hằng tháng")[:3] == ["2026-01-31", "2026-02-28", "2026-03-31"]
