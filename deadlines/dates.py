@@ -13,7 +13,7 @@ from datetime import date
 from deadlines.lexicon import ATOMS, ROMAN
 
 _DIGIT = re.compile(r"\d")
-_WORDS_ONLY_ATOM = re.compile(r"quy\s+[iv1-4]|dau\s+nam|giua\s+nam|cuoi\s+nam|nam\s+(?:sau|nay|toi)")
+_WORDS_ONLY_ATOM = re.compile(r"quy\s+[iv1-4]|dau\s+nam|giua\s+nam|cuoi\s+nam|nam\s+(?:sau|nay|toi)|trong\s+nam")
 _STAGE = re.compile(r"giai doan\s+(?:[ivx]{1,4}|\d)\s*[(:]$")
 _YEAR_RANGE_CELL = re.compile(r"[\s.,;:(+•-]*(?:19|20|21)\d\d\s*(?:-|den|toi)\s*(?:19|20|21)\d\d[\s.,;)]*")
 _LEAD_ONLY = re.compile(r"[ .,;:\-+•(]*\s*")
@@ -21,7 +21,7 @@ _TAIL_ONLY = re.compile(r"[ .,;)]*")
 _YEAR_RANGE_GAP = re.compile(r"\s*(?:-|den het|den|toi)\s*(?:nam\s+)?")
 
 POINTS = {"dau": "đầu", "giua": "giữa", "cuoi": "cuối", "thuong tuan": "thượng tuần", "trung tuan": "trung tuần",
-          "ha tuan": "hạ tuần", "tuan dau": "tuần đầu", "tuan cuoi": "tuần cuối"}
+          "ha tuan": "hạ tuần", "tuan dau": "tuần đầu", "tuan cuoi": "tuần cuối", "trong": "trong"}
 
 
 @dataclass(slots=True)  # not frozen: a frozen dataclass is built field by field through object.__setattr__
@@ -83,10 +83,13 @@ def scan(folded: str) -> list[Atom]:
             atoms.append(Atom("quarter", span, quarter=ROMAN[g("qn")], point=g("qp"),
                               **_year(g("qy") or g("qy2"), g("qyw"))))
         elif k == "h":
-            n = 6 if (g("hn") or g("hw")) in ("6", "06", "sau") else 9
-            atoms.append(Atom("half", span, months=12 if n == 6 and g("hp") == "cuoi" else n, **_year(g("hy"), None)))
+            n = 6 if g("hh") or (g("hn") or g("hw")) in ("6", "06", "sau") else 9
+            late = (g("hp") or g("hh")) == "cuoi"
+            atoms.append(Atom("half", span, months=12 if n == 6 and late else n, **_year(g("hy"), None)))
         elif k == "yr":
             atoms.append(Atom("year", span, point=g("yrp"), **_year(None, g("yry"))))
+        elif k == "yt":
+            atoms.append(Atom("year", span, point="trong"))  # a point: never part of a name
         elif k == "yp":
             atoms.append(Atom("year", span, point=g("ypp")))
         elif k == "yb":

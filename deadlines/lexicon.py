@@ -19,7 +19,7 @@ _YEAR_WORD = r"(?P<{p}yw>\d{{3,5}}|sau|nay|toi)\b"
 
 def _year_tail(p: str, seps: str = "/.-") -> str:
     return (rf"(?:\s*[{re.escape(seps)}]\s*{_YEAR_NUM.format(p=p)}(?![\d/])"
-            rf"|\s*,?\s*nam\s+{_YEAR_WORD.format(p=p)})?")
+            rf"|\s*,?\s*nam(?:\s+|(?=\d)){_YEAR_WORD.format(p=p)})?")
 
 
 _DAY_WORD = r"(?:ngay\s+(?:mung\s+)?)"
@@ -28,8 +28,9 @@ _NOT_NUM_BEFORE = r"(?<![\d/.])"
 # Time atoms, most specific first: the scanner takes, at each position, the first alternative that matches.
 # The look-aheads let the scanner skip, cheaply, positions where no atom can start: first a character
 # class (one test per position), then the words an alternative can start with (extend both for a new one).
+# An atom starts with a digit or one of these words (or is the "i" after a quarter).
 ATOM_WORDS = ("ngay", "thang", "quy", "nam", "dau", "giua", "cuoi", "thuong tuan", "trung tuan", "ha tuan", "tuan",
-              "sau", "chin")  # an atom starts with a digit or one of these (or is the "i" after a quarter)
+              "sau", "chin", "nua", "trong nam")
 _ATOM_START = (r"(?=[\dndgcthqsi])(?=\d|" + "|".join(ATOM_WORDS) +
                r"|(?:(?<=,)|(?<=, )|(?<=- )|(?<=-)|(?<=va ))i)")
 ATOMS = re.compile(_ATOM_START + "(?:" + "|".join([
@@ -50,15 +51,18 @@ ATOMS = re.compile(_ATOM_START + "(?:" + "|".join([
     rf"{_year_tail('mo')})",
     # "Quý I/2025", "quý 4", "Quý II năm 2025", "cuối quý III"
     r"(?P<q>(?:(?P<qp>dau|giua|cuoi)\s+)?quy\s+(?P<qn>iv|iii|ii|i|[1-4])(?![a-z0-9])"
-    r"(?:\s*[/.-]\s*(?P<qy>\d{1,5})(?![\d/])|\s*,?\s*nam\s+(?P<qyw>\d{3,5}|sau|nay|toi)\b|\s+(?P<qy2>\d{4})\b)?)",
+    r"(?:\s*[/.-]\s*(?P<qy>\d{1,5})(?![\d/])|\s*,?\s*nam(?:\s+|(?=\d))(?P<qyw>\d{3,5}|sau|nay|toi)\b"
+    r"|\s+(?P<qy2>\d{4})\b)?)",
     # the second quarter of "Quý III, IV/2025" (kept only right after a quarter)
     r"(?P<qx>(?:(?<=, )|(?<=,)|(?<=- )|(?<=-)|(?<=va ))(?P<qxn>iv|iii|ii|i)(?![a-z0-9])"
     r"(?:\s*[/.-]\s*(?P<qxy>\d{1,5})(?![\d/]))?)",
-    # "6 tháng đầu năm 2025", "9 tháng", "sáu tháng cuối năm"
-    r"(?P<h>(?:(?P<hn>0?6|0?9)\s+thang|(?P<hw>sau|chin)\s+thang(?=\s+(?:dau|cuoi)\s+nam))"
-    r"(?:\s+(?P<hp>dau|cuoi)\s+nam)?(?:\s*,?\s*(?:nam\s+)?(?P<hy>\d{4})\b)?)",
+    # "6 tháng đầu năm 2025", "9 tháng", "sáu tháng cuối năm", "nửa đầu năm 2026"
+    r"(?P<h>(?:(?:(?P<hn>0?6|0?9)\s+thang|(?P<hw>sau|chin)\s+thang(?=\s+(?:dau|cuoi)\s+nam))"
+    r"(?:\s+(?P<hp>dau|cuoi)\s+nam)?|nua\s+(?P<hh>dau|cuoi)\s+nam)(?:\s*,?\s*(?:nam\s+)?(?P<hy>\d{4})\b)?)",
     # "năm 2026", "cuối năm 2025", "năm sau", "giữa năm"
-    r"(?P<yr>(?:(?P<yrp>dau|giua|cuoi)\s+)?nam\s+(?P<yry>\d{3,5}|sau|nay|toi)\b)",
+    r"(?P<yr>(?:(?P<yrp>dau|giua|cuoi)\s+)?nam(?:\s+|(?=\d))(?P<yry>\d{3,5}|sau|nay|toi)\b)",
+    # "Trong năm" with no year: the plan year ("trong năm học", "trong năm tài chính" are other periods)
+    r"(?P<yt>trong\s+nam\b(?!\s*(?:\d|hoc|sau|nay|toi|tai chinh|ke hoach|qua|truoc)))",
     r"(?P<yp>(?P<ypp>dau|giua|cuoi)\s+nam\b)",
     # a bare year: kept only as a whole cell ("2025"), after "giai đoạn", or ending a range of years
     r"(?P<yb>(?<![\d/.])(?:19|20|21)\d\d(?![\d/]))",

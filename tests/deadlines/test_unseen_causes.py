@@ -84,3 +84,46 @@ def test_a_week_of_each_month_is_due_at_the_end_of_that_week(text, day):
 
 def test_the_last_week_of_each_month_is_due_on_the_last_day():
     assert _occurrences("Tuần cuối cùng hằng tháng")[:3] == ["2026-01-31", "2026-02-28", "2026-03-31"]
+
+
+@pytest.mark.parametrize(("text", "dues"), [
+    ("Nửa đầu năm 2026", ["2026-06-30"]), ("Nửa cuối năm", ["2026-12-31"]), ("nửa đầu năm 2027", ["2027-06-30"]),
+])
+def test_nửa_đầu_năm_is_the_first_half_year_not_the_first_day(text, dues):
+    assert _dues(text) == dues
+
+
+@pytest.mark.parametrize(("text", "dues"), [
+    ("năm2026", ["2026-12-31"]), ("Quý II năm2026", ["2026-06-30"]), ("Tháng 10 năm2026", ["2026-10-31"]),
+])
+def test_a_year_glued_to_năm_is_still_a_year(text, dues):
+    assert _dues(text) == dues
+
+
+@pytest.mark.parametrize(("text", "dues"), [
+    ("Trong năm", ["2026-12-31"]), ("Báo cáo kết quả trong năm", ["2026-12-31"]),
+    ("Hoàn thành trong năm.", ["2026-12-31"]), ("trong năm sau", ["2027-12-31"]),
+])
+def test_trong_năm_without_a_year_is_the_plan_year(text, dues):
+    assert _dues(text) == dues
+
+
+@pytest.mark.parametrize("text", ["Thường xuyên trong năm", "Thường xuyên, liên tục trong năm"])
+def test_ongoing_work_within_the_year_stays_continuous(text):
+    assert [kind for kind, _, _ in _read(text)] == ["continuous"]
+
+
+def test_a_school_year_is_not_the_plan_year():
+    assert [kind for kind, _, _ in _read("Trong năm học 2026-2027")] == ["unresolved"]
+
+
+@pytest.mark.parametrize(("text", "due"), [
+    ("Quý l/2026", "2026-03-31"), ("Quý lI/2026", "2026-06-30"), ("Quý Il", "2026-06-30"),
+    ("Quý lV/2026", "2026-12-31"),
+])
+def test_a_lower_case_l_in_a_roman_quarter_reads_as_i(text, due):
+    assert _dues(text) == [due]
+
+
+def test_a_word_after_quý_is_no_quarter():
+    assert [kind for kind, _, _ in _read("Quy luật thị trường")] == ["unresolved"]
