@@ -93,7 +93,7 @@ _FROM_ONLY = re.compile(r"(?:\bbat dau tu|(?<![a-z])(?<!dau )tu|(?<![a-z])(?<!th
 def _without_glosses(atoms: list[Atom], folded: str, plan_year: int) -> list[Atom]:
     """Atoms minus what a bracket right after an atom says about it. A dated bracket inside the atom's
     period sharpens it ("Tháng 12/2025 (trước ngày 20/12/2025)" is due on 19/12); a bare period word
-    describes it ("Quý I/2025 (đầu năm)" is due on 31/3)."""
+    describes it ("Quý I/2025 (đầu năm)" is due on 31/3); a tentative one ("dự kiến …") is a note."""
     dropped: set[int] = set()
     for i in range(1, len(atoms)):
         prev, cur = atoms[i - 1], atoms[i]
@@ -101,6 +101,9 @@ def _without_glosses(atoms: list[Atom], folded: str, plan_year: int) -> list[Ato
         closed = gap is not None and folded[cur.span[1]:cur.span[1] + 3].lstrip().startswith(")")
         comma = not closed and _COMMA_SHARPENS.fullmatch(folded, prev.span[1], cur.span[0]) is not None
         if not (closed or comma) or i - 1 in dropped:
+            continue
+        if closed and gap.group("words").startswith("du kien"):  # type: ignore[union-attr]
+            dropped.add(i)  # "Quý III/2026 (dự kiến tháng 8/2026)": a tentative plan inside, the deadline stands
             continue
         if cur.kind == "date" and prev.kind != "date":
             y_cur = resolve_year(cur, plan_year)
