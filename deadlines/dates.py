@@ -83,7 +83,7 @@ def scan(folded: str) -> list[Atom]:
             atoms.append(Atom("quarter", span, quarter=ROMAN[g("qn")], point=g("qp"),
                               **_year(g("qy") or g("qy2"), g("qyw"))))
         elif k == "h":
-            n = 6 if g("hh") or (g("hn") or g("hw")) in ("6", "06", "sau") else 9
+            n = 3 if g("h3") else 6 if g("hh") or (g("hn") or g("hw")) in ("6", "06", "sau") else 9
             late = (g("hp") or g("hh")) == "cuoi"
             atoms.append(Atom("half", span, months=12 if n == 6 and late else n, **_year(g("hy"), None)))
         elif k == "yr":

@@ -56,8 +56,9 @@ ATOMS = re.compile(_ATOM_START + "(?:" + "|".join([
     # the second quarter of "Quý III, IV/2025" (kept only right after a quarter)
     r"(?P<qx>(?:(?<=, )|(?<=,)|(?<=- )|(?<=-)|(?<=va ))(?P<qxn>iv|iii|ii|i)(?![a-z0-9])"
     r"(?:\s*[/.-]\s*(?P<qxy>\d{1,5})(?![\d/]))?)",
-    # "6 tháng đầu năm 2025", "9 tháng", "sáu tháng cuối năm", "nửa đầu năm 2026"
-    r"(?P<h>(?:(?:(?P<hn>0?6|0?9)\s+thang|(?P<hw>sau|chin)\s+thang(?=\s+(?:dau|cuoi)\s+nam))"
+    # "6 tháng đầu năm 2025", "9 tháng", "sáu tháng cuối năm", "nửa đầu năm 2026", "3 tháng đầu năm"
+    r"(?P<h>(?:(?:(?P<hn>0?6|0?9)\s+thang|(?P<hw>sau|chin)\s+thang(?=\s+(?:dau|cuoi)\s+nam)"
+    r"|(?P<h3>0?3)\s+thang(?=\s+dau\s+nam))"
     r"(?:\s+(?P<hp>dau|cuoi)\s+nam)?|nua\s+(?P<hh>dau|cuoi)\s+nam)(?:\s*,?\s*(?:nam\s+)?(?P<hy>\d{4})\b)?)",
     # "năm 2026", "cuối năm 2025", "năm sau", "giữa năm"
     r"(?P<yr>(?:(?P<yrp>dau|giua|cuoi)\s+)?nam(?:\s+|(?=\d))(?P<yry>\d{3,5}|sau|nay|toi)\b)",
