@@ -17,7 +17,7 @@ from deadlines.lexicon import LIST_GAP, QUARTER_NAMES
 _HALF_DAU = re.compile(r"((?:0?6|sau|0?9|chin) thang) dau nam")
 _HALF_CUOI = re.compile(r"(?:0?6|sau) thang cuoi nam")
 _P = r"(?:quy|0?3 thang|(?:0?6|sau) thang (?:dau|cuoi) nam|0?6 thang|sau thang|0?9 thang dau nam|" \
-    r"0?9 thang|chin thang|ca nam|nam(?![\s/.-]*\d)|thang(?![\s/.-]*\d)|tuan)"
+    r"0?9 thang|chin thang|ca nam|(?:0?1\s+)?nam(?![\s/.-]*\d)|thang(?![\s/.-]*\d)|tuan)"
 _LIST = rf"{_P}(?:\s*(?:,|;|va|hoac|/|-)\s*(?:(?:hang|moi|dinh ky)\s+)?{_P}){{0,8}}"
 MARKED = re.compile(rf"\b(?:dinh ky|hang|moi|tung)\s+(?:(?:hang|moi)\s+)?(?P<list>{_LIST})")
 BARE_LIST = re.compile(rf"\b(?=quy|\d|sau|chin|ca|nam|thang|tuan)(?P<list>{_LIST})")  # look-ahead: skip words fast
@@ -34,8 +34,9 @@ WEEK_OF_MONTH = re.compile(
     r"\btuan\s+(?:thu\s+(?P<n>[1-4]|nhat|hai|ba|tu)|(?P<w>dau(?:\s+tien)?|cuoi(?:\s+cung)?))\s+"
     r"(?:(?:cua|trong)\s+)?(?:(?:moi|hang|cac|tung)\s+)?thang\b(?![\s/.-]*\d)")
 _WEEK_N = {"nhat": 1, "hai": 2, "ba": 3, "tu": 4}
-MONTH_DAY = re.compile(
-    r"(?P<strict>truoc\s+)?ngay\s+(?:mung\s+)?(?P<d>\d{1,2})\s+(?:(?:cua|trong)\s+)?(?:(?:hang|moi|cac|tung)\s+)?"
+MONTH_DAY = re.compile(  # "ngày 25 hằng tháng", "ngày 15 và ngày 30 hằng tháng"
+    r"(?P<strict>truoc\s+)?ngay\s+(?:mung\s+)?(?P<d>\d{1,2})(?P<more>(?:\s*(?:,|va)\s*(?:ngay\s+)?\d{1,2}\b){0,4})"
+    r"\s+(?:(?:cua|trong)\s+)?(?:(?:hang|moi|cac|tung)\s+)?"
     r"thang\b(?![\s/.-]*\d)(?!\s+(?:cuoi|dau))")
 TIMES_A_MONTH = re.compile(
     r"\b(?P<n>0?[1-3]|hai|ba|mot)\s*(?:ky|lan|dot)\s*(?:/|trong|moi|mot|1)?\s*(?:mot\s+)?thang\b")
@@ -46,7 +47,9 @@ ONCE_PER = re.compile(r"\b(?:(?:moi|hang)\s+(?P<a>thang|quy|nam)\s*,?\s*(?:0?1|m
 PERIOD_PER_TIME = re.compile(r"\b(?:0?1\s+)?(?P<p>nam|quy|thang|0?3 thang|0?6 thang|sau thang)\s*(?:/|mot)\s*"
                              r"(?:0?1\s*)?lan\b")
 _REPORT_BEFORE = re.compile(r"bao cao\s+$")
-TIMES_A_YEAR = re.compile(r"\b(?P<n>0?[124]|mot|hai|bon)\s*(?:ky|lan|dot)\s*(?:/|trong|moi|mot|1)?\s*(?:mot\s+)?nam\b")
+TIMES_A_YEAR = re.compile(  # "02 lần/năm", "Mỗi năm 02 lần"
+    r"\b(?:(?P<n>0?[124]|mot|hai|bon)\s*(?:ky|lan|dot)\s*(?:/|trong|moi|mot|1)?\s*(?:mot\s+)?nam\b"
+    r"|(?:moi|hang)\s+nam\s*,?\s*(?P<n2>0?[24]|hai|bon)\s*(?:ky|lan|dot)\b)")
 _PER_YEAR = {1: {"nam"}, 2: {"6"}, 4: {"quy"}}  # "02 lần/năm" is every half year
 EVERY_YEAR_AFTER = re.compile(r"\s*,?\s*(?:(?:vao|cua)\s+)?(?:hang|moi|tung)\s+nam\b")
 YEAR_SPAN = re.compile(r"(?:tu\s+nam|giai doan|nam)\s+(?P<a>\d{4})\s*(?:-|den|toi)\s*(?:nam\s+)?(?P<b>\d{4})")
@@ -64,6 +67,7 @@ class Recurrence:
     months: tuple[int, ...] = ()
     monthdays: tuple[int, ...] = (-1,)
     weekly: bool = False
+    weekday: int = 6  # of a weekly recurrence: Monday 0 … Sunday 6 (the end of the week when none is named)
     names: tuple[tuple[int, str], ...] = ()
     strict: bool = False
     span: tuple[int, int] = (0, 0)
@@ -83,7 +87,7 @@ class Recurrence:
                 f"\nRRULE:FREQ=YEARLY;BYMONTH={','.join(map(str, months))};BYMONTHDAY={day}{until};WKST=MO"
                 for day, months in sorted(by_day.items()))
         if self.weekly:
-            body = "FREQ=WEEKLY;BYDAY=SU"
+            body = f"FREQ=WEEKLY;BYDAY={_BYDAY[self.weekday]}"
         elif self.months:
             body = f"FREQ=YEARLY;BYMONTH={','.join(map(str, self.months))};BYMONTHDAY={_days(self.monthdays)}"
         else:
@@ -97,7 +101,7 @@ class Recurrence:
         if self.until and self.until < end:
             end = self.until
         if self.weekly:
-            first = start + timedelta(days=(6 - start.weekday()) % 7)
+            first = start + timedelta(days=(self.weekday - start.weekday()) % 7)
             return [(first + timedelta(weeks=k), "tuần") for k in range(max(0, (end - first).days // 7 + 1))]
         names = dict(self.names)
         out = []
@@ -117,6 +121,24 @@ class Recurrence:
                     if start <= due <= end:
                         out.append((due, names.get(month, f"tháng {month}")))
         return out
+
+
+_BYDAY = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+# "thứ Năm hằng tuần", "chiều thứ 6 hàng tuần", "Chủ nhật hằng tuần"
+WEEKDAY = re.compile(r"\b(?:thu\s+(?P<d>hai|ba|tu|nam|sau|bay|[2-7])|(?P<su>chu nhat))\b")
+_WEEKDAYS = {"hai": 0, "ba": 1, "tu": 2, "nam": 3, "sau": 4, "bay": 5}
+
+
+def _weekday(folded: str, span: tuple[int, int]) -> int | None:
+    """The weekday named within a few words before or after a weekly marker, else None."""
+    near = folded[max(0, span[0] - 24):span[1] + 24]
+    m = WEEKDAY.search(near)
+    if not m:
+        return None
+    if m.group("su"):
+        return 6
+    d = m.group("d")
+    return int(d) - 2 if d.isdigit() else _WEEKDAYS[d]
 
 
 def _days(monthdays: tuple[int, ...]) -> str:
@@ -176,6 +198,9 @@ def find(folded: str, atoms: list[Atom]) -> Recurrence | None:
         rec = _from_items(_items(m.group("list")), m.span())
         if rec is None:
             return None
+        if rec.weekly and ("thu" in folded or "chu nhat" in folded):
+            day = _weekday(folded, m.span())
+            rec = replace(rec, weekday=day) if rec.weekly and day is not None else rec
         rec = _pinned(rec, folded, atoms)
     span = YEAR_SPAN.search(folded)
     if span and int(span.group("a")) <= int(span.group("b")):
@@ -233,6 +258,9 @@ def _specific(folded: str, atoms: list[Atom], marked: re.Match | None = None) ->
     m = MONTH_DAY.search(folded) if "ngay" in folded and "thang" in folded else None
     if m:
         strict, d = bool(m.group("strict")), int(m.group("d"))
+        if m.group("more"):
+            days = {_day(x, strict) for x in [d, *map(int, re.findall(r"\d+", m.group("more")))] if 1 <= x <= 31}
+            return Recurrence(monthdays=tuple(sorted(days)), strict=strict, span=m.span())
         return Recurrence(monthdays=(-1,) if strict and d == 1 else (_day(d, strict),), strict=strict, span=m.span())
     m = TIMES_A_MONTH.search(folded) if "thang" in folded else None
     if m:
@@ -251,7 +279,8 @@ def _specific(folded: str, atoms: list[Atom], marked: re.Match | None = None) ->
         return _from_items(_items(m.group("p")), m.span())
     m = TIMES_A_YEAR.search(folded) if "nam" in folded else None
     if m:
-        months, names = period_names(_PER_YEAR[_WORD_N.get(m.group("n")) or int(m.group("n"))])
+        n = m.group("n") or m.group("n2")
+        months, names = period_names(_PER_YEAR[_WORD_N.get(n) or int(n)])
         return _pinned(Recurrence(months, names=names, span=m.span()), folded, atoms)
     for atom in atoms:
         if marked and marked.start() <= atom.span[0] < marked.end():
@@ -280,7 +309,8 @@ def _pinned(rec: Recurrence, folded: str, atoms: list[Atom]) -> Recurrence:
     """A bare recurrence pinned by the yearless atoms of the same text: "hằng năm (trước ngày 15/11)",
     "hằng năm, vào tháng 11", "hằng tháng, chậm nhất ngày 20", "6 tháng (trước ngày 15/6) và hằng năm
     (trước ngày 15/12)". Left as it is when the atoms do not fit it."""
-    free = [a for a in atoms if not a.has_year and not rec.span[0] <= a.span[0] < rec.span[1]
+    # a day "năm sau" (the next year) pins a yearly report too: "hằng năm, trước ngày 31/01 năm sau"
+    free = [a for a in atoms if (not a.has_year or a.year_word == "sau") and not rec.span[0] <= a.span[0] < rec.span[1]
             and not (a.kind == "half" and _REPORT_BEFORE.search(folded, max(0, a.span[0] - 12), a.span[0]))]
     if rec.weekly or not free:  # ("… (báo cáo 6 tháng)" names a report, it pins nothing)
         return rec

@@ -152,3 +152,49 @@ def test_ongoing_work_then_a_period_is_ongoing_work_and_a_periodic_report(text, 
 ])
 def test_a_tentative_date_in_brackets_is_a_note_not_a_deadline(text, dues):
     assert _dues(text) == dues
+
+
+@pytest.mark.parametrize(("text", "dues"), [
+    ("Quý I, II, III năm 2026", ["2026-03-31", "2026-06-30", "2026-09-30"]),
+    ("Quý I, II, III, IV/2026", ["2026-03-31", "2026-06-30", "2026-09-30", "2026-12-31"]),
+])
+def test_a_comma_before_a_roman_numeral_continues_the_quarter_list(text, dues):
+    assert _dues(text) == dues
+
+
+@pytest.mark.parametrize(("text", "dues"), [
+    ("Trong 03 tháng đầu năm 2026", ["2026-03-31"]), ("3 tháng đầu năm 2026", ["2026-03-31"]),
+])
+def test_the_first_three_months_end_with_quarter_i(text, dues):
+    assert _dues(text) == dues
+
+
+def test_a_duration_of_three_months_alone_is_no_deadline():
+    assert [kind for kind, _, _ in _read("Trong 3 tháng")] == ["unresolved"]
+
+
+def test_several_days_of_each_month_all_recur():
+    occ = _occurrences("Định kỳ ngày 15 và ngày 30 hằng tháng")
+    assert occ[:4] == ["2026-01-15", "2026-01-30", "2026-02-15", "2026-03-15"] and len(occ) == 23
+    assert _occurrences("Ngày 10, 20 hằng tháng")[:3] == ["2026-01-10", "2026-01-20", "2026-02-10"]
+
+
+@pytest.mark.parametrize(("text", "first", "count", "byday"), [
+    ("Thứ Năm hằng tuần", "2026-01-01", 53, "TH"), ("Chiều thứ 6 hàng tuần", "2026-01-02", 52, "FR"),
+    ("Thứ Hai hằng tuần", "2026-01-05", 52, "MO"), ("Hằng tuần", "2026-01-04", 52, "SU"),
+])
+def test_a_weekly_duty_falls_on_the_weekday_named(text, first, count, byday):
+    occ = _occurrences(text)
+    assert (occ[0], len(occ)) == (first, count)
+    assert f"BYDAY={byday}" in parse(text, 2026)[0].rrule
+
+
+@pytest.mark.parametrize(("text", "occurrences"), [
+    ("Mỗi năm 02 lần (tháng 6, tháng 12)", ["2026-06-30", "2026-12-31"]),
+    ("Hằng năm 04 lần", ["2026-03-31", "2026-06-30", "2026-09-30", "2026-12-31"]),
+    ("Hằng năm, trước ngày 31/01 năm sau", ["2026-01-30"]),
+    ("Hằng năm, chậm nhất ngày 15/01 năm sau", ["2026-01-15"]),
+    ("6 tháng và 01 năm", ["2026-06-30", "2026-12-31"]),
+])
+def test_yearly_counts_and_next_year_days_recur(text, occurrences):
+    assert _occurrences(text) == occurrences
