@@ -46,7 +46,8 @@ ATOMS = re.compile(_ATOM_START + "(?:" + "|".join([
     # "06/2019" (month/year with a four-digit year only)
     rf"(?P<my>{_NOT_NUM_BEFORE}(?<!quy )(?P<mym>\d{{1,2}})\s*[/-]\s*(?P<myy>\d{{4}})(?![\d/]))",
     # "tháng 11/2025", "cuối tháng 5/2010", "trung tuần tháng 4/2018", "tháng 12 năm 2025"
-    rf"(?P<mo>(?:(?P<mop>dau|giua|cuoi|thuong tuan|trung tuan|ha tuan|tuan dau|tuan cuoi)(?:\s+(?:tien|cung))?"
+    rf"(?P<mo>(?:(?P<mop>dau|giua|cuoi|thuong tuan|trung tuan|ha tuan|tuan dau|tuan cuoi"
+    rf"|tuan thu (?:[1-4]|nhat|hai|ba|tu)\b)(?:\s+(?:tien|cung))?"
     rf"(?:\s+cua)?\s+)?thang\s+(?P<mom>\d{{1,2}})\b"
     rf"{_year_tail('mo')})",
     # "Quý I/2025", "quý 4", "Quý II năm 2025", "cuối quý III"
@@ -110,5 +111,5 @@ ON_EVENT = re.compile(
     r"\b(?:(?P<lead>ngay sau khi|ngay sau|sau khi|ngay khi|khi|ke tu khi|ke tu ngay|ke tu"
     r"|sau(?=\s+(?:thi diem|so ket|tong ket|nghiem thu|danh gia)\b))\s+)"
     r"(?=\S)|\b(?:khong qua|trong vong|trong)\s+\d{1,3}\s+ngay\b")
-BY_REFERENCE = re.compile(r"\b(?:thuc hien\s+)?theo\s+(?=\S)")
+BY_REFERENCE = re.compile(r"\b(?:thuc hien\s+)?theo\s+(?!dinh ky\b)(?=\S)")  # "theo định kỳ" names no period
 AD_HOC = re.compile(r"\b(?:hoac|va|,|hay)\s*(?:bao cao\s+)?dot xuat\b")

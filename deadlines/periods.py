@@ -61,7 +61,8 @@ def interval(atom: Atom, year: int) -> tuple[date | None, date | None, str, str 
 
 
 def _point_in_month(first: date, last: date, point: str | None) -> tuple[date, date]:
-    days = {"dau": 1, "giua": 15, "thuong tuan": 10, "trung tuan": 20, "tuan dau": 7}
+    days = {"dau": 1, "giua": 15, "thuong tuan": 10, "trung tuan": 20, "tuan dau": 7,  # weeks of 7 days from the 1st
+            "tuan thu 1": 7, "tuan thu 2": 14, "tuan thu 3": 21, "tuan thu 4": 28}
     if point in days:
         d = first.replace(day=days[point])
         return d, d
