@@ -33,6 +33,8 @@ _PERIODIC = re.compile(r"\bdinh ky\b")
 _DEADLINE_VERB = re.compile(r"\b(?:hoan thanh|xong|nop)\s*$")
 # "Kế hoạch … giai đoạn 2026 - 2030" names a plan; "Hoàn thành (trong) giai đoạn 2026 - 2027" is a deadline
 _STAGE = re.compile(r"\bgiai doan\s*$")
+# What may stand before a time that heads a part: "a) Quý I/2026: …", "Giai đoạn 1 (2026 - 2027): …"
+_ENUMERATOR = re.compile(r"(?:[a-z]|\d{1,2}|[ivx]{1,4})[.)]?|(?:giai doan|dot|lan|ky|buoc)\s+(?:\d{1,2}|[ivx]{1,4})")
 _NAMED_STAGE = re.compile(rf"\b(?:{DOC_TYPES}|chien luoc|quy hoach|du an)\b[^.;:,()]{{0,80}}\bgiai doan\s*$")
 
 
@@ -265,7 +267,7 @@ def _time_only(head: str) -> bool:
     if not atoms or head[atoms[-1].span[1]:].strip(" .,;()-"):
         return False
     lead = head[:atoms[0].span[0]].strip(" .,;()-+•*")
-    return not lead or bool(PREFIX.fullmatch(lead + " "))
+    return not lead or bool(PREFIX.fullmatch(lead + " ")) or bool(_ENUMERATOR.fullmatch(lead))
 
 
 def _is_yearly(rec: recurrence.Recurrence) -> bool:
@@ -294,8 +296,8 @@ def _in_name(atom: dates.Atom, sub: str) -> bool:
         if PREFIX.search(before, 0, stage.start()):
             return False
         return _NAMED_STAGE.search(sub, max(0, atom.span[0] - 130), atom.span[0]) is not None
-    if re.search(r"\b(?:ca|suot)\s*$", before):
-        return False  # "Cả năm 2025", "suốt năm 2025"
+    if re.search(r"\b(?:ca|suot)\s*$", before) or re.search(r"\b\d{1,2}\s+nam\s*\(\s*$", before):
+        return False  # "Cả năm 2025", "suốt năm 2025", "Trong 02 năm (2026 - 2027)"
     return bool(re.search(r"[a-z]\s*\(?\s*$", before)) and not PREFIX.search(before)
 
 

@@ -198,3 +198,52 @@ def test_a_weekly_duty_falls_on_the_weekday_named(text, first, count, byday):
 ])
 def test_yearly_counts_and_next_year_days_recur(text, occurrences):
     assert _occurrences(text) == occurrences
+
+
+@pytest.mark.parametrize(("text", "dues"), [
+    ("Tuần thứ 3 tháng 9/2026", ["2026-09-21"]), ("tuần thứ hai của tháng 10/2026", ["2026-10-14"]),
+])
+def test_a_numbered_week_of_a_named_month_ends_seven_days_per_week_from_the_first(text, dues):
+    assert _dues(text) == dues
+
+
+@pytest.mark.parametrize(("text", "dues"), [
+    ("Giai đoạn 1 (2026 - 2027): thí điểm; Giai đoạn 2 (2028 - 2030): nhân rộng", ["2027-12-31", "2030-12-31"]),
+    ("a) Quý I/2026: ban hành kế hoạch; b) Quý IV/2026: sơ kết", ["2026-03-31", "2026-12-31"]),
+    ("1. Tháng 3/2026: khảo sát\n2. Tháng 9/2026: tổng kết", ["2026-03-31", "2026-09-30"]),
+])
+def test_an_enumerated_time_before_the_colon_heads_its_part(text, dues):
+    assert _dues(text) == dues
+
+
+@pytest.mark.parametrize(("text", "days", "working"), [
+    ("Sau khi Kế hoạch được ban hành 15 ngày", 15, False),
+    ("Sau khi nhận được hồ sơ 05 ngày làm việc", 5, True),
+    ("Sau khi có kết luận thanh tra, trong 10 ngày", 10, False),
+])
+def test_the_time_allowed_may_follow_the_event(text, days, working):
+    [m] = parse(text, 2026)
+    assert (m.kind.value, m.offset.days, m.offset.working) == ("on_event", days, working)
+
+
+def test_an_event_without_a_time_allowed_keeps_no_offset():
+    [m] = parse("Sau khi có hướng dẫn của Bộ", 2026)
+    assert (m.kind.value, m.offset) == ("on_event", None)
+
+
+@pytest.mark.parametrize("text", ["Theo định kỳ", "Báo cáo theo định kỳ"])
+def test_theo_định_kỳ_without_a_period_is_unresolved_with_a_reason(text):
+    [m] = parse(text, 2026)
+    assert m.kind.value == "unresolved" and "chu kỳ" in m.warnings[0]
+
+
+def test_theo_định_kỳ_with_a_period_recurs():
+    assert _occurrences("Theo định kỳ hằng quý") == ["2026-03-31", "2026-06-30", "2026-09-30", "2026-12-31"]
+
+
+@pytest.mark.parametrize(("text", "due"), [
+    ("Trong 02 năm (2026 - 2027)", "2027-12-31"), ("Trong 03 năm (2026-2028)", "2028-12-31"),
+])
+def test_a_duration_in_years_glossed_by_its_years_is_that_range(text, due):
+    [m] = parse(text, 2026)
+    assert (m.due.isoformat(), m.start.isoformat()) == (due, "2026-01-01")
