@@ -285,8 +285,9 @@ def _expr_start(sub: str, atoms: list[dates.Atom]) -> int | None:
 
 def _in_name(atom: dates.Atom, sub: str) -> bool:
     """A bare "năm 2024" after a noun ("Kế hoạch cải cách hành chính năm 2024") names a product, and so
-    does "6 tháng" in "Báo cáo 6 tháng trước ngày 15/6" (a report named by its period, its date follows)."""
-    if atom.kind == "half" and _REPORT_NAMED.search(sub, max(0, atom.span[0] - 24), atom.span[0]):
+    does "6 tháng" in "Báo cáo 6 tháng trước ngày 15/6" or "quý I" in "báo cáo quý I trước ngày 15/3" (a report
+    named by its period, its date follows)."""
+    if atom.kind in ("half", "quarter") and _REPORT_NAMED.search(sub, max(0, atom.span[0] - 24), atom.span[0]):
         return bool(_DIGIT_AFTER.search(sub, atom.span[1]))
     if atom.kind != "year" or atom.point or atom.span[0] == 0 or sub.startswith("giai doan", 0, atom.span[0]):
         return False

@@ -91,6 +91,9 @@ _COMMA_SHARPENS = re.compile(r"\s*,\s*(?:hoan thanh|xong|nop)?\s*(?:truoc|cham n
 _FROM_ONLY = re.compile(r"(?:\bbat dau tu|(?<![a-z])(?<!dau )tu|(?<![a-z])(?<!thu )sau)\s*$")  # "sau năm 2028" too
 
 
+_GRAIN = {"date": 0, "month": 1, "quarter": 2, "half": 3, "year": 4}  # finer periods first
+
+
 def _without_glosses(atoms: list[Atom], folded: str, plan_year: int) -> list[Atom]:
     """Atoms minus what a bracket right after an atom says about it. A dated bracket inside the atom's
     period sharpens it ("Tháng 12/2025 (trước ngày 20/12/2025)" is due on 19/12); a bare period word
@@ -106,9 +109,15 @@ def _without_glosses(atoms: list[Atom], folded: str, plan_year: int) -> list[Ato
         if closed and gap.group("words").startswith("du kien"):  # type: ignore[union-attr]
             dropped.add(i)  # "Quý III/2026 (dự kiến tháng 8/2026)": a tentative plan inside, the deadline stands
             continue
-        if cur.kind == "date" and prev.kind != "date":
-            y_cur = resolve_year(cur, plan_year)
-            y_prev = resolve_year(prev, plan_year, y_cur)
+        finer = ((cur.kind == "date" and prev.kind != "date")
+                 or (closed and _GRAIN.get(cur.kind, 9) < _GRAIN.get(prev.kind, 0)))
+        if finer:  # "Quý III/2026 (tháng 8)", "Năm 2026 (Quý IV)": the bracket names the part of the period that is due
+            if cur.kind == "date":
+                y_cur = resolve_year(cur, plan_year)
+                y_prev = resolve_year(prev, plan_year, y_cur)
+            else:
+                y_prev = resolve_year(prev, plan_year)
+                y_cur = resolve_year(cur, plan_year, y_prev if not cur.has_year else None)
             if y_cur is None or y_prev is None:
                 continue
             first, last, _, _ = interval(prev, y_prev)

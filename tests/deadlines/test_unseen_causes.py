@@ -247,3 +247,23 @@ def test_theo_định_kỳ_with_a_period_recurs():
 def test_a_duration_in_years_glossed_by_its_years_is_that_range(text, due):
     [m] = parse(text, 2026)
     assert (m.due.isoformat(), m.start.isoformat()) == (due, "2026-01-01")
+
+
+@pytest.mark.parametrize(("text", "dues"), [
+    ("Quý III/2026 (tháng 8)", ["2026-08-31"]), ("Năm 2026 (Quý IV)", ["2026-12-31"]),
+    ("Quý I/2026 (tháng 5)", ["2026-03-31", "2026-05-31"]),  # outside the quarter: both kept, nothing guessed
+])
+def test_a_finer_period_in_brackets_inside_the_period_sharpens_it(text, dues):
+    assert _dues(text) == dues
+
+
+@pytest.mark.parametrize(("text", "dues"), [
+    ("Báo cáo quý I trước ngày 15/3; báo cáo 6 tháng trước ngày 15/6", ["2026-03-14", "2026-06-14"]),
+    ("Báo cáo quý III trước ngày 10/9/2026", ["2026-09-09"]),
+])
+def test_a_report_named_by_its_quarter_is_due_on_the_date_that_follows(text, dues):
+    assert _dues(text) == dues
+
+
+def test_a_report_of_a_quarter_without_a_date_is_due_at_the_quarter_end():
+    assert _dues("Báo cáo Quý IV/2026") == ["2026-12-31"]
