@@ -106,7 +106,7 @@ GLOSS_BODY = re.compile(r"\s*(?:chu nhat|thu\s+(?:hai|ba|tu|nam|sau|bay|[2-7])|[
 
 # Kinds that carry no date, by the words that announce them.
 DONE = re.compile(r"\bda\s+(?:thuc hien|hoan thanh|ban hanh|trien khai|xong|to chuc)\b")
-CONTINUOUS = re.compile(r"\b(?:thuong xuyen|lien tuc|hang ngay|moi ngay|hang ngay|thuong nien lien tuc)\b")
+CONTINUOUS = re.compile(r"\b(?:thuong xuyen|lien tuc|hang ngay|moi ngay|hang ngay|thuong nien lien tuc|quanh nam)\b")
 ON_EVENT = re.compile(
     r"\b(?:(?P<lead>ngay sau khi|ngay sau|sau khi|ngay khi|khi|ke tu khi|ke tu ngay|ke tu"
     r"|sau(?=\s+(?:thi diem|so ket|tong ket|nghiem thu|danh gia)\b))\s+)"

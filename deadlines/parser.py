@@ -33,6 +33,7 @@ _PERIODIC = re.compile(r"\bdinh ky\b")
 _DEADLINE_VERB = re.compile(r"\b(?:hoan thanh|xong|nop)\s*$")
 # "Kế hoạch … giai đoạn 2026 - 2030" names a plan; "Hoàn thành (trong) giai đoạn 2026 - 2027" is a deadline
 _STAGE = re.compile(r"\bgiai doan\s*$")
+_PERIOD_ONLY = re.compile(r"[\s+•*-]*(?:dinh ky\s+)?(?:hang|moi)\s+(?:nam|quy|thang|tuan)\s*")
 # What may stand before a time that heads a part: "a) Quý I/2026: …", "Giai đoạn 1 (2026 - 2027): …"
 _ENUMERATOR = re.compile(r"(?:[a-z]|\d{1,2}|[ivx]{1,4})[.)]?|(?:giai doan|dot|lan|ky|buoc)\s+(?:\d{1,2}|[ivx]{1,4})")
 _NAMED_STAGE = re.compile(rf"\b(?:{DOC_TYPES}|chien luoc|quy hoach|du an)\b[^.;:,()]{{0,80}}\bgiai doan\s*$")
@@ -163,6 +164,8 @@ def _meaning(m: ParsedMilestone) -> tuple:
 def _parse_part(f: Folded, hidden: str, part: Part, plan_year: int, horizon: tuple[date, date], *,
                 clause: bool = False) -> list[ParsedMilestone]:
     label, lo = colon_label(f, part)
+    if label is not None and _PERIOD_ONLY.fullmatch(hidden[part.start:lo].rstrip(" :")):
+        label, lo = None, part.start  # "Hằng năm: tháng 11" is one recurrence, not a label and a month
     if not clause and (pieces := clauses.split(f, hidden, Part(lo, part.end, part.sep))):
         # "… trong năm 2026 và vận hành thường xuyên, liên tục": a milestone per clause, the first under the label
         found = [m for piece in pieces for m in _parse_part(f, hidden, piece, plan_year, horizon, clause=True)]

@@ -267,3 +267,17 @@ def test_a_report_named_by_its_quarter_is_due_on_the_date_that_follows(text, due
 
 def test_a_report_of_a_quarter_without_a_date_is_due_at_the_quarter_end():
     assert _dues("Báo cáo Quý IV/2026") == ["2026-12-31"]
+
+
+@pytest.mark.parametrize(("text", "occurrences"), [
+    ("Hằng năm: tháng 11", ["2026-11-30"]), ("Hằng năm : tháng 11", ["2026-11-30"]),
+    ("Định kỳ hằng quý: trước ngày 15 tháng cuối quý", ["2026-03-14", "2026-06-14", "2026-09-14", "2026-12-14"]),
+])
+def test_a_period_before_the_colon_is_the_recurrence_not_a_label(text, occurrences):
+    [m] = parse(text, 2026)
+    assert m.label is None
+    assert _occurrences(text) == occurrences
+
+
+def test_quanh_năm_is_ongoing_work():
+    assert [kind for kind, _, _ in _read("Quanh năm")] == ["continuous"]
