@@ -110,6 +110,7 @@ CONTINUOUS = re.compile(r"\b(?:thuong xuyen|lien tuc|hang ngay|moi ngay|hang nga
 ON_EVENT = re.compile(
     r"\b(?:(?P<lead>ngay sau khi|ngay sau|sau khi|ngay khi|khi|ke tu khi|ke tu ngay|ke tu"
     r"|sau(?=\s+(?:thi diem|so ket|tong ket|nghiem thu|danh gia)\b))\s+)"
-    r"(?=\S)|\b(?:khong qua|trong vong|trong)\s+\d{1,3}\s+ngay\b")
+    r"(?=\S)|\b(?:khong qua|trong vong|trong)\s+\d{1,3}\s+ngay\b"
+    r"|\b\d{1,3}\s+ngay(?:\s+lam\s+viec)?\s+truoc\s+(?=(?:ngay|khi|thoi diem)\b)")  # "05 ngày trước ngày họp"
 BY_REFERENCE = re.compile(r"\b(?:thuc hien\s+)?theo\s+(?!dinh ky\b)(?=\S)")  # "theo định kỳ" names no period
 AD_HOC = re.compile(r"\b(?:hoac|va|,|hay)\s*(?:bao cao\s+)?dot xuat\b")

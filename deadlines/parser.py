@@ -27,6 +27,7 @@ _DIGIT_AFTER = re.compile(r"\d")
 _DURATION = re.compile(r"(?:khong qua|trong vong|trong)\s+\d")
 _ANCHOR = re.compile(r"\b(?:ke tu|sau|khi)\b")
 _INTERNAL = "Lỗi nội bộ khi đọc thời hạn; cần kiểm tra thủ công."
+_BEFORE_EVENT = "Hạn “{}” {}: hạn đứng trước một sự kiện chưa biết ngày, cần đặt hạn thủ công khi biết ngày đó."
 _NAME_YEAR = "“{}” là một phần của tên nhiệm vụ/văn bản, không phải thời hạn."
 _NO_PERIOD = "“Định kỳ” nhưng không nêu chu kỳ (tháng, quý, năm): không xác định được hạn."
 _PERIODIC = re.compile(r"\bdinh ky\b")
@@ -326,6 +327,10 @@ def _dateless(f: Folded, sub: str, lo: int, marker, base: dict) -> ParsedMilesto
     words = f.text(lo + marker.span[1], lo + len(sub)).strip(" .;,") or None
     if kind is Kind.ON_EVENT:
         lead = f.folded[lo + marker.span[0]:lo + marker.span[1]].strip()
+        if lead.endswith("truoc"):  # "Chậm nhất 15 ngày trước ngày tổ chức Đại hội": due before the event, which
+            # an offset (counted after an event) cannot hold; due on the event's day would be too late
+            said = f.text(lo + marker.span[0], lo + marker.span[1]).strip()
+            return ParsedMilestone(Kind.UNRESOLVED, warnings=[_BEFORE_EVENT.format(said, words or "sự kiện")], **base)
         led = lead.startswith(("ngay", "sau", "khi", "ke tu"))
         event = words if led else f.text(lo + marker.span[0], lo + len(sub))
         return ParsedMilestone(kind, event=event.strip(" .;,") if event else None, **base)

@@ -281,3 +281,13 @@ def test_a_period_before_the_colon_is_the_recurrence_not_a_label(text, occurrenc
 
 def test_quanh_năm_is_ongoing_work():
     assert [kind for kind, _, _ in _read("Quanh năm")] == ["continuous"]
+
+
+@pytest.mark.parametrize(("text", "said"), [
+    ("Chậm nhất 15 ngày trước ngày tổ chức Đại hội", "15 ngày trước"),
+    ("Trước 05 ngày làm việc trước khi họp", "05 ngày làm việc trước"),
+])
+def test_a_deadline_counted_back_from_an_event_is_never_put_on_the_event_day(text, said):
+    [m] = parse(text, 2026)
+    assert m.kind.value == "unresolved" and m.due is None and m.offset is None
+    assert said in m.warnings[0] and "thủ công" in m.warnings[0]
