@@ -24,13 +24,15 @@ from deadlines.segment import TRIM, Part
 
 _SENTENCE = re.compile(r"\.\s+(?=\S)")
 _JOIN = re.compile(r"\s+va\s+|\s*,\s+")
-# "Thường xuyên, hằng năm", "Thường xuyên, liên tục, định kỳ hằng quý báo cáo …": ongoing work and a report
+# "Thường xuyên, hằng năm", "Thường xuyên, liên tục, định kỳ hằng quý báo cáo …", "Thường xuyên, định kỳ 6 tháng
+# báo cáo": ongoing work and a periodic report. Without the comma ("Thường xuyên hằng năm") it is one ongoing duty.
 _ONGOING_THEN_PERIOD = re.compile(r"\bthuong xuyen(?:\s*,?\s*lien tuc)?(?P<cut>\s*,\s*)"
-                                  r"(?=(?:dinh ky\s+)?(?:hang|moi)\s+(?:nam|quy|thang|tuan)\b)")
+                                  r"(?=(?:bao cao\s+)?(?:dinh ky\s+(?:(?:hang|moi)\s+)?(?:0?[369]\s+thang|sau thang)"
+                                  r"|(?:dinh ky\s+)?(?:hang|moi)\s+(?:nam|quy|thang|tuan))\b)")
 # A clause opening with one of these words continues the time before it, it does not start new work.
 _TIME_HEAD = re.compile(r"(?:truoc|tu|den|toi|cho den|cham nhat|muon nhat|han|het|trong|vao|hoan thanh|xong|nop|"
                         r"bat dau|ngay|thang|quy|nam|dau|giua|cuoi|thuong xuyen|lien tuc|hang|dinh ky|moi|sau|theo|"
-                        r"khi|ke tu|giai doan|da|hoac|dot xuat|ca nam|chin thang|tuan)\b|\d")
+                        r"khi|ke tu|giai doan|da|hoac|dot xuat|ca nam|chin thang|tuan|iv|iii|ii|i)\b|\d")
 _PERIODIC = re.compile(r"\bdinh ky\b")
 # a start without an end: "từ năm 2026", "từ sau năm 2027", "sau năm 2028", "bắt đầu từ quý II"
 _START_ONLY = re.compile(r"(?:\bbat dau tu|(?<![a-z])(?<!dau )tu(?:\s+sau)?|(?<![a-z])sau)\s*$")

@@ -13,15 +13,18 @@ from datetime import date
 from deadlines.lexicon import ATOMS, ROMAN
 
 _DIGIT = re.compile(r"\d")
-_WORDS_ONLY_ATOM = re.compile(r"quy\s+[iv1-4]|dau\s+nam|giua\s+nam|cuoi\s+nam|nam\s+(?:sau|nay|toi)")
+_WORDS_ONLY_ATOM = re.compile(r"quy\s+[iv1-4]|dau\s+nam|giua\s+nam|cuoi\s+nam|nam\s+(?:sau|nay|toi)|trong\s+nam")
 _STAGE = re.compile(r"giai doan\s+(?:[ivx]{1,4}|\d)\s*[(:]$")
+_YEARS_GLOSS = re.compile(r"\b\d{1,2}\s+nam\s*\($")  # a duration in years glossed by its years
 _YEAR_RANGE_CELL = re.compile(r"[\s.,;:(+•-]*(?:19|20|21)\d\d\s*(?:-|den|toi)\s*(?:19|20|21)\d\d[\s.,;)]*")
 _LEAD_ONLY = re.compile(r"[ .,;:\-+•(]*\s*")
 _TAIL_ONLY = re.compile(r"[ .,;)]*")
 _YEAR_RANGE_GAP = re.compile(r"\s*(?:-|den het|den|toi)\s*(?:nam\s+)?")
 
 POINTS = {"dau": "đầu", "giua": "giữa", "cuoi": "cuối", "thuong tuan": "thượng tuần", "trung tuan": "trung tuần",
-          "ha tuan": "hạ tuần", "tuan dau": "tuần đầu", "tuan cuoi": "tuần cuối"}
+          "ha tuan": "hạ tuần", "tuan dau": "tuần đầu", "tuan cuoi": "tuần cuối", "trong": "trong",
+          **{f"tuan thu {n}": f"tuần thứ {n}" for n in range(1, 5)}}
+_WEEK_WORDS = {"nhat": "1", "hai": "2", "ba": "3", "tu": "4"}
 
 
 @dataclass(slots=True)  # not frozen: a frozen dataclass is built field by field through object.__setattr__
@@ -78,15 +81,21 @@ def scan(folded: str) -> list[Atom]:
         elif k == "my":
             atoms.append(Atom("month", span, month=int(g("mym")), year=int(g("myy"))))
         elif k == "mo":
-            atoms.append(Atom("month", span, month=int(g("mom")), point=g("mop"), **_year(g("moy"), g("moyw"))))
+            point = g("mop")
+            if point and point.startswith("tuan thu "):  # "tuần thứ ba tháng 9" is "tuan thu 3"
+                point = "tuan thu " + _WEEK_WORDS.get(point[9:], point[9:])
+            atoms.append(Atom("month", span, month=int(g("mom")), point=point, **_year(g("moy"), g("moyw"))))
         elif k == "q":
             atoms.append(Atom("quarter", span, quarter=ROMAN[g("qn")], point=g("qp"),
                               **_year(g("qy") or g("qy2"), g("qyw"))))
         elif k == "h":
-            n = 6 if (g("hn") or g("hw")) in ("6", "06", "sau") else 9
-            atoms.append(Atom("half", span, months=12 if n == 6 and g("hp") == "cuoi" else n, **_year(g("hy"), None)))
+            n = 3 if g("h3") else 6 if g("hh") or (g("hn") or g("hw")) in ("6", "06", "sau") else 9
+            late = (g("hp") or g("hh")) == "cuoi"
+            atoms.append(Atom("half", span, months=12 if n == 6 and late else n, **_year(g("hy"), None)))
         elif k == "yr":
             atoms.append(Atom("year", span, point=g("yrp"), **_year(None, g("yry"))))
+        elif k == "yt":
+            atoms.append(Atom("year", span, point="trong"))  # a point: never part of a name
         elif k == "yp":
             atoms.append(Atom("year", span, point=g("ypp")))
         elif k == "yb":
@@ -95,6 +104,11 @@ def scan(folded: str) -> list[Atom]:
         elif k == "qx":
             if atoms and atoms[-1].kind == "quarter" and span[0] - atoms[-1].span[1] <= 5:
                 atoms.append(Atom("quarter", span, quarter=ROMAN[g("qxn")], **_year(g("qxy"), None)))
+        elif k == "mx":
+            prev = atoms[-1] if atoms else None
+            if prev and prev.kind == "month" and not prev.point and not prev.has_year and span[0] - prev.span[1] <= 5 \
+                    and 1 <= int(g("mxm")) <= 12:
+                atoms.append(Atom("month", span, month=int(g("mxm")), **_year(g("mxy"), g("mxyw"))))
         elif k == "d":
             atoms.append(Atom("day", span, day=int(g("dd"))))
     return atoms
@@ -112,8 +126,8 @@ def _bare_year_kept(folded: str, span: tuple[int, int], atoms: list[Atom]) -> bo
     if _LEAD_ONLY.fullmatch(folded, 0, span[0]) and _TAIL_ONLY.fullmatch(folded, span[1]):
         return True  # the whole cell is a year
     before = folded[max(0, span[0] - 40):span[0]].rstrip()  # what precedes, near enough: linear in the cell
-    if before.endswith("giai doan") or _STAGE.search(before):
-        return True  # "giai đoạn 2026-2030", "Giai đoạn I (2025 - 2027)"
+    if before.endswith("giai doan") or _STAGE.search(before) or _YEARS_GLOSS.search(before):
+        return True  # "giai đoạn 2026-2030", "Giai đoạn I (2025 - 2027)", "Trong 02 năm (2026 - 2027)"
     if _YEAR_RANGE_CELL.fullmatch(folded):
         return True  # the whole cell is a range of years: "2025-2030"
     return bool(atoms) and atoms[-1].kind == "year" and bool(_YEAR_RANGE_GAP.fullmatch(folded, atoms[-1].span[1],

@@ -19,7 +19,7 @@ _YEAR_WORD = r"(?P<{p}yw>\d{{3,5}}|sau|nay|toi)\b"
 
 def _year_tail(p: str, seps: str = "/.-") -> str:
     return (rf"(?:\s*[{re.escape(seps)}]\s*{_YEAR_NUM.format(p=p)}(?![\d/])"
-            rf"|\s*,?\s*nam\s+{_YEAR_WORD.format(p=p)})?")
+            rf"|\s*,?\s*nam(?:\s+|(?=\d)){_YEAR_WORD.format(p=p)})?")
 
 
 _DAY_WORD = r"(?:ngay\s+(?:mung\s+)?)"
@@ -28,8 +28,9 @@ _NOT_NUM_BEFORE = r"(?<![\d/.])"
 # Time atoms, most specific first: the scanner takes, at each position, the first alternative that matches.
 # The look-aheads let the scanner skip, cheaply, positions where no atom can start: first a character
 # class (one test per position), then the words an alternative can start with (extend both for a new one).
+# An atom starts with a digit or one of these words (or is the "i" after a quarter).
 ATOM_WORDS = ("ngay", "thang", "quy", "nam", "dau", "giua", "cuoi", "thuong tuan", "trung tuan", "ha tuan", "tuan",
-              "sau", "chin")  # an atom starts with a digit or one of these (or is the "i" after a quarter)
+              "sau", "chin", "nua", "trong nam")
 _ATOM_START = (r"(?=[\dndgcthqsi])(?=\d|" + "|".join(ATOM_WORDS) +
                r"|(?:(?<=,)|(?<=, )|(?<=- )|(?<=-)|(?<=va ))i)")
 ATOMS = re.compile(_ATOM_START + "(?:" + "|".join([
@@ -45,25 +46,33 @@ ATOMS = re.compile(_ATOM_START + "(?:" + "|".join([
     # "06/2019" (month/year with a four-digit year only)
     rf"(?P<my>{_NOT_NUM_BEFORE}(?<!quy )(?P<mym>\d{{1,2}})\s*[/-]\s*(?P<myy>\d{{4}})(?![\d/]))",
     # "tháng 11/2025", "cuối tháng 5/2010", "trung tuần tháng 4/2018", "tháng 12 năm 2025"
-    rf"(?P<mo>(?:(?P<mop>dau|giua|cuoi|thuong tuan|trung tuan|ha tuan|tuan dau|tuan cuoi)(?:\s+(?:tien|cung))?"
+    rf"(?P<mo>(?:(?P<mop>dau|giua|cuoi|thuong tuan|trung tuan|ha tuan|tuan dau|tuan cuoi"
+    rf"|tuan thu (?:[1-4]|nhat|hai|ba|tu)\b)(?:\s+(?:tien|cung))?"
     rf"(?:\s+cua)?\s+)?thang\s+(?P<mom>\d{{1,2}})\b"
     rf"{_year_tail('mo')})",
     # "Quý I/2025", "quý 4", "Quý II năm 2025", "cuối quý III"
     r"(?P<q>(?:(?P<qp>dau|giua|cuoi)\s+)?quy\s+(?P<qn>iv|iii|ii|i|[1-4])(?![a-z0-9])"
-    r"(?:\s*[/.-]\s*(?P<qy>\d{1,5})(?![\d/])|\s*,?\s*nam\s+(?P<qyw>\d{3,5}|sau|nay|toi)\b|\s+(?P<qy2>\d{4})\b)?)",
+    r"(?:\s*[/.-]\s*(?P<qy>\d{1,5})(?![\d/])|\s*,?\s*nam(?:\s+|(?=\d))(?P<qyw>\d{3,5}|sau|nay|toi)\b"
+    r"|\s+(?P<qy2>\d{4})\b)?)",
     # the second quarter of "Quý III, IV/2025" (kept only right after a quarter)
     r"(?P<qx>(?:(?<=, )|(?<=,)|(?<=- )|(?<=-)|(?<=va ))(?P<qxn>iv|iii|ii|i)(?![a-z0-9])"
     r"(?:\s*[/.-]\s*(?P<qxy>\d{1,5})(?![\d/]))?)",
-    # "6 tháng đầu năm 2025", "9 tháng", "sáu tháng cuối năm"
-    r"(?P<h>(?:(?P<hn>0?6|0?9)\s+thang|(?P<hw>sau|chin)\s+thang(?=\s+(?:dau|cuoi)\s+nam))"
-    r"(?:\s+(?P<hp>dau|cuoi)\s+nam)?(?:\s*,?\s*(?:nam\s+)?(?P<hy>\d{4})\b)?)",
+    # "6 tháng đầu năm 2025", "9 tháng", "sáu tháng cuối năm", "nửa đầu năm 2026", "3 tháng đầu năm"
+    r"(?P<h>(?:(?:(?P<hn>0?6|0?9)\s+thang|(?P<hw>sau|chin)\s+thang(?=\s+(?:dau|cuoi)\s+nam)"
+    r"|(?P<h3>0?3)\s+thang(?=\s+dau\s+nam))"
+    r"(?:\s+(?P<hp>dau|cuoi)\s+nam)?|nua\s+(?P<hh>dau|cuoi)\s+nam)(?:\s*,?\s*(?:nam\s+)?(?P<hy>\d{4})\b)?)",
     # "năm 2026", "cuối năm 2025", "năm sau", "giữa năm"
-    r"(?P<yr>(?:(?P<yrp>dau|giua|cuoi)\s+)?nam\s+(?P<yry>\d{3,5}|sau|nay|toi)\b)",
+    r"(?P<yr>(?:(?P<yrp>dau|giua|cuoi)\s+)?nam(?:\s+|(?=\d))(?P<yry>\d{3,5}|sau|nay|toi)\b)",
+    # "Trong năm" with no year: the plan year ("trong năm học", "trong năm tài chính" are other periods)
+    r"(?P<yt>trong\s+nam\b(?!\s*(?:\d|hoc|sau|nay|toi|tai chinh|ke hoach|qua|truoc)))",
     r"(?P<yp>(?P<ypp>dau|giua|cuoi)\s+nam\b)",
     # a bare year: kept only as a whole cell ("2025"), after "giai đoạn", or ending a range of years
     r"(?P<yb>(?<![\d/.])(?:19|20|21)\d\d(?![\d/]))",
     # a day without its month: "ngày 7" (a range start), "ngày 25" (of each month)
     rf"(?P<d>{_DAY_WORD}(?P<dd>\d{{1,2}})\b(?![/.-]\d))",
+    # a further month of "Tháng 3, 6, 9, 12 hằng năm" (kept only right after a month, as "qx" after a quarter)
+    rf"(?P<mx>(?:(?<=, )|(?<=,)|(?<=va ))(?P<mxm>\d{{1,2}})(?![\d/.-]){_year_tail('mx')}"
+    r"(?!\s*(?:ngay|thang|tuan|nam|lan|ky|dot|%|gio|h\b)))",
 ]) + ")")
 
 # Words just before an atom that make it a deadline and tell how to read it.
@@ -97,10 +106,11 @@ GLOSS_BODY = re.compile(r"\s*(?:chu nhat|thu\s+(?:hai|ba|tu|nam|sau|bay|[2-7])|[
 
 # Kinds that carry no date, by the words that announce them.
 DONE = re.compile(r"\bda\s+(?:thuc hien|hoan thanh|ban hanh|trien khai|xong|to chuc)\b")
-CONTINUOUS = re.compile(r"\b(?:thuong xuyen|lien tuc|hang ngay|moi ngay|hang ngay|thuong nien lien tuc)\b")
+CONTINUOUS = re.compile(r"\b(?:thuong xuyen|lien tuc|hang ngay|moi ngay|hang ngay|thuong nien lien tuc|quanh nam)\b")
 ON_EVENT = re.compile(
     r"\b(?:(?P<lead>ngay sau khi|ngay sau|sau khi|ngay khi|khi|ke tu khi|ke tu ngay|ke tu"
     r"|sau(?=\s+(?:thi diem|so ket|tong ket|nghiem thu|danh gia)\b))\s+)"
-    r"(?=\S)|\b(?:khong qua|trong vong|trong)\s+\d{1,3}\s+ngay\b")
-BY_REFERENCE = re.compile(r"\b(?:thuc hien\s+)?theo\s+(?=\S)")
+    r"(?=\S)|\b(?:khong qua|trong vong|trong)\s+\d{1,3}\s+ngay\b"
+    r"|\b\d{1,3}\s+ngay(?:\s+lam\s+viec)?\s+truoc\s+(?=(?:ngay|khi|thoi diem)\b)")  # "05 ngày trước ngày họp"
+BY_REFERENCE = re.compile(r"\b(?:thuc hien\s+)?theo\s+(?!dinh ky\b)(?=\S)")  # "theo định kỳ" names no period
 AD_HOC = re.compile(r"\b(?:hoac|va|,|hay)\s*(?:bao cao\s+)?dot xuat\b")

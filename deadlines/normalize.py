@@ -74,12 +74,19 @@ class Folded:
 _QUI = re.compile(r"\bqui\b")
 
 
+# A Roman quarter typed (or read by OCR) with a lower-case L for I: "Quý l/2026", "Quý lII". Same length.
+_QUARTER_L = re.compile(r"(?<=quy )(?=[il]{0,2}l)(?:[il]{1,3}|[il]v)(?![a-z0-9])")
+
+
 def fold(text: str) -> Folded:
     """Fold ``text`` (see ``_fold``) and respell old forms so the grammar sees one spelling."""
     f = _fold(text)
-    if "qui" in f.folded:
-        return Folded(f.original, _QUI.sub("quy", f.folded), f.offsets)
-    return f
+    folded = f.folded
+    if "qui" in folded:
+        folded = _QUI.sub("quy", folded)
+    if "quy l" in folded or "quy il" in folded or "quy iil" in folded:
+        folded = _QUARTER_L.sub(lambda m: m.group().replace("l", "i"), folded)
+    return f if folded is f.folded else Folded(f.original, folded, f.offsets)
 
 
 def _fold(text: str) -> Folded:

@@ -35,6 +35,9 @@ _DURATION_FIRST = re.compile(rf"(?P<lead>{_LEAD})(?:{_NUMBER})\s+{_UNIT}\s*,?\s*
 # "Kể từ ngày nhận được hồ sơ, trong thời hạn 05 ngày làm việc": the event comes first.
 _EVENT_FIRST = re.compile(rf"(?P<anchor>ke\s+tu|tinh\s+tu)\s+(?:(?:ngay|khi|thoi\s+diem)\s+)?(?P<event>[^,;]{{3,200}}?)"
                           rf"\s*,\s*{_LEAD}(?:{_NUMBER})\s+{_UNIT}\s*[.;]?\s*$")
+# "Sau khi Kế hoạch được ban hành 15 ngày": the event, then the time allowed after it.
+_EVENT_THEN_DURATION = re.compile(rf"(?P<anchor>sau\s+khi)\s+(?P<event>[^,;]{{3,200}}?)\s*,?\s*(?:(?:la|trong)\s+)?"
+                                  rf"(?:{_NUMBER})\s+{_UNIT}\s*[.;]?\s*$")
 # "Trong ngày làm việc tiếp theo kể từ khi nhận được hồ sơ": the next (working) day.
 _NEXT_DAY = re.compile(rf"(?P<lead>(?:trong|cham nhat|muon nhat)\s+)?(?P<unit>ngay\s+lam\s+viec|ngay)\s+(?:tiep\s+theo|"
                        rf"ke\s+tiep|lien\s+ke)\s*,?\s*{_ANCHOR}(?=\S)")
@@ -72,12 +75,13 @@ def find(f: Folded, text: str, lo: int) -> Found | None:
         event = f.text(lo + m.end(), lo + len(text)).strip(" .;,:") or None
         start = m.start("lead") if m.group("lead") else m.start()
         return Found(Offset(days=1, working=m.group("unit") != "ngay"), event, (start, len(text)))
-    m = _EVENT_FIRST.search(text)
-    if m is not None:
-        offset = _offset(f, m, lo)
-        if offset is not None:
-            event = f.text(lo + m.start("event"), lo + m.end("event")).strip(" .;,:") or None
-            return Found(offset, event, (m.start(), len(text)))
+    for pattern in (_EVENT_FIRST, _EVENT_THEN_DURATION):
+        m = pattern.search(text)
+        if m is not None:
+            offset = _offset(f, m, lo)
+            if offset is not None:
+                event = f.text(lo + m.start("event"), lo + m.end("event")).strip(" .;,:") or None
+                return Found(offset, event, (m.start(), len(text)))
     return None
 
 

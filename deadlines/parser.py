@@ -27,12 +27,16 @@ _DIGIT_AFTER = re.compile(r"\d")
 _DURATION = re.compile(r"(?:khong qua|trong vong|trong)\s+\d")
 _ANCHOR = re.compile(r"\b(?:ke tu|sau|khi)\b")
 _INTERNAL = "Lỗi nội bộ khi đọc thời hạn; cần kiểm tra thủ công."
+_BEFORE_EVENT = "Hạn “{}” {}: hạn đứng trước một sự kiện chưa biết ngày, cần đặt hạn thủ công khi biết ngày đó."
 _NAME_YEAR = "“{}” là một phần của tên nhiệm vụ/văn bản, không phải thời hạn."
 _NO_PERIOD = "“Định kỳ” nhưng không nêu chu kỳ (tháng, quý, năm): không xác định được hạn."
 _PERIODIC = re.compile(r"\bdinh ky\b")
 _DEADLINE_VERB = re.compile(r"\b(?:hoan thanh|xong|nop)\s*$")
 # "Kế hoạch … giai đoạn 2026 - 2030" names a plan; "Hoàn thành (trong) giai đoạn 2026 - 2027" is a deadline
 _STAGE = re.compile(r"\bgiai doan\s*$")
+_PERIOD_ONLY = re.compile(r"[\s+•*-]*(?:dinh ky\s+)?(?:hang|moi)\s+(?:nam|quy|thang|tuan)\s*")
+# What may stand before a time that heads a part: "a) Quý I/2026: …", "Giai đoạn 1 (2026 - 2027): …"
+_ENUMERATOR = re.compile(r"(?:[a-z]|\d{1,2}|[ivx]{1,4})[.)]?|(?:giai doan|dot|lan|ky|buoc)\s+(?:\d{1,2}|[ivx]{1,4})")
 _NAMED_STAGE = re.compile(rf"\b(?:{DOC_TYPES}|chien luoc|quy hoach|du an)\b[^.;:,()]{{0,80}}\bgiai doan\s*$")
 
 
@@ -161,6 +165,8 @@ def _meaning(m: ParsedMilestone) -> tuple:
 def _parse_part(f: Folded, hidden: str, part: Part, plan_year: int, horizon: tuple[date, date], *,
                 clause: bool = False) -> list[ParsedMilestone]:
     label, lo = colon_label(f, part)
+    if label is not None and _PERIOD_ONLY.fullmatch(hidden[part.start:lo].rstrip(" :")):
+        label, lo = None, part.start  # "Hằng năm: tháng 11" is one recurrence, not a label and a month
     if not clause and (pieces := clauses.split(f, hidden, Part(lo, part.end, part.sep))):
         # "… trong năm 2026 và vận hành thường xuyên, liên tục": a milestone per clause, the first under the label
         found = [m for piece in pieces for m in _parse_part(f, hidden, piece, plan_year, horizon, clause=True)]
@@ -265,7 +271,7 @@ def _time_only(head: str) -> bool:
     if not atoms or head[atoms[-1].span[1]:].strip(" .,;()-"):
         return False
     lead = head[:atoms[0].span[0]].strip(" .,;()-+•*")
-    return not lead or bool(PREFIX.fullmatch(lead + " "))
+    return not lead or bool(PREFIX.fullmatch(lead + " ")) or bool(_ENUMERATOR.fullmatch(lead))
 
 
 def _is_yearly(rec: recurrence.Recurrence) -> bool:
@@ -283,8 +289,9 @@ def _expr_start(sub: str, atoms: list[dates.Atom]) -> int | None:
 
 def _in_name(atom: dates.Atom, sub: str) -> bool:
     """A bare "năm 2024" after a noun ("Kế hoạch cải cách hành chính năm 2024") names a product, and so
-    does "6 tháng" in "Báo cáo 6 tháng trước ngày 15/6" (a report named by its period, its date follows)."""
-    if atom.kind == "half" and _REPORT_NAMED.search(sub, max(0, atom.span[0] - 24), atom.span[0]):
+    does "6 tháng" in "Báo cáo 6 tháng trước ngày 15/6" or "quý I" in "báo cáo quý I trước ngày 15/3" (a report
+    named by its period, its date follows)."""
+    if atom.kind in ("half", "quarter") and _REPORT_NAMED.search(sub, max(0, atom.span[0] - 24), atom.span[0]):
         return bool(_DIGIT_AFTER.search(sub, atom.span[1]))
     if atom.kind != "year" or atom.point or atom.span[0] == 0 or sub.startswith("giai doan", 0, atom.span[0]):
         return False
@@ -294,8 +301,8 @@ def _in_name(atom: dates.Atom, sub: str) -> bool:
         if PREFIX.search(before, 0, stage.start()):
             return False
         return _NAMED_STAGE.search(sub, max(0, atom.span[0] - 130), atom.span[0]) is not None
-    if re.search(r"\b(?:ca|suot)\s*$", before):
-        return False  # "Cả năm 2025", "suốt năm 2025"
+    if re.search(r"\b(?:ca|suot)\s*$", before) or re.search(r"\b\d{1,2}\s+nam\s*\(\s*$", before):
+        return False  # "Cả năm 2025", "suốt năm 2025", "Trong 02 năm (2026 - 2027)"
     return bool(re.search(r"[a-z]\s*\(?\s*$", before)) and not PREFIX.search(before)
 
 
@@ -320,6 +327,10 @@ def _dateless(f: Folded, sub: str, lo: int, marker, base: dict) -> ParsedMilesto
     words = f.text(lo + marker.span[1], lo + len(sub)).strip(" .;,") or None
     if kind is Kind.ON_EVENT:
         lead = f.folded[lo + marker.span[0]:lo + marker.span[1]].strip()
+        if lead.endswith("truoc"):  # "Chậm nhất 15 ngày trước ngày tổ chức Đại hội": due before the event, which
+            # an offset (counted after an event) cannot hold; due on the event's day would be too late
+            said = f.text(lo + marker.span[0], lo + marker.span[1]).strip()
+            return ParsedMilestone(Kind.UNRESOLVED, warnings=[_BEFORE_EVENT.format(said, words or "sự kiện")], **base)
         led = lead.startswith(("ngay", "sau", "khi", "ke tu"))
         event = words if led else f.text(lo + marker.span[0], lo + len(sub))
         return ParsedMilestone(kind, event=event.strip(" .;,") if event else None, **base)

@@ -61,7 +61,8 @@ def interval(atom: Atom, year: int) -> tuple[date | None, date | None, str, str 
 
 
 def _point_in_month(first: date, last: date, point: str | None) -> tuple[date, date]:
-    days = {"dau": 1, "giua": 15, "thuong tuan": 10, "trung tuan": 20, "tuan dau": 7}
+    days = {"dau": 1, "giua": 15, "thuong tuan": 10, "trung tuan": 20, "tuan dau": 7,  # weeks of 7 days from the 1st
+            "tuan thu 1": 7, "tuan thu 2": 14, "tuan thu 3": 21, "tuan thu 4": 28}
     if point in days:
         d = first.replace(day=days[point])
         return d, d
@@ -90,10 +91,13 @@ _COMMA_SHARPENS = re.compile(r"\s*,\s*(?:hoan thanh|xong|nop)?\s*(?:truoc|cham n
 _FROM_ONLY = re.compile(r"(?:\bbat dau tu|(?<![a-z])(?<!dau )tu|(?<![a-z])(?<!thu )sau)\s*$")  # "sau năm 2028" too
 
 
+_GRAIN = {"date": 0, "month": 1, "quarter": 2, "half": 3, "year": 4}  # finer periods first
+
+
 def _without_glosses(atoms: list[Atom], folded: str, plan_year: int) -> list[Atom]:
     """Atoms minus what a bracket right after an atom says about it. A dated bracket inside the atom's
     period sharpens it ("Tháng 12/2025 (trước ngày 20/12/2025)" is due on 19/12); a bare period word
-    describes it ("Quý I/2025 (đầu năm)" is due on 31/3)."""
+    describes it ("Quý I/2025 (đầu năm)" is due on 31/3); a tentative one ("dự kiến …") is a note."""
     dropped: set[int] = set()
     for i in range(1, len(atoms)):
         prev, cur = atoms[i - 1], atoms[i]
@@ -102,9 +106,18 @@ def _without_glosses(atoms: list[Atom], folded: str, plan_year: int) -> list[Ato
         comma = not closed and _COMMA_SHARPENS.fullmatch(folded, prev.span[1], cur.span[0]) is not None
         if not (closed or comma) or i - 1 in dropped:
             continue
-        if cur.kind == "date" and prev.kind != "date":
-            y_cur = resolve_year(cur, plan_year)
-            y_prev = resolve_year(prev, plan_year, y_cur)
+        if closed and gap.group("words").startswith("du kien"):  # type: ignore[union-attr]
+            dropped.add(i)  # "Quý III/2026 (dự kiến tháng 8/2026)": a tentative plan inside, the deadline stands
+            continue
+        finer = ((cur.kind == "date" and prev.kind != "date")
+                 or (closed and _GRAIN.get(cur.kind, 9) < _GRAIN.get(prev.kind, 0)))
+        if finer:  # "Quý III/2026 (tháng 8)", "Năm 2026 (Quý IV)": the bracket names the part of the period that is due
+            if cur.kind == "date":
+                y_cur = resolve_year(cur, plan_year)
+                y_prev = resolve_year(prev, plan_year, y_cur)
+            else:
+                y_prev = resolve_year(prev, plan_year)
+                y_cur = resolve_year(cur, plan_year, y_prev if not cur.has_year else None)
             if y_cur is None or y_prev is None:
                 continue
             first, last, _, _ = interval(prev, y_prev)
@@ -154,15 +167,18 @@ def _borrowed_years(group: list[Atom], plan_year: int) -> list[int | None]:
 
 
 def _list(group: list[Atom], folded: str, plan_year: int) -> list[Once]:
+    """Each atom of a list; "trước ngày 30/6 và 30/11/2026" is strict on both days (the word governs the list)."""
     out = []
+    strict = False
     for atom, year in zip(group, _borrowed_years(group, plan_year), strict=True):
-        once = _single(atom, year, folded)
+        once = _single(atom, year, folded, strict)
         if once:
             out.append(once)
+        strict = bool(once and once.strict)
     return out
 
 
-def _single(atom: Atom, year: int | None, folded: str) -> Once | None:
+def _single(atom: Atom, year: int | None, folded: str, strict_before: bool = False) -> Once | None:
     if year is None:
         return Once(None, atom.span, warnings=[f"Năm “{atom.bad_year}” không hợp lệ: không lấy ngày từ đây."])
     first, last, name, warning = interval(atom, year)
@@ -178,7 +194,7 @@ def _single(atom: Atom, year: int | None, folded: str) -> Once | None:
         return once
     if atom.first_day is not None:  # "26 - 27/6/2025"
         once.start = clamp(year, atom.month or 1, atom.first_day)[0]
-    elif prefix_of(folded, atom.span[0]) == "strict":
+    elif (prefix := prefix_of(folded, atom.span[0])) == "strict" or (prefix is None and strict_before):
         once.due, once.strict = first - ONE_DAY, True
         once.name = f"trước {name}"
     elif first != last and atom.kind != "date":

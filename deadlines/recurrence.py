@@ -12,21 +12,32 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 from deadlines.dates import Atom, month_length
-from deadlines.lexicon import QUARTER_NAMES
+from deadlines.lexicon import LIST_GAP, QUARTER_NAMES
 
 _HALF_DAU = re.compile(r"((?:0?6|sau|0?9|chin) thang) dau nam")
 _HALF_CUOI = re.compile(r"(?:0?6|sau) thang cuoi nam")
 _P = r"(?:quy|0?3 thang|(?:0?6|sau) thang (?:dau|cuoi) nam|0?6 thang|sau thang|0?9 thang dau nam|" \
-    r"0?9 thang|chin thang|ca nam|nam(?![\s/.-]*\d)|thang(?![\s/.-]*\d)|tuan)"
+    r"0?9 thang|chin thang|ca nam|(?:0?1\s+)?nam(?![\s/.-]*\d)|thang(?![\s/.-]*\d)|tuan)"
 _LIST = rf"{_P}(?:\s*(?:,|;|va|hoac|/|-)\s*(?:(?:hang|moi|dinh ky)\s+)?{_P}){{0,8}}"
 MARKED = re.compile(rf"\b(?:dinh ky|hang|moi|tung)\s+(?:(?:hang|moi)\s+)?(?P<list>{_LIST})")
 BARE_LIST = re.compile(rf"\b(?=quy|\d|sau|chin|ca|nam|thang|tuan)(?P<list>{_LIST})")  # look-ahead: skip words fast
 LAST_MONTH_DAY = re.compile(
     r"(?P<strict>truoc\s+)?ngay\s+(?:mung\s+)?(?P<d>\d{1,2})\s+(?:cua\s+)?thang\s+cuoi(?:\s+cung)?\s+"
     r"(?:cua\s+)?(?:(?:moi|hang|cac|tung)\s+)?(?P<per>quy|ky bao cao|ky|nam)")
-MONTH_DAY = re.compile(
-    r"(?P<strict>truoc\s+)?ngay\s+(?:mung\s+)?(?P<d>\d{1,2})\s+(?:(?:cua|trong)\s+)?(?:(?:hang|moi|cac|tung)\s+)?"
-    r"thang\b(?![\s/.-]*\d)(?!\s+cuoi)")
+# "trước ngày 05 của tháng đầu quý sau": the report of a quarter, due early in the next one
+FIRST_MONTH_DAY = re.compile(
+    r"(?P<strict>truoc\s+)?ngay\s+(?:mung\s+)?(?P<d>\d{1,2})\s+(?:cua\s+)?thang\s+dau(?:\s+tien)?\s+"
+    r"(?:cua\s+)?(?:(?:moi|hang|cac|tung)\s+)?(?P<per>quy|nam)\b(?P<next>\s+(?:sau|tiep theo|ke tiep|lien ke))?")
+# "tuần thứ 2 của tháng", "tuần cuối cùng hằng tháng": monthly, by the end of that week (weeks of 7 days,
+# as Bộ luật Dân sự Điều 146 k1 counts them)
+WEEK_OF_MONTH = re.compile(
+    r"\btuan\s+(?:thu\s+(?P<n>[1-4]|nhat|hai|ba|tu)|(?P<w>dau(?:\s+tien)?|cuoi(?:\s+cung)?))\s+"
+    r"(?:(?:cua|trong)\s+)?(?:(?:moi|hang|cac|tung)\s+)?thang\b(?![\s/.-]*\d)")
+_WEEK_N = {"nhat": 1, "hai": 2, "ba": 3, "tu": 4}
+MONTH_DAY = re.compile(  # "ngày 25 hằng tháng", "ngày 15 và ngày 30 hằng tháng"
+    r"(?P<strict>truoc\s+)?ngay\s+(?:mung\s+)?(?P<d>\d{1,2})(?P<more>(?:\s*(?:,|va)\s*(?:ngay\s+)?\d{1,2}\b){0,4})"
+    r"\s+(?:(?:cua|trong)\s+)?(?:(?:hang|moi|cac|tung)\s+)?"
+    r"thang\b(?![\s/.-]*\d)(?!\s+(?:cuoi|dau))")
 TIMES_A_MONTH = re.compile(
     r"\b(?P<n>0?[1-3]|hai|ba|mot)\s*(?:ky|lan|dot)\s*(?:/|trong|moi|mot|1)?\s*(?:mot\s+)?thang\b")
 FOLLOWING_YEARS = re.compile(r"\bnam\s+(?P<y>\d{4})\s*(?:(?:,|va)\s*(?:cac|nhung)\s+nam\s+(?:tiep theo|ke tiep|sau)"
@@ -36,7 +47,9 @@ ONCE_PER = re.compile(r"\b(?:(?:moi|hang)\s+(?P<a>thang|quy|nam)\s*,?\s*(?:0?1|m
 PERIOD_PER_TIME = re.compile(r"\b(?:0?1\s+)?(?P<p>nam|quy|thang|0?3 thang|0?6 thang|sau thang)\s*(?:/|mot)\s*"
                              r"(?:0?1\s*)?lan\b")
 _REPORT_BEFORE = re.compile(r"bao cao\s+$")
-TIMES_A_YEAR = re.compile(r"\b(?P<n>0?[124]|mot|hai|bon)\s*(?:ky|lan|dot)\s*(?:/|trong|moi|mot|1)?\s*(?:mot\s+)?nam\b")
+TIMES_A_YEAR = re.compile(  # "02 lần/năm", "Mỗi năm 02 lần"
+    r"\b(?:(?P<n>0?[124]|mot|hai|bon)\s*(?:ky|lan|dot)\s*(?:/|trong|moi|mot|1)?\s*(?:mot\s+)?nam\b"
+    r"|(?:moi|hang)\s+nam\s*,?\s*(?P<n2>0?[24]|hai|bon)\s*(?:ky|lan|dot)\b)")
 _PER_YEAR = {1: {"nam"}, 2: {"6"}, 4: {"quy"}}  # "02 lần/năm" is every half year
 EVERY_YEAR_AFTER = re.compile(r"\s*,?\s*(?:(?:vao|cua)\s+)?(?:hang|moi|tung)\s+nam\b")
 YEAR_SPAN = re.compile(r"(?:tu\s+nam|giai doan|nam)\s+(?P<a>\d{4})\s*(?:-|den|toi)\s*(?:nam\s+)?(?P<b>\d{4})")
@@ -54,6 +67,7 @@ class Recurrence:
     months: tuple[int, ...] = ()
     monthdays: tuple[int, ...] = (-1,)
     weekly: bool = False
+    weekday: int = 6  # of a weekly recurrence: Monday 0 … Sunday 6 (the end of the week when none is named)
     names: tuple[tuple[int, str], ...] = ()
     strict: bool = False
     span: tuple[int, int] = (0, 0)
@@ -73,7 +87,7 @@ class Recurrence:
                 f"\nRRULE:FREQ=YEARLY;BYMONTH={','.join(map(str, months))};BYMONTHDAY={day}{until};WKST=MO"
                 for day, months in sorted(by_day.items()))
         if self.weekly:
-            body = "FREQ=WEEKLY;BYDAY=SU"
+            body = f"FREQ=WEEKLY;BYDAY={_BYDAY[self.weekday]}"
         elif self.months:
             body = f"FREQ=YEARLY;BYMONTH={','.join(map(str, self.months))};BYMONTHDAY={_days(self.monthdays)}"
         else:
@@ -87,7 +101,7 @@ class Recurrence:
         if self.until and self.until < end:
             end = self.until
         if self.weekly:
-            first = start + timedelta(days=(6 - start.weekday()) % 7)
+            first = start + timedelta(days=(self.weekday - start.weekday()) % 7)
             return [(first + timedelta(weeks=k), "tuần") for k in range(max(0, (end - first).days // 7 + 1))]
         names = dict(self.names)
         out = []
@@ -107,6 +121,24 @@ class Recurrence:
                     if start <= due <= end:
                         out.append((due, names.get(month, f"tháng {month}")))
         return out
+
+
+_BYDAY = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+# "thứ Năm hằng tuần", "chiều thứ 6 hàng tuần", "Chủ nhật hằng tuần"
+WEEKDAY = re.compile(r"\b(?:thu\s+(?P<d>hai|ba|tu|nam|sau|bay|[2-7])|(?P<su>chu nhat))\b")
+_WEEKDAYS = {"hai": 0, "ba": 1, "tu": 2, "nam": 3, "sau": 4, "bay": 5}
+
+
+def _weekday(folded: str, span: tuple[int, int]) -> int | None:
+    """The weekday named within a few words before or after a weekly marker, else None."""
+    near = folded[max(0, span[0] - 24):span[1] + 24]
+    m = WEEKDAY.search(near)
+    if not m:
+        return None
+    if m.group("su"):
+        return 6
+    d = m.group("d")
+    return int(d) - 2 if d.isdigit() else _WEEKDAYS[d]
 
 
 def _days(monthdays: tuple[int, ...]) -> str:
@@ -166,6 +198,9 @@ def find(folded: str, atoms: list[Atom]) -> Recurrence | None:
         rec = _from_items(_items(m.group("list")), m.span())
         if rec is None:
             return None
+        if rec.weekly and ("thu" in folded or "chu nhat" in folded):
+            day = _weekday(folded, m.span())
+            rec = replace(rec, weekday=day) if rec.weekly and day is not None else rec
         rec = _pinned(rec, folded, atoms)
     span = YEAR_SPAN.search(folded)
     if span and int(span.group("a")) <= int(span.group("b")):
@@ -202,9 +237,30 @@ def _specific(folded: str, atoms: list[Atom], marked: re.Match | None = None) ->
             return Recurrence(tuple(x - 1 for x in months), names=tuple((x - 1, n) for x, n in names),
                               strict=True, span=span)
         return Recurrence(months, (_day(d, strict),), names=names, strict=strict, span=span)
+    m = FIRST_MONTH_DAY.search(folded) if "dau" in folded and "ngay" in folded else None
+    if m:
+        strict, d = bool(m.group("strict")), int(m.group("d"))
+        months = (1,) if m.group("per") == "nam" else (1, 4, 7, 10)
+        if m.group("next"):  # the report of the period just ended
+            names = tuple((x, "năm trước" if x == 1 and len(months) == 1 else
+                           f"quý {QUARTER_NAMES[(x - 2) % 12 // 3 + 1]}") for x in months)
+        else:
+            names = tuple((x, f"tháng {x}") for x in months)
+        if strict and d == 1:  # "trước ngày 01 tháng đầu quý sau": the last day of the period
+            shifted = sorted(((x - 2) % 12 + 1, n) for x, n in names)
+            return Recurrence(tuple(x for x, _ in shifted), names=tuple(shifted), strict=True, span=m.span())
+        return Recurrence(months, (_day(d, strict),), names=names, strict=strict, span=m.span())
+    m = WEEK_OF_MONTH.search(folded) if "tuan" in folded else None
+    if m:
+        n = m.group("n")
+        week = (int(n) if n.isdigit() else _WEEK_N[n]) if n else (1 if m.group("w").startswith("dau") else 0)
+        return Recurrence(monthdays=(7 * week if week else -1,), span=m.span())
     m = MONTH_DAY.search(folded) if "ngay" in folded and "thang" in folded else None
     if m:
         strict, d = bool(m.group("strict")), int(m.group("d"))
+        if m.group("more"):
+            days = {_day(x, strict) for x in [d, *map(int, re.findall(r"\d+", m.group("more")))] if 1 <= x <= 31}
+            return Recurrence(monthdays=tuple(sorted(days)), strict=strict, span=m.span())
         return Recurrence(monthdays=(-1,) if strict and d == 1 else (_day(d, strict),), strict=strict, span=m.span())
     m = TIMES_A_MONTH.search(folded) if "thang" in folded else None
     if m:
@@ -223,7 +279,8 @@ def _specific(folded: str, atoms: list[Atom], marked: re.Match | None = None) ->
         return _from_items(_items(m.group("p")), m.span())
     m = TIMES_A_YEAR.search(folded) if "nam" in folded else None
     if m:
-        months, names = period_names(_PER_YEAR[_WORD_N.get(m.group("n")) or int(m.group("n"))])
+        n = m.group("n") or m.group("n2")
+        months, names = period_names(_PER_YEAR[_WORD_N.get(n) or int(n)])
         return _pinned(Recurrence(months, names=names, span=m.span()), folded, atoms)
     for atom in atoms:
         if marked and marked.start() <= atom.span[0] < marked.end():
@@ -238,11 +295,22 @@ def _strict_at(folded: str, start: int) -> bool:
     return bool(re.search(r"truoc\s*$", folded[max(0, start - 8):start]))
 
 
+def _strict_flags(atoms: list[Atom], folded: str) -> list[bool]:
+    """Whether each atom is a strict "trước" day: "trước ngày 15/6 và 15/12" makes both strict (the word
+    governs the whole list), "trước ngày 15/6, chậm nhất ngày 15/12" only the first."""
+    flags: list[bool] = []
+    for i, a in enumerate(atoms):
+        carried = i > 0 and flags[-1] and LIST_GAP.fullmatch(folded, atoms[i - 1].span[1], a.span[0]) is not None
+        flags.append(carried or _strict_at(folded, a.span[0]))
+    return flags
+
+
 def _pinned(rec: Recurrence, folded: str, atoms: list[Atom]) -> Recurrence:
     """A bare recurrence pinned by the yearless atoms of the same text: "hằng năm (trước ngày 15/11)",
     "hằng năm, vào tháng 11", "hằng tháng, chậm nhất ngày 20", "6 tháng (trước ngày 15/6) và hằng năm
     (trước ngày 15/12)". Left as it is when the atoms do not fit it."""
-    free = [a for a in atoms if not a.has_year and not rec.span[0] <= a.span[0] < rec.span[1]
+    # a day "năm sau" (the next year) pins a yearly report too: "hằng năm, trước ngày 31/01 năm sau"
+    free = [a for a in atoms if (not a.has_year or a.year_word == "sau") and not rec.span[0] <= a.span[0] < rec.span[1]
             and not (a.kind == "half" and _REPORT_BEFORE.search(folded, max(0, a.span[0] - 12), a.span[0]))]
     if rec.weekly or not free:  # ("… (báo cáo 6 tháng)" names a report, it pins nothing)
         return rec
@@ -257,18 +325,25 @@ def _pinned(rec: Recurrence, folded: str, atoms: list[Atom]) -> Recurrence:
         pinned = _yearly_on(free, folded)
         return replace(pinned, span=span) if pinned else rec
     dated = [a for a in free if a.kind == "date" and a.day and a.month]
-    strict = {_strict_at(folded, a.span[0]) for a in dated}
-    days = {_day(a.day or 1, _strict_at(folded, a.span[0])) for a in dated}
-    if len(dated) != len(free) or {a.month for a in dated} != set(rec.months) or len(days) != 1 or len(strict) != 1 \
-            or 1 in {a.day for a in dated}:
+    flags = _strict_flags(dated, folded)
+    strict = set(flags)
+    days = [_day(a.day or 1, s) for a, s in zip(dated, flags, strict=True)]
+    months = [a.month for a in dated]
+    if len(dated) != len(free) or set(months) != set(rec.months) or len(strict) != 1 or 1 in {a.day for a in dated}:
         return rec
-    return replace(rec, monthdays=(days.pop(),), strict=strict.pop(), span=span)
+    if len(set(days)) == 1:
+        return replace(rec, monthdays=(days[0],), strict=strict.pop(), span=span)
+    if len(months) != len(set(months)):
+        return rec
+    # "định kỳ 6 tháng (trước ngày 20/6 và 15/12)": each period on its own day
+    return replace(rec, day_of=tuple(zip(months, days, strict=True)), strict=strict.pop(), span=span)  # type: ignore[arg-type]
 
 
 def _yearly_on(points: list[Atom], folded: str) -> Recurrence | None:
     """One yearly recurrence on every month named: "tháng 6 và tháng 12 hằng năm", "ngày 30/4 và 02/9
     hằng năm" (days per month); None when nothing can be pinned."""
-    recs = [r for r in (_yearly_at(a, folded) for a in points) if r is not None]
+    recs = [r for r in (_yearly_at(a, folded, s) for a, s in zip(points, _strict_flags(points, folded), strict=True))
+            if r is not None]
     if not recs or len(recs) != len(points):
         return None
     months = tuple(sorted({m for r in recs for m in r.months}))
@@ -278,9 +353,10 @@ def _yearly_on(points: list[Atom], folded: str) -> Recurrence | None:
                       span=(recs[0].span[0], recs[-1].span[1]), day_of=day_of)
 
 
-def _yearly_at(atom: Atom, folded: str) -> Recurrence | None:
+def _yearly_at(atom: Atom, folded: str, strict: bool | None = None) -> Recurrence | None:
     """"tháng 12 hằng năm", "quý I hàng năm", "(trước) ngày 20/11 hằng năm"."""
-    strict = _strict_at(folded, atom.span[0])
+    if strict is None:
+        strict = _strict_at(folded, atom.span[0])
     if atom.kind == "month" and atom.month and 1 <= atom.month <= 12:
         return Recurrence((atom.month,), names=((atom.month, f"tháng {atom.month}"),), span=atom.span)
     if atom.kind == "quarter" and atom.quarter:

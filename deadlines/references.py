@@ -74,7 +74,7 @@ def cited_document(f: Folded, lo: int, hi: int) -> CitedDocument | None:
 
 
 # (kind, pattern, words one of which every match contains): the cheap test skips most regex searches.
-_MARKERS = ((Kind.DONE, DONE, ("da",)), (Kind.CONTINUOUS, CONTINUOUS, ("thuong", "lien tuc", "ngay")),
+_MARKERS = ((Kind.DONE, DONE, ("da",)), (Kind.CONTINUOUS, CONTINUOUS, ("thuong", "lien tuc", "ngay", "quanh")),
             (Kind.ON_EVENT, ON_EVENT, ("khi", "ke tu", "ngay", "trong", "khong qua", "sau")),
             (Kind.BY_REFERENCE, BY_REFERENCE, ("theo",)))
 

@@ -1,0 +1,293 @@
+"""One test per cause found by the unseen-wording gold (tests/data/gold/unseen_deadlines.jsonl).
+
+Each test holds several phrasings of its cause, not only the gold cell that revealed it.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from deadlines import parse
+
+
+def _read(text: str, year: int = 2026) -> list[tuple[str, str | None, list[str]]]:
+    return [(m.kind.value, m.due.isoformat() if m.due else None,
+             [o.due.isoformat() for o in m.occurrences if o.due.year == year]) for m in parse(text, year)]
+
+
+def _dues(text: str) -> list[str | None]:
+    return [due for _, due, _ in _read(text)]
+
+
+def _occurrences(text: str) -> list[str]:
+    found = _read(text)
+    assert [kind for kind, _, _ in found] == ["recurring"], found
+    return found[0][2]
+
+
+@pytest.mark.parametrize(("text", "dues"), [
+    ("Trước ngày 30/6 và 30/11/2026", ["2026-06-29", "2026-11-29"]),
+    ("Trước ngày 10/6, 10/9 và 10/12/2026", ["2026-06-09", "2026-09-09", "2026-12-09"]),
+    ("Trước tháng 6 và tháng 12/2026", ["2026-05-31", "2026-11-30"]),
+    ("Chậm nhất ngày 15/6 và 15/12/2026", ["2026-06-15", "2026-12-15"]),
+    ("Trước ngày 30/6/2026, chậm nhất ngày 31/12/2026", ["2026-06-29", "2026-12-31"]),
+])
+def test_trước_governs_every_date_of_its_list(text, dues):
+    assert _dues(text) == dues
+
+
+@pytest.mark.parametrize(("text", "occurrences"), [
+    ("Định kỳ 6 tháng, năm (trước ngày 15/6 và 15/12)", ["2026-06-14", "2026-12-14"]),
+    ("Định kỳ 6 tháng (trước ngày 20/6 và 20/12)", ["2026-06-19", "2026-12-19"]),
+    ("Hằng năm (trước ngày 30/4 và 30/10)", ["2026-04-29", "2026-10-29"]),
+    ("Hằng quý (trước ngày 15/3, 15/6, 15/9 và 15/12)", ["2026-03-14", "2026-06-14", "2026-09-14", "2026-12-14"]),
+    ("Định kỳ 6 tháng, năm (trước ngày 15/6 và 10/12)", ["2026-06-14", "2026-12-09"]),
+])
+def test_a_recurrence_takes_the_days_listed_in_its_bracket(text, occurrences):
+    assert _occurrences(text) == occurrences
+
+
+@pytest.mark.parametrize(("text", "occurrences"), [
+    ("Tháng 3, 6, 9, 12 hằng năm", ["2026-03-31", "2026-06-30", "2026-09-30", "2026-12-31"]),
+    ("tháng 6 và 12 hằng năm", ["2026-06-30", "2026-12-31"]),
+    ("Tháng 1, 7 hàng năm", ["2026-01-31", "2026-07-31"]),
+])
+def test_a_list_of_month_numbers_after_one_tháng_names_every_month(text, occurrences):
+    assert _occurrences(text) == occurrences
+
+
+@pytest.mark.parametrize(("text", "dues"), [
+    ("Tháng 3, 6, 9, 12 năm 2026", ["2026-03-31", "2026-06-30", "2026-09-30", "2026-12-31"]),
+    ("Tháng 12, 15 ngày", ["2026-12-31"]),  # a count of days is no month
+    ("tháng 5, 20 đơn vị", ["2026-05-31"]),
+])
+def test_a_month_list_keeps_the_year_written_on_its_end_and_skips_counts(text, dues):
+    assert _dues(text) == dues
+
+
+@pytest.mark.parametrize(("text", "occurrences"), [
+    ("Trước ngày 05 của tháng đầu quý sau", ["2026-01-04", "2026-04-04", "2026-07-04", "2026-10-04"]),
+    ("Chậm nhất ngày 10 tháng đầu quý tiếp theo", ["2026-01-10", "2026-04-10", "2026-07-10", "2026-10-10"]),
+    ("Trước ngày 01 tháng đầu quý sau", ["2026-03-31", "2026-06-30", "2026-09-30", "2026-12-31"]),
+    ("trước ngày 15 tháng đầu năm sau", ["2026-01-14"]),
+])
+def test_a_day_of_the_first_month_of_the_next_period_recurs_with_the_period(text, occurrences):
+    assert _occurrences(text) == occurrences
+
+
+@pytest.mark.parametrize(("text", "day"), [
+    ("Tuần thứ 2 của tháng", 14), ("Tuần thứ ba hàng tháng", 21), ("tuần đầu tiên của mỗi tháng", 7),
+])
+def test_a_week_of_each_month_is_due_at_the_end_of_that_week(text, day):
+    assert _occurrences(text) == [f"2026-{m:02d}-{day:02d}" for m in range(1, 13)]
+
+
+def test_the_last_week_of_each_month_is_due_on_the_last_day():
+    assert _occurrences("Tuần cuối cùng hằng tháng")[:3] == ["2026-01-31", "2026-02-28", "2026-03-31"]
+
+
+@pytest.mark.parametrize(("text", "dues"), [
+    ("Nửa đầu năm 2026", ["2026-06-30"]), ("Nửa cuối năm", ["2026-12-31"]), ("nửa đầu năm 2027", ["2027-06-30"]),
+])
+def test_nửa_đầu_năm_is_the_first_half_year_not_the_first_day(text, dues):
+    assert _dues(text) == dues
+
+
+@pytest.mark.parametrize(("text", "dues"), [
+    ("năm2026", ["2026-12-31"]), ("Quý II năm2026", ["2026-06-30"]), ("Tháng 10 năm2026", ["2026-10-31"]),
+])
+def test_a_year_glued_to_năm_is_still_a_year(text, dues):
+    assert _dues(text) == dues
+
+
+@pytest.mark.parametrize(("text", "dues"), [
+    ("Trong năm", ["2026-12-31"]), ("Báo cáo kết quả trong năm", ["2026-12-31"]),
+    ("Hoàn thành trong năm.", ["2026-12-31"]), ("trong năm sau", ["2027-12-31"]),
+])
+def test_trong_năm_without_a_year_is_the_plan_year(text, dues):
+    assert _dues(text) == dues
+
+
+@pytest.mark.parametrize("text", ["Thường xuyên trong năm", "Thường xuyên, liên tục trong năm"])
+def test_ongoing_work_within_the_year_stays_continuous(text):
+    assert [kind for kind, _, _ in _read(text)] == ["continuous"]
+
+
+def test_a_school_year_is_not_the_plan_year():
+    assert [kind for kind, _, _ in _read("Trong năm học 2026-2027")] == ["unresolved"]
+
+
+@pytest.mark.parametrize(("text", "due"), [
+    ("Quý l/2026", "2026-03-31"), ("Quý lI/2026", "2026-06-30"), ("Quý Il", "2026-06-30"),
+    ("Quý lV/2026", "2026-12-31"),
+])
+def test_a_lower_case_l_in_a_roman_quarter_reads_as_i(text, due):
+    assert _dues(text) == [due]
+
+
+def test_a_word_after_quý_is_no_quarter():
+    assert [kind for kind, _, _ in _read("Quy luật thị trường")] == ["unresolved"]
+
+
+@pytest.mark.parametrize(("text", "kinds", "occurrences"), [
+    ("Thường xuyên, định kỳ 6 tháng báo cáo", ["continuous", "recurring"], ["2026-06-30", "2026-12-31"]),
+    ("Thường xuyên, liên tục, hằng năm", ["continuous", "recurring"], ["2026-12-31"]),
+    ("Thường xuyên hàng năm", ["continuous"], []),  # no comma: one ongoing duty (as the held-out gold reads it)
+    ("Thường xuyên, báo cáo định kỳ hằng quý", ["continuous", "recurring"],
+     ["2026-03-31", "2026-06-30", "2026-09-30", "2026-12-31"]),
+    ("Thường xuyên, hằng quý báo cáo UBND tỉnh", ["continuous", "recurring"],
+     ["2026-03-31", "2026-06-30", "2026-09-30", "2026-12-31"]),
+    ("Thường xuyên hàng ngày", ["continuous"], []),
+])
+def test_ongoing_work_then_a_period_is_ongoing_work_and_a_periodic_report(text, kinds, occurrences):
+    found = _read(text)
+    assert [kind for kind, _, _ in found] == kinds
+    assert [o for _, _, occ in found for o in occ] == occurrences
+
+
+@pytest.mark.parametrize(("text", "dues"), [
+    ("Tổ chức tập huấn: Quý III/2026 (dự kiến tháng 8/2026)", ["2026-09-30"]),
+    ("Quý IV/2026 (dự kiến ngày 15/11/2026)", ["2026-12-31"]),
+    ("Tháng 12/2026 (trước ngày 20/12/2026)", ["2026-12-19"]),  # a firm bracket still sharpens
+])
+def test_a_tentative_date_in_brackets_is_a_note_not_a_deadline(text, dues):
+    assert _dues(text) == dues
+
+
+@pytest.mark.parametrize(("text", "dues"), [
+    ("Quý I, II, III năm 2026", ["2026-03-31", "2026-06-30", "2026-09-30"]),
+    ("Quý I, II, III, IV/2026", ["2026-03-31", "2026-06-30", "2026-09-30", "2026-12-31"]),
+])
+def test_a_comma_before_a_roman_numeral_continues_the_quarter_list(text, dues):
+    assert _dues(text) == dues
+
+
+@pytest.mark.parametrize(("text", "dues"), [
+    ("Trong 03 tháng đầu năm 2026", ["2026-03-31"]), ("3 tháng đầu năm 2026", ["2026-03-31"]),
+])
+def test_the_first_three_months_end_with_quarter_i(text, dues):
+    assert _dues(text) == dues
+
+
+def test_a_duration_of_three_months_alone_is_no_deadline():
+    assert [kind for kind, _, _ in _read("Trong 3 tháng")] == ["unresolved"]
+
+
+def test_several_days_of_each_month_all_recur():
+    occ = _occurrences("Định kỳ ngày 15 và ngày 30 hằng tháng")
+    assert occ[:4] == ["2026-01-15", "2026-01-30", "2026-02-15", "2026-03-15"] and len(occ) == 23
+    assert _occurrences("Ngày 10, 20 hằng tháng")[:3] == ["2026-01-10", "2026-01-20", "2026-02-10"]
+
+
+@pytest.mark.parametrize(("text", "first", "count", "byday"), [
+    ("Thứ Năm hằng tuần", "2026-01-01", 53, "TH"), ("Chiều thứ 6 hàng tuần", "2026-01-02", 52, "FR"),
+    ("Thứ Hai hằng tuần", "2026-01-05", 52, "MO"), ("Hằng tuần", "2026-01-04", 52, "SU"),
+])
+def test_a_weekly_duty_falls_on_the_weekday_named(text, first, count, byday):
+    occ = _occurrences(text)
+    assert (occ[0], len(occ)) == (first, count)
+    assert f"BYDAY={byday}" in parse(text, 2026)[0].rrule
+
+
+@pytest.mark.parametrize(("text", "occurrences"), [
+    ("Mỗi năm 02 lần (tháng 6, tháng 12)", ["2026-06-30", "2026-12-31"]),
+    ("Hằng năm 04 lần", ["2026-03-31", "2026-06-30", "2026-09-30", "2026-12-31"]),
+    ("Hằng năm, trước ngày 31/01 năm sau", ["2026-01-30"]),
+    ("Hằng năm, chậm nhất ngày 15/01 năm sau", ["2026-01-15"]),
+    ("6 tháng và 01 năm", ["2026-06-30", "2026-12-31"]),
+])
+def test_yearly_counts_and_next_year_days_recur(text, occurrences):
+    assert _occurrences(text) == occurrences
+
+
+@pytest.mark.parametrize(("text", "dues"), [
+    ("Tuần thứ 3 tháng 9/2026", ["2026-09-21"]), ("tuần thứ hai của tháng 10/2026", ["2026-10-14"]),
+])
+def test_a_numbered_week_of_a_named_month_ends_seven_days_per_week_from_the_first(text, dues):
+    assert _dues(text) == dues
+
+
+@pytest.mark.parametrize(("text", "dues"), [
+    ("Giai đoạn 1 (2026 - 2027): thí điểm; Giai đoạn 2 (2028 - 2030): nhân rộng", ["2027-12-31", "2030-12-31"]),
+    ("a) Quý I/2026: ban hành kế hoạch; b) Quý IV/2026: sơ kết", ["2026-03-31", "2026-12-31"]),
+    ("1. Tháng 3/2026: khảo sát\n2. Tháng 9/2026: tổng kết", ["2026-03-31", "2026-09-30"]),
+])
+def test_an_enumerated_time_before_the_colon_heads_its_part(text, dues):
+    assert _dues(text) == dues
+
+
+@pytest.mark.parametrize(("text", "days", "working"), [
+    ("Sau khi Kế hoạch được ban hành 15 ngày", 15, False),
+    ("Sau khi nhận được hồ sơ 05 ngày làm việc", 5, True),
+    ("Sau khi có kết luận thanh tra, trong 10 ngày", 10, False),
+])
+def test_the_time_allowed_may_follow_the_event(text, days, working):
+    [m] = parse(text, 2026)
+    assert (m.kind.value, m.offset.days, m.offset.working) == ("on_event", days, working)
+
+
+def test_an_event_without_a_time_allowed_keeps_no_offset():
+    [m] = parse("Sau khi có hướng dẫn của Bộ", 2026)
+    assert (m.kind.value, m.offset) == ("on_event", None)
+
+
+@pytest.mark.parametrize("text", ["Theo định kỳ", "Báo cáo theo định kỳ"])
+def test_theo_định_kỳ_without_a_period_is_unresolved_with_a_reason(text):
+    [m] = parse(text, 2026)
+    assert m.kind.value == "unresolved" and "chu kỳ" in m.warnings[0]
+
+
+def test_theo_định_kỳ_with_a_period_recurs():
+    assert _occurrences("Theo định kỳ hằng quý") == ["2026-03-31", "2026-06-30", "2026-09-30", "2026-12-31"]
+
+
+@pytest.mark.parametrize(("text", "due"), [
+    ("Trong 02 năm (2026 - 2027)", "2027-12-31"), ("Trong 03 năm (2026-2028)", "2028-12-31"),
+])
+def test_a_duration_in_years_glossed_by_its_years_is_that_range(text, due):
+    [m] = parse(text, 2026)
+    assert (m.due.isoformat(), m.start.isoformat()) == (due, "2026-01-01")
+
+
+@pytest.mark.parametrize(("text", "dues"), [
+    ("Quý III/2026 (tháng 8)", ["2026-08-31"]), ("Năm 2026 (Quý IV)", ["2026-12-31"]),
+    ("Quý I/2026 (tháng 5)", ["2026-03-31", "2026-05-31"]),  # outside the quarter: both kept, nothing guessed
+])
+def test_a_finer_period_in_brackets_inside_the_period_sharpens_it(text, dues):
+    assert _dues(text) == dues
+
+
+@pytest.mark.parametrize(("text", "dues"), [
+    ("Báo cáo quý I trước ngày 15/3; báo cáo 6 tháng trước ngày 15/6", ["2026-03-14", "2026-06-14"]),
+    ("Báo cáo quý III trước ngày 10/9/2026", ["2026-09-09"]),
+])
+def test_a_report_named_by_its_quarter_is_due_on_the_date_that_follows(text, dues):
+    assert _dues(text) == dues
+
+
+def test_a_report_of_a_quarter_without_a_date_is_due_at_the_quarter_end():
+    assert _dues("Báo cáo Quý IV/2026") == ["2026-12-31"]
+
+
+@pytest.mark.parametrize(("text", "occurrences"), [
+    ("Hằng năm: tháng 11", ["2026-11-30"]), ("Hằng năm : tháng 11", ["2026-11-30"]),
+    ("Định kỳ hằng quý: trước ngày 15 tháng cuối quý", ["2026-03-14", "2026-06-14", "2026-09-14", "2026-12-14"]),
+])
+def test_a_period_before_the_colon_is_the_recurrence_not_a_label(text, occurrences):
+    [m] = parse(text, 2026)
+    assert m.label is None
+    assert _occurrences(text) == occurrences
+
+
+def test_quanh_năm_is_ongoing_work():
+    assert [kind for kind, _, _ in _read("Quanh năm")] == ["continuous"]
+
+
+@pytest.mark.parametrize(("text", "said"), [
+    ("Chậm nhất 15 ngày trước ngày tổ chức Đại hội", "15 ngày trước"),
+    ("Trước 05 ngày làm việc trước khi họp", "05 ngày làm việc trước"),
+])
+def test_a_deadline_counted_back_from_an_event_is_never_put_on_the_event_day(text, said):
+    [m] = parse(text, 2026)
+    assert m.kind.value == "unresolved" and m.due is None and m.offset is None
+    assert said in m.warnings[0] and "thủ công" in m.warnings[0]
