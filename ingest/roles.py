@@ -28,8 +28,9 @@ _TOPIC = re.compile(r"(?:^|(?<=\s))\+\s*(?:Chỉ số|Báo cáo|Kế hoạch|N�
                     r"[^:;+\n]*[:;]", re.IGNORECASE)
 _HEAD = re.compile(r"^(?:Công chức|Cán bộ|Phòng|Sở|UBND|Trung tâm|Ban)\b")
 # Bullets and semicolons cut a cell into list items. A dash between words is a bullet only before a new body
-# ("Phòng Tư pháp - UBND cấp xã"), not inside a name ("Ban Thi đua - Khen thưởng", "tổ chức chính trị - xã hội").
-_PIECES = re.compile(r"\n|;|\s[+•]\s|\s-\s(?=" + HEAD_WORDS + r"\s|[Cc]ác\s|Cơ quan\b|[A-ZĐ]{2,})"
+# ("Phòng Tư pháp - UBND cấp xã"), not inside a name ("Ban Thi đua - Khen thưởng", "tổ chức chính trị - xã hội")
+# nor before the branch of the body it follows ("Văn phòng Đăng ký đất đai tỉnh - Chi nhánh khu vực Hạc Thành").
+_PIECES = re.compile(r"\n|;|\s[+•]\s|\s-\s(?!Chi nhánh\b)(?=" + HEAD_WORDS + r"\s|[Cc]ác\s|Cơ quan\b|[A-ZĐ]{2,})"
                      r"|(?<=[.,:])\s*[-+•]\s*|^[-+•]\s*")
 
 

@@ -553,7 +553,7 @@ def write_gold(plan: dict) -> None:
             if row.get("repeat_header"):
                 continue
             if "sec" in row:
-                path = path[: row["level"]] + [row["sec"]]
+                path = [*path[: row["level"]], row["sec"]]
                 continue
             if row["level"] is not None:
                 path = path[: row["level"]]
