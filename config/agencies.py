@@ -354,6 +354,8 @@ class AgencyDirectory:
                 return PlanScope("local", self.province_unit)
         if _NATIONAL_ISSUER.match(display_name(issuer)):
             return PlanScope("national", self.national_unit)
+        if self._names_province(issuer):  # "Sở Nội vụ tỉnh Thanh Hóa": a body of the province plans for it
+            return PlanScope("local", self.province_unit)
         name = re.sub(r"^(?:UBND|Ủy ban nhân dân|Uỷ ban nhân dân)\s+", "", display_name(issuer), flags=re.IGNORECASE)
         return PlanScope("external", UnitRef(key=f"ngoai-{slug(name)}", name=name, kind="ngoai"))
 
@@ -369,7 +371,8 @@ class AgencyDirectory:
         agency = self.resolve(name, context=scope.context)
         if agency is not None and (agency.level == NATIONAL or scope.local or self._names_province(name)):
             return self._placed(agency)
-        if scope.unit.kind == "xa" and scope.context is None and normalise(name) in ("ubnd xã", "ubnd phường"):
+        if scope.unit.kind == "xa" and scope.context is None \
+                and normalise(PERSON_TITLE.sub("", name.strip())) in ("ubnd xã", "ubnd phường"):
             return Placed(f"UBND {scope.unit.name}", scope.unit, level="xa", review=True)  # the commune itself
         return Placed(display_name(name)[:255], scope.unit, review=True)
 

@@ -41,6 +41,7 @@ _PER_YEAR = {1: {"nam"}, 2: {"6"}, 4: {"quy"}}  # "02 lần/năm" is every half 
 EVERY_YEAR_AFTER = re.compile(r"\s*,?\s*(?:(?:vao|cua)\s+)?(?:hang|moi|tung)\s+nam\b")
 YEAR_SPAN = re.compile(r"(?:tu\s+nam|giai doan|nam)\s+(?P<a>\d{4})\s*(?:-|den|toi)\s*(?:nam\s+)?(?P<b>\d{4})")
 _WORD_N = {"mot": 1, "hai": 2, "ba": 3, "bon": 4}
+_QUARTER_ENDED = {"quy", "6", "9", "nam"}  # periods that end with a quarter
 _CUES = ("quy", "thang", "nam", "tuan", "ky", "lan", "dot")  # every recurrence contains one of these
 
 
@@ -194,9 +195,13 @@ def _specific(folded: str, atoms: list[Atom], marked: re.Match | None = None) ->
         strict, d = bool(m.group("strict")), int(m.group("d"))
         items = {"nam"} if m.group("per") == "nam" else {"quy"}
         span = m.span()
-        if marked and m.group("per").startswith("ky"):  # "định kỳ 6 tháng, năm (… tháng cuối kỳ)": the listed periods
-            items = (_items(marked.group("list")) - {"thang", "tuan"}) or items
-            span = (min(span[0], marked.start()), max(span[1], marked.end()))
+        listed = marked or (BARE_LIST.search(folded, 0, m.start()) if m.group("per") == "quy" else None)
+        # "định kỳ 6 tháng, năm (… tháng cuối kỳ)": the listed periods; "quý, 6 tháng, 9 tháng, năm (… tháng cuối
+        # quý)": every listed period ends with a quarter, so the day holds for all of them
+        if listed and (m.group("per").startswith("ky") or (m.group("per") == "quy"
+                                                            and _items(listed.group("list")) <= _QUARTER_ENDED)):
+            items = (_items(listed.group("list")) - {"thang", "tuan"}) or items
+            span = (min(span[0], listed.start()), max(span[1], listed.end()))
         months, names = period_names(items)
         if strict and d == 1:
             return Recurrence(tuple(x - 1 for x in months), names=tuple((x - 1, n) for x, n in names),

@@ -194,8 +194,9 @@ PHUONG_CDS = {
                   "Cơ sở dữ liệu"],
                  ["Phòng Văn hóa - Xã hội", "Phòng Kinh tế, Hạ tầng và Đô thị"],
                  ["Văn phòng Đăng ký đất đai tỉnh - Chi nhánh khu vực Hạc Thành"],
-                 [once("2026-06-30", start="2026-01-01")],
-                 "`6 tháng đầu năm 2026` read as the window 1/1–30/6/2026; the scopes in brackets are dropped."),
+                 [once("2026-06-30")],
+                 "`6 tháng đầu năm 2026` is one period, due at its end with no start (as `Quý II/2026` is); "
+                 "the scopes in brackets after the lead names are dropped."),
             sec("III", "PHÁT TRIỂN KINH TẾ SỐ VÀ XÃ HỘI SỐ", "full"),
             task(["1", "Hỗ trợ hộ kinh doanh, tiểu thương tại các chợ thực hiện thanh toán không dùng tiền mặt",
                   "Phòng Kinh tế, Hạ tầng và Đô thị", "Ban Quản lý chợ; các ngân hàng thương mại trên địa bàn",
