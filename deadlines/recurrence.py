@@ -41,6 +41,7 @@ _PER_YEAR = {1: {"nam"}, 2: {"6"}, 4: {"quy"}}  # "02 lần/năm" is every half 
 EVERY_YEAR_AFTER = re.compile(r"\s*,?\s*(?:(?:vao|cua)\s+)?(?:hang|moi|tung)\s+nam\b")
 YEAR_SPAN = re.compile(r"(?:tu\s+nam|giai doan|nam)\s+(?P<a>\d{4})\s*(?:-|den|toi)\s*(?:nam\s+)?(?P<b>\d{4})")
 _WORD_N = {"mot": 1, "hai": 2, "ba": 3, "bon": 4}
+_JOINED = re.compile(r"\s*(?:,|va|;)\s*(?:ngay\s+)?")
 _QUARTER_ENDED = {"quy", "6", "9", "nam"}  # periods that end with a quarter
 _CUES = ("quy", "thang", "nam", "tuan", "ky", "lan", "dot")  # every recurrence contains one of these
 
@@ -262,8 +263,12 @@ def _pinned(rec: Recurrence, folded: str, atoms: list[Atom]) -> Recurrence:
         pinned = _yearly_on(free, folded)
         return replace(pinned, span=span) if pinned else rec
     dated = [a for a in free if a.kind == "date" and a.day and a.month]
-    strict = {_strict_at(folded, a.span[0]) for a in dated}
-    days = {_day(a.day or 1, _strict_at(folded, a.span[0])) for a in dated}
+    stricts = [_strict_at(folded, a.span[0]) for a in dated]
+    for k in range(1, len(dated)):  # "trước ngày 10/6 và 10/12": one "trước" for the listed days
+        if stricts[k - 1] and _JOINED.fullmatch(folded, dated[k - 1].span[1], dated[k].span[0]):
+            stricts[k] = True
+    strict = set(stricts)
+    days = {_day(a.day or 1, st) for a, st in zip(dated, stricts, strict=True)}
     if len(dated) != len(free) or {a.month for a in dated} != set(rec.months) or len(days) != 1 or len(strict) != 1 \
             or 1 in {a.day for a in dated}:
         return rec
@@ -273,11 +278,15 @@ def _pinned(rec: Recurrence, folded: str, atoms: list[Atom]) -> Recurrence:
 def _yearly_on(points: list[Atom], folded: str) -> Recurrence | None:
     """One yearly recurrence on every month named: "tháng 6 và tháng 12 hằng năm", "ngày 30/4 và 02/9
     hằng năm" (days per month); None when nothing can be pinned."""
+    dated_months = {a.month for a in points if a.kind == "date"}
+    # "6 tháng (trước ngày 15/6) và hằng năm (…)": the period named, then its own day in brackets
+    named = {a.months: f"{a.months} tháng" for a in points if a.kind == "half" and a.months in dated_months}
+    points = [a for a in points if not (a.kind == "half" and a.months in dated_months)]
     recs = [r for r in (_yearly_at(a, folded) for a in points) if r is not None]
     if not recs or len(recs) != len(points):
         return None
     months = tuple(sorted({m for r in recs for m in r.months}))
-    names = tuple(sorted({n for r in recs for n in r.names}))
+    names = tuple(sorted({(m, named.get(m, n)) for r in recs for m, n in r.names}))
     day_of = () if len({r.monthdays for r in recs}) == 1 else tuple((m, r.monthdays[0]) for r in recs for m in r.months)
     return Recurrence(months, recs[0].monthdays, names=names, strict=any(r.strict for r in recs),
                       span=(recs[0].span[0], recs[-1].span[1]), day_of=day_of)

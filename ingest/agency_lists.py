@@ -190,7 +190,7 @@ def _join(parts: list[tuple[str, str]], directory: AgencyDirectory, context: str
         known, end = _known_run(parts, i, directory, context)
         if known is not None and current is not None and _one_office(current, joiner, part):
             known = None  # "Văn phòng HĐND và UBND huyện": "UBND huyện" is known, but here it ends one name
-        if known is not None and (end == len(parts) or _starts_entry(known, *parts[end])):
+        if known is not None and (end == len(parts) or _starts_entry(known, *parts[end]) or _named_after(*parts[end])):
             if current is not None:
                 out.append(current)
             out.append(known)
@@ -236,6 +236,12 @@ def _starts_entry(current: str, joiner: str, part: str) -> bool:
                                                                          flags=re.IGNORECASE))
         return not group_of_actors if joiner == "và" else not _GROUP.match(current)
     return bool(_BARE_LEVEL.match(part) and current.startswith("UBND"))
+
+
+def _named_after(joiner: str, part: str) -> bool:
+    """After a whole name the directory knows, a comma and a capital open another body ("Công an tỉnh, Viettel
+    Thanh Hóa"); a name that goes on after its comma ("Sở Văn hóa, Thể thao và Du lịch") is known whole."""
+    return joiner == "," and part[:1].isupper()
 
 
 def _one_office(current: str, joiner: str, part: str) -> bool:

@@ -14,7 +14,9 @@ from dataclasses import dataclass, field
 from config.agencies import AgencyDirectory, display_name, normalise
 from ingest.agency_lists import HEAD_WORDS, AgencyList, known_form, read_list
 
-_LABEL = re.compile(r"(?:^|(?<=[\s.;:]))[-+•]?\s*(?P<label>(?:Cơ quan|Đơn vị|Bộ phận)\b[^:\n]{0,70}?)\s*:",
+# "Cơ quan chủ trì: …", or a bare role opening a list item ("- Chủ trì: Thanh tra Sở; - Phối hợp: …")
+_LABEL = re.compile(r"(?:(?:^|(?<=[\s.;:]))[-+•]?\s*(?P<label>(?:Cơ quan|Đơn vị|Bộ phận)\b[^:\n]{0,70}?)"
+                    r"|(?:^|(?<=[\n;.])|(?<=[\n;.]\s))[-+•]?\s*(?P<bare>Chủ trì|Phối hợp|Tổng hợp))\s*:",
                     re.IGNORECASE)
 _SENTENCE = re.compile(r"^(?P<lead>.+?)\s+chủ trì(?:\s*,\s*|\s+)(?:phối hợp\s*(?:với)?\s*(?P<support>.+))?$",
                        re.IGNORECASE)
@@ -54,7 +56,7 @@ def split_roles(cell: str, default: str, directory: AgencyDirectory, context: st
     roles = Roles()
     position, role = 0, default
     for label in _LABEL.finditer(cell):
-        roles_of_label = _label_roles(label.group("label"))
+        roles_of_label = _label_roles(label.group("label") or label.group("bare"))
         if not roles_of_label:
             continue
         _add_segment(roles, role, cell[position:label.start()], directory, context)

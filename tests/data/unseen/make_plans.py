@@ -409,7 +409,133 @@ XA_PBGDPL = {
     }],
 }
 
-PLANS = [XA_CCHC, PHUONG_CDS, SO_NOI_VU, HUYEN_CCHC, XA_PBGDPL]
+# --- 6. A whole commune plan as issued: motto table, prose, the task table, then the signature table -----------
+XA_CDS = {
+    "name": "u6-xa-dinh-tan-chuyen-doi-so-2026",
+    "title": "Kế hoạch chuyển đổi số và thực hiện Đề án 06 năm 2026 của UBND xã Định Tân",
+    "issuer": "UBND xã Định Tân", "plan_year": 2026,
+    "motto": ["ỦY BAN NHÂN DÂN\nXÃ ĐỊNH TÂN\n\nSố: 32/KH-UBND",
+              "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n\nĐịnh Tân, ngày 20 tháng 01 năm 2026"],
+    "heading": ["KẾ HOẠCH", "Chuyển đổi số và thực hiện Đề án 06 trên địa bàn xã Định Tân năm 2026"],
+    "prose": ["Căn cứ Kế hoạch số 05/KH-UBND ngày 08/01/2026 của UBND tỉnh Thanh Hóa về chuyển đổi số năm 2026;",
+              "UBND xã Định Tân ban hành Kế hoạch chuyển đổi số và thực hiện Đề án 06 năm 2026 như sau:",
+              "I. MỤC ĐÍCH, YÊU CẦU",
+              "1. Xác định rõ nhiệm vụ, thời gian hoàn thành và trách nhiệm của từng bộ phận, cá nhân.",
+              "2. Gắn trách nhiệm người đứng đầu với kết quả chuyển đổi số của xã.",
+              "II. NHIỆM VỤ CỤ THỂ",
+              "(Có phụ lục chi tiết kèm theo)"],
+    "after": ["III. TỔ CHỨC THỰC HIỆN",
+              "Các bộ phận, đơn vị căn cứ nhiệm vụ được giao tổ chức thực hiện; định kỳ hằng quý báo cáo kết quả về "
+              "UBND xã (qua Văn phòng HĐND và UBND xã) trước ngày 10 của tháng cuối quý để tổng hợp."],
+    "signature": ["Nơi nhận:\n- UBND tỉnh (b/c);\n- Sở Khoa học và Công nghệ;\n- Như mục III;\n- Lưu: VT.",
+                  "TM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH\n\n\nLê Văn Hùng"],
+    "tables": [{
+        "header": [["TT", "Nội dung công việc", "Lãnh đạo phụ trách", "Bộ phận chủ trì tham mưu",
+                    "Bộ phận phối hợp", "Thời gian hoàn thành"]],
+        "rows": [
+            sec("I", "NHIỆM VỤ CHUNG", "full"),
+            task(["1", "Kiện toàn Ban Chỉ đạo chuyển đổi số, Tổ công tác triển khai Đề án 06 của xã",
+                  "Chủ tịch UBND xã", "Văn phòng HĐND và UBND xã", "Công an xã", "Tháng 02/2026"],
+                 ["Văn phòng HĐND và UBND xã"], ["Công an xã"], [once("2026-02-28")],
+                 "`Lãnh đạo phụ trách` names the leader who oversees the task; the lead is the body that "
+                 "prepares it (`Bộ phận chủ trì tham mưu`)."),
+            task(["2", "Ban hành Kế hoạch tuyên truyền về chuyển đổi số năm 2026",
+                  "Phó Chủ tịch UBND xã phụ trách văn hóa - xã hội", "Phòng Văn hóa - Xã hội",
+                  "Văn phòng HĐND và UBND xã", "Chậm nhất ngày 15/3/2026"],
+                 ["Phòng Văn hóa - Xã hội"], ["Văn phòng HĐND và UBND xã"], [once("2026-03-15")]),
+            sec("II", "PHÁT TRIỂN CHÍNH QUYỀN SỐ", "full"),
+            task(["1", "Số hóa hồ sơ, kết quả giải quyết thủ tục hành chính còn hiệu lực đang lưu trữ tại xã",
+                  "Phó Chủ tịch UBND xã", "Trung tâm Phục vụ hành chính công xã", "Các bộ phận chuyên môn",
+                  "Hoàn thành trước 30/9/2026"],
+                 ["Trung tâm Phục vụ hành chính công xã"], ["Các bộ phận chuyên môn"], [once("2026-09-29")]),
+            task(["2", "Ký số 100% văn bản đi của UBND xã (trừ văn bản mật) trên Hệ thống quản lý văn bản và điều hành",
+                  "Chủ tịch UBND xã", "Văn phòng HĐND và UBND xã", "Các phòng chuyên môn",
+                  "Từ nay đến hết năm 2026"],
+                 ["Văn phòng HĐND và UBND xã"], ["Các phòng chuyên môn"], [once("2026-12-31")],
+                 "`Từ nay` names no day: due at the end of 2026, no start."),
+            task(["3", "Cập nhật, làm sạch dữ liệu dân cư; đồng bộ dữ liệu hộ tịch lên Cơ sở dữ liệu quốc gia về "
+                  "dân cư",
+                  "Phó Chủ tịch UBND xã", "Công an xã", "Trưởng các thôn, Tổ công nghệ số cộng đồng",
+                  "Trước ngày 25 hằng tháng"],
+                 ["Công an xã"], ["Trưởng các thôn", "Tổ công nghệ số cộng đồng"], [monthly(2026, 24)]),
+            sec("III", "PHÁT TRIỂN KINH TẾ SỐ, XÃ HỘI SỐ", "full"),
+            task(["1", "Phát triển thanh toán không dùng tiền mặt tại chợ, trường học, trạm y tế",
+                  "Phó Chủ tịch UBND xã phụ trách kinh tế", "Phòng Kinh tế",
+                  "Bưu điện văn hóa xã; Hợp tác xã dịch vụ nông nghiệp", "Tháng 6 và tháng 12/2026"],
+                 ["Phòng Kinh tế"], ["Bưu điện văn hóa xã", "Hợp tác xã dịch vụ nông nghiệp"],
+                 [once("2026-06-30"), once("2026-12-31")],
+                 "Two reviews; the year is written once, after the second month."),
+            task(["2", "Hướng dẫn người dân kích hoạt, sử dụng tài khoản định danh điện tử VNeID mức độ 2",
+                  "Phó Chủ tịch UBND xã", "Công an xã",
+                  "Đoàn Thanh niên xã; Hội Liên hiệp Phụ nữ xã; Hội Cựu chiến binh xã", "Thường xuyên, liên tục"],
+                 ["Công an xã"], ["Đoàn Thanh niên xã", "Hội Liên hiệp Phụ nữ xã", "Hội Cựu chiến binh xã"],
+                 [kind("continuous")]),
+            sec("IV", "CHẾ ĐỘ BÁO CÁO", "full"),
+            task(["1", "Báo cáo kết quả thực hiện chuyển đổi số gửi UBND tỉnh (qua Sở Khoa học và Công nghệ)",
+                  "Chủ tịch UBND xã", "Văn phòng HĐND và UBND xã", "Các bộ phận có liên quan",
+                  "Định kỳ 6 tháng (trước ngày 15/6), năm (trước ngày 15/12)"],
+                 ["Văn phòng HĐND và UBND xã"], ["Các bộ phận có liên quan"],
+                 [recurring("2026-06-14", "2026-12-14")]),
+            task(["2", "Sơ kết, đánh giá việc thực hiện Đề án 06", "Chủ tịch UBND xã", "Công an xã",
+                  "Các ban, ngành, đoàn thể xã", "Khi có yêu cầu của cấp trên"],
+                 ["Công an xã"], ["Các ban, ngành, đoàn thể xã"], [kind("on_event")]),
+        ],
+    }],
+}
+
+# --- 7. A department plan: one "Đơn vị thực hiện" column with role labels, A./I./1. nesting, a money column ------
+SO_KHCN = {
+    "name": "u7-so-khcn-thanh-hoa-2026",
+    "title": "Kế hoạch triển khai nhiệm vụ khoa học, công nghệ, đổi mới sáng tạo năm 2026 của Sở Khoa học và "
+             "Công nghệ tỉnh Thanh Hóa (Phụ lục)",
+    "issuer": "Sở Khoa học và Công nghệ tỉnh Thanh Hóa", "plan_year": 2026,
+    "heading": ["PHỤ LỤC", "DANH MỤC NHIỆM VỤ NĂM 2026",
+                "(Kèm theo Kế hoạch số 25/KH-SKHCN ngày 16/01/2026 của Sở Khoa học và Công nghệ tỉnh Thanh Hóa)"],
+    "tables": [{
+        "header": [["STT", "Nhiệm vụ", "Đơn vị thực hiện", "Tiến độ", "Kinh phí (triệu đồng)"]],
+        "rows": [
+            sec("A.", "NHIỆM VỤ CHUNG"),
+            task(["1.", "Xây dựng Kế hoạch kiểm tra hoạt động khoa học và công nghệ năm 2026",
+                  "- Chủ trì: Thanh tra Sở;\n- Phối hợp: các phòng, đơn vị thuộc Sở.", "Quý I/2026", ""],
+                 ["Thanh tra Sở"], ["các phòng, đơn vị thuộc Sở"], [once("2026-03-31")]),
+            task(["2.", "Rà soát, đề xuất đặt hàng nhiệm vụ khoa học và công nghệ cấp tỉnh năm 2027",
+                  "Phòng Quản lý khoa học chủ trì, phối hợp với Hội đồng khoa học và công nghệ tỉnh",
+                  "Trước 30/6/2026", "150"],
+                 ["Phòng Quản lý khoa học"], ["Hội đồng khoa học và công nghệ tỉnh"], [once("2026-06-29")]),
+            sec("B.", "NHIỆM VỤ CỤ THỂ"),
+            sec("I", "Phát triển hạ tầng và dữ liệu số", level=1),
+            sec("1.", "Hạ tầng số", "plain", level=2),
+            task(["1.1", "Nâng cấp Trung tâm dữ liệu tỉnh, bảo đảm dự phòng và an toàn thông tin",
+                  "Chủ trì: Trung tâm Chuyển đổi số và Công nghệ thông tin; Phối hợp: Công an tỉnh, Viettel "
+                  "Thanh Hóa", "Năm 2026", "Năm 2026: 3.500"],
+                 ["Trung tâm Chuyển đổi số và Công nghệ thông tin"], ["Công an tỉnh", "Viettel Thanh Hóa"],
+                 [once("2026-12-31")], "The year in the money column is not a deadline."),
+            task(["1.2", "Phủ sóng di động 4G/5G đến 100% thôn, bản vùng sâu, vùng xa",
+                  "Chủ trì: Các doanh nghiệp viễn thông; Phối hợp: UBND các xã, phường",
+                  "Quý II - Quý IV/2026", ""],
+                 ["Các doanh nghiệp viễn thông"], ["UBND các xã, phường"],
+                 [once("2026-12-31", start="2026-04-01")]),
+            sec("2.", "Dữ liệu số", "plain", level=2),
+            task(["2.1", "Xây dựng cơ sở dữ liệu khoa học và công nghệ của tỉnh",
+                  "Chủ trì: Trung tâm Thông tin và Thống kê khoa học và công nghệ", "Tháng 10 - 11/2026", "800"],
+                 ["Trung tâm Thông tin và Thống kê khoa học và công nghệ"], [],
+                 [once("2026-11-30", start="2026-10-01")]),
+            task(["2.2", "Cập nhật dữ liệu chỉ số đổi mới sáng tạo cấp tỉnh (PII)",
+                  "Chủ trì: Phòng Quản lý công nghệ và Đổi mới sáng tạo; Phối hợp: Cục Thống kê tỉnh",
+                  "Hằng năm, trước ngày 15/11", ""],
+                 ["Phòng Quản lý công nghệ và Đổi mới sáng tạo"], ["Cục Thống kê tỉnh"],
+                 [recurring("2026-11-14")]),
+            sec("II", "Tổ chức thực hiện", level=1),
+            task(["1.", "Tổng hợp, báo cáo kết quả thực hiện Kế hoạch",
+                  "Chủ trì: Văn phòng Sở; Phối hợp: các phòng, đơn vị thuộc Sở",
+                  "Báo cáo 6 tháng: trước ngày 10/6/2026; báo cáo năm: trước ngày 10/11/2026", ""],
+                 ["Văn phòng Sở"], ["các phòng, đơn vị thuộc Sở"],
+                 [once("2026-06-09", label="Báo cáo 6 tháng"), once("2026-11-09", label="báo cáo năm")]),
+        ],
+    }],
+}
+
+PLANS = [XA_CCHC, PHUONG_CDS, SO_NOI_VU, HUYEN_CCHC, XA_PBGDPL, XA_CDS, SO_KHCN]
 
 
 def flat(text: str) -> str:
@@ -428,6 +554,8 @@ def section_cells(row: dict, width: int) -> list[str]:
 
 def write_text(plan: dict) -> None:
     lines = [*plan["heading"], ""]
+    if plan.get("prose"):
+        lines += [*plan["prose"], ""]
     for n, table in enumerate(plan["tables"]):
         if n:
             lines += ["", *table.get("before", []), *([""] if table.get("before") else [])]
@@ -441,6 +569,8 @@ def write_text(plan: dict) -> None:
                 lines.append("\t".join(section_cells(row, width)))
             else:
                 lines.append(text_row(row["cells"]))
+    if plan.get("after"):
+        lines += ["", *plan["after"]]
     (HERE / f"{plan['name']}.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
@@ -527,18 +657,33 @@ def add_table(document, table: dict) -> None:
             fill(cells[0].merge(cells[width - 1]), f"{row['sec']}. {row['title']}", bold=True)
 
 
+def borderless(document, cells: list[str]) -> None:
+    """A one-row table without borders, as plans set the motto above and the signature below."""
+    table = document.add_table(rows=1, cols=len(cells))
+    for cell, text in zip(table.rows[0].cells, cells, strict=True):
+        fill(cell, text, bold=True)
+
+
 def write_docx(plan: dict) -> None:
     document = docx.Document()
     if max(len(t["header"][0]) for t in plan["tables"]) >= 6:
         section = document.sections[0]
         section.orientation = WD_ORIENT.LANDSCAPE
         section.page_width, section.page_height = Cm(29.7), Cm(21.0)
+    if plan.get("motto"):
+        borderless(document, plan["motto"])
     for line in plan["heading"]:
         document.add_paragraph().add_run(line).bold = not line.startswith("(")
+    for line in plan.get("prose", []):
+        document.add_paragraph(line)
     for n, table in enumerate(plan["tables"]):
         if n:
             document.add_paragraph().add_run().add_break(docx.enum.text.WD_BREAK.PAGE)
         add_table(document, table)
+    for line in plan.get("after", []):
+        document.add_paragraph(line)
+    if plan.get("signature"):
+        borderless(document, plan["signature"])
     document.save(HERE / f"{plan['name']}.docx")
 
 
@@ -547,7 +692,7 @@ def write_gold(plan: dict) -> None:
     path: list[str] = []
     for table in plan["tables"]:
         header_width = len(table["header"][0])
-        deadline_col = next(i for i, h in enumerate(table["header"][0]) if h.startswith("Thời gian"))
+        deadline_col = next(i for i, h in enumerate(table["header"][0]) if h.startswith(("Thời gian", "Tiến độ")))
         above: dict[int, str] = {}
         number = None
         for row in table["rows"]:
