@@ -36,6 +36,11 @@ _PIECES = re.compile(r"\n|;|\s[+•]\s|\s-\s(?!Chi nhánh\b)(?=" + HEAD_WORDS + 
                      r"|(?<=[.,:])\s*[-+•]\s*|^[-+•]\s*")
 
 
+# A person named by title ("Đ/c Lê Văn Hùng - Phó Chủ tịch UBND xã"): the position after the name is not a body
+_PERSON = re.compile(r"^(?:Đ/c|Đ/C|Đồng chí|đồng chí)\s+[A-ZĐ]")
+_PEOPLE = re.compile(r"\s*(?:\n|;|,(?=\s*(?:Đ/c|Đ/C|Đồng chí|đồng chí)\s))\s*[-+•]?\s*")
+
+
 @dataclass
 class Roles:
     lead: list[str] = field(default_factory=list)
@@ -79,6 +84,9 @@ def _label_roles(label: str) -> list[str]:
 
 def _add_segment(roles: Roles, role: str, text: str, directory: AgencyDirectory, context: str | None) -> None:
     if not text.strip(" .;:-\n"):
+        return
+    if _PERSON.match(text.strip(" -+•\n")):  # "Đ/c Nguyễn Thị Lan - Công chức Văn hóa - Xã hội": a person each
+        roles.add(role.split(",")[0], [display_name(p) for p in _PEOPLE.split(text) if p.strip(" .;:-\n")])
         return
     text = _TOPIC.sub(" - ", text)
     previous: str | None = None

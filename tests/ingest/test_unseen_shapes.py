@@ -5,7 +5,8 @@ a "Lãnh đạo phụ trách" column beside the lead); a department plan with on
 a column-number row and the header repeated mid-table; a department's 7-column plan continued in a second Word
 table; lettered sub-tasks under numbered groups; cells of bullet paragraphs; deadlines counted from events or due
 on a day of the quarter's last month. Each is read from its text and from its Word file and compared row by row
-with the gold."""
+with the gold. A ward's plan names officers ("Đ/c … - Công chức …") under "Công chức tham mưu" beside a
+"Lãnh đạo phụ trách" column, and has a start and an end column."""
 
 from __future__ import annotations
 
@@ -46,9 +47,9 @@ def same(got: dict, want: dict) -> bool:
         and ("occurrences" not in want or got.get("occurrences") == want["occurrences"])
 
 
-def test_the_seven_plans_are_all_there():
-    assert len(NAMES) == 7
-    assert sum(gold(n)["tasks"] for n in NAMES) == 68
+def test_the_eight_plans_are_all_there():
+    assert len(NAMES) == 8
+    assert sum(gold(n)["tasks"] for n in NAMES) == 77
     assert {gold(n)["issuer"].split()[1] for n in NAMES} == {"xã", "phường", "huyện", "Nội", "Khoa"}
 
 
@@ -71,7 +72,7 @@ def test_every_row_is_read_as_the_gold_says(name, form):
     assert out["plan"]["scope"] == "local"
 
 
-@pytest.mark.slow  # seven interpreters start (the scorer's renderer runs in its own process)
+@pytest.mark.slow  # eight interpreters start (the scorer's renderer runs in its own process)
 def test_the_scorers_own_word_rendering_reads_them_too(tmp_path):
     """One table, a row per line of the text (the scorer's ``--docx``): every lead and deadline still right."""
     for name in NAMES:

@@ -250,6 +250,10 @@ SO_NOI_VU = {
                   ""],
                  ["Phòng Cải cách hành chính"], ["Văn phòng UBND tỉnh", "Sở Tư pháp", "Sở Khoa học và Công nghệ"],
                  [once("2026-03-31", label="Kế hoạch kiểm tra"), kind("on_event", "Báo cáo kết quả")]),
+            task(["4", "Báo cáo kết quả thực hiện nhiệm vụ cải cách hành chính của Sở", "Báo cáo",
+                  "Văn phòng Sở", "Các phòng, đơn vị thuộc Sở",
+                  "6 tháng (trước ngày 15/6) và hằng năm (trước ngày 15/12)", ""],
+                 ["Văn phòng Sở"], ["Các phòng, đơn vị thuộc Sở"], [recurring("2026-06-14", "2026-12-14")]),
             sec("II", "CÔNG TÁC TỔ CHỨC BỘ MÁY, BIÊN CHẾ", "two"),
             task(["1", "Thẩm định đề án vị trí việc làm của các cơ quan, đơn vị", "Văn bản thẩm định",
                   "Phòng Tổ chức, biên chế và tổ chức phi chính phủ", "Các sở, ban, ngành; UBND các xã, phường",
@@ -531,11 +535,64 @@ SO_KHCN = {
                   "Báo cáo 6 tháng: trước ngày 10/6/2026; báo cáo năm: trước ngày 10/11/2026", ""],
                  ["Văn phòng Sở"], ["các phòng, đơn vị thuộc Sở"],
                  [once("2026-06-09", label="Báo cáo 6 tháng"), once("2026-11-09", label="báo cáo năm")]),
+            task(["2.", "Báo cáo thống kê cơ sở về khoa học và công nghệ", "Chủ trì: Văn phòng Sở",
+                  "Định kỳ 6 tháng, năm (trước ngày 10/6 và 10/12)", ""],
+                 ["Văn phòng Sở"], [], [recurring("2026-06-09", "2026-12-09")]),
         ],
     }],
 }
 
-PLANS = [XA_CCHC, PHUONG_CDS, SO_NOI_VU, HUYEN_CCHC, XA_PBGDPL, XA_CDS, SO_KHCN]
+# --- 8. A ward's work plan naming people: leader and officer columns, start and end columns, numbers 01, 02 -----
+PHUONG_VTLT = {
+    "name": "u8-phuong-sam-son-van-thu-luu-tru-2026",
+    "title": "Kế hoạch công tác văn thư, lưu trữ năm 2026 của UBND phường Sầm Sơn",
+    "issuer": "UBND phường Sầm Sơn", "plan_year": 2026,
+    "heading": ["KẾ HOẠCH", "Công tác văn thư, lưu trữ năm 2026",
+                "(Kèm theo Kế hoạch số 11/KH-UBND ngày 14/01/2026 của UBND phường Sầm Sơn)"],
+    "tables": [{
+        "header": [["TT", "Nội dung công việc", "Lãnh đạo phụ trách", "Công chức tham mưu", "Đơn vị/cá nhân phối hợp",
+                    "Thời gian bắt đầu", "Thời gian kết thúc"]],
+        "deadline": 6,
+        "rows": [
+            task(["01", "Ban hành Danh mục hồ sơ năm 2026 của UBND phường", "Chủ tịch UBND phường",
+                  "Đ/c Lê Thị Hà - Công chức Văn phòng - Thống kê", "Các phòng chuyên môn thuộc UBND phường",
+                  "02/01/2026", "31/01/2026"],
+                 ["Đ/c Lê Thị Hà - Công chức Văn phòng - Thống kê"], ["Các phòng chuyên môn thuộc UBND phường"],
+                 [once("2026-01-31")],
+                 "The lead is the officer who prepares the task (`Công chức tham mưu`), kept whole with her "
+                 "position; the leader column is not the lead."),
+            task(["02", "Lập hồ sơ điện tử và nộp lưu hồ sơ, tài liệu vào Lưu trữ cơ quan", "Phó Chủ tịch UBND phường",
+                  "Đ/c Lê Thị Hà - Công chức Văn phòng - Thống kê",
+                  "- Đ/c Phạm Văn Tùng, Công chức Tư pháp - Hộ tịch;\n- Đ/c Hoàng Thị Mai, Công chức Văn hóa - Xã hội",
+                  "01/3/2026", "Trước ngày 30/6/2026"],
+                 ["Đ/c Lê Thị Hà - Công chức Văn phòng - Thống kê"],
+                 ["Đ/c Phạm Văn Tùng, Công chức Tư pháp - Hộ tịch", "Đ/c Hoàng Thị Mai, Công chức Văn hóa - Xã hội"],
+                 [once("2026-06-29")], "The start column is not the deadline."),
+            task(["03", "Chỉnh lý tài liệu tồn đọng giai đoạn 2015 - 2025", "Phó Chủ tịch UBND phường",
+                  "Công chức Văn phòng - Thống kê", "Trung tâm Lưu trữ lịch sử tỉnh", "Quý II/2026", "Quý IV/2026"],
+                 ["Công chức Văn phòng - Thống kê"], ["Trung tâm Lưu trữ lịch sử tỉnh"], [once("2026-12-31")],
+                 "`giai đoạn 2015 - 2025` in the content names the papers, not a deadline."),
+            task(["04", "Kiểm tra việc lập hồ sơ công việc tại các bộ phận", "Chủ tịch UBND phường",
+                  "Công chức Văn phòng - Thống kê", "Các bộ phận chuyên môn", "", "Hằng quý"],
+                 ["Công chức Văn phòng - Thống kê"], ["Các bộ phận chuyên môn"], [quarterly(2026)]),
+            task(["05", "Báo cáo thống kê cơ sở công tác văn thư, lưu trữ năm 2026 gửi Sở Nội vụ",
+                  "Chủ tịch UBND phường", "Công chức Văn phòng - Thống kê", "", "", "Trước ngày 15/12/2026"],
+                 ["Công chức Văn phòng - Thống kê"], [], [once("2026-12-14")]),
+            task(["06", "Báo cáo kết quả công tác văn thư, lưu trữ", "Chủ tịch UBND phường",
+                  "Công chức Văn phòng - Thống kê", "Các bộ phận chuyên môn", "",
+                  "6 tháng (trước ngày 15/6) và hằng năm (trước ngày 15/12)"],
+                 ["Công chức Văn phòng - Thống kê"], ["Các bộ phận chuyên môn"],
+                 [recurring("2026-06-14", "2026-12-14")]),
+            task(["07", "Tiêu hủy tài liệu hết giá trị theo quy định", "Chủ tịch UBND phường",
+                  "Công chức Văn phòng - Thống kê", "Hội đồng xác định giá trị tài liệu phường", "",
+                  "Sau khi có ý kiến thẩm định của Sở Nội vụ"],
+                 ["Công chức Văn phòng - Thống kê"], ["Hội đồng xác định giá trị tài liệu phường"],
+                 [kind("on_event")]),
+        ],
+    }],
+}
+
+PLANS = [XA_CCHC, PHUONG_CDS, SO_NOI_VU, HUYEN_CCHC, XA_PBGDPL, XA_CDS, SO_KHCN, PHUONG_VTLT]
 
 
 def flat(text: str) -> str:
@@ -692,7 +749,8 @@ def write_gold(plan: dict) -> None:
     path: list[str] = []
     for table in plan["tables"]:
         header_width = len(table["header"][0])
-        deadline_col = next(i for i, h in enumerate(table["header"][0]) if h.startswith(("Thời gian", "Tiến độ")))
+        deadline_col = table.get("deadline") or next(
+            i for i, h in enumerate(table["header"][0]) if h.startswith(("Thời gian", "Tiến độ")))
         above: dict[int, str] = {}
         number = None
         for row in table["rows"]:
