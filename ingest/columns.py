@@ -29,8 +29,9 @@ _STATUS = re.compile(r"kết quả thực hiện|tình trạng|tình hình thự
 # (role, strength, pattern) tried in order on the folded header text; the first match classifies the column.
 _WORDING: list[tuple[str, int, re.Pattern[str]]] = [
     ("deadline", 3, re.compile(r"thời hạn|hạn hoàn thành|hạn chót|thời gian(?: dự kiến)? hoàn thành"
-                               r"|thời điểm hoàn thành|thời gian trình|(?:thời gian|ngày|thời điểm) kết thúc")),
-    ("deadline", 1, re.compile(r"(?:thời gian|ngày|thời điểm) bắt đầu")),
+                               r"|thời điểm hoàn thành|thời gian trình|(?:thời gian|ngày|thời điểm) kết thúc"
+                               r"|^(?:thời gian|thời điểm)\b.*\b(?:hoàn thành|kết thúc)$")),
+    ("deadline", 1, re.compile(r"(?:thời gian|ngày|thời điểm)\b.*\bbắt đầu")),
     ("deadline", 2, re.compile(r"thời gian|thời điểm|^hạn\b|^năm (?:thực hiện|hoàn thành|triển khai)")),
     ("deadline", 1, re.compile(r"tiến độ|lộ trình")),
     ("lead", 3, re.compile(r"chủ trì")),
@@ -150,15 +151,17 @@ def sub_header(header: list[str], below: list[str]) -> list[str] | None:
     filled = [c for c in cells if c]
     if not filled or cells[0] or is_column_numbers(below) or any(_NOT_HEADER.search(c) for c in filled):
         return None
-    if not any(classify(c) for c in filled) or any(len(c.split()) > 5 and not classify(c) for c in filled) \
-            or any(len(c.split()) > 8 for c in filled):
-        return None  # "Chủ trì | Phối hợp", not an unnumbered section row ("Nhiệm vụ giao Bộ trưởng … chỉ đạo")
     folded: list[str] = []
     span = ""
+    spanned = False  # a lower cell under an upper cell that spans from the left ("Thời gian" over two columns)
     width = max(len(header), len(below))
     for i in range(width):
         upper = " ".join(header[i].split()) if i < len(header) else ""
         lower = " ".join(below[i].split()) if i < len(below) else ""
+        spanned = spanned or bool(lower and not upper and span)
         span = upper or (span if lower else "")
         folded.append(f"{span} {lower}".strip() if lower else upper)
+    if not (spanned or any(classify(c) for c in filled)) \
+            or any(len(c.split()) > 5 and not classify(c) for c in filled) or any(len(c.split()) > 8 for c in filled):
+        return None  # "Chủ trì | Phối hợp", not an unnumbered section row ("Nhiệm vụ giao Bộ trưởng … chỉ đạo")
     return folded

@@ -6,7 +6,8 @@ a column-number row and the header repeated mid-table; a department's 7-column p
 table; lettered sub-tasks under numbered groups; cells of bullet paragraphs; deadlines counted from events or due
 on a day of the quarter's last month. Each is read from its text and from its Word file and compared row by row
 with the gold. A ward's plan names officers ("Đ/c … - Công chức …") under "Công chức tham mưu" beside a
-"Lãnh đạo phụ trách" column, and has a start and an end column."""
+"Lãnh đạo phụ trách" column, and has a start and an end column; another has "Thời gian thực hiện" over
+"Bắt đầu | Hoàn thành"."""
 
 from __future__ import annotations
 
@@ -47,9 +48,9 @@ def same(got: dict, want: dict) -> bool:
         and ("occurrences" not in want or got.get("occurrences") == want["occurrences"])
 
 
-def test_the_eight_plans_are_all_there():
-    assert len(NAMES) == 8
-    assert sum(gold(n)["tasks"] for n in NAMES) == 77
+def test_the_nine_plans_are_all_there():
+    assert len(NAMES) == 9
+    assert sum(gold(n)["tasks"] for n in NAMES) == 81
     assert {gold(n)["issuer"].split()[1] for n in NAMES} == {"xã", "phường", "huyện", "Nội", "Khoa"}
 
 
@@ -72,7 +73,7 @@ def test_every_row_is_read_as_the_gold_says(name, form):
     assert out["plan"]["scope"] == "local"
 
 
-@pytest.mark.slow  # eight interpreters start (the scorer's renderer runs in its own process)
+@pytest.mark.slow  # nine interpreters start (the scorer's renderer runs in its own process)
 def test_the_scorers_own_word_rendering_reads_them_too(tmp_path):
     """One table, a row per line of the text (the scorer's ``--docx``): every lead and deadline still right."""
     for name in NAMES:

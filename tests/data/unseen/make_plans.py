@@ -592,7 +592,39 @@ PHUONG_VTLT = {
     }],
 }
 
-PLANS = [XA_CCHC, PHUONG_CDS, SO_NOI_VU, HUYEN_CCHC, XA_PBGDPL, XA_CDS, SO_KHCN, PHUONG_VTLT]
+# --- 9. A ward's inspection plan: "Thời gian thực hiện" over "Bắt đầu | Hoàn thành", merged across two rows -------
+PHUONG_KIEM_TRA = {
+    "name": "u9-phuong-ham-rong-kiem-tra-cong-vu-2026",
+    "title": "Kế hoạch kiểm tra công vụ, kỷ luật, kỷ cương hành chính năm 2026 của UBND phường Hàm Rồng",
+    "issuer": "UBND phường Hàm Rồng", "plan_year": 2026,
+    "heading": ["PHỤ LỤC", "LỊCH KIỂM TRA CÔNG VỤ NĂM 2026",
+                "(Kèm theo Kế hoạch số 20/KH-UBND ngày 19/01/2026 của UBND phường Hàm Rồng)"],
+    "tables": [{
+        "header": [["TT", "Nội dung kiểm tra", "Đơn vị chủ trì", "Đơn vị phối hợp", "Thời gian thực hiện", ">"],
+                   ["^", "^", "^", "^", "Bắt đầu", "Hoàn thành"]],
+        "deadline": 5,
+        "rows": [
+            task(["1", "Kiểm tra việc chấp hành giờ giấc làm việc, văn hóa công sở", "Văn phòng HĐND và UBND phường",
+                  "Công an phường", "Tháng 01/2026", "Tháng 12/2026"],
+                 ["Văn phòng HĐND và UBND phường"], ["Công an phường"], [once("2026-12-31")],
+                 "`Bắt đầu` is the start column under the merged `Thời gian thực hiện`; the deadline is "
+                 "`Hoàn thành`."),
+            task(["2", "Kiểm tra việc giải quyết thủ tục hành chính tại Trung tâm Phục vụ hành chính công phường",
+                  "Văn phòng HĐND và UBND phường", "Trung tâm Phục vụ hành chính công phường", "Quý II/2026",
+                  "Quý III/2026"],
+                 ["Văn phòng HĐND và UBND phường"], ["Trung tâm Phục vụ hành chính công phường"],
+                 [once("2026-09-30")]),
+            task(["3", "Kiểm tra đột xuất theo phản ánh, kiến nghị của người dân", "Chủ tịch UBND phường",
+                  "Các phòng chuyên môn", "", "Trong vòng 03 ngày làm việc kể từ ngày nhận được phản ánh"],
+                 ["Chủ tịch UBND phường"], ["Các phòng chuyên môn"], [kind("on_event")]),
+            task(["4", "Tổng hợp, báo cáo kết quả kiểm tra công vụ gửi Sở Nội vụ", "Văn phòng HĐND và UBND phường",
+                  "", "", "Trước ngày 10/12/2026"],
+                 ["Văn phòng HĐND và UBND phường"], [], [once("2026-12-09")]),
+        ],
+    }],
+}
+
+PLANS = [XA_CCHC, PHUONG_CDS, SO_NOI_VU, HUYEN_CCHC, XA_PBGDPL, XA_CDS, SO_KHCN, PHUONG_VTLT, PHUONG_KIEM_TRA]
 
 
 def flat(text: str) -> str:
