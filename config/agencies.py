@@ -153,7 +153,8 @@ def normalise(name: str) -> str:
 
 # A person's title before the body they head ("Chủ tịch UBND xã", "Trưởng các thôn"): plans name the person, the
 # directory the body; the name is kept as written and looked up without the title.
-PERSON_TITLE = re.compile(r"^(?:Giám đốc|Thủ trưởng|Trưởng|Chủ tịch|Chánh Văn phòng)\s+(?=\S)", re.IGNORECASE)
+PERSON_TITLE = re.compile(r"^(?:Phó Giám đốc|Giám đốc|Thủ trưởng|Tổ trưởng|Trưởng|Phó Chủ tịch|Chủ tịch|Chánh Văn phòng"
+                          r"|Bí thư)\s+(?=\S)", re.IGNORECASE)
 
 
 def display_name(name: str) -> str:

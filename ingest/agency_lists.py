@@ -29,11 +29,12 @@ HEADS = ("Bộ", "Sở", "Cục", "Chi cục", "Tổng cục", "Vụ", "Ban", "�
          "Trung tâm", "Phòng", "Công an", "Văn phòng", "Thanh tra", "Tổng Thanh tra", "Đài", "Hội", "Báo", "Viện",
          "Học viện", "Trường", "Tòa án", "Toà án", "Ngân hàng", "Kho bạc", "Bảo hiểm", "Mặt trận", "Thông tấn xã",
          "Công chức", "Bộ phận", "Tổ", "Liên đoàn", "Đoàn", "Tổng Thư ký", "Chi nhánh", "Thành phố", "Tỉnh",
-         "Tập đoàn", "Tổng công ty", "Công ty", "Thuế", "Quân khu", "Bộ Chỉ huy", "Ủy ban nhân dân")
+         "Tập đoàn", "Tổng công ty", "Công ty", "Thuế", "Quân khu", "Bộ Chỉ huy", "Ủy ban nhân dân",
+         "Trạm", "Bệnh viện", "Bưu điện", "Hợp tác xã", "Quỹ", "Chi bộ", "Đảng ủy", "Đảng uỷ", "Điện lực")
 HEAD_WORDS = "(?:" + "|".join(sorted(map(re.escape, HEADS), key=len, reverse=True)) + ")"
 _HEAD = re.compile(r"^" + HEAD_WORDS + r"\s+\S")
 # Heads that also name a field inside a longer name ("Cục Tiền lương và Bảo hiểm xã hội"): after "và" they go on
-_WEAK_HEADS = re.compile(r"^(?:Bảo hiểm|Thuế|Tổ|Tỉnh|Thành phố|Công ty|Liên đoàn)\s")
+_WEAK_HEADS = re.compile(r"^(?:Bảo hiểm|Thuế|Tổ|Tỉnh|Thành phố|Công ty|Liên đoàn|Quỹ|Điện lực|Bưu điện)\s")
 # "Văn phòng HĐND và UBND xã …": one office of both councils
 _COUNCIL = re.compile(r"(?:HĐND|Hội đồng nhân dân)$", re.IGNORECASE)
 _COMMITTEE = re.compile(r"^(?:UBND|Ủy ban nhân dân|Uỷ ban nhân dân)\b", re.IGNORECASE)
@@ -226,6 +227,8 @@ def _starts_entry(current: str, joiner: str, part: str) -> bool:
     if _one_office(current, joiner, part):
         return False
     if re.match(r"^các\s", part, re.IGNORECASE) or _ACRONYM.match(part) or _BRAND.match(part):
+        return True
+    if joiner != "và" and PERSON_TITLE.match(part) and part[:1].isupper():  # "Bí thư Chi bộ, Trưởng thôn các thôn"
         return True
     if joiner == "," and _same_place(current, part):
         return True

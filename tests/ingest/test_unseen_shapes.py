@@ -20,6 +20,7 @@ import pytest
 
 import ingest
 from config.agencies import AgencyDirectory
+from ingest.roles import split_roles
 from tests.support.data import UNSEEN
 from tests.support.score_plans import docx_of, score_one
 
@@ -94,3 +95,19 @@ def test_a_provincial_departments_plan_is_read_in_the_provinces_directory():
     task = next(t for t in out["tasks"] if t["support"] == ["Văn phòng UBND tỉnh", "Sở Tư pháp",
                                                              "Sở Khoa học và Công nghệ"])
     assert "Sở Tư pháp" in task["support_members"]
+
+
+@pytest.mark.parametrize(("cell", "names"), [
+    ("Bí thư Chi bộ, Trưởng thôn các thôn", ["Bí thư Chi bộ", "Trưởng thôn các thôn"]),
+    ("Hội Nông dân xã, Trạm Y tế xã", ["Hội Nông dân xã", "Trạm Y tế xã"]),
+    ("Ngân hàng Chính sách xã hội, Quỹ tín dụng nhân dân xã",
+     ["Ngân hàng Chính sách xã hội", "Quỹ tín dụng nhân dân xã"]),
+    ("Công an tỉnh, Viettel Thanh Hóa", ["Công an tỉnh", "Viettel Thanh Hóa"]),
+    ("Văn phòng HĐND và UBND huyện", ["Văn phòng HĐND và UBND huyện"]),
+    ("- Chủ trì: Thanh tra Sở;\n- Phối hợp: các phòng, đơn vị thuộc Sở.", ["Thanh tra Sở"]),
+    ("Giám đốc các sở, Trưởng các ban, ngành, đơn vị cấp tỉnh",
+     ["Giám đốc các sở, Trưởng các ban, ngành, đơn vị cấp tỉnh"]),
+])
+def test_commune_and_department_agency_cells_are_cut_where_a_new_body_begins(cell, names):
+    scope = directory().scope("UBND huyện Nông Cống", [])
+    assert split_roles(cell, "lead", directory(), scope.context).lead == names
