@@ -151,6 +151,12 @@ def normalise(name: str) -> str:
     return " ".join(text.split())
 
 
+# A person's title before the body they head ("Chủ tịch UBND xã", "Trưởng các thôn"): plans name the person, the
+# directory the body; the name is kept as written and looked up without the title.
+PERSON_TITLE = re.compile(r"^(?:Phó Giám đốc|Giám đốc|Thủ trưởng|Tổ trưởng|Trưởng|Phó Chủ tịch|Chủ tịch|Chánh Văn phòng"
+                          r"|Bí thư)\s+(?=\S)", re.IGNORECASE)
+
+
 def display_name(name: str) -> str:
     """A name as the plan wrote it, without bullet, trailing punctuation or doubled spaces; a dash spaced on
     one side only ("Văn hóa –Xã hội", a line wrapped in a PDF) is spaced on both."""
@@ -209,8 +215,12 @@ class AgencyDirectory:
     def get(self, agency_id: str) -> Agency | None:
         return self._by_id.get(agency_id)
 
-    def resolve(self, name: str, *, context: str | None = None) -> Agency | None:
-        """The agency ``name`` stands for, looked up first among the offices of ``context`` (a ubnd id)."""
+    def resolve(self, name: str, *, context: str | None = None, titled: bool = True) -> Agency | None:
+        """The agency ``name`` stands for, looked up first among the offices of ``context`` (a ubnd id); a
+        person's title before it is looked up as written, then without the title (the body they head)."""
+        if titled and PERSON_TITLE.match(name.strip()):
+            return (self.resolve(name, context=context, titled=False)
+                    or self.resolve(PERSON_TITLE.sub("", name.strip()), context=context))
         key = normalise(name)
         if context:
             for candidate in self._local_keys(key, context):
@@ -240,7 +250,10 @@ class AgencyDirectory:
         return [a for a in found if a is not None and a.parent is not None]
 
     def group(self, name: str) -> Group | None:
-        return self._groups.get(normalise(name))
+        found = self._groups.get(normalise(name))
+        if found is None and PERSON_TITLE.match(name):
+            return self.group(PERSON_TITLE.sub("", name))
+        return found
 
     def is_known(self, name: str, *, context: str | None = None) -> bool:
         return self.group(name) is not None or self.resolve(name, context=context) is not None
@@ -342,6 +355,8 @@ class AgencyDirectory:
                 return PlanScope("local", self.province_unit)
         if _NATIONAL_ISSUER.match(display_name(issuer)):
             return PlanScope("national", self.national_unit)
+        if self._names_province(issuer):  # "Sở Nội vụ tỉnh Thanh Hóa": a body of the province plans for it
+            return PlanScope("local", self.province_unit)
         name = re.sub(r"^(?:UBND|Ủy ban nhân dân|Uỷ ban nhân dân)\s+", "", display_name(issuer), flags=re.IGNORECASE)
         return PlanScope("external", UnitRef(key=f"ngoai-{slug(name)}", name=name, kind="ngoai"))
 
@@ -357,7 +372,8 @@ class AgencyDirectory:
         agency = self.resolve(name, context=scope.context)
         if agency is not None and (agency.level == NATIONAL or scope.local or self._names_province(name)):
             return self._placed(agency)
-        if scope.unit.kind == "xa" and scope.context is None and normalise(name) in ("ubnd xã", "ubnd phường"):
+        if scope.unit.kind == "xa" and scope.context is None \
+                and normalise(PERSON_TITLE.sub("", name.strip())) in ("ubnd xã", "ubnd phường"):
             return Placed(f"UBND {scope.unit.name}", scope.unit, level="xa", review=True)  # the commune itself
         return Placed(display_name(name)[:255], scope.unit, review=True)
 

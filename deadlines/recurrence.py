@@ -54,6 +54,7 @@ _PER_YEAR = {1: {"nam"}, 2: {"6"}, 4: {"quy"}}  # "02 lần/năm" is every half 
 EVERY_YEAR_AFTER = re.compile(r"\s*,?\s*(?:(?:vao|cua)\s+)?(?:hang|moi|tung)\s+nam\b")
 YEAR_SPAN = re.compile(r"(?:tu\s+nam|giai doan|nam)\s+(?P<a>\d{4})\s*(?:-|den|toi)\s*(?:nam\s+)?(?P<b>\d{4})")
 _WORD_N = {"mot": 1, "hai": 2, "ba": 3, "bon": 4}
+_QUARTER_ENDED = {"quy", "6", "9", "nam"}  # periods that end with a quarter
 _CUES = ("quy", "thang", "nam", "tuan", "ky", "lan", "dot")  # every recurrence contains one of these
 
 
@@ -229,9 +230,13 @@ def _specific(folded: str, atoms: list[Atom], marked: re.Match | None = None) ->
         strict, d = bool(m.group("strict")), int(m.group("d"))
         items = {"nam"} if m.group("per") == "nam" else {"quy"}
         span = m.span()
-        if marked and m.group("per").startswith("ky"):  # "định kỳ 6 tháng, năm (… tháng cuối kỳ)": the listed periods
-            items = (_items(marked.group("list")) - {"thang", "tuan"}) or items
-            span = (min(span[0], marked.start()), max(span[1], marked.end()))
+        listed = marked or (BARE_LIST.search(folded, 0, m.start()) if m.group("per") == "quy" else None)
+        # "định kỳ 6 tháng, năm (… tháng cuối kỳ)": the listed periods; "quý, 6 tháng, 9 tháng, năm (… tháng cuối
+        # quý)": every listed period ends with a quarter, so the day holds for all of them
+        if listed and (m.group("per").startswith("ky") or (m.group("per") == "quy"
+                                                            and _items(listed.group("list")) <= _QUARTER_ENDED)):
+            items = (_items(listed.group("list")) - {"thang", "tuan"}) or items
+            span = (min(span[0], listed.start()), max(span[1], listed.end()))
         months, names = period_names(items)
         if strict and d == 1:
             return Recurrence(tuple(x - 1 for x in months), names=tuple((x - 1, n) for x, n in names),
@@ -342,12 +347,16 @@ def _pinned(rec: Recurrence, folded: str, atoms: list[Atom]) -> Recurrence:
 def _yearly_on(points: list[Atom], folded: str) -> Recurrence | None:
     """One yearly recurrence on every month named: "tháng 6 và tháng 12 hằng năm", "ngày 30/4 và 02/9
     hằng năm" (days per month); None when nothing can be pinned."""
+    dated_months = {a.month for a in points if a.kind == "date"}
+    # "6 tháng (trước ngày 15/6) và hằng năm (…)": the period named, then its own day in brackets
+    named = {a.months: f"{a.months} tháng" for a in points if a.kind == "half" and a.months in dated_months}
+    points = [a for a in points if not (a.kind == "half" and a.months in dated_months)]
     recs = [r for r in (_yearly_at(a, folded, s) for a, s in zip(points, _strict_flags(points, folded), strict=True))
             if r is not None]
     if not recs or len(recs) != len(points):
         return None
     months = tuple(sorted({m for r in recs for m in r.months}))
-    names = tuple(sorted({n for r in recs for n in r.names}))
+    names = tuple(sorted({(m, named.get(m, n)) for r in recs for m, n in r.names}))
     day_of = () if len({r.monthdays for r in recs}) == 1 else tuple((m, r.monthdays[0]) for r in recs for m in r.months)
     return Recurrence(months, recs[0].monthdays, names=names, strict=any(r.strict for r in recs),
                       span=(recs[0].span[0], recs[-1].span[1]), day_of=day_of)

@@ -22,22 +22,24 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from config.agencies import AgencyDirectory, display_name
+from config.agencies import PERSON_TITLE, AgencyDirectory, display_name
 
 # Words that open the name of a body; written with a capital and followed by a name, they start a new entry.
 HEADS = ("Bộ", "Sở", "Cục", "Chi cục", "Tổng cục", "Vụ", "Ban", "Ủy ban", "Uỷ ban", "UBND", "HĐND", "Hội đồng",
          "Trung tâm", "Phòng", "Công an", "Văn phòng", "Thanh tra", "Tổng Thanh tra", "Đài", "Hội", "Báo", "Viện",
          "Học viện", "Trường", "Tòa án", "Toà án", "Ngân hàng", "Kho bạc", "Bảo hiểm", "Mặt trận", "Thông tấn xã",
          "Công chức", "Bộ phận", "Tổ", "Liên đoàn", "Đoàn", "Tổng Thư ký", "Chi nhánh", "Thành phố", "Tỉnh",
-         "Tập đoàn", "Tổng công ty", "Công ty", "Thuế", "Quân khu", "Bộ Chỉ huy", "Ủy ban nhân dân")
+         "Tập đoàn", "Tổng công ty", "Công ty", "Thuế", "Quân khu", "Bộ Chỉ huy", "Ủy ban nhân dân",
+         "Trạm", "Bệnh viện", "Bưu điện", "Hợp tác xã", "Quỹ", "Chi bộ", "Đảng ủy", "Đảng uỷ", "Điện lực")
 HEAD_WORDS = "(?:" + "|".join(sorted(map(re.escape, HEADS), key=len, reverse=True)) + ")"
 _HEAD = re.compile(r"^" + HEAD_WORDS + r"\s+\S")
 # Heads that also name a field inside a longer name ("Cục Tiền lương và Bảo hiểm xã hội"): after "và" they go on
-_WEAK_HEADS = re.compile(r"^(?:Bảo hiểm|Thuế|Tổ|Tỉnh|Thành phố|Công ty|Liên đoàn)\s")
+_WEAK_HEADS = re.compile(r"^(?:Bảo hiểm|Thuế|Tổ|Tỉnh|Thành phố|Công ty|Liên đoàn|Quỹ|Điện lực|Bưu điện)\s")
 # "Văn phòng HĐND và UBND xã …": one office of both councils
 _COUNCIL = re.compile(r"(?:HĐND|Hội đồng nhân dân)$", re.IGNORECASE)
 _COMMITTEE = re.compile(r"^(?:UBND|Ủy ban nhân dân|Uỷ ban nhân dân)\b", re.IGNORECASE)
 _ACRONYM = re.compile(r"^[A-ZĐ]{2,}(?:\b|$)")
+_BRAND = re.compile(r"^[A-Z][a-z]+[A-Z]\w*\b")  # "MobiFone", "VinaPhone": a company's own spelling
 # Kinds of actor that are not state bodies: after a group of bodies they start an entry of their own
 _ACTORS = re.compile(r"^(?:các\s+)?(?:doanh nghiệp|nhà đầu tư|nhà cung cấp|nhà khoa học|cộng đồng|người dân|"
                      r"hộ gia đình|chuyên gia|hiệp hội|cá nhân)\b", re.IGNORECASE)
@@ -49,8 +51,7 @@ _HELPER = re.compile(r"^(?P<who>.+?)\s+(?:cùng\s+)?phối hợp\b.*$|^phối h�
 _QUALIFIER = re.compile(r"\s+(?P<note>nếu có|(?<!phối hợp )với\s+(?:các|những|mọi)\s.+)$", re.IGNORECASE)
 _DISTRIBUTED = re.compile(r"^[Cc]ác\s+(?P<head>[A-ZĐ]\S*(?:\s[a-zđ]\S*)?)\s*:\s*(?P<names>.+)$")
 _COLON_GROUP = re.compile(r"^[Cc]ác\s+\S+(?:\s\S+)?\s*$")
-_TITLE = re.compile(r"^(?:Đề nghị\s+)?(?:Giám đốc|Thủ trưởng|Trưởng|Chủ tịch|Chánh Văn phòng)\s+(?=\S)",
-                    re.IGNORECASE)
+_REQUEST = re.compile(r"^Đề nghị\s+(?=" + PERSON_TITLE.pattern.lstrip("^") + ")", re.IGNORECASE)
 _TRAILING_DUTY = re.compile(r"\s+(?:phối hợp|tổng hợp|chủ trì|thẩm định|theo dõi|báo cáo)\b.*$", re.IGNORECASE)
 _BARE_LEVEL = re.compile(r"^cấp (?:tỉnh|huyện|xã)$", re.IGNORECASE)
 _PARTS = re.compile(r"\s*(,)\s*|\s+(và)\s+|(?<=[^\s.]{2})\.\s+(?=[A-ZĐ])")
@@ -118,7 +119,7 @@ def _names(item: str, directory: AgencyDirectory, context: str | None) -> list[s
         stripped = _TRAILING_DUTY.sub("", item)
         if stripped and directory.is_known(stripped, context=context):
             return [display_name(stripped)]
-    names = [known_form(part, directory, context) or display_name(_TITLE.sub("", part))
+    names = [known_form(part, directory, context) or display_name(_REQUEST.sub("", part))
              for part in _cut(item, directory, context)]
     names = [n for n in names if n]
     # "UBND cấp huyện, cấp xã": the second name borrows the first one's head
@@ -188,7 +189,9 @@ def _join(parts: list[tuple[str, str]], directory: AgencyDirectory, context: str
     while i < len(parts):
         joiner, part = parts[i]
         known, end = _known_run(parts, i, directory, context)
-        if known is not None and (end == len(parts) or _starts_entry(known, *parts[end])):
+        if known is not None and current is not None and _one_office(current, joiner, part):
+            known = None  # "Văn phòng HĐND và UBND huyện": "UBND huyện" is known, but here it ends one name
+        if known is not None and (end == len(parts) or _starts_entry(known, *parts[end]) or _named_after(*parts[end])):
             if current is not None:
                 out.append(current)
             out.append(known)
@@ -221,9 +224,13 @@ def _starts_entry(current: str, joiner: str, part: str) -> bool:
     """Whether ``part``, after ``joiner``, names another body than the entry ``current`` it follows."""
     if joiner == ".":
         return bool(_HEAD.match(part))
-    if joiner == "và" and _COUNCIL.search(current) and _COMMITTEE.match(part):
+    if _one_office(current, joiner, part):
         return False
-    if re.match(r"^các\s", part, re.IGNORECASE) or _ACRONYM.match(part):
+    if re.match(r"^các\s", part, re.IGNORECASE) or _ACRONYM.match(part) or _BRAND.match(part):
+        return True
+    if joiner != "và" and PERSON_TITLE.match(part) and part[:1].isupper():  # "Bí thư Chi bộ, Trưởng thôn các thôn"
+        return True
+    if joiner == "," and _same_place(current, part):
         return True
     if _HEAD.match(part):
         return joiner != "và" or not _WEAK_HEADS.match(part)
@@ -234,9 +241,30 @@ def _starts_entry(current: str, joiner: str, part: str) -> bool:
     return bool(_BARE_LEVEL.match(part) and current.startswith("UBND"))
 
 
+def _named_after(joiner: str, part: str) -> bool:
+    """After a whole name the directory knows, a comma and a capital open another body ("Công an tỉnh, Viettel
+    Thanh Hóa"); a name that goes on after its comma ("Sở Văn hóa, Thể thao và Du lịch") is known whole."""
+    return joiner == "," and part[:1].isupper()
+
+
+def _one_office(current: str, joiner: str, part: str) -> bool:
+    """"Văn phòng HĐND và UBND …": one office serving both councils."""
+    return joiner == "và" and bool(_COUNCIL.search(current)) and bool(_COMMITTEE.match(part))
+
+
+def _same_place(current: str, part: str) -> bool:
+    """"Viettel Thanh Hóa, MobiFone Thanh Hóa": two names ending in the same place name are two bodies (a name
+    holding a comma, "Sở Văn hóa, Thể thao và Du lịch", does not repeat its ending)."""
+    tail = re.search(r"(?:\s[A-ZĐ]\w*){1,3}$", part)
+    last = re.split(r",\s*", current)[-1]
+    return bool(tail) and len(part.split()) > len(tail.group(0).split()) and last.endswith(tail.group(0)) \
+        and len(last.split()) > len(tail.group(0).split())
+
+
 def known_form(text: str, directory: AgencyDirectory, context: str | None) -> str | None:
-    """The name in ``text`` the directory knows, once a title before it or a duty after it is taken off."""
-    name = _TITLE.sub("", display_name(text))
+    """The name in ``text`` the directory knows (a person's title before it kept), once a duty after it is taken
+    off."""
+    name = _REQUEST.sub("", display_name(text))
     for candidate in (name, _TRAILING_DUTY.sub("", name)):
         if candidate and directory.is_known(candidate, context=context):
             return display_name(candidate)

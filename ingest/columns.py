@@ -24,16 +24,20 @@ _DOCUMENT = re.compile(r"văn bản giao|văn bản chỉ đạo|số,? ký hi�
                        r"|văn bản (?:số|ngày)|trích yếu")
 _GROUP = re.compile(r"^(?:thuộc )?nhóm\b|^lĩnh vực$|^thuộc\b")
 _PERSON = re.compile(r"\b(?:người|lãnh đạo|cán bộ|cá nhân)\b")
+_PERSON_DUTY = re.compile(r"phụ trách|thực hiện|tham mưu|chịu trách nhiệm|được giao")
 _STATUS = re.compile(r"kết quả thực hiện|tình trạng|tình hình thực hiện|mức độ")
 # (role, strength, pattern) tried in order on the folded header text; the first match classifies the column.
 _WORDING: list[tuple[str, int, re.Pattern[str]]] = [
     ("deadline", 3, re.compile(r"thời hạn|hạn hoàn thành|hạn chót|thời gian(?: dự kiến)? hoàn thành"
-                               r"|thời điểm hoàn thành|thời gian trình")),
+                               r"|thời điểm hoàn thành|thời gian trình|(?:thời gian|ngày|thời điểm) kết thúc"
+                               r"|^(?:thời gian|thời điểm)\b.*\b(?:hoàn thành|kết thúc)$")),
+    ("deadline", 1, re.compile(r"(?:thời gian|ngày|thời điểm)\b.*\bbắt đầu")),
     ("deadline", 2, re.compile(r"thời gian|thời điểm|^hạn\b|^năm (?:thực hiện|hoàn thành|triển khai)")),
     ("deadline", 1, re.compile(r"tiến độ|lộ trình")),
     ("lead", 3, re.compile(r"chủ trì")),
     ("support", 3, re.compile(r"phối hợp")),
-    ("lead", 2, re.compile(r"(?:cơ quan|đơn vị|bộ phận|tổ chức)\s*(?:/\s*(?:cơ quan|đơn vị)\s*)?"
+    ("lead", 2, re.compile(r"(?:cơ quan|đơn vị|bộ phận|tổ chức|công chức)"
+                           r"(?:\s*[,/]?\s*(?:cơ quan|đơn vị|bộ phận|địa phương|cá nhân|chuyên môn|công chức))*\s*"
                            r"(?:thực hiện|chịu trách nhiệm|trách nhiệm|soạn thảo|được giao|phụ trách|triển khai"
                            r"|tham mưu|đầu mối)|^(?:thực hiện|trách nhiệm thực hiện|phân công(?: thực hiện)?"
                            r"|chịu trách nhiệm)$")),
@@ -76,7 +80,9 @@ def classify(cell: str) -> tuple[str, int] | None:
     if _DOCUMENT.search(text) or _GROUP.search(text):
         return None
     if _PERSON.search(text) and "cơ quan" not in text and "đơn vị" not in text:
-        return None  # "Người đứng đầu chịu trách nhiệm": a person, not the agency
+        # "Người đứng đầu chịu trách nhiệm", "Lãnh đạo phụ trách": a person, the lead only where no column names
+        # the body ("Cán bộ phụ trách" alone in a commune's table)
+        return ("lead", 0) if _PERSON_DUTY.search(text) else None
     if _STATUS.search(text) and not re.search(r"thời hạn|thời gian|sản phẩm|nội dung|nhiệm vụ|^tên\b", text):
         return None  # "Kết quả thực hiện", "Tình trạng": what was done, not what is due
     if "chủ trì" in text and "phối hợp" in text:
@@ -145,15 +151,17 @@ def sub_header(header: list[str], below: list[str]) -> list[str] | None:
     filled = [c for c in cells if c]
     if not filled or cells[0] or is_column_numbers(below) or any(_NOT_HEADER.search(c) for c in filled):
         return None
-    if not any(classify(c) for c in filled) or any(len(c.split()) > 5 and not classify(c) for c in filled) \
-            or any(len(c.split()) > 8 for c in filled):
-        return None  # "Chủ trì | Phối hợp", not an unnumbered section row ("Nhiệm vụ giao Bộ trưởng … chỉ đạo")
     folded: list[str] = []
     span = ""
+    spanned = False  # a lower cell under an upper cell that spans from the left ("Thời gian" over two columns)
     width = max(len(header), len(below))
     for i in range(width):
         upper = " ".join(header[i].split()) if i < len(header) else ""
         lower = " ".join(below[i].split()) if i < len(below) else ""
+        spanned = spanned or bool(lower and not upper and span)
         span = upper or (span if lower else "")
         folded.append(f"{span} {lower}".strip() if lower else upper)
+    if not (spanned or any(classify(c) for c in filled)) \
+            or any(len(c.split()) > 5 and not classify(c) for c in filled) or any(len(c.split()) > 8 for c in filled):
+        return None  # "Chủ trì | Phối hợp", not an unnumbered section row ("Nhiệm vụ giao Bộ trưởng … chỉ đạo")
     return folded

@@ -14,7 +14,9 @@ from dataclasses import dataclass, field
 from config.agencies import AgencyDirectory, display_name, normalise
 from ingest.agency_lists import HEAD_WORDS, AgencyList, known_form, read_list
 
-_LABEL = re.compile(r"(?:^|(?<=[\s.;:]))[-+•]?\s*(?P<label>(?:Cơ quan|Đơn vị|Bộ phận)\b[^:\n]{0,70}?)\s*:",
+# "Cơ quan chủ trì: …", or a bare role opening a list item ("- Chủ trì: Thanh tra Sở; - Phối hợp: …")
+_LABEL = re.compile(r"(?:(?:^|(?<=[\s.;:]))[-+•]?\s*(?P<label>(?:Cơ quan|Đơn vị|Bộ phận)\b[^:\n]{0,70}?)"
+                    r"|(?:^|(?<=[\n;.])|(?<=[\n;.]\s))[-+•]?\s*(?P<bare>Chủ trì|Phối hợp|Tổng hợp))\s*:",
                     re.IGNORECASE)
 _SENTENCE = re.compile(r"^(?P<lead>.+?)\s+chủ trì(?:\s*,\s*|\s+)(?:phối hợp\s*(?:với)?\s*(?P<support>.+))?$",
                        re.IGNORECASE)
@@ -28,9 +30,15 @@ _TOPIC = re.compile(r"(?:^|(?<=\s))\+\s*(?:Chỉ số|Báo cáo|Kế hoạch|N�
                     r"[^:;+\n]*[:;]", re.IGNORECASE)
 _HEAD = re.compile(r"^(?:Công chức|Cán bộ|Phòng|Sở|UBND|Trung tâm|Ban)\b")
 # Bullets and semicolons cut a cell into list items. A dash between words is a bullet only before a new body
-# ("Phòng Tư pháp - UBND cấp xã"), not inside a name ("Ban Thi đua - Khen thưởng", "tổ chức chính trị - xã hội").
-_PIECES = re.compile(r"\n|;|\s[+•]\s|\s-\s(?=" + HEAD_WORDS + r"\s|[Cc]ác\s|Cơ quan\b|[A-ZĐ]{2,})"
+# ("Phòng Tư pháp - UBND cấp xã"), not inside a name ("Ban Thi đua - Khen thưởng", "tổ chức chính trị - xã hội")
+# nor before the branch of the body it follows ("Văn phòng Đăng ký đất đai tỉnh - Chi nhánh khu vực Hạc Thành").
+_PIECES = re.compile(r"\n|;|\s[+•]\s|\s-\s(?!Chi nhánh\b)(?=" + HEAD_WORDS + r"\s|[Cc]ác\s|Cơ quan\b|[A-ZĐ]{2,})"
                      r"|(?<=[.,:])\s*[-+•]\s*|^[-+•]\s*")
+
+
+# A person named by title ("Đ/c Lê Văn Hùng - Phó Chủ tịch UBND xã"): the position after the name is not a body
+_PERSON = re.compile(r"^(?:Đ/c|Đ/C|Đồng chí|đồng chí)\s+[A-ZĐ]")
+_PEOPLE = re.compile(r"\s*(?:\n|;|,(?=\s*(?:Đ/c|Đ/C|Đồng chí|đồng chí)\s))\s*[-+•]?\s*")
 
 
 @dataclass
@@ -53,7 +61,7 @@ def split_roles(cell: str, default: str, directory: AgencyDirectory, context: st
     roles = Roles()
     position, role = 0, default
     for label in _LABEL.finditer(cell):
-        roles_of_label = _label_roles(label.group("label"))
+        roles_of_label = _label_roles(label.group("label") or label.group("bare"))
         if not roles_of_label:
             continue
         _add_segment(roles, role, cell[position:label.start()], directory, context)
@@ -76,6 +84,9 @@ def _label_roles(label: str) -> list[str]:
 
 def _add_segment(roles: Roles, role: str, text: str, directory: AgencyDirectory, context: str | None) -> None:
     if not text.strip(" .;:-\n"):
+        return
+    if _PERSON.match(text.strip(" -+•\n")):  # "Đ/c Nguyễn Thị Lan - Công chức Văn hóa - Xã hội": a person each
+        roles.add(role.split(",")[0], [display_name(p) for p in _PEOPLE.split(text) if p.strip(" .;:-\n")])
         return
     text = _TOPIC.sub(" - ", text)
     previous: str | None = None

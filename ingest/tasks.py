@@ -95,6 +95,8 @@ class _Reader:
         known: dict[tuple[str, ...], Columns | None] = {}  # a header repeated on every page is read once
         headers = [known[key] if (key := tuple(row)) in known else known.setdefault(key, read_header(row))
                    for row in rows]
+        if self.columns is not None and all(h is None for h in headers) and _closing_block(rows, self.columns.width):
+            return
         numbered = self._has_numbers(rows, headers)
         skip: set[int] = set()
         for i, row in enumerate(rows):
@@ -314,6 +316,17 @@ class _Reader:
                 raw.extra[name] = _join_cell(raw.extra.get(name, ""), value)
         task.extra = {k: joined(v) for k, v in raw.extra.items() if v.strip()}
         _fill(task, raw.cells, self.directory, self.context)
+
+
+_CLOSING = re.compile(r"^\s*(?:Nơi nhận|TM\.|KT\.|Q\.|TL\.)", re.IGNORECASE)
+
+
+def _closing_block(rows: list[list[str]], width: int) -> bool:
+    """The recipients and signature set as a small table after the task table ("Nơi nhận: …" | "TM. ỦY BAN
+    NHÂN DÂN / CHỦ TỊCH"): no rows of the table it follows, though it has no header of its own."""
+    cells = [c for row in rows for c in row if c.strip()]
+    narrow = max((len(row) for row in rows), default=0) <= 2 < width
+    return bool(cells) and (narrow or any(_CLOSING.match(c) for c in cells[:2])) and len(rows) <= 3
 
 
 def extract_tasks(document: Document, directory: AgencyDirectory, context: str | None) -> tuple[list[TaskDraft],

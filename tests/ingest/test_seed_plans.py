@@ -238,7 +238,7 @@ def test_it_reads_the_prose_duties_and_day_rule_sentences_of_seed_003():
 def test_it_reads_the_periodic_prose_duty_of_seed_004():
     periodic = [o for o in plan("004").obligations if "định kỳ hàng quý, 6 tháng, 9 tháng, cả năm" in o.content]
     assert len(periodic) == 1
-    assert periodic[0].lead[-2:] == ["UBND cấp huyện", "UBND cấp xã"]
+    assert periodic[0].lead[-2:] == ["Chủ tịch UBND cấp huyện", "Chủ tịch UBND cấp xã"]  # as written
 
 
 def test_it_exports_the_import_json_shape_with_group_members():

@@ -1,0 +1,113 @@
+"""Hand-made plans of the kinds the ten real ones lack (tests/data/unseen, see make_plans.py there): a commune's
+and a district's reform plans; a whole commune plan as issued (motto and signature tables around the task table,
+a "Lãnh đạo phụ trách" column beside the lead); a department plan with one "Đơn vị thực hiện" column of
+"Chủ trì: …; Phối hợp: …" and a money column holding years; a ward's digital plan with its header over two rows,
+a column-number row and the header repeated mid-table; a department's 7-column plan continued in a second Word
+table; lettered sub-tasks under numbered groups; cells of bullet paragraphs; deadlines counted from events or due
+on a day of the quarter's last month. Each is read from its text and from its Word file and compared row by row
+with the gold. A ward's plan names officers ("Đ/c … - Công chức …") under "Công chức tham mưu" beside a
+"Lãnh đạo phụ trách" column, and has a start and an end column; another has "Thời gian thực hiện" over
+"Bắt đầu | Hoàn thành"."""
+
+from __future__ import annotations
+
+import json
+import sys
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+import ingest
+from config.agencies import AgencyDirectory
+from ingest.roles import split_roles
+from tests.support.data import UNSEEN
+from tests.support.score_plans import docx_of, score_one
+
+NAMES = sorted(p.name.removesuffix(".gold.json") for p in UNSEEN.glob("*.gold.json"))
+
+
+@cache
+def gold(name: str) -> dict:
+    return json.loads((UNSEEN / f"{name}.gold.json").read_text(encoding="utf-8"))
+
+
+@cache
+def directory() -> AgencyDirectory:
+    return AgencyDirectory.load()
+
+
+def imported(path: Path, plan_year: int) -> dict:
+    return ingest.read_plan(path, plan_year).to_json(directory())
+
+
+def same(got: dict, want: dict) -> bool:
+    """A milestone as the gold fixes it: kind, due and start (none when the gold gives none), and the
+    occurrences where the gold lists them ("02 kỳ/tháng" writes no days)."""
+    return got["kind"] == want["kind"] and got.get("due") == want.get("due") \
+        and got.get("start") == want.get("start") \
+        and ("occurrences" not in want or got.get("occurrences") == want["occurrences"])
+
+
+def test_the_nine_plans_are_all_there():
+    assert len(NAMES) == 9
+    assert sum(gold(n)["tasks"] for n in NAMES) == 81
+    assert {gold(n)["issuer"].split()[1] for n in NAMES} == {"xã", "phường", "huyện", "Nội", "Khoa"}
+
+
+@pytest.mark.parametrize("form", ["txt", "docx"])
+@pytest.mark.parametrize("name", NAMES)
+def test_every_row_is_read_as_the_gold_says(name, form):
+    answer = gold(name)
+    out = imported(UNSEEN / f"{name}.{form}", answer["plan_year"])
+    tasks = out["tasks"]
+    assert len(tasks) == answer["tasks"], [t["number"] for t in tasks]
+    for task, row in zip(tasks, answer["sample"], strict=True):
+        where = (row["section"], row["number"])
+        assert (task["section"], task["number"]) == (row["section"], row["number"].strip(". ")), where
+        assert task["lead"] == row["lead"], where
+        assert task["support"] == row["support"], where
+        assert task["deadline_text"] == row["deadline_text"], where
+        got, want = task["milestones"], row["milestones"]
+        assert len(got) == len(want) and all(map(same, got, want)), (where, got)
+    assert len({t["key"] for t in tasks}) == len(tasks)
+    assert out["plan"]["scope"] == "local"
+
+
+@pytest.mark.slow  # nine interpreters start (the scorer's renderer runs in its own process)
+def test_the_scorers_own_word_rendering_reads_them_too(tmp_path):
+    """One table, a row per line of the text (the scorer's ``--docx``): every lead and deadline still right."""
+    for name in NAMES:
+        rendered = docx_of(UNSEEN / f"{name}.txt", sys.executable, tmp_path / f"{name}.docx")
+        found, leads, deadlines, misses, *_ = score_one(imported(rendered, gold(name)["plan_year"]), gold(name))
+        assert (found, leads, deadlines) == (gold(name)["tasks"],) * 3, (name, misses)
+
+
+def test_a_persons_title_is_kept_as_written_and_placed_as_the_body_they_head():
+    out = imported(UNSEEN / "u1-xa-hoang-tien-cchc-2026.txt", 2026)
+    task = next(t for t in out["tasks"] if t["lead"] == ["Chủ tịch UBND xã"])
+    assert task["lead_members"] == ["UBND xã Hoằng Tiến"]
+
+
+def test_a_provincial_departments_plan_is_read_in_the_provinces_directory():
+    out = imported(UNSEEN / "u3-so-noi-vu-thanh-hoa-2026.docx", 2026)
+    assert (out["plan"]["scope"], out["plan"]["unit"]) == ("local", "tỉnh Thanh Hóa")
+    task = next(t for t in out["tasks"] if t["support"] == ["Văn phòng UBND tỉnh", "Sở Tư pháp",
+                                                             "Sở Khoa học và Công nghệ"])
+    assert "Sở Tư pháp" in task["support_members"]
+
+
+@pytest.mark.parametrize(("cell", "names"), [
+    ("Bí thư Chi bộ, Trưởng thôn các thôn", ["Bí thư Chi bộ", "Trưởng thôn các thôn"]),
+    ("Hội Nông dân xã, Trạm Y tế xã", ["Hội Nông dân xã", "Trạm Y tế xã"]),
+    ("Ngân hàng Chính sách xã hội, Quỹ tín dụng nhân dân xã",
+     ["Ngân hàng Chính sách xã hội", "Quỹ tín dụng nhân dân xã"]),
+    ("Công an tỉnh, Viettel Thanh Hóa", ["Công an tỉnh", "Viettel Thanh Hóa"]),
+    ("Văn phòng HĐND và UBND huyện", ["Văn phòng HĐND và UBND huyện"]),
+    ("- Chủ trì: Thanh tra Sở;\n- Phối hợp: các phòng, đơn vị thuộc Sở.", ["Thanh tra Sở"]),
+    ("Giám đốc các sở, Trưởng các ban, ngành, đơn vị cấp tỉnh",
+     ["Giám đốc các sở, Trưởng các ban, ngành, đơn vị cấp tỉnh"]),
+])
+def test_commune_and_department_agency_cells_are_cut_where_a_new_body_begins(cell, names):
+    scope = directory().scope("UBND huyện Nông Cống", [])
+    assert split_roles(cell, "lead", directory(), scope.context).lead == names
