@@ -9,6 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from fastapi.testclient import TestClient
 from itsdangerous import URLSafeSerializer
 from sqlalchemy import select
@@ -20,6 +21,12 @@ from web import api_auth
 
 ROOT = Path(__file__).resolve().parents[2]
 SHOWN = re.compile(r'id="made-token" value="(hct_[A-Za-z0-9_-]+)"')
+
+
+@pytest.fixture
+def web_db_url(engine) -> str:  # type: ignore[no-untyped-def]
+    """The pages run on SQLite and on PostgreSQL (the ``backend`` parameter of tests/conftest.py)."""
+    return engine.url.render_as_string(hide_password=False)
 
 
 def _make(admin: TestClient, name: str) -> str:
@@ -75,7 +82,9 @@ def test_a_token_without_a_name_is_refused_beside_the_field_and_nothing_is_writt
     assert admin.post("/api-tokens/987654/revoke", data={"csrf_token": csrf(admin, "/api-tokens")}).status_code == 404
 
 
-def test_the_command_line_makes_lists_and_revokes_a_token(migrated_url: str) -> None:
+def test_the_command_line_makes_lists_and_revokes_a_token(migrated_sqlite_url: str) -> None:
+    """On SQLite only: the commands call the same service the pages do, which runs on both databases above."""
+    migrated_url = migrated_sqlite_url
     env = {**os.environ, "HANCHOT_DATABASE_URL": migrated_url, "PYTHONPATH": str(ROOT)}
 
     def hanchot(*args: str) -> subprocess.CompletedProcess[str]:
