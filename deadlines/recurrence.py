@@ -18,7 +18,9 @@ _HALF_DAU = re.compile(r"((?:0?6|sau|0?9|chin) thang) dau nam")
 _HALF_CUOI = re.compile(r"(?:0?6|sau) thang cuoi nam")
 _P = r"(?:quy|0?3 thang|(?:0?6|sau) thang (?:dau|cuoi) nam|0?6 thang|sau thang|0?9 thang dau nam|" \
     r"0?9 thang|chin thang|ca nam|(?:0?1\s+)?nam(?![\s/.-]*\d)|thang(?![\s/.-]*\d)|tuan)"
-_LIST = rf"{_P}(?:\s*(?:,|;|va|hoac|/|-)\s*(?:(?:hang|moi|dinh ky)\s+)?{_P}){{0,8}}"
+# "sơ kết 6 tháng, tổng kết năm", "báo cáo quý, báo cáo năm": each period of the list may name its report
+_REPORT = r"(?:(?:bao cao|so ket|tong ket|danh gia)\s+)?"
+_LIST = rf"{_P}(?:\s*(?:,|;|va|hoac|/|-)\s*{_REPORT}(?:(?:hang|moi|dinh ky)\s+)?{_P}){{0,8}}"
 MARKED = re.compile(rf"\b(?:dinh ky|hang|moi|tung)\s+(?:(?:hang|moi)\s+)?(?P<list>{_LIST})")
 BARE_LIST = re.compile(rf"\b(?=quy|\d|sau|chin|ca|nam|thang|tuan)(?P<list>{_LIST})")  # look-ahead: skip words fast
 LAST_MONTH_DAY = re.compile(

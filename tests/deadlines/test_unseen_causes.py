@@ -291,3 +291,14 @@ def test_a_deadline_counted_back_from_an_event_is_never_put_on_the_event_day(tex
     [m] = parse(text, 2026)
     assert m.kind.value == "unresolved" and m.due is None and m.offset is None
     assert said in m.warnings[0] and "thủ công" in m.warnings[0]
+
+
+@pytest.mark.parametrize(("text", "occurrences"), [
+    ("Sơ kết 6 tháng, tổng kết năm", ["2026-06-30", "2026-12-31"]),
+    ("Báo cáo sơ kết 6 tháng và tổng kết năm", ["2026-06-30", "2026-12-31"]),
+    ("Định kỳ 6 tháng, báo cáo năm", ["2026-06-30", "2026-12-31"]),
+    ("Hằng quý, sơ kết 6 tháng, tổng kết năm", ["2026-03-31", "2026-06-30", "2026-09-30", "2026-12-31"]),
+])
+def test_each_period_of_a_list_may_name_its_report(text, occurrences):
+    """"Sơ kết 6 tháng, tổng kết năm": the mid-year and the year-end review, not only the first half."""
+    assert _occurrences(text) == occurrences
