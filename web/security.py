@@ -2,7 +2,9 @@
 
 The pages need nothing from another origin (no CDN, no inline script or style), so the policy is "self"
 only; ``frame-ancestors 'none'`` and X-Frame-Options keep the site out of frames (clickjacking the "done"
-buttons); ``no-referrer`` keeps feed and subscribe URLs, which are credentials, out of other sites' logs.
+buttons); ``no-referrer`` keeps feed and subscribe URLs, which are credentials, out of other sites' logs. An HTML
+page without a caching rule of its own is ``no-store``: pages hold a person's deadlines, a CSRF token, a feed
+URL or a new API token, none of which a shared computer's browser cache or back button should give away.
 HSTS is sent only when HANCHOT_BASE_URL is https (over http it would be ignored, and it must not pin an
 intranet that has no TLS).
 
@@ -48,6 +50,8 @@ class SecurityHeaders:
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 kept = [(k, v) for k, v in message.get("headers", ()) if k not in self.names]
+                if _html_without_cache_rule(kept):
+                    kept.append((b"cache-control", b"no-store"))
                 message = {**message, "headers": kept + self.headers}
             await send(message)
 
@@ -55,6 +59,11 @@ class SecurityHeaders:
             await _not_found(scope, send_with_headers)
             return
         await self.app(scope, receive, send_with_headers)
+
+
+def _html_without_cache_rule(headers: list[tuple[bytes, bytes]]) -> bool:
+    names = {k.lower(): v for k, v in headers}
+    return names.get(b"content-type", b"").startswith(b"text/html") and b"cache-control" not in names
 
 
 def _unreachable(path: str) -> bool:

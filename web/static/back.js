@@ -1,4 +1,4 @@
-// "Quay lại để sửa": go back in history, where the browser keeps what was typed in the form.
+// "Quay lại để sửa": back to the page of the form (pages are no-store, so it is loaded again, not restored).
 (function () {
   "use strict";
   var link = document.querySelector("a[data-back]");

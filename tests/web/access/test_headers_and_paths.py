@@ -66,6 +66,10 @@ def test_every_kind_of_response_carries_the_security_headers(backend_app, commun
                      client.get("/tasks/99999999999999999999"), admin.get("/plans"), admin.get("/api/docs"),
                      client.post("/login", data={"username": "admin", "password": "x"})]:
         _assert_headers(response)
+        if response.headers.get("content-type", "").startswith("text/html"):  # pages: never kept in a cache
+            assert response.headers["cache-control"] == "no-store", response.url
+    assert client.get(feed).headers["cache-control"] == "no-cache"  # feeds keep their own rule (revalidate)
+    assert "cache-control" not in client.get("/static/site.css").headers  # static files stay cacheable
 
 
 def test_hsts_only_under_https(engine, tmp_path, config_dir) -> None:
