@@ -38,12 +38,15 @@
     var box = form.querySelector("textarea[name=rrule]");
     var out = form.querySelector(".recur-preview");
     function value(name) { var e = form.querySelector("[name=" + name + "]"); return e ? e.value : ""; }
+    var asked = 0;  // answers can come back out of order: only the one to the latest question is shown
     function ask(source) {
       var query = new URLSearchParams({source: source, period: value("period"), day: value("day"),
                                        until: value("until"), rrule: box.value});
+      var mine = ++asked;
       fetch(form.getAttribute("data-preview") + "?" + query.toString(), {credentials: "same-origin"})
         .then(function (response) { return response.json(); })
         .then(function (answer) {
+          if (mine !== asked) { return; }
           out.hidden = false;
           if (answer.error) { out.textContent = "⚠ " + answer.error; out.classList.add("field-error"); return; }
           out.classList.remove("field-error");
@@ -52,7 +55,7 @@
             return d.effective === d.due ? d.due : d.effective + " (văn bản: " + d.due + ")";
           }).join(", ");
         })
-        .catch(function () { out.hidden = true; });
+        .catch(function () { if (mine === asked) { out.hidden = true; } });
     }
     ["period", "day", "until"].forEach(function (name) {
       var e = form.querySelector("[name=" + name + "]");
