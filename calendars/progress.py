@@ -14,7 +14,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Select, select, true
 from sqlalchemy.orm import Session, joinedload, selectinload
 
-from models import Agency, Assignment, Contact, OccurrenceStatus, Plan, Role, Task
+from models import Agency, Assignment, OccurrenceStatus, Plan, Role, Task
+from models.actors import actor_name, contact_names
 from models.extensions import ExtensionStatus
 from models.live import LIVE_TASK, days_late, done_day, live_occurrences, shown_day, with_groups
 from models.responsibility import assigned_to
@@ -45,9 +46,10 @@ def progress_rows(session: Session, *, today: date, timezone: str, plan_id: int 
     agencies = with_groups(session, [agency_id]) if agency_id is not None else None
     query = _scoped(live_occurrences(), plan_id, agencies)
     zone = ZoneInfo(timezone)
-    names = _people(session)
+    found = session.scalars(query).unique().all()
+    names = contact_names(session, (o.done_by for o in found))
     keyed = []
-    for o in session.scalars(query).unique():
+    for o in found:
         task, plan = o.milestone.task, o.milestone.task.plan
         day = shown_day(o)
         done_on = done_day(o, zone)
@@ -58,7 +60,7 @@ def progress_rows(session: Session, *, today: date, timezone: str, plan_id: int 
             label=o.milestone.label or o.period or "", due=day,
             extended_from=granted[0].previous_due if o.moved_to is not None and granted else None,
             status=status_of(o.status, day, done_on, today, extended=o.moved_to is not None),
-            done_on=done_on, done_by=_who(o.done_by, names) if done_on else "")))
+            done_on=done_on, done_by=actor_name(o.done_by, names) if done_on else "")))
     seen = {key[2] for key, _ in keyed}
     for task in session.scalars(_tasks(plan_id, agencies).where(Task.id.not_in(seen) if seen else true())):
         keyed.append(((task.plan_id, task.position, task.id, date.max, 0), _undated(task)))
@@ -113,19 +115,4 @@ def report_title(session: Session, *, plan_id: int | None, agency_id: int | None
 def _agencies(task: Task, role: str) -> str:
     return "; ".join(a.agency.name for a in task.assignments if a.role == role)
 
-
-def _people(session: Session) -> dict[int, str]:
-    return {ident: name for ident, name in session.execute(select(Contact.id, Contact.name))}
-
-
-def _who(done_by: str | None, names: dict[int, str]) -> str:
-    """``done_by`` as a reader knows it: the contact's name, or "Quản trị viên"."""
-    if not done_by:
-        return ""
-    if done_by == "admin":
-        return "Quản trị viên"
-    if done_by.startswith("contact:"):
-        ident = done_by[8:].split(" ", 1)[0]
-        return names.get(int(ident), done_by) if ident.isdigit() else done_by
-    return done_by
 

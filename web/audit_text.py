@@ -8,10 +8,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models import AuditLog, Contact
+from models import AuditLog
+from models.actors import actor_name, contact_names
 
 ACTIONS = {
     "plan.import": "đã nhập kế hoạch", "plan.publish": "đã ban hành kế hoạch",
@@ -42,10 +42,6 @@ FIELDS = dict([
     ("aliases", "Tên khác"), ("file", "Tệp"), ("done_at", "Lúc hoàn thành"), ("done_by", "Người đánh dấu"),
     ("event_date", "Ngày sự kiện"), ("content", "Nội dung"), ("revoked_at", "Thu hồi lúc")
 ])
-SYSTEM = {"admin": "Quản trị viên", "import": "Công cụ nhập", "scheduler": "Bộ lập lịch", "system": "Hệ thống",
-          "api": "API", "test": "Kiểm thử"}
-_CONTACT = re.compile(r"^contact:(\d+)")
-_API = re.compile(r"^api:\d+:(.+)$")  # a bearer token: "api:<id>:<name>"
 MAX_VALUE = 200
 
 
@@ -58,30 +54,18 @@ class AuditLine:
 
 
 def audit_lines(session: Session, rows: list[AuditLog]) -> list[AuditLine]:
-    ids = {int(m.group(1)) for r in rows if (m := _CONTACT.match(r.actor or ""))}
-    names = {i: n for i, n in session.execute(select(Contact.id, Contact.name).where(Contact.id.in_(ids)))} \
-        if ids else {}
+    names = contact_names(session, (r.actor for r in rows))
     return [_line(r, names) for r in rows]
 
 
 def _line(row: AuditLog, names: dict[int, str]) -> AuditLine:
-    who = _who(row.actor or "", names)
+    who = actor_name(row.actor, names)
     verb = ACTIONS.get(row.action, f"đã thực hiện “{row.action}” trên")
     target = f" #{row.entity_id}" if row.entity_id is not None else ""
     before, after = row.before or {}, row.after or {}
     changes = [(FIELDS.get(k, k), _value(before.get(k)), _value(after.get(k)))
                for k in dict.fromkeys([*before, *after]) if before.get(k) != after.get(k)]
     return AuditLine(row, who, f"{who} {verb}{target}", changes)
-
-
-def _who(actor: str, names: dict[int, str]) -> str:
-    if actor in SYSTEM:
-        return SYSTEM[actor]
-    if found := _CONTACT.match(actor):
-        return names.get(int(found.group(1)), actor)
-    if found := _API.match(actor):
-        return f"Khóa API “{found.group(1)}”"
-    return actor
 
 
 def _value(value: Any) -> str:
