@@ -16,10 +16,8 @@ router = APIRouter(include_in_schema=False, dependencies=[Depends(require_admin)
 
 def tokens_page(request: Request, session: DB, *, made: str | None = None, failed: FailedForm | None = None,
                 status: int = 200) -> HTMLResponse:
-    response = page(request, "api_tokens.html", {"tokens": api_auth.listed(session), "made": made,
-                                                 "failed": failed or NOTHING_FAILED})
-    response.status_code = status
-    return response
+    return page(request, "api_tokens.html", {"tokens": api_auth.listed(session), "made": made,
+                                             "failed": failed or NOTHING_FAILED}, status=status)
 
 
 @router.get("/api-tokens")

@@ -22,6 +22,7 @@ from starlette.background import BackgroundTask
 
 from models import Contact, SigninLink
 from web.deps import DB, Form, now
+from web.form_state import local_path
 from web.pending import EXPIRED, Pending, from_login_form, resume_page
 from web.ratelimit import Throttle
 from web.sessions import login, logout
@@ -41,9 +42,7 @@ RESUME = "Đã đăng nhập lại. Thay đổi đang dở được giữ nguyê
 
 def safe_next(target: str | None) -> str:
     """Only local paths: an open redirect to another site would make phishing easy."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return "/"
+    return local_path(target) or "/"
 
 
 def verify_password(password_hash: str | None, password: str) -> bool:

@@ -69,10 +69,14 @@ class NoFailure:
 NOTHING_FAILED = NoFailure()
 
 
-def back_path(form: Mapping[str, object]) -> str | None:
-    """The form's ``back`` field (the page it was sent from) when it is a path of this site, else None: never
-    another host (``//evil``, ``https://…``) nor a backslash some browsers read as a slash."""
-    back = form.get("back")
-    if not isinstance(back, str) or not back.startswith("/") or back.startswith("//") or "\\" in back:
+def local_path(target: object) -> str | None:
+    """``target`` when it is a path of this site, else None: never another host (``//evil``, ``https://…``) nor a
+    backslash some browsers read as a slash. The one guard against open redirects (``back``, the login's ``next``)."""
+    if not isinstance(target, str) or not target.startswith("/") or target.startswith("//") or "\\" in target:
         return None
-    return back
+    return target
+
+
+def back_path(form: Mapping[str, object]) -> str | None:
+    """The form's ``back`` field (the page it was sent from) when it is a path of this site, else None."""
+    return local_path(form.get("back"))
