@@ -13,13 +13,19 @@ from models.agencies import Contact
 
 SYSTEM = {"admin": "Quản trị viên", "import": "Công cụ nhập", "scheduler": "Bộ lập lịch", "system": "Hệ thống",
           "api": "API", "test": "Kiểm thử"}
-_CONTACT = re.compile(r"^contact:(\d+)")
+_CONTACT = re.compile(r"^contact:(\d+)(?:\s|$)")
 _API = re.compile(r"^api:\d+:(.+)$")  # a bearer token: "api:<id>:<name>"
+
+
+def contact_id(actor: str | None) -> int | None:
+    """The id of the contact an actor string names ("contact:<id> <name>"), if it names one."""
+    matched = _CONTACT.match(actor or "")
+    return int(matched[1]) if matched else None
 
 
 def contact_names(session: Session, actors: Iterable[str | None]) -> dict[int, str]:
     """The current names of the contacts among ``actors`` (one query, only the contacts named)."""
-    ids = {int(m.group(1)) for a in actors if (m := _CONTACT.match(a or ""))}
+    ids = {ident for a in actors if (ident := contact_id(a)) is not None}
     if not ids:
         return {}
     return {ident: name for ident, name in session.execute(select(Contact.id, Contact.name).where(Contact.id.in_(ids)))}
@@ -30,8 +36,8 @@ def actor_name(actor: str | None, names: dict[int, str]) -> str:
     actor = actor or ""
     if actor in SYSTEM:
         return SYSTEM[actor]
-    if found := _CONTACT.match(actor):
-        return names.get(int(found.group(1)), actor)
+    if (ident := contact_id(actor)) is not None:
+        return names.get(ident, actor)
     if found := _API.match(actor):
         return f"Khóa API “{found.group(1)}”"
     return actor

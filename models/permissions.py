@@ -11,7 +11,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
@@ -19,12 +18,11 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
+from models.actors import contact_id
 from models.agencies import Assignment, Contact, Role
-from models.live import LIVE_TASK, with_groups
+from models.live import LIVE_TASK, done_day, with_groups
 from models.live import is_live as occurrence_live
 from models.plans import Occurrence, OccurrenceStatus, Plan, PlanStatus, Task
-
-_DONE_BY_CONTACT = re.compile(r"^contact:(\d+)(?:\s|$)")
 
 
 def unit_agency_ids(session: Session, contact: Contact) -> set[int]:
@@ -35,8 +33,7 @@ def unit_agency_ids(session: Session, contact: Contact) -> set[int]:
 
 def done_by_contact(occurrence: Occurrence) -> int | None:
     """The id of the contact who marked the occurrence done (``done_by`` = "contact:<id> <name>"), if one did."""
-    matched = _DONE_BY_CONTACT.match(occurrence.done_by or "")
-    return int(matched[1]) if matched else None
+    return contact_id(occurrence.done_by)
 
 
 def is_live(occurrence: Occurrence) -> bool:
@@ -159,9 +156,8 @@ class Permissions:
             return True
         if not (self.is_focal_point and is_live(occurrence) and self.leads(occurrence.milestone.task)):
             return False
-        done_at = occurrence.done_at
         return (done_by_contact(occurrence) == self.contact.id  # type: ignore[union-attr]
-                and done_at is not None and self.local_day(done_at) == self.local_day(now))
+                and done_day(occurrence, self.tz) == self.local_day(now))
 
     def may_request_extension(self, occurrence: Occurrence) -> bool:
         return (self.is_focal_point and occurrence.status in (OccurrenceStatus.OPEN, OccurrenceStatus.MOVED)
