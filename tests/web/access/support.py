@@ -96,22 +96,29 @@ def csrf_of(client: TestClient, path: str = "/login") -> str:
     return found.group(1)
 
 
-def read_link(mail_dir: Path, address: str, wait: float = 10.0) -> str:
-    """The sign-in link path of the newest email to ``address``.
+def mails_in(mail_dir: Path) -> frozenset[str]:
+    """The names of the emails already in ``mail_dir``: pass them to ``read_link`` to wait for a newer one."""
+    return frozenset(p.name for p in Path(mail_dir).glob("*.eml")) if Path(mail_dir).exists() else frozenset()
+
+
+def read_link(mail_dir: Path, address: str, wait: float = 10.0, before: frozenset[str] = frozenset()) -> str:
+    """The sign-in link path of the newest email to ``address`` that is not among ``before``.
 
     The server writes the email in a background task after answering, so the file may not be there yet when
-    the page has loaded: look again until it is, for at most ``wait`` seconds.
+    the page has loaded: look again until it is, for at most ``wait`` seconds. An earlier email to the same
+    address holds a link already used; ``before`` (from ``mails_in`` taken before asking) keeps it out.
     """
     deadline = time.monotonic() + wait
     while True:
-        for mail in sorted(Path(mail_dir).glob("*.eml"), key=lambda p: p.stat().st_mtime, reverse=True):
+        mails = [p for p in Path(mail_dir).glob("*.eml") if p.name not in before] if Path(mail_dir).exists() else []
+        for mail in sorted(mails, key=lambda p: p.stat().st_mtime, reverse=True):
             message = BytesParser(policy=default).parsebytes(mail.read_bytes())
             if address in str(message["To"]):
                 found = LINK.search(message.get_body(("plain",)).get_content())
                 assert found, "no sign-in link in the email"
                 return found.group(1)
         if time.monotonic() > deadline:
-            raise AssertionError(f"no email to {address}")
+            raise AssertionError(f"no new email to {address}")
         time.sleep(0.05)
 
 
