@@ -81,6 +81,10 @@ PREFIX = re.compile(
     r"(?:(?P<strict>truoc)|(?P<from>tu|(?<!thu )sau(?=\s))|(?P<to>den het|den|toi|cho den)"
     r"|(?P<incl>cham nhat|muon nhat|han chot|han|het|trong|vao|hoan thanh|xong|nop|bat dau))"
     r"(?:\s+(?:la|vao|trong|ngay|khoang|thoi gian|giai doan))*[\s,:]*$")
+# "ngày làm việc cuối cùng của tháng", "ngày làm việc đầu tiên của quý": the period's last (strict: a day off moves
+# it back, never into the next period) or first working day; the nominal day is the period's last or first
+WORKING_DAY_OF = (r"(?<!\d )ngay lam viec\s+(?:(?P<last>cuoi(?:\s+cung)?)|dau(?:\s+tien)?)\s+"
+                  r"(?:(?:cua|trong)\s+)?")
 RANGE_GAP = re.compile(r"\s*(?:-|den het|den|toi|cho den)\s*(?:ngay\s+)?$")
 LIST_GAP = re.compile(r"\s*(?:,|va|hoac|;|/)?\s*$")
 

@@ -29,6 +29,7 @@ _ANCHOR = re.compile(r"\b(?:ke tu|sau|khi)\b")
 _INTERNAL = "Lỗi nội bộ khi đọc thời hạn; cần kiểm tra thủ công."
 _BEFORE_EVENT = "Hạn “{}” {}: hạn đứng trước một sự kiện chưa biết ngày, cần đặt hạn thủ công khi biết ngày đó."
 _NAME_YEAR = "“{}” là một phần của tên nhiệm vụ/văn bản, không phải thời hạn."
+_NO_START = "Chu kỳ {} năm/lần nhưng không nêu năm bắt đầu: tạm tính từ năm {}, cần kiểm tra lại."
 _NO_PERIOD = "“Định kỳ” nhưng không nêu chu kỳ (tháng, quý, năm): không xác định được hạn."
 _PERIODIC = re.compile(r"\bdinh ky\b")
 _DEADLINE_VERB = re.compile(r"\b(?:hoan thanh|xong|nop)\s*$")
@@ -293,7 +294,8 @@ def _in_name(atom: dates.Atom, sub: str) -> bool:
     named by its period, its date follows)."""
     if atom.kind in ("half", "quarter") and _REPORT_NAMED.search(sub, max(0, atom.span[0] - 24), atom.span[0]):
         return bool(_DIGIT_AFTER.search(sub, atom.span[1]))
-    if atom.kind != "year" or atom.point or atom.span[0] == 0 or sub.startswith("giai doan", 0, atom.span[0]):
+    if atom.kind != "year" or atom.point or atom.span[0] == 0 or sub.startswith("giai doan", 0, atom.span[0]) \
+            or periods.working_lead(sub, atom.span[0]):  # "ngày làm việc cuối cùng của năm 2026"
         return False
     before = sub[max(0, atom.span[0] - 40):atom.span[0]]
     stage = _STAGE.search(before)
@@ -343,8 +345,10 @@ def _dateless(f: Folded, sub: str, lo: int, marker, base: dict) -> ParsedMilesto
 def _recurring(rec: recurrence.Recurrence, base: dict, horizon: tuple[date, date]) -> ParsedMilestone:
     dtstart = date(rec.first_year, 1, 1) if rec.first_year else horizon[0]
     occ = rec.expand(max(dtstart, horizon[0]), horizon[1])
+    warnings = [_NO_START.format(rec.every, dtstart.year)] if rec.every > 1 and not rec.first_year else []
     return ParsedMilestone(Kind.RECURRING, rrule=rec.rrule(dtstart),
-                           occurrences=[ParsedOccurrence(d, p) for d, p in occ], strict=rec.strict, **base)
+                           occurrences=[ParsedOccurrence(d, p) for d, p in occ], strict=rec.strict, warnings=warnings,
+                           **base)
 
 
 def _once(found: list[periods.Once], base: dict) -> list[ParsedMilestone]:

@@ -5,6 +5,8 @@ Each test holds several phrasings of its cause, not only the gold cell that reve
 
 from __future__ import annotations
 
+import calendar
+
 import pytest
 
 from deadlines import parse
@@ -302,3 +304,71 @@ def test_a_deadline_counted_back_from_an_event_is_never_put_on_the_event_day(tex
 def test_each_period_of_a_list_may_name_its_report(text, occurrences):
     """"Sơ kết 6 tháng, tổng kết năm": the mid-year and the year-end review, not only the first half."""
     assert _occurrences(text) == occurrences
+
+
+# Batch 5 (tests/data/gold/unseen_deadlines_2.jsonl)
+
+@pytest.mark.parametrize(("text", "year", "occurrences", "first_year"), [
+    ("Định kỳ 02 năm/lần", 2026, ["2026-12-31"], None),
+    ("03 năm một lần", 2027, ["2027-12-31"], None),
+    ("2 năm 1 lần", 2026, ["2026-12-31"], None),
+    ("Hai năm một lần", 2026, ["2026-12-31"], None),
+    ("Định kỳ 05 năm/lần (từ năm 2025)", 2026, [], 2025),
+    ("Định kỳ 05 năm/lần (từ năm 2025)", 2030, ["2030-12-31"], 2025),
+    ("Định kỳ 2 năm/lần, giai đoạn 2026-2030", 2027, [], 2026),
+    ("Định kỳ 2 năm/lần, giai đoạn 2026-2030", 2028, ["2028-12-31"], 2026),
+])
+def test_a_recurrence_every_few_years_keeps_its_interval(text, year, occurrences, first_year):
+    """"02 năm/lần" is every other year (INTERVAL), counted from the year written, else from the plan year with
+    a warning: never silently the same as "hằng năm"."""
+    [m] = parse(text, year)
+    assert m.kind.value == "recurring" and [o.due.isoformat() for o in m.occurrences] == occurrences
+    every = int(text.split(" năm")[0].split()[-1].replace("Hai", "2"))
+    assert f";INTERVAL={every};" in m.rrule
+    assert m.rrule.startswith(f"DTSTART:{first_year or year}0101")
+    assert bool(m.warnings) == (first_year is None)
+
+
+@pytest.mark.parametrize(("text", "occurrences", "strict"), [
+    ("Ngày làm việc cuối cùng của tháng", [f"2026-{m:02d}-{calendar.monthrange(2026, m)[1]}" for m in range(1, 13)],
+     True),
+    ("Vào ngày làm việc cuối cùng hằng tháng", None, True),
+    ("Ngày làm việc cuối cùng của quý", ["2026-03-31", "2026-06-30", "2026-09-30", "2026-12-31"], True),
+    ("ngày làm việc cuối cùng của năm", ["2026-12-31"], True),
+    ("Ngày làm việc đầu tiên của tháng", [f"2026-{m:02d}-01" for m in range(1, 13)], False),
+    ("Ngày làm việc đầu tiên của quý", ["2026-01-01", "2026-04-01", "2026-07-01", "2026-10-01"], False),
+])
+def test_the_working_days_of_a_period_are_its_ends_with_the_right_shift(text, occurrences, strict):
+    """The parser knows no calendar: the last working day is the period's last day, strict, so that a day off
+    moves it back (duepolicy), never into the next period; the first working day is day 1, moved forward."""
+    [m] = parse(text, 2026)
+    assert m.kind.value == "recurring" and m.strict is strict
+    if occurrences is not None:
+        assert [o.due.isoformat() for o in m.occurrences] == occurrences
+
+
+@pytest.mark.parametrize(("text", "due", "strict"), [
+    ("Ngày làm việc cuối cùng của tháng 12/2026", "2026-12-31", True),
+    ("Ngày làm việc cuối cùng của năm 2026", "2026-12-31", True),
+    ("Ngày làm việc đầu tiên của tháng 3/2026", "2026-03-01", False),
+    ("ngày làm việc đầu tiên của năm 2027", "2027-01-01", False),
+])
+def test_the_working_day_of_one_period_is_one_deadline(text, due, strict):
+    [m] = parse(text, 2026)
+    assert (m.kind.value, m.due.isoformat(), m.strict) == ("once", due, strict)
+
+
+@pytest.mark.parametrize(("text", "due"), [
+    ("Quý IV/2026 (trước ngày 15/01/2027)", "2027-01-14"),
+    ("Năm 2026 (trước ngày 20/01/2027)", "2027-01-19"),
+    ("Tháng 12/2026 (chậm nhất ngày 05/01/2027)", "2027-01-05"),
+    ("6 tháng đầu năm 2026 (trước ngày 10/7/2026)", "2026-07-09"),
+    ("Quý IV/2026 (báo cáo trước ngày 10/01/2027)", "2027-01-09"),
+])
+def test_a_dated_bracket_just_after_a_period_is_its_precise_deadline(text, due):
+    """The work of the quarter is reported after it ends: one deadline, the bracket's."""
+    assert _dues(text) == [due]
+
+
+def test_a_bare_date_bracketed_after_a_period_is_a_second_date():
+    assert _dues("Quý IV/2026 (15/01/2027)") == ["2026-12-31", "2027-01-15"]
