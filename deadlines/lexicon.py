@@ -86,7 +86,8 @@ PREFIX = re.compile(
 WORKING_DAY_OF = (r"(?<!\d )ngay lam viec\s+(?:(?P<last>cuoi(?:\s+cung)?)|dau(?:\s+tien)?)\s+"
                   r"(?:(?:cua|trong)\s+)?")
 RANGE_GAP = re.compile(r"\s*(?:-|den het|den|toi|cho den)\s*(?:ngay\s+)?$")
-LIST_GAP = re.compile(r"\s*(?:,|va|hoac|;|/)?\s*$")
+# "15/6 (báo cáo 6 tháng) và 15/12": a gloss in brackets after an item does not end the list
+LIST_GAP = re.compile(r"\s*(?:\([^()]{0,40}\)\s*)?(?:,|va|hoac|;|/)?\s*$")
 
 # Not deadlines: cited documents ("Kế hoạch số 76/KH-UBND ngày 05/4/2018 của UBND tỉnh") and glosses.
 DOC_TYPES = (r"ke hoach|quyet dinh|cong van|van ban|thong bao|chi thi|nghi quyet|nghi dinh|thong tu lien tich|"

@@ -138,7 +138,20 @@ def _without_glosses(atoms: list[Atom], folded: str, plan_year: int) -> list[Ato
                 dropped.add(i - 1)  # "Quý IV/2026 (trước ngày 15/01/2027)": the quarter's work, due just after it
         elif closed and cur.kind in ("year", "half") and not gap.group("words").strip() and not cur.has_year:
             dropped.add(i)
+        elif closed and _GRAIN.get(cur.kind, 0) > _GRAIN.get(prev.kind, 9) and _inside(prev, cur, plan_year):
+            dropped.add(i)  # "25/3 (quý I)": the bracket names the period the date reports on
     return [a for i, a in enumerate(atoms) if i not in dropped]
+
+
+def _inside(day: Atom, period: Atom, plan_year: int) -> bool:
+    """Whether the last day of ``day`` falls inside ``period`` (a year missing on the period is the day's)."""
+    y_day = resolve_year(day, plan_year)
+    y_period = resolve_year(period, plan_year, y_day if not period.has_year else None)
+    if y_day is None or y_period is None:
+        return False
+    first, last, _, _ = interval(period, y_period)
+    inner = interval(day, y_day)[1]
+    return bool(first and last and inner and first <= inner <= last)
 
 
 def resolve_once(atoms: list[Atom], folded: str, plan_year: int) -> list[Once]:

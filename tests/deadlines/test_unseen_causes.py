@@ -372,3 +372,17 @@ def test_a_dated_bracket_just_after_a_period_is_its_precise_deadline(text, due):
 
 def test_a_bare_date_bracketed_after_a_period_is_a_second_date():
     assert _dues("Quý IV/2026 (15/01/2027)") == ["2026-12-31", "2027-01-15"]
+
+
+@pytest.mark.parametrize(("text", "dues"), [
+    ("trước ngày 15/6 (báo cáo 6 tháng) và 15/12 (báo cáo năm)", ["2026-06-14", "2026-12-14"]),
+    ("Trước ngày 10/7 (sơ kết) và 10/12/2026 (tổng kết)", ["2026-07-09", "2026-12-09"]),
+    ("Trước 25/3 (quý I), 25/6 (quý II), 25/9 (quý III) và 25/12/2026 (quý IV)",
+     ["2026-03-24", "2026-06-24", "2026-09-24", "2026-12-24"]),
+    ("Chậm nhất ngày 20/6 (6 tháng), 20/12 (cả năm)", ["2026-06-20", "2026-12-20"]),
+    ("Tháng 6 (sơ kết), tháng 12/2027 (tổng kết)", ["2027-06-30", "2027-12-31"]),
+])
+def test_a_gloss_in_brackets_does_not_break_a_list(text, dues):
+    """"trước" governs every date of its list and a year written last applies to all, glosses between them or not;
+    a bracketed period that holds the date before it ("25/3 (quý I)") names it and is no second deadline."""
+    assert _dues(text) == dues
