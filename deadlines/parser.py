@@ -119,7 +119,7 @@ def _parse(text: str, plan_year: int, horizon: tuple[date, date]) -> list[Parsed
     hidden, _ = masked(f.folded)
     groups: list[tuple[Part, list[ParsedMilestone], bool, int]] = []  # part, milestones, usable, raw parts joined
     for part in split(f):
-        found = _parse_part(f, hidden, part, plan_year, horizon)
+        found = _parse_part(f, hidden, part, plan_year, horizon, follows_time=bool(groups and groups[-1][2]))
         usable = any(m.kind is not Kind.UNRESOLVED for m in found)
         if groups and part.sep == "semicolon" and not (usable and groups[-1][2]):
             # "…; Thủ tướng Chính phủ" lists authorities; "Báo cáo A; Báo cáo B: …" joins two labels
@@ -164,13 +164,15 @@ def _meaning(m: ParsedMilestone) -> tuple:
 
 
 def _parse_part(f: Folded, hidden: str, part: Part, plan_year: int, horizon: tuple[date, date], *,
-                clause: bool = False) -> list[ParsedMilestone]:
+                clause: bool = False, follows_time: bool = False) -> list[ParsedMilestone]:
+    """The milestones of one part. ``follows_time``: an earlier part or clause of the cell gave a time."""
     label, lo = colon_label(f, part)
     if label is not None and _PERIOD_ONLY.fullmatch(hidden[part.start:lo].rstrip(" :")):
         label, lo = None, part.start  # "Hằng năm: tháng 11" is one recurrence, not a label and a month
     if not clause and (pieces := clauses.split(f, hidden, Part(lo, part.end, part.sep))):
         # "… trong năm 2026 và vận hành thường xuyên, liên tục": a milestone per clause, the first under the label
-        found = [m for piece in pieces for m in _parse_part(f, hidden, piece, plan_year, horizon, clause=True)]
+        found = [m for i, piece in enumerate(pieces) for m in _parse_part(
+            f, hidden, piece, plan_year, horizon, clause=True, follows_time=follows_time or i > 0)]
         if label is not None:
             found[0].label = label
             found[0].source = f.text(part.start, pieces[0].end).strip()
@@ -201,6 +203,10 @@ def _parse_part(f: Folded, hidden: str, part: Part, plan_year: int, horizon: tup
         chained = i > 0 and in_name[-1] and a.kind == "year" and sub[atoms[i - 1].span[1]:a.span[0]].strip() == "-"
         listed = i > 0 and not in_name[-1] and _LISTED.fullmatch(sub, atoms[i - 1].span[1], a.span[0]) is not None
         in_name.append(chained or (not listed and _in_name(a, sub)))  # "Năm 2024 và năm 2025" lists years
+    if follows_time and in_name and all(in_name):  # "Sơ kết tháng 6/2026, tổng kết năm 2026": after a dated review,
+        # a review named with its year is due with that year, as the first was with its month
+        in_name = [not (a.kind == "year" and _REPORT_NAMED.search(sub, max(0, a.span[0] - 24), a.span[0]))
+                   for a in atoms]
     names = [a for a, n in zip(atoms, in_name, strict=True) if n]
     atoms = [a for a, n in zip(atoms, in_name, strict=True) if not n]
     first = min([p for p in (rec.span[0] if rec else None, _expr_start(sub, atoms)) if p is not None], default=None)

@@ -386,3 +386,20 @@ def test_a_gloss_in_brackets_does_not_break_a_list(text, dues):
     """"trước" governs every date of its list and a year written last applies to all, glosses between them or not;
     a bracketed period that holds the date before it ("25/3 (quý I)") names it and is no second deadline."""
     assert _dues(text) == dues
+
+
+@pytest.mark.parametrize(("text", "dues"), [
+    ("Sơ kết tháng 6/2026, tổng kết năm 2026", ["2026-06-30", "2026-12-31"]),
+    ("Sơ kết vào Quý II/2026; tổng kết năm 2026", ["2026-06-30", "2026-12-31"]),
+    ("Tháng 6/2026 (sơ kết); tổng kết năm 2026", ["2026-06-30", "2026-12-31"]),
+    ("Sơ kết 01 năm vào tháng 12/2026, tổng kết năm 2027", ["2026-12-31", "2027-12-31"]),
+    ("Quý I/2026: xây dựng kế hoạch; báo cáo kết quả năm 2026", ["2026-03-31", "2026-12-31"]),
+])
+def test_a_review_named_with_its_year_after_a_dated_one_is_due_that_year(text, dues):
+    assert _dues(text) == dues
+
+
+@pytest.mark.parametrize("text", ["Tổng kết năm 2026", "Quý I/2026; Kế hoạch cải cách hành chính năm 2026"])
+def test_a_year_that_names_a_report_or_plan_is_still_no_deadline(text):
+    """Alone, "Tổng kết năm 2026" names the review; a plan's name after a date stays a name."""
+    assert "2026-12-31" not in _dues(text)
