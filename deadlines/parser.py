@@ -14,7 +14,7 @@ from dataclasses import fields
 from datetime import date
 from operator import attrgetter
 
-from deadlines import clauses, dates, fastpath, offsets, periods, recurrence
+from deadlines import clauses, dates, fastpath, feasts, offsets, periods, recurrence
 from deadlines.lexicon import AD_HOC, DOC_TYPES, PREFIX
 from deadlines.model import Kind, ParsedMilestone, ParsedOccurrence, Reference
 from deadlines.normalize import Folded, fold
@@ -247,6 +247,11 @@ def _parse_part(f: Folded, hidden: str, part: Part, plan_year: int, horizon: tup
         if marker is not None and clauses.ongoing_from(sub, atoms):  # "Triển khai từ năm 2026 và … thường xuyên"
             return [ParsedMilestone(Kind.CONTINUOUS, **base)]
         return _once(periods.resolve_once(atoms, sub, plan_year), base)
+    if feast := feasts.find(sub):  # "trước Tết Nguyên đán 2027": its year's feast day
+        due, strict, name, warning = feasts.resolve(feast, plan_year, f.text(lo + feast.start(), lo + feast.end()))
+        if due is not None:
+            return [ParsedMilestone(Kind.ONCE, due=due, strict=strict, period=name, warnings=[warning], **base)]
+        return [ParsedMilestone(Kind.UNRESOLVED, warnings=[warning], **base)]
     warnings = [_NAME_YEAR.format(f.text(lo + a.span[0], lo + a.span[1])) for a in names]
     if "dot xuat" in sub:
         return [ParsedMilestone(Kind.ON_EVENT, event="có yêu cầu đột xuất", **{**base, "ad_hoc": True})]

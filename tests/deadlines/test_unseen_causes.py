@@ -403,3 +403,30 @@ def test_a_review_named_with_its_year_after_a_dated_one_is_due_that_year(text, d
 def test_a_year_that_names_a_report_or_plan_is_still_no_deadline(text):
     """Alone, "Tổng kết năm 2026" names the review; a plan's name after a date stays a name."""
     assert "2026-12-31" not in _dues(text)
+
+
+@pytest.mark.parametrize(("text", "year", "due", "strict"), [
+    ("Trước Tết Nguyên đán 2027", 2026, "2027-02-05", True),  # mùng 1 Tết Đinh Mùi: 06/02/2027
+    ("Hoàn thành trước Tết Nguyên đán Đinh Mùi 2027", 2026, "2027-02-05", True),
+    ("Trước Tết Nguyên đán Bính Ngọ", 2025, "2026-02-16", True),  # the can-chi name alone fixes the year
+    ("Trước Tết Âm lịch năm 2028", 2027, "2028-01-25", True),
+    ("Trước Tết Trung thu năm 2026", 2026, "2026-09-24", True),  # 15/8 âm lịch
+    ("Trước ngày Giỗ Tổ Hùng Vương năm 2027", 2026, "2027-04-15", True),  # 10/3 âm lịch
+    ("Chậm nhất Tết Nguyên đán 2027", 2026, "2027-02-06", False),
+    ("Trước Tết Dương lịch 2027", 2026, "2026-12-31", True),
+])
+def test_a_feast_with_its_year_is_resolved_from_the_lunar_calendar(text, year, due, strict):
+    [m] = parse(text, year)
+    assert (m.kind.value, m.due.isoformat(), m.strict) == ("once", due, strict)
+    assert m.warnings and "cần kiểm tra lại" in m.warnings[0]  # the reading is said, never silent
+
+
+@pytest.mark.parametrize(("text", "said"), [
+    ("Trước Tết Nguyên đán", "năm 2026 là ngày 17/02/2026, năm 2027 là ngày 06/02/2027"),
+    ("Dịp Tết Trung thu", "năm 2026 là ngày 25/09/2026"),
+    ("Dịp Tết Nguyên đán Ất Tỵ 2025", "quanh ngày 29/01/2025"),
+])
+def test_a_feast_without_its_year_or_an_occasion_is_left_for_review_with_its_dates(text, said):
+    [m] = parse(text, 2026)
+    assert m.kind.value == "unresolved" and m.due is None
+    assert said in m.warnings[0] and "thủ công" in m.warnings[0]
