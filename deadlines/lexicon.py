@@ -19,7 +19,7 @@ _YEAR_WORD = r"(?P<{p}yw>\d{{3,5}}|sau|nay|toi)\b"
 
 def _year_tail(p: str, seps: str = "/.-") -> str:
     return (rf"(?:\s*[{re.escape(seps)}]\s*{_YEAR_NUM.format(p=p)}(?![\d/])"
-            rf"|\s*,?\s*nam(?:\s+|(?=\d)){_YEAR_WORD.format(p=p)})?")
+            rf"|\s*,?\s*(?:cua\s+)?nam(?:\s+|(?=\d)){_YEAR_WORD.format(p=p)})?")
 
 
 _DAY_WORD = r"(?:ngay\s+(?:mung\s+)?)"
@@ -42,7 +42,7 @@ ATOMS = re.compile(_ATOM_START + "(?:" + "|".join([
     rf"(?:\s*,?\s*nam\s+(?P<dryw>\d{{3,5}}|sau|nay|toi)\b)?)",
     # "30/12/2025", "30-12-2025", "30.12.2025", "ngày 30/12", "15/3 năm sau"
     rf"(?P<dt>{_NOT_NUM_BEFORE}(?P<dtw>{_DAY_WORD})?(?P<dtd>\d{{1,2}})\s*(?P<dts>[/.-])\s*(?P<dtm>\d{{1,2}})"
-    rf"(?:\s*(?P=dts)\s*(?P<dty>\d{{1,5}})(?![\d/])|(?![\d/.-]\d)(?:\s*,?\s*nam\s+(?P<dtyw>\d{{3,5}}|sau|nay|toi)\b)?))",
+    rf"(?:\s*(?P=dts)\s*(?P<dty>\d{{1,5}})(?![\d/])|(?![\d/.-]\d)(?:\s*,?\s*(?:cua\s+)?nam\s+(?P<dtyw>\d{{3,5}}|sau|nay|toi)\b)?))",
     # "06/2019" (month/year with a four-digit year only)
     rf"(?P<my>{_NOT_NUM_BEFORE}(?<!quy )(?P<mym>\d{{1,2}})\s*[/-]\s*(?P<myy>\d{{4}})(?![\d/]))",
     # "tháng 11/2025", "cuối tháng 5/2010", "trung tuần tháng 4/2018", "tháng 12 năm 2025"

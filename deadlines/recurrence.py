@@ -13,6 +13,7 @@ from datetime import date, timedelta
 
 from deadlines.dates import Atom, month_length
 from deadlines.lexicon import LIST_GAP, QUARTER_NAMES, WORKING_DAY_OF
+from deadlines.periods import prefix_of
 
 _HALF_DAU = re.compile(r"((?:0?6|sau|0?9|chin) thang) dau nam")
 _HALF_CUOI = re.compile(r"(?:0?6|sau) thang cuoi nam")
@@ -41,8 +42,9 @@ MONTH_DAY = re.compile(  # "ngày 25 hằng tháng", "ngày 15 và ngày 30 hằ
     r"(?P<strict>truoc\s+)?ngay\s+(?:mung\s+)?(?P<d>\d{1,2})(?P<more>(?:\s*(?:,|va)\s*(?:ngay\s+)?\d{1,2}\b){0,4})"
     r"\s+(?:(?:cua|trong)\s+)?(?:(?:hang|moi|cac|tung)\s+)?"
     r"thang\b(?![\s/.-]*\d)(?!\s+(?:cuoi|dau))")
-TIMES_A_MONTH = re.compile(
-    r"\b(?P<n>0?[1-3]|hai|ba|mot)\s*(?:ky|lan|dot)\s*(?:/|trong|moi|mot|1)?\s*(?:mot\s+)?thang\b")
+TIMES_A_MONTH = re.compile(  # "02 lần/tháng", "Mỗi tháng 02 lần"
+    r"\b(?:(?P<n>0?[1-3]|hai|ba|mot)\s*(?:ky|lan|dot)\s*(?:/|trong|moi|mot|1)?\s*(?:mot\s+)?thang\b"
+    r"|(?:moi|hang)\s+thang\s*,?\s*(?P<n2>0?[1-3]|hai|ba)\s*(?:ky|lan|dot)\b)")
 FOLLOWING_YEARS = re.compile(r"\bnam\s+(?P<y>\d{4})\s*(?:(?:,|va)\s*(?:cac|nhung)\s+nam\s+(?:tiep theo|ke tiep|sau)"
                              r"|tro di)\b")
 ONCE_PER = re.compile(r"\b(?:(?:moi|hang)\s+(?P<a>thang|quy|nam)\s*,?\s*(?:0?1|mot)\s*(?:lan|ky|dot)\b"
@@ -287,8 +289,8 @@ def _specific(folded: str, atoms: list[Atom], marked: re.Match | None = None) ->
         return Recurrence(monthdays=(-1,) if strict and d == 1 else (_day(d, strict),), strict=strict, span=m.span())
     m = TIMES_A_MONTH.search(folded) if "thang" in folded else None
     if m:
-        n = _WORD_N.get(m.group("n")) or int(m.group("n"))
-        days = {1: (-1,), 2: (15, -1), 3: (10, 20, -1)}[n]
+        n = m.group("n") or m.group("n2")
+        days = {1: (-1,), 2: (15, -1), 3: (10, 20, -1)}[_WORD_N.get(n) or int(n)]
         return Recurrence(monthdays=days, span=m.span())
     m = FOLLOWING_YEARS.search(folded) if "nam" in folded else None
     if m:  # "Năm 2025 và các năm tiếp theo", "từ năm 2025 trở đi"
@@ -316,7 +318,13 @@ def _specific(folded: str, atoms: list[Atom], marked: re.Match | None = None) ->
             continue  # "định kỳ 6 tháng, hằng năm" lists periods
         if EVERY_YEAR_AFTER.match(folded, atom.span[1]) and not atom.year:
             listed = [a for a in atoms if not a.has_year and a.span[1] <= atom.span[1]]
-            return _yearly_on(listed, folded) or _yearly_at(atom, folded)
+            after = next((a for a in atoms if a.span[0] >= atom.span[1]), None)
+            if after and after.kind == "date" and not after.has_year and "(" in folded[atom.span[1]:after.span[0]]:
+                listed.append(after)  # "Quý IV hằng năm (trước ngày 15/11)": the bracket may give the day
+            found = _yearly_on(listed, folded) or _yearly_at(atom, folded)
+            if marked and marked.start() < found.span[0]:  # "Định kỳ 6 tháng (trước ngày 18/6 và 18/12 hằng năm)"
+                found = replace(found, span=(marked.start(), found.span[1]))
+            return found
     return None
 
 
@@ -371,6 +379,7 @@ def _pinned(rec: Recurrence, folded: str, atoms: list[Atom]) -> Recurrence:
 def _yearly_on(points: list[Atom], folded: str) -> Recurrence | None:
     """One yearly recurrence on every month named: "tháng 6 và tháng 12 hằng năm", "ngày 30/4 và 02/9
     hằng năm" (days per month); None when nothing can be pinned."""
+    points = [a for a, b in zip(points, [*points[1:], None], strict=True) if not _sharpened_by(a, b, folded)]
     dated_months = {a.month for a in points if a.kind == "date"}
     # "6 tháng (trước ngày 15/6) và hằng năm (…)": the period named, then its own day in brackets
     named = {a.months: f"{a.months} tháng" for a in points if a.kind == "half" and a.months in dated_months}
@@ -384,6 +393,19 @@ def _yearly_on(points: list[Atom], folded: str) -> Recurrence | None:
     day_of = () if len({r.monthdays for r in recs}) == 1 else tuple((m, r.monthdays[0]) for r in recs for m in r.months)
     return Recurrence(months, recs[0].monthdays, names=names, strict=any(r.strict for r in recs),
                       span=(recs[0].span[0], recs[-1].span[1]), day_of=day_of)
+
+
+def _sharpened_by(period: Atom, day: Atom | None, folded: str) -> bool:
+    """Whether a bracketed day right after ``period`` is its day: inside it ("Quý IV (trước ngày 15/11)"), or any
+    deadline after it ("Quý IV (trước ngày 15/01)": the quarter's report), as periods.py reads one-time periods."""
+    if day is None or day.kind != "date" or period.kind not in ("quarter", "month") \
+            or "(" not in folded[period.span[1]:day.span[0]]:
+        return False
+    if prefix_of(folded, day.span[0]) in ("strict", "incl", "to"):
+        return True
+    if period.kind == "quarter" and period.quarter:
+        return 3 * period.quarter - 2 <= (day.month or 0) <= 3 * period.quarter
+    return period.kind == "month" and period.month == day.month
 
 
 def _yearly_at(atom: Atom, folded: str, strict: bool | None = None) -> Recurrence | None:

@@ -430,3 +430,34 @@ def test_a_feast_without_its_year_or_an_occasion_is_left_for_review_with_its_dat
     [m] = parse(text, 2026)
     assert m.kind.value == "unresolved" and m.due is None
     assert said in m.warnings[0] and "thủ công" in m.warnings[0]
+
+
+@pytest.mark.parametrize(("text", "count"), [
+    ("Mỗi tháng 02 lần", 24), ("Hằng tháng 2 kỳ", 24), ("02 lần/tháng", 24), ("Hằng tháng, 03 đợt", 36),
+])
+def test_times_a_month_may_follow_the_month(text, count):
+    assert len(_occurrences(text)) == count
+
+
+@pytest.mark.parametrize(("text", "dues"), [
+    ("Trước ngày 31/12 của năm 2026", ["2026-12-30"]),
+    ("Tháng 01 của năm sau", ["2027-01-31"]),
+    ("Báo cáo năm gửi trước ngày 15/01 của năm sau", ["2027-01-14"]),
+])
+def test_của_may_join_a_day_or_month_to_its_year(text, dues):
+    assert _dues(text) == dues
+
+
+def test_a_yearly_report_due_in_january_of_the_next_year_with_của():
+    assert _occurrences("Hằng năm, trước ngày 10/01 của năm sau") == ["2026-01-09"]
+
+
+@pytest.mark.parametrize(("text", "occurrences"), [
+    ("Quý IV hằng năm (trước ngày 15/11)", ["2026-11-14"]),
+    ("Tháng 12 hằng năm (chậm nhất ngày 20/12)", ["2026-12-20"]),
+    ("Quý IV hằng năm (trước ngày 15/01)", ["2026-01-14"]),  # the quarter's report, due in January after it
+    ("Quý IV hằng năm (ngày 15/01)", ["2026-01-15", "2026-12-31"]),  # no deadline word: two dates
+    ("Định kỳ 6 tháng (trước ngày 18/6 và 18/12 hằng năm)", ["2026-06-17", "2026-12-17"]),
+])
+def test_a_bracketed_day_pins_a_yearly_period(text, occurrences):
+    assert _occurrences(text) == occurrences
