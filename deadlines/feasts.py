@@ -15,15 +15,19 @@ from functools import lru_cache
 
 # What may name each feast (folded): its solar or lunar day is computed by _day.
 _FEASTS = {"tet nguyen dan": "Tết Nguyên đán", "tet am lich": "Tết Nguyên đán", "tet trung thu": "Tết Trung thu",
-           "gio to hung vuong": "Giỗ Tổ Hùng Vương", "tet duong lich": "Tết Dương lịch"}
+           "gio to hung vuong": "Giỗ Tổ Hùng Vương", "tet duong lich": "Tết Dương lịch",
+           "tet": "Tết Nguyên đán"}  # "trước Tết 2027": Tết alone is the lunar new year (tried last)
 _STEMS = ("giap", "at", "binh", "dinh", "mau", "ky", "canh", "tan", "nham", "quy")
 # folded branches: Tý and Tỵ both fold to "ty" (the stem's parity tells them apart, _can_chi_year)
 _BRANCHES = ("ty", "suu", "dan", "mao|meo", "thin", "ty", "ngo", "mui", "than", "dau", "tuat", "hoi")
 FEAST = re.compile(
     r"\b(?P<lead>(?:truoc|cham nhat|muon nhat|vao|dip|han)\s+(?:(?:ngay|dip|le)\s+)?)?"
-    rf"(?P<feast>{'|'.join(_FEASTS)})\b"
+    rf"(?P<feast>{'|'.join(k for k in _FEASTS if k != 'tet')}"
+    # "Tết" alone only before a year, a can-chi name or the end: "Tết trồng cây", "Tết Thiếu nhi" are other days
+    rf"|tet(?=\s*(?:$|[.,;()]|nam\b|\d|(?:{'|'.join(_STEMS)})\s)))\b"
     rf"(?:\s+(?P<stem>{'|'.join(_STEMS)})\s+(?P<branch>{'|'.join(sorted(set(_BRANCHES)))})\b)?"
     r"(?:\s*,?\s*(?:nam\s+)?(?P<year>(?:19|20|21)\d\d)\b)?")
+MOVES = "Hạn theo {} (âm lịch) đổi ngày mỗi năm, chu kỳ lặp không theo được: cần đặt ngày thủ công cho từng năm."
 _NO_YEAR = "Không nêu năm của {}: {}; cần đặt hạn thủ công."
 _READ_AS = "“{}” được hiểu là {}ngày {:%d/%m/%Y} (ngày {} năm {}); cần kiểm tra lại."
 _SEASON = "“{}” là một dịp kéo dài nhiều ngày quanh ngày {:%d/%m/%Y}: cần đặt hạn thủ công."
@@ -36,12 +40,17 @@ def find(folded: str) -> re.Match | None:
     return FEAST.search(folded)
 
 
+def name(m: re.Match) -> str:
+    """The feast's Vietnamese name ("Tết Nguyên đán")."""
+    return _FEASTS[m.group("feast")]
+
+
 def resolve(m: re.Match, plan_year: int, said: str) -> tuple[date | None, bool, str, str]:
     """(due, strict, period name, warning) of a feast deadline; due is None when the year is not known.
 
     ``said`` is the original text of the match, quoted in the warning.
     """
-    feast = _FEASTS[m.group("feast")]
+    feast = name(m)
     lead = (m.group("lead") or "").split()
     year = int(m.group("year")) if m.group("year") else _can_chi_year(m.group("stem"), m.group("branch"), plan_year)
     if year is None:
@@ -51,12 +60,12 @@ def resolve(m: re.Match, plan_year: int, said: str) -> tuple[date | None, bool, 
     day = _day(feast, year)
     if day is None:
         return None, False, "", f"Không tính được ngày {feast} năm {year}; cần đặt hạn thủ công."
-    name = f"{feast} {year}"
+    period = f"{feast} {year}"
     if lead and lead[0] == "dip":  # the occasion spans days around the feast: no one deadline
         return None, False, "", _SEASON.format(said, day)
     if lead and lead[0] == "truoc":
-        return day - timedelta(days=1), True, f"trước {name}", _READ_AS.format(said, "trước ", day, feast, year)
-    return day, False, name, _READ_AS.format(said, "", day, feast, year)
+        return day - timedelta(days=1), True, f"trước {period}", _READ_AS.format(said, "trước ", day, feast, year)
+    return day, False, period, _READ_AS.format(said, "", day, feast, year)
 
 
 def _can_chi_year(stem: str | None, branch: str | None, plan_year: int) -> int | None:

@@ -242,7 +242,10 @@ def _parse_part(f: Folded, hidden: str, part: Part, plan_year: int, horizon: tup
             found += _once(periods.resolve_once(due, sub, plan_year), {**base, "label": None}) if due else []
         return found
     if kind_of == "recurring":
-        return [_recurring(rec, base, horizon)]  # type: ignore[arg-type]
+        found = _recurring(rec, base, horizon)  # type: ignore[arg-type]
+        if feast := feasts.find(sub):  # "Hằng năm, trước Tết Nguyên đán": a lunar day no RRULE can hold
+            found.warnings.append(feasts.MOVES.format(feasts.name(feast)))
+        return [found]
     if kind_of == "once":
         if marker is not None and clauses.ongoing_from(sub, atoms):  # "Triển khai từ năm 2026 và … thường xuyên"
             return [ParsedMilestone(Kind.CONTINUOUS, **base)]

@@ -414,6 +414,7 @@ def test_a_year_that_names_a_report_or_plan_is_still_no_deadline(text):
     ("Trước ngày Giỗ Tổ Hùng Vương năm 2027", 2026, "2027-04-15", True),  # 10/3 âm lịch
     ("Chậm nhất Tết Nguyên đán 2027", 2026, "2027-02-06", False),
     ("Trước Tết Dương lịch 2027", 2026, "2026-12-31", True),
+    ("Trước Tết 2027", 2026, "2027-02-05", True),  # Tết alone is the lunar new year
 ])
 def test_a_feast_with_its_year_is_resolved_from_the_lunar_calendar(text, year, due, strict):
     [m] = parse(text, year)
@@ -425,6 +426,7 @@ def test_a_feast_with_its_year_is_resolved_from_the_lunar_calendar(text, year, d
     ("Trước Tết Nguyên đán", "năm 2026 là ngày 17/02/2026, năm 2027 là ngày 06/02/2027"),
     ("Dịp Tết Trung thu", "năm 2026 là ngày 25/09/2026"),
     ("Dịp Tết Nguyên đán Ất Tỵ 2025", "quanh ngày 29/01/2025"),
+    ("trước Tết", "năm 2026 là ngày 17/02/2026"),
 ])
 def test_a_feast_without_its_year_or_an_occasion_is_left_for_review_with_its_dates(text, said):
     [m] = parse(text, 2026)
@@ -461,3 +463,13 @@ def test_a_yearly_report_due_in_january_of_the_next_year_with_của():
 ])
 def test_a_bracketed_day_pins_a_yearly_period(text, occurrences):
     assert _occurrences(text) == occurrences
+
+
+def test_tết_alone_before_other_words_is_another_feast():
+    [m] = parse("Trước Tết trồng cây", 2026)
+    assert m.kind.value == "unresolved" and "Nguyên đán" not in m.warnings[0]
+
+
+def test_a_yearly_deadline_set_by_a_lunar_feast_is_flagged():
+    [m] = parse("Hằng năm, trước Tết Nguyên đán", 2026)
+    assert m.kind.value == "recurring" and "âm lịch" in m.warnings[-1] and "thủ công" in m.warnings[-1]
