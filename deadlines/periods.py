@@ -84,6 +84,7 @@ def prefix_of(folded: str, start: int) -> str | None:
 
 
 _BRACKET_GAP = re.compile(r"\s*\(\s*(?P<words>[a-z ]{0,30}?)[\s,:]*")
+_BRACKET_REST = re.compile(r"[^()\d]{0,40}\)")
 # "Trong Quý IV năm 2025, hoàn thành trước 15/12/2025": a comma, then a deadline word
 _COMMA_SHARPENS = re.compile(r"\s*,\s*(?:hoan thanh|xong|nop)?\s*(?:truoc|cham nhat|muon nhat)"
                              r"(?:\s+(?:la|vao|trong))*\s*")
@@ -113,7 +114,8 @@ def _without_glosses(atoms: list[Atom], folded: str, plan_year: int) -> list[Ato
     for i in range(1, len(atoms)):
         prev, cur = atoms[i - 1], atoms[i]
         gap = _BRACKET_GAP.fullmatch(folded, prev.span[1], cur.span[0])
-        closed = gap is not None and folded[cur.span[1]:cur.span[1] + 3].lstrip().startswith(")")
+        # the bracket closes after the atom, words without another time allowed ("(trước 15/01/2027 báo cáo kết quả)")
+        closed = gap is not None and _BRACKET_REST.match(folded, cur.span[1]) is not None
         comma = not closed and _COMMA_SHARPENS.fullmatch(folded, prev.span[1], cur.span[0]) is not None
         if not (closed or comma) or i - 1 in dropped:
             continue

@@ -36,7 +36,7 @@ FIRST_MONTH_DAY = re.compile(
 WEEK_OF_MONTH = re.compile(
     r"\btuan\s+(?:thu\s+(?P<n>[1-4]|nhat|hai|ba|tu)|(?P<w>dau(?:\s+tien)?|cuoi(?:\s+cung)?))\s+"
     r"(?:(?:cua|trong)\s+)?(?:(?:moi|hang|cac|tung)\s+)?thang\b(?![\s/.-]*\d)")
-WORKING_DAY = re.compile(WORKING_DAY_OF + r"(?:(?:moi|hang|cac|tung)\s+)?(?P<per>thang|quy|nam)\b(?![\s/.-]*\d)")
+WORKING_DAY = re.compile(WORKING_DAY_OF + r"(?:(?:moi|hang|cac|tung)\s+)?(?P<per>thang|quy|nam|tuan)\b(?![\s/.-]*\d)")
 _WEEK_N = {"nhat": 1, "hai": 2, "ba": 3, "tu": 4}
 MONTH_DAY = re.compile(  # "ngày 25 hằng tháng", "ngày 15 và ngày 30 hằng tháng"
     r"(?P<strict>truoc\s+)?ngay\s+(?:mung\s+)?(?P<d>\d{1,2})(?P<more>(?:\s*(?:,|va)\s*(?:ngay\s+)?\d{1,2}\b){0,4})"
@@ -272,6 +272,8 @@ def _specific(folded: str, atoms: list[Atom], marked: re.Match | None = None) ->
     m = WORKING_DAY.search(folded) if "lam viec" in folded else None
     if m:  # the period's last working day: its last day, strict (the calendar moves a day off back, not past it)
         last, per = bool(m.group("last")), m.group("per")
+        if per == "tuan":  # Friday or Monday: the weekly rest is the same every week (working-days.md §2)
+            return Recurrence(weekly=True, weekday=4 if last else 0, strict=last, span=m.span())
         months = {"thang": (), "quy": (3, 6, 9, 12) if last else (1, 4, 7, 10), "nam": (12,) if last else (1,)}[per]
         names = tuple((x, f"quý {QUARTER_NAMES[(x - 1) // 3 + 1]}" if per == "quy" else "năm") for x in months)
         return Recurrence(months, (-1,) if last else (1,), names=names, strict=last, span=m.span())

@@ -473,3 +473,17 @@ def test_tết_alone_before_other_words_is_another_feast():
 def test_a_yearly_deadline_set_by_a_lunar_feast_is_flagged():
     [m] = parse("Hằng năm, trước Tết Nguyên đán", 2026)
     assert m.kind.value == "recurring" and "âm lịch" in m.warnings[-1] and "thủ công" in m.warnings[-1]
+
+
+@pytest.mark.parametrize(("text", "weekday", "strict"), [
+    ("Ngày làm việc cuối cùng hằng tuần", 4, True), ("Ngày làm việc đầu tiên của tuần", 0, False),
+])
+def test_the_working_days_of_a_week_are_friday_and_monday(text, weekday, strict):
+    [m] = parse(text, 2026)
+    assert m.kind.value == "recurring" and m.strict is strict and len(m.occurrences) == 52
+    assert {o.due.weekday() for o in m.occurrences} == {weekday}
+
+
+def test_a_bracket_may_hold_words_after_its_deadline():
+    assert _dues("Năm 2026 (trước 15/01/2027 báo cáo kết quả)") == ["2027-01-14"]
+    assert _dues("Quý III/2026 (tháng 8 tổ chức hội nghị)") == ["2026-08-31"]
