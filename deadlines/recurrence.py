@@ -302,11 +302,11 @@ def _specific(folded: str, atoms: list[Atom], marked: re.Match | None = None) ->
         per = m.group("a") or m.group("b")
         return _from_items({per}, m.span()) if per != "nam" else Recurrence((12,), names=((12, "năm"),), span=m.span())
     m = YEARS_PER_TIME.search(folded) if "lan" in folded else None
-    if m:  # every n years: from the year written ("từ năm 2025", a stage), else from the plan year (warned)
+    if m:  # every n years: from the year written ("từ năm 2025", a stage, a year), else from the plan year (warned)
         n = _WORD_N.get(m.group("n")) or int(m.group("n"))
-        start = _FROM_YEAR.search(folded)
-        return Recurrence((12,), names=((12, f"{n} năm"),), span=m.span(), every=n,
-                          first_year=int(start.group("y")) if start else None)
+        start = _FROM_YEAR.search(folded)  # else the first year written: "(năm 2026, 2028, 2030)"
+        first = int(start.group("y")) if start else min((a.year for a in atoms if a.year), default=None)
+        return Recurrence((12,), names=((12, f"{n} năm"),), span=m.span(), every=n, first_year=first)
     m = PERIOD_PER_TIME.search(folded) if "lan" in folded else None
     if m:  # "6 tháng/lần", "01 năm/lần", "quý/lần"
         return _from_items(_items(m.group("p")), m.span())

@@ -487,3 +487,15 @@ def test_the_working_days_of_a_week_are_friday_and_monday(text, weekday, strict)
 def test_a_bracket_may_hold_words_after_its_deadline():
     assert _dues("Năm 2026 (trước 15/01/2027 báo cáo kết quả)") == ["2027-01-14"]
     assert _dues("Quý III/2026 (tháng 8 tổ chức hội nghị)") == ["2026-08-31"]
+
+
+def test_ongoing_work_then_a_report_every_few_years():
+    assert [kind for kind, _, _ in _read("Thường xuyên, 02 năm/lần báo cáo")] == ["continuous", "recurring"]
+
+
+@pytest.mark.parametrize(("text", "occurrences"), [
+    ("Định kỳ 2 năm/lần (năm 2026, 2028, 2030)", ["2026-12-31"]), ("Định kỳ 2 năm/lần (năm 2025, 2027)", []),
+])
+def test_a_year_written_with_a_cycle_of_years_anchors_it(text, occurrences):
+    [m] = parse(text, 2026)
+    assert [o.due.isoformat() for o in m.occurrences] == occurrences and not m.warnings
