@@ -25,10 +25,12 @@ from deadlines.segment import TRIM, Part
 _SENTENCE = re.compile(r"\.\s+(?=\S)")
 _JOIN = re.compile(r"\s+va\s+|\s*,\s+")
 # "Thường xuyên, hằng năm", "Thường xuyên, liên tục, định kỳ hằng quý báo cáo …", "Thường xuyên, định kỳ 6 tháng
-# báo cáo": ongoing work and a periodic report. Without the comma ("Thường xuyên hằng năm") it is one ongoing duty.
+# báo cáo", "Thường xuyên, 02 năm/lần báo cáo": ongoing work and a periodic report. Without the comma ("Thường xuyên
+# hằng năm") it is one ongoing duty.
 _ONGOING_THEN_PERIOD = re.compile(r"\bthuong xuyen(?:\s*,?\s*lien tuc)?(?P<cut>\s*,\s*)"
                                   r"(?=(?:bao cao\s+)?(?:dinh ky\s+(?:(?:hang|moi)\s+)?(?:0?[369]\s+thang|sau thang)"
-                                  r"|(?:dinh ky\s+)?(?:hang|moi)\s+(?:nam|quy|thang|tuan))\b)")
+                                  r"|(?:dinh ky\s+)?(?:hang|moi)\s+(?:nam|quy|thang|tuan)"
+                                  r"|(?:dinh ky\s+)?0?[2-9]\s*nam\s*(?:/|mot|0?1)\s*lan)\b)")
 # A clause opening with one of these words continues the time before it, it does not start new work.
 _TIME_HEAD = re.compile(r"(?:truoc|tu|den|toi|cho den|cham nhat|muon nhat|han|het|trong|vao|hoan thanh|xong|nop|"
                         r"bat dau|ngay|thang|quy|nam|dau|giua|cuoi|thuong xuyen|lien tuc|hang|dinh ky|moi|sau|theo|"

@@ -46,6 +46,8 @@ def _recurring(m: ParsedMilestone) -> str:
         head = "Định kỳ hằng tháng"
     elif "FREQ=WEEKLY" in rule:
         head = "Định kỳ hằng tuần"
+    elif ";INTERVAL=" in rule:  # "Định kỳ 02 năm/lần" (recurrence.py writes INTERVAL only for years)
+        head = f"Định kỳ {rule.split(';INTERVAL=', 1)[1].split(';', 1)[0]} năm một lần"
     elif "BYMONTH=3,6,9,12" in rule or len(occ) == 4:
         head = "Định kỳ hằng quý"
     else:

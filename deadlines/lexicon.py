@@ -19,7 +19,7 @@ _YEAR_WORD = r"(?P<{p}yw>\d{{3,5}}|sau|nay|toi)\b"
 
 def _year_tail(p: str, seps: str = "/.-") -> str:
     return (rf"(?:\s*[{re.escape(seps)}]\s*{_YEAR_NUM.format(p=p)}(?![\d/])"
-            rf"|\s*,?\s*nam(?:\s+|(?=\d)){_YEAR_WORD.format(p=p)})?")
+            rf"|\s*,?\s*(?:cua\s+)?nam(?:\s+|(?=\d)){_YEAR_WORD.format(p=p)})?")
 
 
 _DAY_WORD = r"(?:ngay\s+(?:mung\s+)?)"
@@ -42,7 +42,7 @@ ATOMS = re.compile(_ATOM_START + "(?:" + "|".join([
     rf"(?:\s*,?\s*nam\s+(?P<dryw>\d{{3,5}}|sau|nay|toi)\b)?)",
     # "30/12/2025", "30-12-2025", "30.12.2025", "ngày 30/12", "15/3 năm sau"
     rf"(?P<dt>{_NOT_NUM_BEFORE}(?P<dtw>{_DAY_WORD})?(?P<dtd>\d{{1,2}})\s*(?P<dts>[/.-])\s*(?P<dtm>\d{{1,2}})"
-    rf"(?:\s*(?P=dts)\s*(?P<dty>\d{{1,5}})(?![\d/])|(?![\d/.-]\d)(?:\s*,?\s*nam\s+(?P<dtyw>\d{{3,5}}|sau|nay|toi)\b)?))",
+    rf"(?:\s*(?P=dts)\s*(?P<dty>\d{{1,5}})(?![\d/])|(?![\d/.-]\d)(?:\s*,?\s*(?:cua\s+)?nam\s+(?P<dtyw>\d{{3,5}}|sau|nay|toi)\b)?))",
     # "06/2019" (month/year with a four-digit year only)
     rf"(?P<my>{_NOT_NUM_BEFORE}(?<!quy )(?P<mym>\d{{1,2}})\s*[/-]\s*(?P<myy>\d{{4}})(?![\d/]))",
     # "tháng 11/2025", "cuối tháng 5/2010", "trung tuần tháng 4/2018", "tháng 12 năm 2025"
@@ -81,8 +81,13 @@ PREFIX = re.compile(
     r"(?:(?P<strict>truoc)|(?P<from>tu|(?<!thu )sau(?=\s))|(?P<to>den het|den|toi|cho den)"
     r"|(?P<incl>cham nhat|muon nhat|han chot|han|het|trong|vao|hoan thanh|xong|nop|bat dau))"
     r"(?:\s+(?:la|vao|trong|ngay|khoang|thoi gian|giai doan))*[\s,:]*$")
+# "ngày làm việc cuối cùng của tháng", "ngày làm việc đầu tiên của quý": the period's last (strict: a day off moves
+# it back, never into the next period) or first working day; the nominal day is the period's last or first
+WORKING_DAY_OF = (r"(?<!\d )ngay lam viec\s+(?:(?P<last>cuoi(?:\s+cung)?)|dau(?:\s+tien)?)\s+"
+                  r"(?:(?:cua|trong)\s+)?")
 RANGE_GAP = re.compile(r"\s*(?:-|den het|den|toi|cho den)\s*(?:ngay\s+)?$")
-LIST_GAP = re.compile(r"\s*(?:,|va|hoac|;|/)?\s*$")
+# "15/6 (báo cáo 6 tháng) và 15/12": a gloss in brackets after an item does not end the list
+LIST_GAP = re.compile(r"\s*(?:\([^()]{0,40}\)\s*)?(?:,|va|hoac|;|/)?\s*$")
 
 # Not deadlines: cited documents ("Kế hoạch số 76/KH-UBND ngày 05/4/2018 của UBND tỉnh") and glosses.
 DOC_TYPES = (r"ke hoach|quyet dinh|cong van|van ban|thong bao|chi thi|nghi quyet|nghi dinh|thong tu lien tich|"

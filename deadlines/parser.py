@@ -14,7 +14,7 @@ from dataclasses import fields
 from datetime import date
 from operator import attrgetter
 
-from deadlines import clauses, dates, fastpath, offsets, periods, recurrence
+from deadlines import clauses, dates, fastpath, feasts, offsets, periods, recurrence
 from deadlines.lexicon import AD_HOC, DOC_TYPES, PREFIX
 from deadlines.model import Kind, ParsedMilestone, ParsedOccurrence, Reference
 from deadlines.normalize import Folded, fold
@@ -29,6 +29,7 @@ _ANCHOR = re.compile(r"\b(?:ke tu|sau|khi)\b")
 _INTERNAL = "Lỗi nội bộ khi đọc thời hạn; cần kiểm tra thủ công."
 _BEFORE_EVENT = "Hạn “{}” {}: hạn đứng trước một sự kiện chưa biết ngày, cần đặt hạn thủ công khi biết ngày đó."
 _NAME_YEAR = "“{}” là một phần của tên nhiệm vụ/văn bản, không phải thời hạn."
+_NO_START = "Chu kỳ {} năm/lần nhưng không nêu năm bắt đầu: tạm tính từ năm {}, cần kiểm tra lại."
 _NO_PERIOD = "“Định kỳ” nhưng không nêu chu kỳ (tháng, quý, năm): không xác định được hạn."
 _PERIODIC = re.compile(r"\bdinh ky\b")
 _DEADLINE_VERB = re.compile(r"\b(?:hoan thanh|xong|nop)\s*$")
@@ -118,7 +119,7 @@ def _parse(text: str, plan_year: int, horizon: tuple[date, date]) -> list[Parsed
     hidden, _ = masked(f.folded)
     groups: list[tuple[Part, list[ParsedMilestone], bool, int]] = []  # part, milestones, usable, raw parts joined
     for part in split(f):
-        found = _parse_part(f, hidden, part, plan_year, horizon)
+        found = _parse_part(f, hidden, part, plan_year, horizon, follows_time=bool(groups and groups[-1][2]))
         usable = any(m.kind is not Kind.UNRESOLVED for m in found)
         if groups and part.sep == "semicolon" and not (usable and groups[-1][2]):
             # "…; Thủ tướng Chính phủ" lists authorities; "Báo cáo A; Báo cáo B: …" joins two labels
@@ -163,13 +164,15 @@ def _meaning(m: ParsedMilestone) -> tuple:
 
 
 def _parse_part(f: Folded, hidden: str, part: Part, plan_year: int, horizon: tuple[date, date], *,
-                clause: bool = False) -> list[ParsedMilestone]:
+                clause: bool = False, follows_time: bool = False) -> list[ParsedMilestone]:
+    """The milestones of one part. ``follows_time``: an earlier part or clause of the cell gave a time."""
     label, lo = colon_label(f, part)
     if label is not None and _PERIOD_ONLY.fullmatch(hidden[part.start:lo].rstrip(" :")):
         label, lo = None, part.start  # "Hằng năm: tháng 11" is one recurrence, not a label and a month
     if not clause and (pieces := clauses.split(f, hidden, Part(lo, part.end, part.sep))):
         # "… trong năm 2026 và vận hành thường xuyên, liên tục": a milestone per clause, the first under the label
-        found = [m for piece in pieces for m in _parse_part(f, hidden, piece, plan_year, horizon, clause=True)]
+        found = [m for i, piece in enumerate(pieces) for m in _parse_part(
+            f, hidden, piece, plan_year, horizon, clause=True, follows_time=follows_time or i > 0)]
         if label is not None:
             found[0].label = label
             found[0].source = f.text(part.start, pieces[0].end).strip()
@@ -200,6 +203,10 @@ def _parse_part(f: Folded, hidden: str, part: Part, plan_year: int, horizon: tup
         chained = i > 0 and in_name[-1] and a.kind == "year" and sub[atoms[i - 1].span[1]:a.span[0]].strip() == "-"
         listed = i > 0 and not in_name[-1] and _LISTED.fullmatch(sub, atoms[i - 1].span[1], a.span[0]) is not None
         in_name.append(chained or (not listed and _in_name(a, sub)))  # "Năm 2024 và năm 2025" lists years
+    if follows_time and in_name and all(in_name):  # "Sơ kết tháng 6/2026, tổng kết năm 2026": after a dated review,
+        # a review named with its year is due with that year, as the first was with its month
+        in_name = [not (a.kind == "year" and _REPORT_NAMED.search(sub, max(0, a.span[0] - 24), a.span[0]))
+                   for a in atoms]
     names = [a for a, n in zip(atoms, in_name, strict=True) if n]
     atoms = [a for a, n in zip(atoms, in_name, strict=True) if not n]
     first = min([p for p in (rec.span[0] if rec else None, _expr_start(sub, atoms)) if p is not None], default=None)
@@ -235,11 +242,19 @@ def _parse_part(f: Folded, hidden: str, part: Part, plan_year: int, horizon: tup
             found += _once(periods.resolve_once(due, sub, plan_year), {**base, "label": None}) if due else []
         return found
     if kind_of == "recurring":
-        return [_recurring(rec, base, horizon)]  # type: ignore[arg-type]
+        found = _recurring(rec, base, horizon)  # type: ignore[arg-type]
+        if feast := feasts.find(sub):  # "Hằng năm, trước Tết Nguyên đán": a lunar day no RRULE can hold
+            found.warnings.append(feasts.MOVES.format(feasts.name(feast)))
+        return [found]
     if kind_of == "once":
         if marker is not None and clauses.ongoing_from(sub, atoms):  # "Triển khai từ năm 2026 và … thường xuyên"
             return [ParsedMilestone(Kind.CONTINUOUS, **base)]
         return _once(periods.resolve_once(atoms, sub, plan_year), base)
+    if feast := feasts.find(sub):  # "trước Tết Nguyên đán 2027": its year's feast day
+        due, strict, name, warning = feasts.resolve(feast, plan_year, f.text(lo + feast.start(), lo + feast.end()))
+        if due is not None:
+            return [ParsedMilestone(Kind.ONCE, due=due, strict=strict, period=name, warnings=[warning], **base)]
+        return [ParsedMilestone(Kind.UNRESOLVED, warnings=[warning], **base)]
     warnings = [_NAME_YEAR.format(f.text(lo + a.span[0], lo + a.span[1])) for a in names]
     if "dot xuat" in sub:
         return [ParsedMilestone(Kind.ON_EVENT, event="có yêu cầu đột xuất", **{**base, "ad_hoc": True})]
@@ -293,7 +308,8 @@ def _in_name(atom: dates.Atom, sub: str) -> bool:
     named by its period, its date follows)."""
     if atom.kind in ("half", "quarter") and _REPORT_NAMED.search(sub, max(0, atom.span[0] - 24), atom.span[0]):
         return bool(_DIGIT_AFTER.search(sub, atom.span[1]))
-    if atom.kind != "year" or atom.point or atom.span[0] == 0 or sub.startswith("giai doan", 0, atom.span[0]):
+    if atom.kind != "year" or atom.point or atom.span[0] == 0 or sub.startswith("giai doan", 0, atom.span[0]) \
+            or periods.working_lead(sub, atom.span[0]):  # "ngày làm việc cuối cùng của năm 2026"
         return False
     before = sub[max(0, atom.span[0] - 40):atom.span[0]]
     stage = _STAGE.search(before)
@@ -343,8 +359,10 @@ def _dateless(f: Folded, sub: str, lo: int, marker, base: dict) -> ParsedMilesto
 def _recurring(rec: recurrence.Recurrence, base: dict, horizon: tuple[date, date]) -> ParsedMilestone:
     dtstart = date(rec.first_year, 1, 1) if rec.first_year else horizon[0]
     occ = rec.expand(max(dtstart, horizon[0]), horizon[1])
+    warnings = [_NO_START.format(rec.every, dtstart.year)] if rec.every > 1 and not rec.first_year else []
     return ParsedMilestone(Kind.RECURRING, rrule=rec.rrule(dtstart),
-                           occurrences=[ParsedOccurrence(d, p) for d, p in occ], strict=rec.strict, **base)
+                           occurrences=[ParsedOccurrence(d, p) for d, p in occ], strict=rec.strict, warnings=warnings,
+                           **base)
 
 
 def _once(found: list[periods.Once], base: dict) -> list[ParsedMilestone]:

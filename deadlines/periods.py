@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from deadlines.dates import POINTS, Atom, clamp, month_end, resolve_year
-from deadlines.lexicon import LIST_GAP, PREFIX, QUARTER_NAMES, RANGE_GAP
+from deadlines.lexicon import LIST_GAP, PREFIX, QUARTER_NAMES, RANGE_GAP, WORKING_DAY_OF
 
 ONE_DAY = timedelta(days=1)
 
@@ -84,11 +84,22 @@ def prefix_of(folded: str, start: int) -> str | None:
 
 
 _BRACKET_GAP = re.compile(r"\s*\(\s*(?P<words>[a-z ]{0,30}?)[\s,:]*")
+_BRACKET_REST = re.compile(r"[^()\d]{0,40}\)")
 # "Trong Quý IV năm 2025, hoàn thành trước 15/12/2025": a comma, then a deadline word
 _COMMA_SHARPENS = re.compile(r"\s*,\s*(?:hoan thanh|xong|nop)?\s*(?:truoc|cham nhat|muon nhat)"
                              r"(?:\s+(?:la|vao|trong))*\s*")
 # "Từ tháng 4/2025", "Bắt đầu từ Quý III/2025" ("đầu tư" is investing, not "from")
 _FROM_ONLY = re.compile(r"(?:\bbat dau tu|(?<![a-z])(?<!dau )tu|(?<![a-z])(?<!thu )sau)\s*$")  # "sau năm 2028" too
+
+
+# "ngày làm việc cuối cùng của (tháng 12/2026 | năm 2026)": the atom may hold "cuối cùng của" itself
+_WORKING_LEAD = re.compile(r"(?:" + WORKING_DAY_OF + r"|(?<!\d )ngay lam viec\s+)$")
+
+
+
+def working_lead(folded: str, start: int) -> re.Match | None:
+    """"ngày làm việc cuối cùng của" right before ``start``, else None."""
+    return _WORKING_LEAD.search(folded, max(0, start - 40), start) if "lam viec" in folded else None
 
 
 _GRAIN = {"date": 0, "month": 1, "quarter": 2, "half": 3, "year": 4}  # finer periods first
@@ -97,12 +108,14 @@ _GRAIN = {"date": 0, "month": 1, "quarter": 2, "half": 3, "year": 4}  # finer pe
 def _without_glosses(atoms: list[Atom], folded: str, plan_year: int) -> list[Atom]:
     """Atoms minus what a bracket right after an atom says about it. A dated bracket inside the atom's
     period sharpens it ("Tháng 12/2025 (trước ngày 20/12/2025)" is due on 19/12); a bare period word
-    describes it ("Quý I/2025 (đầu năm)" is due on 31/3); a tentative one ("dự kiến …") is a note."""
+    describes it ("Quý I/2025 (đầu năm)" is due on 31/3); a tentative one ("dự kiến …") is a note. A bracketed
+    deadline after the period ("Quý IV/2026 (trước ngày 15/01/2027)") is the precise deadline of its work."""
     dropped: set[int] = set()
     for i in range(1, len(atoms)):
         prev, cur = atoms[i - 1], atoms[i]
         gap = _BRACKET_GAP.fullmatch(folded, prev.span[1], cur.span[0])
-        closed = gap is not None and folded[cur.span[1]:cur.span[1] + 3].lstrip().startswith(")")
+        # the bracket closes after the atom, words without another time allowed ("(trước 15/01/2027 báo cáo kết quả)")
+        closed = gap is not None and _BRACKET_REST.match(folded, cur.span[1]) is not None
         comma = not closed and _COMMA_SHARPENS.fullmatch(folded, prev.span[1], cur.span[0]) is not None
         if not (closed or comma) or i - 1 in dropped:
             continue
@@ -122,11 +135,25 @@ def _without_glosses(atoms: list[Atom], folded: str, plan_year: int) -> list[Ato
                 continue
             first, last, _, _ = interval(prev, y_prev)
             inner = interval(cur, y_cur)[1]
-            if first and last and inner and first <= inner <= last:
-                dropped.add(i - 1)
+            if first and last and inner and (first <= inner <= last or (
+                    closed and inner > last and prefix_of(folded, cur.span[0]) in ("strict", "incl", "to"))):
+                dropped.add(i - 1)  # "Quý IV/2026 (trước ngày 15/01/2027)": the quarter's work, due just after it
         elif closed and cur.kind in ("year", "half") and not gap.group("words").strip() and not cur.has_year:
             dropped.add(i)
+        elif closed and _GRAIN.get(cur.kind, 0) > _GRAIN.get(prev.kind, 9) and _inside(prev, cur, plan_year):
+            dropped.add(i)  # "25/3 (quý I)": the bracket names the period the date reports on
     return [a for i, a in enumerate(atoms) if i not in dropped]
+
+
+def _inside(day: Atom, period: Atom, plan_year: int) -> bool:
+    """Whether the last day of ``day`` falls inside ``period`` (a year missing on the period is the day's)."""
+    y_day = resolve_year(day, plan_year)
+    y_period = resolve_year(period, plan_year, y_day if not period.has_year else None)
+    if y_day is None or y_period is None:
+        return False
+    first, last, _, _ = interval(period, y_period)
+    inner = interval(day, y_day)[1]
+    return bool(first and last and inner and first <= inner <= last)
 
 
 def resolve_once(atoms: list[Atom], folded: str, plan_year: int) -> list[Once]:
@@ -185,6 +212,12 @@ def _single(atom: Atom, year: int | None, folded: str, strict_before: bool = Fal
     once = Once(last, atom.span, name=name, warnings=[w for w in (warning, short_year_warning(atom)) if w])
     if first is None or last is None:
         return once
+    lead = working_lead(folded, atom.span[0])
+    if lead and atom.kind != "date":  # the period's last working day is strict: a day off moves it back
+        is_last = bool(lead.group("last")) or atom.point == "cuoi"
+        word = "cuối cùng" if is_last else "đầu tiên"
+        return Once(last if is_last else first, atom.span, strict=is_last, name=f"ngày làm việc {word} của {name}",
+                    warnings=once.warnings)
     if atom.first_day is None and _FROM_ONLY.search(folded, max(0, atom.span[0] - 16), atom.span[0]):
         return Once(None, atom.span, warnings=[f"Chỉ nêu thời điểm bắt đầu (từ {name}), không nêu hạn hoàn thành."])
     if atom.point:  # "đầu tháng 10/2024" is a day, not the month

@@ -12,7 +12,8 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 from deadlines.dates import Atom, month_length
-from deadlines.lexicon import LIST_GAP, QUARTER_NAMES
+from deadlines.lexicon import LIST_GAP, QUARTER_NAMES, WORKING_DAY_OF
+from deadlines.periods import prefix_of
 
 _HALF_DAU = re.compile(r"((?:0?6|sau|0?9|chin) thang) dau nam")
 _HALF_CUOI = re.compile(r"(?:0?6|sau) thang cuoi nam")
@@ -35,17 +36,22 @@ FIRST_MONTH_DAY = re.compile(
 WEEK_OF_MONTH = re.compile(
     r"\btuan\s+(?:thu\s+(?P<n>[1-4]|nhat|hai|ba|tu)|(?P<w>dau(?:\s+tien)?|cuoi(?:\s+cung)?))\s+"
     r"(?:(?:cua|trong)\s+)?(?:(?:moi|hang|cac|tung)\s+)?thang\b(?![\s/.-]*\d)")
+WORKING_DAY = re.compile(WORKING_DAY_OF + r"(?:(?:moi|hang|cac|tung)\s+)?(?P<per>thang|quy|nam|tuan)\b(?![\s/.-]*\d)")
 _WEEK_N = {"nhat": 1, "hai": 2, "ba": 3, "tu": 4}
 MONTH_DAY = re.compile(  # "ngày 25 hằng tháng", "ngày 15 và ngày 30 hằng tháng"
     r"(?P<strict>truoc\s+)?ngay\s+(?:mung\s+)?(?P<d>\d{1,2})(?P<more>(?:\s*(?:,|va)\s*(?:ngay\s+)?\d{1,2}\b){0,4})"
     r"\s+(?:(?:cua|trong)\s+)?(?:(?:hang|moi|cac|tung)\s+)?"
     r"thang\b(?![\s/.-]*\d)(?!\s+(?:cuoi|dau))")
-TIMES_A_MONTH = re.compile(
-    r"\b(?P<n>0?[1-3]|hai|ba|mot)\s*(?:ky|lan|dot)\s*(?:/|trong|moi|mot|1)?\s*(?:mot\s+)?thang\b")
+TIMES_A_MONTH = re.compile(  # "02 lần/tháng", "Mỗi tháng 02 lần"
+    r"\b(?:(?P<n>0?[1-3]|hai|ba|mot)\s*(?:ky|lan|dot)\s*(?:/|trong|moi|mot|1)?\s*(?:mot\s+)?thang\b"
+    r"|(?:moi|hang)\s+thang\s*,?\s*(?P<n2>0?[1-3]|hai|ba)\s*(?:ky|lan|dot)\b)")
 FOLLOWING_YEARS = re.compile(r"\bnam\s+(?P<y>\d{4})\s*(?:(?:,|va)\s*(?:cac|nhung)\s+nam\s+(?:tiep theo|ke tiep|sau)"
                              r"|tro di)\b")
 ONCE_PER = re.compile(r"\b(?:(?:moi|hang)\s+(?P<a>thang|quy|nam)\s*,?\s*(?:0?1|mot)\s*(?:lan|ky|dot)\b"
                       r"|(?:0?1|mot)\s*(?:lan|ky|dot)\s*(?:/|trong|moi|mot)\s*(?:mot\s+)?(?P<b>quy|nam)\b)")
+# "Định kỳ 02 năm/lần", "03 năm một lần", "2 năm 1 lần": every n years (n ≥ 2)
+YEARS_PER_TIME = re.compile(r"\b(?P<n>0?[2-9]|10|hai|ba|bon)\s*nam\s*(?:/|mot|0?1)\s*lan\b")
+_FROM_YEAR = re.compile(r"\btu\s+nam\s+(?P<y>\d{4})\b")
 PERIOD_PER_TIME = re.compile(r"\b(?:0?1\s+)?(?P<p>nam|quy|thang|0?3 thang|0?6 thang|sau thang)\s*(?:/|mot)\s*"
                              r"(?:0?1\s*)?lan\b")
 _REPORT_BEFORE = re.compile(r"bao cao\s+$")
@@ -78,6 +84,7 @@ class Recurrence:
     until: date | None = None
     extra: list[str] = field(default_factory=list, compare=False)
     day_of: tuple[tuple[int, int], ...] = ()  # (month, day) pairs when the days differ: "30/4 và 02/9 hằng năm"
+    every: int = 1  # of a yearly recurrence: years between occurrences ("02 năm/lần"), counted from first_year
 
     def rrule(self, dtstart: date) -> str:
         """"DTSTART:20250101\\nRRULE:FREQ=YEARLY;BYMONTH=3,6,9,12;BYMONTHDAY=-1;WKST=MO"."""
@@ -93,6 +100,7 @@ class Recurrence:
             body = f"FREQ=WEEKLY;BYDAY={_BYDAY[self.weekday]}"
         elif self.months:
             body = f"FREQ=YEARLY;BYMONTH={','.join(map(str, self.months))};BYMONTHDAY={_days(self.monthdays)}"
+            body += f";INTERVAL={self.every}" if self.every > 1 else ""
         else:
             body = f"FREQ=MONTHLY;BYMONTHDAY={_days(self.monthdays)}"
         until = f";UNTIL={self.until:%Y%m%d}" if self.until else ""
@@ -107,6 +115,10 @@ class Recurrence:
             first = start + timedelta(days=(self.weekday - start.weekday()) % 7)
             return [(first + timedelta(weeks=k), "tuần") for k in range(max(0, (end - first).days // 7 + 1))]
         names = dict(self.names)
+        if self.every > 1:  # the years of the cycle, from its first year (the start when none is written)
+            each, first = replace(self, every=1), self.first_year or start.year
+            return [o for year in range(start.year, end.year + 1) if (year - first) % self.every == 0
+                    for o in each.expand(max(start, date(year, 1, 1)), min(end, date(year, 12, 31)))]
         out = []
         if not self.day_of and self.monthdays == (-1,):  # the usual last day of each period: no set to build
             for year in range(start.year, end.year + 1):
@@ -257,6 +269,14 @@ def _specific(folded: str, atoms: list[Atom], marked: re.Match | None = None) ->
             shifted = sorted(((x - 2) % 12 + 1, n) for x, n in names)
             return Recurrence(tuple(x for x, _ in shifted), names=tuple(shifted), strict=True, span=m.span())
         return Recurrence(months, (_day(d, strict),), names=names, strict=strict, span=m.span())
+    m = WORKING_DAY.search(folded) if "lam viec" in folded else None
+    if m:  # the period's last working day: its last day, strict (the calendar moves a day off back, not past it)
+        last, per = bool(m.group("last")), m.group("per")
+        if per == "tuan":  # Friday or Monday: the weekly rest is the same every week (working-days.md §2)
+            return Recurrence(weekly=True, weekday=4 if last else 0, strict=last, span=m.span())
+        months = {"thang": (), "quy": (3, 6, 9, 12) if last else (1, 4, 7, 10), "nam": (12,) if last else (1,)}[per]
+        names = tuple((x, f"quý {QUARTER_NAMES[(x - 1) // 3 + 1]}" if per == "quy" else "năm") for x in months)
+        return Recurrence(months, (-1,) if last else (1,), names=names, strict=last, span=m.span())
     m = WEEK_OF_MONTH.search(folded) if "tuan" in folded else None
     if m:
         n = m.group("n")
@@ -271,8 +291,8 @@ def _specific(folded: str, atoms: list[Atom], marked: re.Match | None = None) ->
         return Recurrence(monthdays=(-1,) if strict and d == 1 else (_day(d, strict),), strict=strict, span=m.span())
     m = TIMES_A_MONTH.search(folded) if "thang" in folded else None
     if m:
-        n = _WORD_N.get(m.group("n")) or int(m.group("n"))
-        days = {1: (-1,), 2: (15, -1), 3: (10, 20, -1)}[n]
+        n = m.group("n") or m.group("n2")
+        days = {1: (-1,), 2: (15, -1), 3: (10, 20, -1)}[_WORD_N.get(n) or int(n)]
         return Recurrence(monthdays=days, span=m.span())
     m = FOLLOWING_YEARS.search(folded) if "nam" in folded else None
     if m:  # "Năm 2025 và các năm tiếp theo", "từ năm 2025 trở đi"
@@ -281,6 +301,12 @@ def _specific(folded: str, atoms: list[Atom], marked: re.Match | None = None) ->
     if m:  # "Mỗi tháng 01 lần", "01 lần/quý"
         per = m.group("a") or m.group("b")
         return _from_items({per}, m.span()) if per != "nam" else Recurrence((12,), names=((12, "năm"),), span=m.span())
+    m = YEARS_PER_TIME.search(folded) if "lan" in folded else None
+    if m:  # every n years: from the year written ("từ năm 2025", a stage, a year), else from the plan year (warned)
+        n = _WORD_N.get(m.group("n")) or int(m.group("n"))
+        start = _FROM_YEAR.search(folded)  # else the first year written: "(năm 2026, 2028, 2030)"
+        first = int(start.group("y")) if start else min((a.year for a in atoms if a.year), default=None)
+        return Recurrence((12,), names=((12, f"{n} năm"),), span=m.span(), every=n, first_year=first)
     m = PERIOD_PER_TIME.search(folded) if "lan" in folded else None
     if m:  # "6 tháng/lần", "01 năm/lần", "quý/lần"
         return _from_items(_items(m.group("p")), m.span())
@@ -294,7 +320,13 @@ def _specific(folded: str, atoms: list[Atom], marked: re.Match | None = None) ->
             continue  # "định kỳ 6 tháng, hằng năm" lists periods
         if EVERY_YEAR_AFTER.match(folded, atom.span[1]) and not atom.year:
             listed = [a for a in atoms if not a.has_year and a.span[1] <= atom.span[1]]
-            return _yearly_on(listed, folded) or _yearly_at(atom, folded)
+            after = next((a for a in atoms if a.span[0] >= atom.span[1]), None)
+            if after and after.kind == "date" and not after.has_year and "(" in folded[atom.span[1]:after.span[0]]:
+                listed.append(after)  # "Quý IV hằng năm (trước ngày 15/11)": the bracket may give the day
+            found = _yearly_on(listed, folded) or _yearly_at(atom, folded)
+            if marked and marked.start() < found.span[0]:  # "Định kỳ 6 tháng (trước ngày 18/6 và 18/12 hằng năm)"
+                found = replace(found, span=(marked.start(), found.span[1]))
+            return found
     return None
 
 
@@ -349,6 +381,7 @@ def _pinned(rec: Recurrence, folded: str, atoms: list[Atom]) -> Recurrence:
 def _yearly_on(points: list[Atom], folded: str) -> Recurrence | None:
     """One yearly recurrence on every month named: "tháng 6 và tháng 12 hằng năm", "ngày 30/4 và 02/9
     hằng năm" (days per month); None when nothing can be pinned."""
+    points = [a for a, b in zip(points, [*points[1:], None], strict=True) if not _sharpened_by(a, b, folded)]
     dated_months = {a.month for a in points if a.kind == "date"}
     # "6 tháng (trước ngày 15/6) và hằng năm (…)": the period named, then its own day in brackets
     named = {a.months: f"{a.months} tháng" for a in points if a.kind == "half" and a.months in dated_months}
@@ -362,6 +395,19 @@ def _yearly_on(points: list[Atom], folded: str) -> Recurrence | None:
     day_of = () if len({r.monthdays for r in recs}) == 1 else tuple((m, r.monthdays[0]) for r in recs for m in r.months)
     return Recurrence(months, recs[0].monthdays, names=names, strict=any(r.strict for r in recs),
                       span=(recs[0].span[0], recs[-1].span[1]), day_of=day_of)
+
+
+def _sharpened_by(period: Atom, day: Atom | None, folded: str) -> bool:
+    """Whether a bracketed day right after ``period`` is its day: inside it ("Quý IV (trước ngày 15/11)"), or any
+    deadline after it ("Quý IV (trước ngày 15/01)": the quarter's report), as periods.py reads one-time periods."""
+    if day is None or day.kind != "date" or period.kind not in ("quarter", "month") \
+            or "(" not in folded[period.span[1]:day.span[0]]:
+        return False
+    if prefix_of(folded, day.span[0]) in ("strict", "incl", "to"):
+        return True
+    if period.kind == "quarter" and period.quarter:
+        return 3 * period.quarter - 2 <= (day.month or 0) <= 3 * period.quarter
+    return period.kind == "month" and period.month == day.month
 
 
 def _yearly_at(atom: Atom, folded: str, strict: bool | None = None) -> Recurrence | None:

@@ -5,6 +5,8 @@ Each test holds several phrasings of its cause, not only the gold cell that reve
 
 from __future__ import annotations
 
+import calendar
+
 import pytest
 
 from deadlines import parse
@@ -302,3 +304,198 @@ def test_a_deadline_counted_back_from_an_event_is_never_put_on_the_event_day(tex
 def test_each_period_of_a_list_may_name_its_report(text, occurrences):
     """"Sơ kết 6 tháng, tổng kết năm": the mid-year and the year-end review, not only the first half."""
     assert _occurrences(text) == occurrences
+
+
+# Batch 5 (tests/data/gold/unseen_deadlines_2.jsonl)
+
+@pytest.mark.parametrize(("text", "year", "occurrences", "first_year"), [
+    ("Định kỳ 02 năm/lần", 2026, ["2026-12-31"], None),
+    ("03 năm một lần", 2027, ["2027-12-31"], None),
+    ("2 năm 1 lần", 2026, ["2026-12-31"], None),
+    ("Hai năm một lần", 2026, ["2026-12-31"], None),
+    ("Định kỳ 05 năm/lần (từ năm 2025)", 2026, [], 2025),
+    ("Định kỳ 05 năm/lần (từ năm 2025)", 2030, ["2030-12-31"], 2025),
+    ("Định kỳ 2 năm/lần, giai đoạn 2026-2030", 2027, [], 2026),
+    ("Định kỳ 2 năm/lần, giai đoạn 2026-2030", 2028, ["2028-12-31"], 2026),
+])
+def test_a_recurrence_every_few_years_keeps_its_interval(text, year, occurrences, first_year):
+    """"02 năm/lần" is every other year (INTERVAL), counted from the year written, else from the plan year with
+    a warning: never silently the same as "hằng năm"."""
+    [m] = parse(text, year)
+    assert m.kind.value == "recurring" and [o.due.isoformat() for o in m.occurrences] == occurrences
+    every = int(text.split(" năm")[0].split()[-1].replace("Hai", "2"))
+    assert f";INTERVAL={every};" in m.rrule
+    assert m.rrule.startswith(f"DTSTART:{first_year or year}0101")
+    assert bool(m.warnings) == (first_year is None)
+
+
+@pytest.mark.parametrize(("text", "occurrences", "strict"), [
+    ("Ngày làm việc cuối cùng của tháng", [f"2026-{m:02d}-{calendar.monthrange(2026, m)[1]}" for m in range(1, 13)],
+     True),
+    ("Vào ngày làm việc cuối cùng hằng tháng", None, True),
+    ("Ngày làm việc cuối cùng của quý", ["2026-03-31", "2026-06-30", "2026-09-30", "2026-12-31"], True),
+    ("ngày làm việc cuối cùng của năm", ["2026-12-31"], True),
+    ("Ngày làm việc đầu tiên của tháng", [f"2026-{m:02d}-01" for m in range(1, 13)], False),
+    ("Ngày làm việc đầu tiên của quý", ["2026-01-01", "2026-04-01", "2026-07-01", "2026-10-01"], False),
+])
+def test_the_working_days_of_a_period_are_its_ends_with_the_right_shift(text, occurrences, strict):
+    """The parser knows no calendar: the last working day is the period's last day, strict, so that a day off
+    moves it back (duepolicy), never into the next period; the first working day is day 1, moved forward."""
+    [m] = parse(text, 2026)
+    assert m.kind.value == "recurring" and m.strict is strict
+    if occurrences is not None:
+        assert [o.due.isoformat() for o in m.occurrences] == occurrences
+
+
+@pytest.mark.parametrize(("text", "due", "strict"), [
+    ("Ngày làm việc cuối cùng của tháng 12/2026", "2026-12-31", True),
+    ("Ngày làm việc cuối cùng của năm 2026", "2026-12-31", True),
+    ("Ngày làm việc đầu tiên của tháng 3/2026", "2026-03-01", False),
+    ("ngày làm việc đầu tiên của năm 2027", "2027-01-01", False),
+])
+def test_the_working_day_of_one_period_is_one_deadline(text, due, strict):
+    [m] = parse(text, 2026)
+    assert (m.kind.value, m.due.isoformat(), m.strict) == ("once", due, strict)
+
+
+@pytest.mark.parametrize(("text", "due"), [
+    ("Quý IV/2026 (trước ngày 15/01/2027)", "2027-01-14"),
+    ("Năm 2026 (trước ngày 20/01/2027)", "2027-01-19"),
+    ("Tháng 12/2026 (chậm nhất ngày 05/01/2027)", "2027-01-05"),
+    ("6 tháng đầu năm 2026 (trước ngày 10/7/2026)", "2026-07-09"),
+    ("Quý IV/2026 (báo cáo trước ngày 10/01/2027)", "2027-01-09"),
+])
+def test_a_dated_bracket_just_after_a_period_is_its_precise_deadline(text, due):
+    """The work of the quarter is reported after it ends: one deadline, the bracket's."""
+    assert _dues(text) == [due]
+
+
+def test_a_bare_date_bracketed_after_a_period_is_a_second_date():
+    assert _dues("Quý IV/2026 (15/01/2027)") == ["2026-12-31", "2027-01-15"]
+
+
+@pytest.mark.parametrize(("text", "dues"), [
+    ("trước ngày 15/6 (báo cáo 6 tháng) và 15/12 (báo cáo năm)", ["2026-06-14", "2026-12-14"]),
+    ("Trước ngày 10/7 (sơ kết) và 10/12/2026 (tổng kết)", ["2026-07-09", "2026-12-09"]),
+    ("Trước 25/3 (quý I), 25/6 (quý II), 25/9 (quý III) và 25/12/2026 (quý IV)",
+     ["2026-03-24", "2026-06-24", "2026-09-24", "2026-12-24"]),
+    ("Chậm nhất ngày 20/6 (6 tháng), 20/12 (cả năm)", ["2026-06-20", "2026-12-20"]),
+    ("Tháng 6 (sơ kết), tháng 12/2027 (tổng kết)", ["2027-06-30", "2027-12-31"]),
+])
+def test_a_gloss_in_brackets_does_not_break_a_list(text, dues):
+    """"trước" governs every date of its list and a year written last applies to all, glosses between them or not;
+    a bracketed period that holds the date before it ("25/3 (quý I)") names it and is no second deadline."""
+    assert _dues(text) == dues
+
+
+@pytest.mark.parametrize(("text", "dues"), [
+    ("Sơ kết tháng 6/2026, tổng kết năm 2026", ["2026-06-30", "2026-12-31"]),
+    ("Sơ kết vào Quý II/2026; tổng kết năm 2026", ["2026-06-30", "2026-12-31"]),
+    ("Tháng 6/2026 (sơ kết); tổng kết năm 2026", ["2026-06-30", "2026-12-31"]),
+    ("Sơ kết 01 năm vào tháng 12/2026, tổng kết năm 2027", ["2026-12-31", "2027-12-31"]),
+    ("Quý I/2026: xây dựng kế hoạch; báo cáo kết quả năm 2026", ["2026-03-31", "2026-12-31"]),
+])
+def test_a_review_named_with_its_year_after_a_dated_one_is_due_that_year(text, dues):
+    assert _dues(text) == dues
+
+
+@pytest.mark.parametrize("text", ["Tổng kết năm 2026", "Quý I/2026; Kế hoạch cải cách hành chính năm 2026"])
+def test_a_year_that_names_a_report_or_plan_is_still_no_deadline(text):
+    """Alone, "Tổng kết năm 2026" names the review; a plan's name after a date stays a name."""
+    assert "2026-12-31" not in _dues(text)
+
+
+@pytest.mark.parametrize(("text", "year", "due", "strict"), [
+    ("Trước Tết Nguyên đán 2027", 2026, "2027-02-05", True),  # mùng 1 Tết Đinh Mùi: 06/02/2027
+    ("Hoàn thành trước Tết Nguyên đán Đinh Mùi 2027", 2026, "2027-02-05", True),
+    ("Trước Tết Nguyên đán Bính Ngọ", 2025, "2026-02-16", True),  # the can-chi name alone fixes the year
+    ("Trước Tết Âm lịch năm 2028", 2027, "2028-01-25", True),
+    ("Trước Tết Trung thu năm 2026", 2026, "2026-09-24", True),  # 15/8 âm lịch
+    ("Trước ngày Giỗ Tổ Hùng Vương năm 2027", 2026, "2027-04-15", True),  # 10/3 âm lịch
+    ("Chậm nhất Tết Nguyên đán 2027", 2026, "2027-02-06", False),
+    ("Trước Tết Dương lịch 2027", 2026, "2026-12-31", True),
+    ("Trước Tết 2027", 2026, "2027-02-05", True),  # Tết alone is the lunar new year
+])
+def test_a_feast_with_its_year_is_resolved_from_the_lunar_calendar(text, year, due, strict):
+    [m] = parse(text, year)
+    assert (m.kind.value, m.due.isoformat(), m.strict) == ("once", due, strict)
+    assert m.warnings and "cần kiểm tra lại" in m.warnings[0]  # the reading is said, never silent
+
+
+@pytest.mark.parametrize(("text", "said"), [
+    ("Trước Tết Nguyên đán", "năm 2026 là ngày 17/02/2026, năm 2027 là ngày 06/02/2027"),
+    ("Dịp Tết Trung thu", "năm 2026 là ngày 25/09/2026"),
+    ("Dịp Tết Nguyên đán Ất Tỵ 2025", "quanh ngày 29/01/2025"),
+    ("trước Tết", "năm 2026 là ngày 17/02/2026"),
+])
+def test_a_feast_without_its_year_or_an_occasion_is_left_for_review_with_its_dates(text, said):
+    [m] = parse(text, 2026)
+    assert m.kind.value == "unresolved" and m.due is None
+    assert said in m.warnings[0] and "thủ công" in m.warnings[0]
+
+
+@pytest.mark.parametrize(("text", "count"), [
+    ("Mỗi tháng 02 lần", 24), ("Hằng tháng 2 kỳ", 24), ("02 lần/tháng", 24), ("Hằng tháng, 03 đợt", 36),
+])
+def test_times_a_month_may_follow_the_month(text, count):
+    assert len(_occurrences(text)) == count
+
+
+@pytest.mark.parametrize(("text", "dues"), [
+    ("Trước ngày 31/12 của năm 2026", ["2026-12-30"]),
+    ("Tháng 01 của năm sau", ["2027-01-31"]),
+    ("Báo cáo năm gửi trước ngày 15/01 của năm sau", ["2027-01-14"]),
+])
+def test_của_may_join_a_day_or_month_to_its_year(text, dues):
+    assert _dues(text) == dues
+
+
+def test_a_yearly_report_due_in_january_of_the_next_year_with_của():
+    assert _occurrences("Hằng năm, trước ngày 10/01 của năm sau") == ["2026-01-09"]
+
+
+@pytest.mark.parametrize(("text", "occurrences"), [
+    ("Quý IV hằng năm (trước ngày 15/11)", ["2026-11-14"]),
+    ("Tháng 12 hằng năm (chậm nhất ngày 20/12)", ["2026-12-20"]),
+    ("Quý IV hằng năm (trước ngày 15/01)", ["2026-01-14"]),  # the quarter's report, due in January after it
+    ("Quý IV hằng năm (ngày 15/01)", ["2026-01-15", "2026-12-31"]),  # no deadline word: two dates
+    ("Định kỳ 6 tháng (trước ngày 18/6 và 18/12 hằng năm)", ["2026-06-17", "2026-12-17"]),
+])
+def test_a_bracketed_day_pins_a_yearly_period(text, occurrences):
+    assert _occurrences(text) == occurrences
+
+
+def test_tết_alone_before_other_words_is_another_feast():
+    [m] = parse("Trước Tết trồng cây", 2026)
+    assert m.kind.value == "unresolved" and "Nguyên đán" not in m.warnings[0]
+
+
+def test_a_yearly_deadline_set_by_a_lunar_feast_is_flagged():
+    [m] = parse("Hằng năm, trước Tết Nguyên đán", 2026)
+    assert m.kind.value == "recurring" and "âm lịch" in m.warnings[-1] and "thủ công" in m.warnings[-1]
+
+
+@pytest.mark.parametrize(("text", "weekday", "strict"), [
+    ("Ngày làm việc cuối cùng hằng tuần", 4, True), ("Ngày làm việc đầu tiên của tuần", 0, False),
+])
+def test_the_working_days_of_a_week_are_friday_and_monday(text, weekday, strict):
+    [m] = parse(text, 2026)
+    assert m.kind.value == "recurring" and m.strict is strict and len(m.occurrences) == 52
+    assert {o.due.weekday() for o in m.occurrences} == {weekday}
+
+
+def test_a_bracket_may_hold_words_after_its_deadline():
+    assert _dues("Năm 2026 (trước 15/01/2027 báo cáo kết quả)") == ["2027-01-14"]
+    assert _dues("Quý III/2026 (tháng 8 tổ chức hội nghị)") == ["2026-08-31"]
+
+
+def test_ongoing_work_then_a_report_every_few_years():
+    assert [kind for kind, _, _ in _read("Thường xuyên, 02 năm/lần báo cáo")] == ["continuous", "recurring"]
+
+
+@pytest.mark.parametrize(("text", "occurrences"), [
+    ("Định kỳ 2 năm/lần (năm 2026, 2028, 2030)", ["2026-12-31"]), ("Định kỳ 2 năm/lần (năm 2025, 2027)", []),
+])
+def test_a_year_written_with_a_cycle_of_years_anchors_it(text, occurrences):
+    [m] = parse(text, 2026)
+    assert [o.due.isoformat() for o in m.occurrences] == occurrences and not m.warnings

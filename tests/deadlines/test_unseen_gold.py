@@ -7,6 +7,10 @@ each before the engine was run on it; the first runs scored 235/247, 86/100, 61/
 every miss was fixed in the grammar (tests/deadlines/test_unseen_causes.py holds one test per cause). So 100% here
 is a fitted score: the first-run figures are the honest estimate for unseen wording. Where a cell is ambiguous its
 line carries a "note" with the reading chosen.
+
+A fifth batch (tests/data/gold/unseen_deadlines_2.jsonl, 109 cells: multi-year recurrences, working days of a
+period, dated brackets after a period, glossed lists, feasts of the lunar calendar, …) was committed alone, then run:
+it scored 77/109 (71%) before its causes were fixed.
 """
 
 from __future__ import annotations
@@ -14,10 +18,14 @@ from __future__ import annotations
 import importlib.util
 import json
 
+import pytest
+
 from deadlines import parse
 from tests.support.data import DATA, SCORE_DEADLINES
 
 UNSEEN = DATA / "gold" / "unseen_deadlines.jsonl"
+# each file with the fewest cells it must hold
+FILES = {UNSEEN: 150, DATA / "gold" / "unseen_deadlines_2.jsonl": 80}
 
 
 def _scorer():
@@ -27,22 +35,30 @@ def _scorer():
     return module
 
 
-def _cells() -> list[dict]:
-    return [json.loads(line) for line in UNSEEN.read_text(encoding="utf-8").splitlines() if line.strip()]
+def _cells(path=UNSEEN) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
-def test_it_holds_at_least_150_distinct_exact_cells():
-    cells = _cells()
-    assert len(cells) >= 150
+@pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
+def test_each_file_holds_enough_distinct_exact_cells(path):
+    cells = _cells(path)
+    assert len(cells) >= FILES[path]
     assert len({c["id"] for c in cells}) == len(cells) == len({c["text"] for c in cells})
     for c in cells:
         assert c["mode"] == "exact" and isinstance(c["plan_year"], int), c["id"]
         assert c["milestones"] and all(m["accept"] and "label" in m for m in c["milestones"]), c["id"]
 
 
-def test_the_engine_reads_every_unseen_cell_as_the_gold_says():
+def test_no_cell_is_in_two_batches():
+    texts = [c["text"] for path in FILES for c in _cells(path)]
+    ids = [c["id"] for path in FILES for c in _cells(path)]
+    assert len(set(texts)) == len(texts) and len(set(ids)) == len(ids)
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
+def test_the_engine_reads_every_unseen_cell_as_the_gold_says(path):
     scorer = _scorer()
-    cells = _cells()
+    cells = _cells(path)
     predictions = {c["id"]: {"milestones": [m.to_json() for m in parse(c["text"], c["plan_year"])]} for c in cells}
     ok, failures, _, _ = scorer.score(cells, predictions)
     misses = [f"{g['id']}: {g['text']!r} want {[m['accept'] for m in g['milestones']]} got "
