@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from contextlib import suppress
 from dataclasses import fields
 from datetime import date
+from functools import lru_cache
 from operator import attrgetter
 
 from deadlines import clauses, dates, fastpath, offsets, periods, recurrence
@@ -342,9 +343,22 @@ def _dateless(f: Folded, sub: str, lo: int, marker, base: dict) -> ParsedMilesto
 
 def _recurring(rec: recurrence.Recurrence, base: dict, horizon: tuple[date, date]) -> ParsedMilestone:
     dtstart = date(rec.first_year, 1, 1) if rec.first_year else horizon[0]
+    rrule, occ = _schedule(_SPEC(rec), dtstart, horizon)
+    return ParsedMilestone(Kind.RECURRING, rrule=rrule, occurrences=list(occ), strict=rec.strict, **base)
+
+
+# A rule and its occurrences depend only on the recurrence's spec (everything but where it was written) and the
+# horizon: a plan repeats a handful of them ("hằng quý", "hằng tháng") over its cells, so each is built once.
+# The occurrences are frozen, so milestones may share them.
+_SPEC_FIELDS = tuple(f.name for f in fields(recurrence.Recurrence) if f.name not in ("span", "extra"))
+_SPEC = attrgetter(*_SPEC_FIELDS)
+
+
+@lru_cache(maxsize=1024)
+def _schedule(spec: tuple, dtstart: date, horizon: tuple[date, date]) -> tuple[str, tuple[ParsedOccurrence, ...]]:
+    rec = recurrence.Recurrence(**dict(zip(_SPEC_FIELDS, spec, strict=True)))
     occ = rec.expand(max(dtstart, horizon[0]), horizon[1])
-    return ParsedMilestone(Kind.RECURRING, rrule=rec.rrule(dtstart),
-                           occurrences=[ParsedOccurrence(d, p) for d, p in occ], strict=rec.strict, **base)
+    return rec.rrule(dtstart), tuple(ParsedOccurrence(d, p) for d, p in occ)
 
 
 def _once(found: list[periods.Once], base: dict) -> list[ParsedMilestone]:
