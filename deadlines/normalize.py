@@ -61,8 +61,9 @@ class Folded:
 
     def text(self, start: int, end: int) -> str:
         """The original substring for a folded span, NFC-normalised for display."""
-        a, b = self.orig_span(start, end)
-        return unicodedata.normalize("NFC", self.original[a:b])
+        if self.offsets is not None:
+            start, end = self.orig_span(start, end)
+        return unicodedata.normalize("NFC", self.original[start:end])
 
     def is_upper_at(self, i: int) -> bool:
         """Whether the original grapheme at folded position ``i`` is an upper-case letter."""

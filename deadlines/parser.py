@@ -168,7 +168,13 @@ def _parse_part(f: Folded, hidden: str, part: Part, plan_year: int, horizon: tup
     label, lo = colon_label(f, part)
     if label is not None and _PERIOD_ONLY.fullmatch(hidden[part.start:lo].rstrip(" :")):
         label, lo = None, part.start  # "Hằng năm: tháng 11" is one recurrence, not a label and a month
-    if not clause and (pieces := clauses.split(f, hidden, Part(lo, part.end, part.sep))):
+    sub = hidden[lo:part.end]
+    fast = fastpath.FAST.fullmatch(sub)
+    if fast:  # a common complete form holds no comma, full stop or "và": never several clauses
+        built = _fast_part(f, sub, lo, part, label, fast, horizon)
+        if built is not None:
+            return built
+    elif not clause and (pieces := clauses.split(f, hidden, Part(lo, part.end, part.sep))):
         # "… trong năm 2026 và vận hành thường xuyên, liên tục": a milestone per clause, the first under the label
         found = [m for piece in pieces for m in _parse_part(f, hidden, piece, plan_year, horizon, clause=True)]
         if label is not None:
@@ -176,12 +182,6 @@ def _parse_part(f: Folded, hidden: str, part: Part, plan_year: int, horizon: tup
             found[0].source = f.text(part.start, pieces[0].end).strip()
             found[0].span = f.orig_span(part.start, pieces[0].end)
         return found
-    sub = hidden[lo:part.end]
-    fast = fastpath.FAST.fullmatch(sub)
-    if fast:
-        built = _fast_part(f, sub, lo, part, label, fast, horizon)
-        if built is not None:
-            return built
     atoms = dates.scan(sub)
     if label is not None and not atoms and _time_only(hidden[part.start:lo - 1]) and not first_marker(sub) \
             and not recurrence.find(sub, atoms):
