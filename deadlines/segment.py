@@ -130,4 +130,6 @@ def colon_label(f: Folded, part: Part) -> tuple[str | None, int]:
 def clean_label(f: Folded, start: int, end: int) -> str | None:
     """The original text of a label span, trimmed of bullets, blanks and trailing punctuation."""
     text = f.text(start, end).strip(TRIM)
+    if "  " not in text and text.isprintable():  # every blank but the space is unprintable: nothing to replace
+        return text or None
     return _BLANKS.sub(" ", text) or None
