@@ -46,7 +46,7 @@ def parse(text: str, plan_year: int, *, rules: Sequence = (), horizon: tuple[dat
     """Milestones of ``text`` in order. Never raises on a str: an unexpected failure becomes one
     ``unresolved`` milestone with a warning (tests check that it never happens)."""
     if horizon is None:
-        horizon = (date(plan_year, 1, 1), date(plan_year, 12, 31))
+        horizon = _plan_horizon(plan_year)
     try:
         if len(text) <= _CACHED_LENGTH:
             key = (text, plan_year, horizon)
@@ -66,6 +66,11 @@ def parse(text: str, plan_year: int, *, rules: Sequence = (), horizon: tuple[dat
         return milestones
     except Exception:
         return [ParsedMilestone(Kind.UNRESOLVED, source=text[:500], warnings=[_INTERNAL])]
+
+
+@lru_cache(maxsize=64)
+def _plan_horizon(plan_year: int) -> tuple[date, date]:
+    return date(plan_year, 1, 1), date(plan_year, 12, 31)
 
 
 # Cells repeat within and across plans ("Thường xuyên", "Quý IV/2025"), and parsing is a pure function of

@@ -56,6 +56,8 @@ def masked(folded: str) -> tuple[str, list[tuple[int, int]]]:
 
 def cited_document(f: Folded, lo: int, hi: int) -> CitedDocument | None:
     """The first cited document inside the folded span [lo, hi), parsed into number/type/date/issuer."""
+    if not _DIGIT.search(f.folded, lo, hi):
+        return None  # a document is cited by its number or date
     m = CITED.search(f.folded, lo, hi)
     while m and not (m.group("num") or m.group("date")):
         m = CITED.search(f.folded, m.end(), hi)
