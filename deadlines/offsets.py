@@ -74,7 +74,7 @@ def find(f: Folded, text: str, lo: int) -> Found | None:
         if offset is not None:
             event = f.text(lo + m.end(), lo + len(text)).strip(" .;,:") or None
             return Found(offset, event, (m.start("lead") if m.group("lead") else m.start(), len(text)))
-    m = _NEXT_DAY.search(text)
+    m = _NEXT_DAY.search(text) if "tiep" in text or "lien" in text else None  # "tiếp theo", "kế tiếp", "liền kề"
     if m is not None:
         event = f.text(lo + m.end(), lo + len(text)).strip(" .;,:") or None
         start = m.start("lead") if m.group("lead") else m.start()

@@ -147,18 +147,21 @@ def _merged(milestones: list[ParsedMilestone]) -> list[ParsedMilestone]:
     """
     if len(milestones) < 2:
         return milestones
-    first: dict[tuple, tuple[ParsedMilestone, set[str]]] = {}
+    first: dict[tuple, ParsedMilestone] = {}
+    warned: dict[tuple, set[str]] = {}  # the warnings of a kept milestone, built at its first equal (a rare case)
     out: list[ParsedMilestone] = []
     for m in milestones:
         key = _meaning(m)
-        if key not in first:
-            first[key] = (m, set(m.warnings))
+        kept = first.setdefault(key, m)
+        if kept is m:
             out.append(m)
             continue
-        kept, warned = first[key]
+        seen = warned.get(key)
+        if seen is None:
+            seen = warned[key] = set(kept.warnings)
         for warning in m.warnings:
-            if warning not in warned:
-                warned.add(warning)
+            if warning not in seen:
+                seen.add(warning)
                 kept.warnings.append(warning)
     return out
 

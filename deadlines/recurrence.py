@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
+from functools import lru_cache
 
 from deadlines.dates import Atom, month_length
 from deadlines.lexicon import LIST_GAP, QUARTER_NAMES
@@ -150,6 +151,11 @@ def _days(monthdays: tuple[int, ...]) -> str:
 
 def period_names(items: set[str]) -> tuple[tuple[int, ...], tuple[tuple[int, str], ...]]:
     """Months and period names of a union of periods ("quy", "6", "9", "nam")."""
+    return _period_names(frozenset(items))
+
+
+@lru_cache(maxsize=64)  # a pure function of a few unions
+def _period_names(items: frozenset[str]) -> tuple[tuple[int, ...], tuple[tuple[int, str], ...]]:
     months: set[int] = set()
     if "quy" in items:
         months |= {3, 6, 9, 12}
