@@ -261,8 +261,7 @@ def _parse_part(f: Folded, hidden: str, part: Part, plan_year: int, horizon: tup
 def _fast_part(f: Folded, sub: str, lo: int, part: Part, label: str | None, fast: re.Match,
                horizon: tuple[date, date]) -> list[ParsedMilestone] | None:
     """A part in one of the common complete forms (fastpath.py), built as the general path builds it."""
-    first = fastpath.first_of(fast)
-    if label is None and first > 0:
+    if label is None and (first := fastpath.first_of(fast)) > 0:
         label = _label_without_colon(f, sub, lo, first)
     base = {"label": label, "source": f.text(part.start, part.end).strip(), "span": f.orig_span(part.start, part.end),
             "ad_hoc": False}

@@ -286,7 +286,8 @@ def _specific(folded: str, atoms: list[Atom], marked: re.Match | None = None) ->
     m = FOLLOWING_YEARS.search(folded) if "nam" in folded else None
     if m:  # "Năm 2025 và các năm tiếp theo", "từ năm 2025 trở đi"
         return Recurrence((12,), names=((12, "năm"),), span=m.span(), first_year=int(m.group("y")))
-    m = ONCE_PER.search(folded) if "lan" in folded or "ky" in folded or "dot" in folded else None
+    m = ONCE_PER.search(folded) if ("lan" in folded or "ky" in folded or "dot" in folded) \
+        and ("1" in folded or "mot" in folded) else None
     if m:  # "Mỗi tháng 01 lần", "01 lần/quý"
         per = m.group("a") or m.group("b")
         return _from_items({per}, m.span()) if per != "nam" else Recurrence((12,), names=((12, "năm"),), span=m.span())
