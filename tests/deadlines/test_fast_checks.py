@@ -10,7 +10,7 @@ import re
 import sys
 import unicodedata
 
-from deadlines import clauses, fastpath, offsets
+from deadlines import clauses, dates, fastpath, offsets, recurrence
 from deadlines.lexicon import BARE_NUMBER
 from deadlines.normalize import _BEYOND_LATIN, fold
 from deadlines.references import _SLASH_WORD
@@ -63,3 +63,37 @@ def test_a_bare_document_number_always_has_a_letter_after_a_slash():
     for text in ("30/12/2025", "Quý I/2026", "26 - 27/6"):
         folded = fold(text).folded
         assert not BARE_NUMBER.search(folded) and not _SLASH_WORD.search(folded)
+
+
+def _alternatives(pattern: str) -> list[str]:
+    """The top-level alternatives of a regular expression."""
+    out, depth, start = [], 0, 0
+    for i, ch in enumerate(pattern):
+        if ch in "([" and pattern[i - 1:i] != "\\":
+            depth += 1
+        elif ch in ")]" and pattern[i - 1:i] != "\\":
+            depth -= 1
+        elif ch == "|" and depth == 0:
+            out.append(pattern[start:i])
+            start = i + 1
+    return [*out, pattern[start:]]
+
+
+def test_every_atom_without_a_digit_names_a_quarter_or_a_year():
+    """dates._may_hold_atom runs the words-only pattern only on text holding "quy" or "nam"."""
+    forms = _alternatives(dates._WORDS_ONLY_ATOM.pattern)
+    assert len(forms) >= 5
+    assert all("quy" in form or "nam" in form for form in forms)
+
+
+def test_every_once_per_period_form_counts_one():
+    """recurrence._specific looks for "mỗi tháng 01 lần", "01 lần/quý" only in text holding a 1 or "mot"."""
+    body = recurrence.ONCE_PER.pattern.removeprefix(r"\b(?:").removesuffix(")")
+    forms = _alternatives(body)
+    assert len(forms) == 2
+    assert all(re.search(r"\(\?:0\?1\|mot\)", form) for form in forms)
+
+
+def test_the_next_day_is_always_said_with_tiep_or_lien():
+    """offsets.find looks for "ngày (làm việc) tiếp theo / kế tiếp / liền kề" only in text holding those words."""
+    assert r"(?:tiep\s+theo|ke\s+tiep|lien\s+ke)" in offsets._NEXT_DAY.pattern
