@@ -96,7 +96,8 @@ def _candidates(f: Folded, hidden: str, part: Part) -> list[tuple[int, int, str]
     """(start, end, kind) of every place a clause may start, left to right; kind is "sentence", "and", "comma"
     or "ongoing" (the comma of "Thường xuyên, hằng năm")."""
     found: dict[int, tuple[int, int, str]] = {}
-    for m in _ONGOING_THEN_PERIOD.finditer(hidden, part.start, part.end):
+    ongoing = hidden.find("thuong xuyen", part.start, part.end) >= 0  # what the pattern starts with
+    for m in _ONGOING_THEN_PERIOD.finditer(hidden, part.start, part.end) if ongoing else ():
         found[m.start("cut")] = (m.start("cut"), m.end("cut"), "ongoing")
     for m in _SENTENCE.finditer(hidden, part.start, part.end):
         if f.is_upper_at(m.end()):

@@ -119,7 +119,8 @@ def _may_hold_atom(folded: str) -> bool:
     Without a digit only a quarter in Roman numerals, "đầu/giữa/cuối năm" (also ending "sáu tháng đầu năm")
     and "năm sau/nay/tới" can match; both searches start with a character set, which the regex engine skips
     to in C."""
-    return _DIGIT.search(folded) is not None or _WORDS_ONLY_ATOM.search(folded) is not None
+    return _DIGIT.search(folded) is not None or (("quy" in folded or "nam" in folded)  # in every words-only form
+                                                 and _WORDS_ONLY_ATOM.search(folded) is not None)
 
 
 def _bare_year_kept(folded: str, span: tuple[int, int], atoms: list[Atom]) -> bool:

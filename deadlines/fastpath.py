@@ -3,13 +3,15 @@
 "Thường xuyên", "Định kỳ hằng Quý", "Chậm nhất trong Quý I/2025", "Tháng 11/2025", "Trong năm 2025",
 "Trước ngày 30/12/2025" make up most parts of real plans. ``part`` returns exactly what the general path
 of ``parser._parse_part`` returns for them (snapshot-checked), or None for anything else: the pattern is
-strict (single spaces, four-digit years, no brackets or trailing words) so every doubt falls back.
+strict (single spaces, four-digit years, no brackets or trailing words) so every doubt falls back. None of its
+forms holds a comma, a full stop or "và", so the parser never looks for clauses in a part it matches.
 """
 
 from __future__ import annotations
 
 import re
 from datetime import date, timedelta
+from functools import lru_cache
 
 from deadlines.dates import month_length
 from deadlines.lexicon import QUARTER_NAMES
@@ -47,29 +49,41 @@ def first_of(m: re.Match) -> int:
 
 def once(m: re.Match, base: dict) -> ParsedMilestone | None:
     """The one-time milestone of a period or date match; None for an impossible month or day."""
-    g = m.group
-    if g("q"):
-        q, year = _ROMAN[g("q")], int(g("qy"))
-        first, last = date(year, 3 * q - 2, 1), date(year, 3 * q, month_length(year, 3 * q))
-        name = f"Quý {QUARTER_NAMES[q]}/{year}"
-    elif g("m"):
-        month, year = int(g("m")), int(g("my"))
+    due = _due(*m.group(*_DUE_GROUPS))
+    if due is None:
+        return None
+    day, strict, period = due
+    return ParsedMilestone(Kind.ONCE, due=day, strict=strict, period=period, warnings=[], **base)
+
+
+_DUE_GROUPS = ("strict", "q", "qy", "m", "my", "y", "d", "dm", "dy")
+
+
+@lru_cache(maxsize=1024)  # a plan names the same few quarters, months and days over and over
+def _due(strict: str | None, q: str | None, qy: str | None, m: str | None, my: str | None, y: str | None,
+         d: str | None, dm: str | None, dy: str | None) -> tuple[date, bool, str] | None:
+    """(due, strict, period name) of the written period or day (the groups of ``FAST``)."""
+    if q:
+        quarter, year = _ROMAN[q], int(qy)  # type: ignore[arg-type]
+        first, last = date(year, 3 * quarter - 2, 1), date(year, 3 * quarter, month_length(year, 3 * quarter))
+        name = f"Quý {QUARTER_NAMES[quarter]}/{year}"
+    elif m:
+        month, year = int(m), int(my)  # type: ignore[arg-type]
         if not 1 <= month <= 12:
             return None
         first, last = date(year, month, 1), date(year, month, month_length(year, month))
         name = f"tháng {month:02d}/{year}"
-    elif g("y"):
-        year = int(g("y"))
+    elif y:
+        year = int(y)
         first, last, name = date(year, 1, 1), date(year, 12, 31), f"năm {year}"
     else:
-        day, month, year = int(g("d")), int(g("dm")), int(g("dy"))
+        day, month, year = int(d), int(dm), int(dy)  # type: ignore[arg-type]
         if not 1 <= month <= 12 or not 1 <= day <= month_length(year, month):
             return None
         first = last = date(year, month, day)
         name = f"ngày {first:%d/%m/%Y}"
-    if g("strict"):
-        return ParsedMilestone(Kind.ONCE, due=first - _ONE_DAY, strict=True, period=f"trước {name}", warnings=[],
-                               **base)
+    if strict:
+        return first - _ONE_DAY, True, f"trước {name}"
     if first != last:
         name = f"hết {name}"
-    return ParsedMilestone(Kind.ONCE, due=last, strict=False, period=name, warnings=[], **base)
+    return last, False, name

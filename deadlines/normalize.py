@@ -61,8 +61,9 @@ class Folded:
 
     def text(self, start: int, end: int) -> str:
         """The original substring for a folded span, NFC-normalised for display."""
-        a, b = self.orig_span(start, end)
-        return unicodedata.normalize("NFC", self.original[a:b])
+        if self.offsets is not None:
+            start, end = self.orig_span(start, end)
+        return unicodedata.normalize("NFC", self.original[start:end])
 
     def is_upper_at(self, i: int) -> bool:
         """Whether the original grapheme at folded position ``i`` is an upper-case letter."""
@@ -94,11 +95,12 @@ def _fold(text: str) -> Folded:
     (NFD, stray combining marks) is folded grapheme by grapheme with an offset table."""
     if text.isascii():
         return Folded(text, text.lower())
-    if not _BEYOND_LATIN.search(text) and unicodedata.is_normalized("NFC", text):
+    if not _BEYOND_LATIN.search(text):
         # Latin letters only (no combining mark either): decomposing and dropping every non-ASCII code point
         # folds them in C, far cheaper than a per-character translate. Each of these letters leaves exactly
         # one ASCII letter, the one _TABLE gives (checked over both blocks), so equal lengths mean nothing
-        # else was dropped (a Latin-1 blank or symbol was: translate handles it).
+        # else was dropped (a Latin-1 blank or symbol was: translate handles it). Such text is always NFC: no code
+        # point of these blocks changes under NFC, composes with the one before it or has a combining class.
         text_d = text.replace("đ", "d").replace("Đ", "d") if "đ" in text or "Đ" in text else text
         ascii_ = unicodedata.normalize("NFD", text_d).encode("ascii", "ignore")
         if len(ascii_) == len(text):

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from contextlib import suppress
 from dataclasses import fields
 from datetime import date
+from functools import lru_cache
 from operator import attrgetter
 
 from deadlines import clauses, dates, fastpath, feasts, offsets, periods, recurrence
@@ -46,7 +47,7 @@ def parse(text: str, plan_year: int, *, rules: Sequence = (), horizon: tuple[dat
     """Milestones of ``text`` in order. Never raises on a str: an unexpected failure becomes one
     ``unresolved`` milestone with a warning (tests check that it never happens)."""
     if horizon is None:
-        horizon = (date(plan_year, 1, 1), date(plan_year, 12, 31))
+        horizon = _plan_horizon(plan_year)
     try:
         if len(text) <= _CACHED_LENGTH:
             key = (text, plan_year, horizon)
@@ -66,6 +67,11 @@ def parse(text: str, plan_year: int, *, rules: Sequence = (), horizon: tuple[dat
         return milestones
     except Exception:
         return [ParsedMilestone(Kind.UNRESOLVED, source=text[:500], warnings=[_INTERNAL])]
+
+
+@lru_cache(maxsize=64)
+def _plan_horizon(plan_year: int) -> tuple[date, date]:
+    return date(plan_year, 1, 1), date(plan_year, 12, 31)
 
 
 # Cells repeat within and across plans ("Thường xuyên", "Quý IV/2025"), and parsing is a pure function of
@@ -102,9 +108,12 @@ def _built(recipes: tuple[tuple, ...]) -> list[ParsedMilestone]:
     return out
 
 
-def clear_cache() -> None:
-    """Forget cached cells (benchmarks measure the cold path with it)."""
+def clear_cache(memos: bool = True) -> None:
+    """Forget cached cells and, with ``memos``, every memo built from what cells said (written periods,
+    recurrences' schedules, period names, feast days), so a benchmark's cold path measures the engine itself."""
     _CACHE.clear()
+    for memo in () if not memos else (_schedule, _plan_horizon, fastpath._due, recurrence._period_names, feasts._day):
+        memo.cache_clear()
 
 
 def _parse(text: str, plan_year: int, horizon: tuple[date, date]) -> list[ParsedMilestone]:
@@ -142,18 +151,21 @@ def _merged(milestones: list[ParsedMilestone]) -> list[ParsedMilestone]:
     """
     if len(milestones) < 2:
         return milestones
-    first: dict[tuple, tuple[ParsedMilestone, set[str]]] = {}
+    first: dict[tuple, ParsedMilestone] = {}
+    warned: dict[tuple, set[str]] = {}  # the warnings of a kept milestone, built at its first equal (a rare case)
     out: list[ParsedMilestone] = []
     for m in milestones:
         key = _meaning(m)
-        if key not in first:
-            first[key] = (m, set(m.warnings))
+        kept = first.setdefault(key, m)
+        if kept is m:
             out.append(m)
             continue
-        kept, warned = first[key]
+        seen = warned.get(key)
+        if seen is None:
+            seen = warned[key] = set(kept.warnings)
         for warning in m.warnings:
-            if warning not in warned:
-                warned.add(warning)
+            if warning not in seen:
+                seen.add(warning)
                 kept.warnings.append(warning)
     return out
 
@@ -169,7 +181,13 @@ def _parse_part(f: Folded, hidden: str, part: Part, plan_year: int, horizon: tup
     label, lo = colon_label(f, part)
     if label is not None and _PERIOD_ONLY.fullmatch(hidden[part.start:lo].rstrip(" :")):
         label, lo = None, part.start  # "Hằng năm: tháng 11" is one recurrence, not a label and a month
-    if not clause and (pieces := clauses.split(f, hidden, Part(lo, part.end, part.sep))):
+    sub = hidden[lo:part.end]
+    fast = fastpath.FAST.fullmatch(sub)
+    if fast:  # a common complete form holds no comma, full stop or "và": never several clauses
+        built = _fast_part(f, sub, lo, part, label, fast, horizon)
+        if built is not None:
+            return built
+    elif not clause and (pieces := clauses.split(f, hidden, Part(lo, part.end, part.sep))):
         # "… trong năm 2026 và vận hành thường xuyên, liên tục": a milestone per clause, the first under the label
         found = [m for i, piece in enumerate(pieces) for m in _parse_part(
             f, hidden, piece, plan_year, horizon, clause=True, follows_time=follows_time or i > 0)]
@@ -178,12 +196,6 @@ def _parse_part(f: Folded, hidden: str, part: Part, plan_year: int, horizon: tup
             found[0].source = f.text(part.start, pieces[0].end).strip()
             found[0].span = f.orig_span(part.start, pieces[0].end)
         return found
-    sub = hidden[lo:part.end]
-    fast = fastpath.FAST.fullmatch(sub)
-    if fast:
-        built = _fast_part(f, sub, lo, part, label, fast, horizon)
-        if built is not None:
-            return built
     atoms = dates.scan(sub)
     if label is not None and not atoms and _time_only(hidden[part.start:lo - 1]) and not first_marker(sub) \
             and not recurrence.find(sub, atoms):
@@ -267,8 +279,7 @@ def _parse_part(f: Folded, hidden: str, part: Part, plan_year: int, horizon: tup
 def _fast_part(f: Folded, sub: str, lo: int, part: Part, label: str | None, fast: re.Match,
                horizon: tuple[date, date]) -> list[ParsedMilestone] | None:
     """A part in one of the common complete forms (fastpath.py), built as the general path builds it."""
-    first = fastpath.first_of(fast)
-    if label is None and first > 0:
+    if label is None and (first := fastpath.first_of(fast)) > 0:
         label = _label_without_colon(f, sub, lo, first)
     base = {"label": label, "source": f.text(part.start, part.end).strip(), "span": f.orig_span(part.start, part.end),
             "ad_hoc": False}
@@ -358,11 +369,24 @@ def _dateless(f: Folded, sub: str, lo: int, marker, base: dict) -> ParsedMilesto
 
 def _recurring(rec: recurrence.Recurrence, base: dict, horizon: tuple[date, date]) -> ParsedMilestone:
     dtstart = date(rec.first_year, 1, 1) if rec.first_year else horizon[0]
-    occ = rec.expand(max(dtstart, horizon[0]), horizon[1])
+    rrule, occ = _schedule(_SPEC(rec), dtstart, horizon)
     warnings = [_NO_START.format(rec.every, dtstart.year)] if rec.every > 1 and not rec.first_year else []
-    return ParsedMilestone(Kind.RECURRING, rrule=rec.rrule(dtstart),
-                           occurrences=[ParsedOccurrence(d, p) for d, p in occ], strict=rec.strict, warnings=warnings,
+    return ParsedMilestone(Kind.RECURRING, rrule=rrule, occurrences=list(occ), strict=rec.strict, warnings=warnings,
                            **base)
+
+
+# A rule and its occurrences depend only on the recurrence's spec (everything but where it was written) and the
+# horizon: a plan repeats a handful of them ("hằng quý", "hằng tháng") over its cells, so each is built once.
+# The occurrences are frozen, so milestones may share them.
+_SPEC_FIELDS = tuple(f.name for f in fields(recurrence.Recurrence) if f.name not in ("span", "extra"))
+_SPEC = attrgetter(*_SPEC_FIELDS)
+
+
+@lru_cache(maxsize=1024)
+def _schedule(spec: tuple, dtstart: date, horizon: tuple[date, date]) -> tuple[str, tuple[ParsedOccurrence, ...]]:
+    rec = recurrence.Recurrence(**dict(zip(_SPEC_FIELDS, spec, strict=True)))
+    occ = rec.expand(max(dtstart, horizon[0]), horizon[1])
+    return rec.rrule(dtstart), tuple(ParsedOccurrence(d, p) for d, p in occ)
 
 
 def _once(found: list[periods.Once], base: dict) -> list[ParsedMilestone]:

@@ -22,6 +22,7 @@ from deadlines.model import CitedDocument, Kind
 from deadlines.normalize import Folded
 
 _DIGIT = re.compile(r"\d")
+_SLASH_WORD = re.compile(r"/\s*[a-z]")  # what every bare number holds ("76/KH-UBND", "12/2020/TT-BTC"), and no date
 _DATE = re.compile(r"(\d{1,2})\s*(?:[/.-]|\s+thang\s+)\s*(\d{1,2})\s*(?:[/.-]|\s+nam\s+)\s*(\d{4})")
 
 
@@ -40,7 +41,7 @@ def masked(folded: str) -> tuple[str, list[tuple[int, int]]]:
         return folded, []  # documents are cited by number or date, glosses we mask hold none without digits
     cited = [m.span() for m in CITED.finditer(folded) if m.group("num") or m.group("date")] \
         if "ngay" in folded or CITED_NUMBER.search(folded) else []
-    blank = cited + ([m.span() for m in BARE_NUMBER.finditer(folded)] if "/" in folded else [])
+    blank = cited + ([m.span() for m in BARE_NUMBER.finditer(folded)] if _SLASH_WORD.search(folded) else [])
     if "(" in folded:
         blank += [m.span() for m in GLOSS.finditer(folded) if GLOSS_BODY.fullmatch(m.group("g"))]
         if "so lieu" in folded or "ky bao cao" in folded:
@@ -55,6 +56,8 @@ def masked(folded: str) -> tuple[str, list[tuple[int, int]]]:
 
 def cited_document(f: Folded, lo: int, hi: int) -> CitedDocument | None:
     """The first cited document inside the folded span [lo, hi), parsed into number/type/date/issuer."""
+    if not _DIGIT.search(f.folded, lo, hi):
+        return None  # a document is cited by its number or date
     m = CITED.search(f.folded, lo, hi)
     while m and not (m.group("num") or m.group("date")):
         m = CITED.search(f.folded, m.end(), hi)

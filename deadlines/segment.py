@@ -22,6 +22,7 @@ CUNG_JOIN = re.compile(r"\s+cung(?:\s+voi)?\s+(?:bao cao|ky bao cao|ky)\b")
 _BLANKS = re.compile(r"[^\S ]\s*| \s+")  # every run of blanks but a lone space (a no-op to replace)
 _LINE_END = re.compile(r"[\n;]")
 _BULLET_AFTER = re.compile(r"\s*[-+•*]\s")
+_SEPS = {"\n": "line", ";": "semicolon"}  # what a break character separates; every other one is a bullet
 
 
 class Part(NamedTuple):
@@ -41,18 +42,21 @@ def split(f: Folded) -> list[Part]:
     text = f.folded
     parts: list[Part] = []
     start, sep, in_list = 0, "start", False
-    ahead = _Ahead(text)
+    ahead: _Ahead | None = None  # built at the first inline dash: most cells have none
     for m in _BREAK.finditer(text):
         ch = m.group()
         if ch in "-+*":
             kind = _bullet_kind(f, m.start())
-            if kind is None or (kind == "inline" and not (in_list or ahead.any_colon(start) < m.start()
-                                                          or _date_then_label(text, start, m.start(), ahead))):
+            if kind is None:
                 continue
+            if kind == "inline" and not in_list:
+                ahead = ahead or _Ahead(text)
+                if not (ahead.any_colon(start) < m.start() or _date_then_label(text, start, m.start(), ahead)):
+                    continue
             in_list = True
         _add(parts, text, start, m.start(), sep)
         start = m.end()
-        sep = {"\n": "line", ";": "semicolon"}.get(ch, "bullet")
+        sep = _SEPS.get(ch, "bullet")
         in_list = in_list or ch == "•"
         if sep == "semicolon" and _BULLET_AFTER.match(text, start, start + 4):
             sep = "bullet"  # "; -" is a bullet list
@@ -130,4 +134,6 @@ def colon_label(f: Folded, part: Part) -> tuple[str | None, int]:
 def clean_label(f: Folded, start: int, end: int) -> str | None:
     """The original text of a label span, trimmed of bullets, blanks and trailing punctuation."""
     text = f.text(start, end).strip(TRIM)
+    if "  " not in text and text.isprintable():  # every blank but the space is unprintable: nothing to replace
+        return text or None
     return _BLANKS.sub(" ", text) or None
