@@ -49,10 +49,10 @@ def same(got: dict, want: dict) -> bool:
         and ("occurrences" not in want or got.get("occurrences") == want["occurrences"])
 
 
-def test_the_nine_plans_are_all_there():
-    assert len(NAMES) == 9
-    assert sum(gold(n)["tasks"] for n in NAMES) == 81
-    assert {gold(n)["issuer"].split()[1] for n in NAMES} == {"xã", "phường", "huyện", "Nội", "Khoa"}
+def test_the_eleven_plans_are_all_there():
+    assert len(NAMES) == 11
+    assert sum(gold(n)["tasks"] for n in NAMES) == 81 + 12 + 9
+    assert {gold(n)["issuer"].split()[1] for n in NAMES} == {"xã", "phường", "huyện", "tỉnh", "Nội", "Khoa"}
 
 
 @pytest.mark.parametrize("form", ["txt", "docx"])
@@ -71,10 +71,10 @@ def test_every_row_is_read_as_the_gold_says(name, form):
         got, want = task["milestones"], row["milestones"]
         assert len(got) == len(want) and all(map(same, got, want)), (where, got)
     assert len({t["key"] for t in tasks}) == len(tasks)
-    assert out["plan"]["scope"] == "local"
+    assert out["plan"]["scope"] == answer.get("scope", "local")
 
 
-@pytest.mark.slow  # nine interpreters start (the scorer's renderer runs in its own process)
+@pytest.mark.slow  # eleven interpreters start (the scorer's renderer runs in its own process)
 def test_the_scorers_own_word_rendering_reads_them_too(tmp_path):
     """One table, a row per line of the text (the scorer's ``--docx``): every lead and deadline still right."""
     for name in NAMES:
@@ -107,7 +107,44 @@ def test_a_provincial_departments_plan_is_read_in_the_provinces_directory():
     ("- Chủ trì: Thanh tra Sở;\n- Phối hợp: các phòng, đơn vị thuộc Sở.", ["Thanh tra Sở"]),
     ("Giám đốc các sở, Trưởng các ban, ngành, đơn vị cấp tỉnh",
      ["Giám đốc các sở, Trưởng các ban, ngành, đơn vị cấp tỉnh"]),
+    ("VNPT, Bưu điện tỉnh, Viettel Thanh Hóa", ["VNPT", "Bưu điện tỉnh", "Viettel Thanh Hóa"]),
+    ("Các doanh nghiệp viễn thông, Bưu điện", ["Các doanh nghiệp viễn thông", "Bưu điện"]),
+    ("VNPT, Viettel, MobiFone", ["VNPT", "Viettel", "MobiFone"]),
+    ("Trường Chính trị tỉnh, Cổng Thông tin điện tử tỉnh", ["Trường Chính trị tỉnh", "Cổng Thông tin điện tử tỉnh"]),
+    ("Báo và Phát thanh, Truyền hình Thanh Hóa", ["Báo và Phát thanh, Truyền hình Thanh Hóa"]),
+    ("Trung tâm Văn hóa, Thông tin, Thể thao và Du lịch huyện",
+     ["Trung tâm Văn hóa, Thông tin, Thể thao và Du lịch huyện"]),
+    ("Các doanh nghiệp viễn thông, bưu chính", ["Các doanh nghiệp viễn thông, bưu chính"]),
 ])
 def test_commune_and_department_agency_cells_are_cut_where_a_new_body_begins(cell, names):
     scope = directory().scope("UBND huyện Nông Cống", [])
     assert split_roles(cell, "lead", directory(), scope.context).lead == names
+
+
+@pytest.mark.parametrize(("cell", "lead", "support"), [
+    ("Sở Nội vụ chủ trì, phối hợp Sở Tư pháp", ["Sở Nội vụ"], ["Sở Tư pháp"]),
+    ("Sở Tư pháp (chủ trì)", ["Sở Tư pháp"], []),
+    ("Sở Tư pháp (chủ trì), Sở Nội vụ", ["Sở Tư pháp"], ["Sở Nội vụ"]),
+    ("Sở Tài chính (phối hợp)", [], ["Sở Tài chính"]),
+    ("Sở Tư pháp chủ trì; Sở Nội vụ, Công an tỉnh phối hợp", ["Sở Tư pháp"], ["Sở Nội vụ", "Công an tỉnh"]),
+    ("Sở Tư pháp thực hiện", ["Sở Tư pháp"], []),
+    ("Văn phòng UBND tỉnh tham mưu", ["Văn phòng UBND tỉnh"], []),
+    ("Sở Nội vụ hướng dẫn, kiểm tra", ["Sở Nội vụ"], []),
+    ("Cục Viễn thông chủ trì thực hiện", ["Cục Viễn thông"], []),
+    ("Các cơ quan liên quan", ["Các cơ quan liên quan"], []),
+    ("Phòng Tổng hợp", ["Phòng Tổng hợp"], []),
+])
+def test_duty_words_in_an_agency_cell_give_roles_not_names(cell, lead, support):
+    roles = split_roles(cell, "lead", directory(), None)
+    assert (roles.lead, roles.support) == (lead, support)
+
+
+@pytest.mark.parametrize("form", ["txt", "docx"])
+def test_a_deadline_read_from_the_task_itself_is_flagged_for_review(form):
+    out = imported(UNSEEN / f"u10-tinh-thanh-hoa-ha-tang-so-2026.{form}", 2026)
+    from_content = [t for t in out["tasks"] if t["deadline_text"] and t["deadline_text"] in t["content"]]
+    assert len(from_content) == 3
+    for task in from_content:
+        assert all(any("nội dung nhiệm vụ" in w for w in m["warnings"]) for m in task["milestones"]), task
+    own = [t for t in out["tasks"] if t["milestones"] and t not in from_content]
+    assert own and not any("nội dung nhiệm vụ" in w for t in own for m in t["milestones"] for w in m["warnings"])
