@@ -43,6 +43,9 @@ _BRAND = re.compile(r"^[A-Z][a-z]+[A-Z]\w*\b")  # "MobiFone", "VinaPhone": a com
 # Kinds of actor that are not state bodies: after a group of bodies they start an entry of their own
 _ACTORS = re.compile(r"^(?:các\s+)?(?:doanh nghiệp|nhà đầu tư|nhà cung cấp|nhà khoa học|cộng đồng|người dân|"
                      r"hộ gia đình|chuyên gia|hiệp hội|cá nhân)\b", re.IGNORECASE)
+# "… tỉnh", "… huyện Nông Cống", "… Trung ương": where the name of a body ends
+_ENDS_IN_PLACE = re.compile(r"\s(?:tỉnh|huyện|xã|phường|thị trấn|thị xã|thành phố|quận|Trung ương)"
+                            r"(?:\s[A-ZĐ]\w*){0,3}$")
 _GROUP = re.compile(r"^(?:\S+\s+){0,3}?các\s", re.IGNORECASE)  # "Các sở", "UBND các phường", "Ủy ban nhân dân các"
 _FOOTNOTE = re.compile(r"\s*\[\d{1,3}\]")
 _BRACKET = re.compile(r"\s*\(([^()]*)\)")
@@ -230,7 +233,7 @@ def _starts_entry(current: str, joiner: str, part: str) -> bool:
         return True
     if joiner != "và" and PERSON_TITLE.match(part) and part[:1].isupper():  # "Bí thư Chi bộ, Trưởng thôn các thôn"
         return True
-    if joiner == "," and _same_place(current, part):
+    if joiner == "," and (_same_place(current, part) or (part[:1].isupper() and _whole_before_comma(current))):
         return True
     if _HEAD.match(part):
         return joiner != "và" or not _WEAK_HEADS.match(part)
@@ -239,6 +242,18 @@ def _starts_entry(current: str, joiner: str, part: str) -> bool:
                                                                          flags=re.IGNORECASE))
         return not group_of_actors if joiner == "và" else not _GROUP.match(current)
     return bool(_BARE_LEVEL.match(part) and current.startswith("UBND"))
+
+
+def _whole_before_comma(current: str) -> bool:
+    """A name that cannot go on after a comma, so a capital after it opens another body: one word of its own
+    ("VNPT", "Viettel"; not a head such as "Sở" in "Sở, Ban, Ngành"), a name ending in its level or place
+    ("Bưu điện tỉnh", "Hiệp hội Doanh nghiệp tỉnh Thanh Hóa"; "Sở Văn hóa, Thể thao…" does not), or a group of
+    actors that are not state bodies ("Các doanh nghiệp viễn thông, Bưu điện")."""
+    if _GROUP.match(current):
+        return bool(_ACTORS.match(current))
+    if " " not in current:
+        return not re.fullmatch(HEAD_WORDS, current) and current[:1].isupper()
+    return bool(_ENDS_IN_PLACE.search(current))
 
 
 def _named_after(joiner: str, part: str) -> bool:
