@@ -20,10 +20,12 @@ _LABEL = re.compile(r"(?:(?:^|(?<=[\s.;:]))[-+•]?\s*(?P<label>(?:Cơ quan|Đơ
                     re.IGNORECASE)
 # "Sở Tư pháp chủ trì, phối hợp với Công an tỉnh", "Cục Viễn thông chủ trì thực hiện", "Sở Nội vụ hướng dẫn, kiểm
 # tra": a body, then its duties written in lower case (a capital after them is a name: "Tổ công tác triển khai Đề án
-# 06"), then perhaps the bodies that help it.
+# 06"), then perhaps the bodies that help it. Duties that also name a body's work ("Đoàn kiểm tra", "Tổ công tác kiểm
+# tra") only follow a first one.
+_FIRST_DUTY = r"(?:[Cc]hủ trì|thực hiện|tham mưu|hướng dẫn|triển khai)"
 _DUTY = r"(?:[Cc]hủ trì|thực hiện|tham mưu|hướng dẫn|triển khai|kiểm tra|theo dõi|đôn đốc|tổng hợp|báo cáo)"
-_SENTENCE = re.compile(r"^(?P<lead>[^:]+?)\s+(?P<duty>" + _DUTY + r"(?:(?:\s*,\s*|\s+(?:và\s+)?)" + _DUTY + r")*)"
-                       r"(?:\s*,?\s*phối hợp\s*(?:với)?\s*(?P<support>.+))?$")
+_SENTENCE = re.compile(r"^(?P<lead>[^:]+?)\s+(?P<duty>" + _FIRST_DUTY + r"(?:(?:\s*,\s*|\s+(?:và\s+)?)" + _DUTY
+                       + r")*)(?:\s*,?\s*phối hợp\s*(?:với)?\s*(?P<support>.+))?$")
 # "Sở Nội vụ, Công an tỉnh phối hợp": bodies that help
 _HELPING = re.compile(r"^(?P<support>.+?)\s+(?:cùng\s+)?phối hợp(?:\s+" + _DUTY + r")?$")
 # "(chủ trì)", "(phối hợp)" after a name: its role, not a note about it
@@ -38,6 +40,7 @@ _SYNTHESIS = re.compile(r"^[-+•]?\s*(?P<who>[^:,]+?)\s+tổng hợp(?:\s*,\s*b
 # "+ Chỉ số cải cách hành chính cấp xã: UBND cấp huyện": a sub-item names its topic, then who does it
 _TOPIC = re.compile(r"(?:^|(?<=\s))\+\s*(?:Chỉ số|Báo cáo|Kế hoạch|Nội dung|Lĩnh vực|Đối với|Về|Việc|Phần)\b"
                     r"[^:;+\n]*[:;]", re.IGNORECASE)
+_BARE_HEAD = re.compile(r"[-+•]?\s*" + HEAD_WORDS)  # "Tổ", "Đoàn": the start of a name, not one ("Tổ phối hợp")
 _HEAD = re.compile(r"^(?:Công chức|Cán bộ|Phòng|Sở|UBND|Trung tâm|Ban)\b")
 # Bullets and semicolons cut a cell into list items. A dash between words is a bullet only before a new body
 # ("Phòng Tư pháp - UBND cấp xã"), not inside a name ("Ban Thi đua - Khen thưởng", "tổ chức chính trị - xã hội")
@@ -107,7 +110,8 @@ def _add_segment(roles: Roles, role: str, text: str, directory: AgencyDirectory,
             roles.add("synthesis", [who])
             continue
         sentence = _SENTENCE.match(piece.strip(" .;"))
-        if sentence and not directory.is_known(piece.strip(" .;"), context=context):
+        if sentence and not _bare_head(sentence.group("lead")) \
+                and not directory.is_known(piece.strip(" .;"), context=context):
             # "chủ trì" or a helper named after it makes the body the lead; other duties leave the cell's role
             leads = "chủ trì" in sentence.group("duty").lower() or sentence.group("support")
             _add_list(roles, "lead" if leads else role, read_list(sentence.group("lead"), directory, context))
@@ -115,7 +119,7 @@ def _add_segment(roles: Roles, role: str, text: str, directory: AgencyDirectory,
                 _add_list(roles, "support", read_list(sentence.group("support"), directory, context))
             continue
         helping = _HELPING.match(piece.strip(" .;"))
-        if helping:
+        if helping and not _bare_head(helping.group("support")):
             _add_list(roles, "support", read_list(helping.group("support"), directory, context))
             continue
         found = read_list(piece, directory, context)
@@ -124,6 +128,11 @@ def _add_segment(roles: Roles, role: str, text: str, directory: AgencyDirectory,
             found = AgencyList(borrowed, found.notes, found.helpers) if borrowed else found
         _add_list(roles, role, found)
         previous = found.names[-1] if found.names else previous
+
+
+def _bare_head(names: str) -> bool:
+    """"Tổ" before "phối hợp", "Đoàn" before "kiểm tra": the duty word ends a name ("Tổ phối hợp"), not a list."""
+    return bool(_BARE_HEAD.fullmatch(re.split(r"[,;]|\s+và\s+", names)[-1].strip()))
 
 
 def _add_list(roles: Roles, role: str, found: AgencyList) -> None:

@@ -133,6 +133,9 @@ def test_commune_and_department_agency_cells_are_cut_where_a_new_body_begins(cel
     ("Cục Viễn thông chủ trì thực hiện", ["Cục Viễn thông"], []),
     ("Các cơ quan liên quan", ["Các cơ quan liên quan"], []),
     ("Phòng Tổng hợp", ["Phòng Tổng hợp"], []),
+    ("Đoàn kiểm tra", ["Đoàn kiểm tra"], []),
+    ("Tổ công tác kiểm tra, Tổ phối hợp", ["Tổ công tác kiểm tra", "Tổ phối hợp"], []),
+    ("Tổ công tác triển khai Đề án 06", ["Tổ công tác triển khai Đề án 06"], []),
 ])
 def test_duty_words_in_an_agency_cell_give_roles_not_names(cell, lead, support):
     roles = split_roles(cell, "lead", directory(), None)
