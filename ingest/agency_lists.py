@@ -49,16 +49,19 @@ _ENDS_IN_PLACE = re.compile(r"\s(?:tỉnh|huyện|xã|phường|thị trấn|th�
 _GROUP = re.compile(r"^(?:\S+\s+){0,3}?các\s", re.IGNORECASE)  # "Các sở", "UBND các phường", "Ủy ban nhân dân các"
 _FOOTNOTE = re.compile(r"\s*\[\d{1,3}\]")
 _BRACKET = re.compile(r"\s*\(([^()]*)\)")
-_HELPER = re.compile(r"^(?P<who>.+?)\s+(?:cùng\s+)?phối hợp\b.*$|^phối hợp(?:\s+với)?\s*:?\s*(?P<after>.+)$",
-                     re.IGNORECASE)
-_QUALIFIER = re.compile(r"\s+(?P<note>nếu có|(?<!phối hợp )với\s+(?:các|những|mọi)\s.+)$", re.IGNORECASE)
+# "(Văn phòng Quốc hội phối hợp chuẩn bị)", "(phối hợp với Sở Tư pháp)", "(chủ trì, phối hợp với Sở Tư pháp)"
+_HELPER = re.compile(r"^(?P<leads>chủ trì\s*,?\s*)?phối hợp(?:\s+với)?\s*:?\s*(?P<after>.+)$"
+                     r"|^(?P<who>.+?)\s+(?:cùng\s+)?phối hợp\b.*$", re.IGNORECASE)
+_QUALIFIER = re.compile(r"\s+(?P<note>nếu có|(?<!phối hợp )với\s+(?:các|những|mọi)\s.+"
+                        r"|theo (?:chức năng|thẩm quyền|lĩnh vực)(?:,? nhiệm vụ)?(?: được giao| quản lý)?)$",
+                        re.IGNORECASE)
 _DISTRIBUTED = re.compile(r"^[Cc]ác\s+(?P<head>[A-ZĐ]\S*(?:\s[a-zđ]\S*)?)\s*:\s*(?P<names>.+)$")
 _COLON_GROUP = re.compile(r"^[Cc]ác\s+\S+(?:\s\S+)?\s*$")
-_REQUEST = re.compile(r"^Đề nghị\s+(?=" + PERSON_TITLE.pattern.lstrip("^") + ")", re.IGNORECASE)
+_REQUEST = re.compile(r"^Đề nghị\s+(?=" + PERSON_TITLE.pattern.lstrip("^") + "|" + HEAD_WORDS + r"\s)", re.IGNORECASE)
 _TRAILING_DUTY = re.compile(r"\s+(?:phối hợp|tổng hợp|chủ trì|thẩm định|theo dõi|báo cáo)\b.*$", re.IGNORECASE)
 _BARE_LEVEL = re.compile(r"^cấp (?:tỉnh|huyện|xã)$", re.IGNORECASE)
 _PARTS = re.compile(r"\s*(,)\s*|\s+(và)\s+|(?<=[^\s.]{2})\.\s+(?=[A-ZĐ])")
-_TWICE = re.compile(r"(?<=\S)\s+(?=(?:Bộ|Sở)\s+[A-ZĐ])")
+_TWICE = re.compile(r"(?<=\S)(?<!\svà)\s+(?=(?:Bộ|Sở)\s+[A-ZĐ])")  # not after "và": "Sở A và Sở B" is cut at "và"
 _MARK = "\u0001"  # stands for a bracket taken out of the text while it is cut
 
 
@@ -80,6 +83,9 @@ def read_list(text: str, directory: AgencyDirectory, context: str | None = None)
         if helper:
             who = helper.group("who") or helper.group("after")
             found.helpers += read_list(who, directory, context).names
+            if helper.group("leads"):  # the name before the bracket leads: its role mark stays
+                brackets.append("chủ trì")
+                return f" {_MARK}{len(brackets) - 1}{_MARK}"
             return ""
         brackets.append(inner)
         return f" {_MARK}{len(brackets) - 1}{_MARK}"

@@ -28,6 +28,8 @@ _SENTENCE = re.compile(r"^(?P<lead>[^:]+?)\s+(?P<duty>" + _FIRST_DUTY + r"(?:(?:
                        + r")*)(?:\s*,?\s*phối hợp\s*(?:với)?\s*(?P<support>.+))?$")
 # "Sở Nội vụ, Công an tỉnh phối hợp": bodies that help
 _HELPING = re.compile(r"^(?P<support>.+?)\s+(?:cùng\s+)?phối hợp(?:\s+" + _DUTY + r")?$")
+# "Sở Tư pháp (chủ trì) phối hợp Sở Nội vụ": the bracket is the sentence's "chủ trì"
+_MARK_THEN_HELPERS = re.compile(r"\s*\(\s*chủ trì\s*\)\s*,?\s*phối hợp", re.IGNORECASE)
 # "(chủ trì)", "(phối hợp)" after a name: its role, not a note about it
 _ROLE_MARK = re.compile(r"^(?:cơ quan |đơn vị )?(?:chủ trì|phối hợp|thực hiện|tổng hợp|thẩm định)"
                         r"(?:\s*(?:,|và)?\s*(?:chủ trì|phối hợp|thực hiện|tổng hợp|tham mưu|thẩm định))*$",
@@ -60,6 +62,7 @@ class Roles:
     support: list[str] = field(default_factory=list)
     synthesis: list[str] = field(default_factory=list)
     notes: dict[str, str] = field(default_factory=dict)  # agency name → the qualifier the plan adds to it
+    marked_lead: bool = False  # a name was marked "(chủ trì)": the unmarked names after it help it
 
     def add(self, role: str, names: list[str]) -> None:
         target = getattr(self, role)
@@ -71,6 +74,7 @@ class Roles:
 def split_roles(cell: str, default: str, directory: AgencyDirectory, context: str | None = None) -> Roles:
     """Roles named in one cell; text outside any label goes to ``default`` ("lead" or "support")."""
     cell = _BARE_LABEL.sub(lambda m: f"{m.group(1)}: " if m.group(2)[:1].isupper() else m.group(0), cell)
+    cell = _MARK_THEN_HELPERS.sub(" chủ trì, phối hợp", cell)
     roles = Roles()
     position, role = 0, default
     for label in _LABEL.finditer(cell):
@@ -136,7 +140,10 @@ def _bare_head(names: str) -> bool:
 
 
 def _add_list(roles: Roles, role: str, found: AgencyList) -> None:
+    role = "support" if roles.marked_lead and role == "lead" else role
     for name, name_role in _marked_roles(found, role).items():
+        roles.marked_lead = roles.marked_lead or (bool(_ROLE_MARK.match(found.notes.get(name, "")))
+                                                  and "lead" in name_role)
         for each in name_role.split(","):
             roles.add(each, [name])
     roles.add("support", found.helpers)

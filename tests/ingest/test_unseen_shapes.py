@@ -115,6 +115,8 @@ def test_a_provincial_departments_plan_is_read_in_the_provinces_directory():
     ("Trung tâm Văn hóa, Thông tin, Thể thao và Du lịch huyện",
      ["Trung tâm Văn hóa, Thông tin, Thể thao và Du lịch huyện"]),
     ("Các doanh nghiệp viễn thông, bưu chính", ["Các doanh nghiệp viễn thông, bưu chính"]),
+    ("Sở Nội vụ và Sở Tư pháp", ["Sở Nội vụ", "Sở Tư pháp"]),
+    ("Sở Y tế, Sở Giáo dục và Đào tạo theo chức năng, nhiệm vụ", ["Sở Y tế", "Sở Giáo dục và Đào tạo"]),
 ])
 def test_commune_and_department_agency_cells_are_cut_where_a_new_body_begins(cell, names):
     scope = directory().scope("UBND huyện Nông Cống", [])
@@ -133,6 +135,12 @@ def test_commune_and_department_agency_cells_are_cut_where_a_new_body_begins(cel
     ("Cục Viễn thông chủ trì thực hiện", ["Cục Viễn thông"], []),
     ("Các cơ quan liên quan", ["Các cơ quan liên quan"], []),
     ("Phòng Tổng hợp", ["Phòng Tổng hợp"], []),
+    ("Sở Nội vụ (chủ trì, phối hợp với Sở Tư pháp)", ["Sở Nội vụ"], ["Sở Tư pháp"]),
+    ("Sở Tư pháp (chủ trì) phối hợp Sở Nội vụ", ["Sở Tư pháp"], ["Sở Nội vụ"]),
+    ("Sở Nội vụ (chủ trì); Sở Tư pháp, Công an tỉnh", ["Sở Nội vụ"], ["Sở Tư pháp", "Công an tỉnh"]),
+    ("Sở Nội vụ và Sở Tư pháp (phối hợp)", [], ["Sở Nội vụ", "Sở Tư pháp"]),
+    ("Đề nghị Sở Nội vụ chủ trì", ["Sở Nội vụ"], []),
+    ("Công an tỉnh (Phòng Cảnh sát QLHC về TTXH); Sở Tư pháp", ["Công an tỉnh", "Sở Tư pháp"], []),
     ("Đoàn kiểm tra", ["Đoàn kiểm tra"], []),
     ("Tổ công tác kiểm tra, Tổ phối hợp", ["Tổ công tác kiểm tra", "Tổ phối hợp"], []),
     ("Tổ công tác triển khai Đề án 06", ["Tổ công tác triển khai Đề án 06"], []),
