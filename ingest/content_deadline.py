@@ -15,10 +15,12 @@ FROM_CONTENT = "Ô thời hạn để trống: thời hạn «{}» đọc từ n
 # "Thời hạn: …", "thời gian hoàn thành: …", "Tiến độ: …": the text after the label, to a bracket, ";" or sentence end
 _LABELLED = re.compile(r"(?:thời hạn|thời gian|tiến độ)(?:\s+(?:thực hiện|hoàn thành))?\s*:\s*"
                        r"(?P<text>[^;()\n]+?)\s*(?=[);\n]|\.\s|\.?$)", re.IGNORECASE)
-_WHEN = r"(?:ngày\s+\d{1,2}/\d{1,2}(?:/\d{4})?|tháng\s+\d{1,2}(?:/\d{4})?|quý\s+[IV]{1,3}(?:/\d{4})?|năm\s+\d{4})"
-# "hoàn thành trước ngày 30/6/2026", "xong trong quý III/2026", "chậm nhất ngày 15/12/2026"
+_WHEN = (r"(?:(?:ngày\s+)?\d{1,2}/\d{1,2}(?:/\d{4})?|ngày\s+\d{1,2}\s+(?:của\s+)?(?:hằng|hàng|mỗi)\s+(?:tháng|quý)"
+         r"|tháng\s+\d{1,2}(?:/\d{4})?|quý\s+[IV]{1,3}(?:/\d{4})?|năm\s+\d{4})")
+# "hoàn thành trước ngày 30/6/2026", "xong trong quý III/2026", "chậm nhất ngày 15/12/2026", "dự kiến tháng 8/2026",
+# "trước ngày 20 hằng tháng"
 _CUED = re.compile(r"(?P<text>(?:(?:hoàn thành|xong)(?:\s+(?:trước|chậm nhất(?:\s+là)?|trong|vào))?"
-                   r"|trước|chậm nhất(?:\s+là)?)\s+" + _WHEN + r")", re.IGNORECASE)
+                   r"|trước|chậm nhất(?:\s+là)?|dự kiến)\s+" + _WHEN + r")", re.IGNORECASE)
 
 
 def deadline_in_content(content: str) -> str | None:
