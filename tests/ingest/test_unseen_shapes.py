@@ -7,7 +7,9 @@ table; lettered sub-tasks under numbered groups; cells of bullet paragraphs; dea
 on a day of the quarter's last month. Each is read from its text and from its Word file and compared row by row
 with the gold. A ward's plan names officers ("Đ/c … - Công chức …") under "Công chức tham mưu" beside a
 "Lãnh đạo phụ trách" column, and has a start and an end column; another has "Thời gian thực hiện" over
-"Bắt đầu | Hoàn thành"."""
+"Bắt đầu | Hoàn thành". A province's plan names companies among its agencies ("VNPT, Bưu điện tỉnh, Viettel Thanh
+Hóa") and writes some deadlines in the task itself; a ministry's plan has one "Đơn vị thực hiện" column of duty
+sentences ("X chủ trì, phối hợp Y", "X (chủ trì); Y, Z (phối hợp)"). Every Word file is also read printed to PDF."""
 
 from __future__ import annotations
 
@@ -22,6 +24,7 @@ import ingest
 from config.agencies import AgencyDirectory
 from ingest.roles import split_roles
 from tests.support.data import UNSEEN
+from tests.support.render_docs import docx_to_pdf
 from tests.support.score_plans import docx_of, score_one
 
 NAMES = sorted(p.name.removesuffix(".gold.json") for p in UNSEEN.glob("*.gold.json"))
@@ -59,7 +62,23 @@ def test_the_eleven_plans_are_all_there():
 @pytest.mark.parametrize("name", NAMES)
 def test_every_row_is_read_as_the_gold_says(name, form):
     answer = gold(name)
-    out = imported(UNSEEN / f"{name}.{form}", answer["plan_year"])
+    rows_as_the_gold_says(imported(UNSEEN / f"{name}.{form}", answer["plan_year"]), answer)
+
+
+@pytest.fixture(scope="module")
+def pdfs(tmp_path_factory) -> dict[str, Path]:
+    """Each plan's Word file printed to PDF by LibreOffice (one run for all)."""
+    folder = tmp_path_factory.mktemp("unseen-pdf")
+    return dict(zip(NAMES, docx_to_pdf([UNSEEN / f"{n}.docx" for n in NAMES], folder), strict=True))
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_every_row_of_the_printed_pdf_is_read_as_the_gold_says(name, pdfs):
+    answer = gold(name)
+    rows_as_the_gold_says(imported(pdfs[name], answer["plan_year"]), answer)
+
+
+def rows_as_the_gold_says(out: dict, answer: dict) -> None:
     tasks = out["tasks"]
     assert len(tasks) == answer["tasks"], [t["number"] for t in tasks]
     for task, row in zip(tasks, answer["sample"], strict=True):
