@@ -24,7 +24,13 @@ _CUED = re.compile(r"(?P<text>(?:(?:hoàn thành|xong)(?:\s+(?:trước|chậm n
 
 
 def deadline_in_content(content: str) -> str | None:
-    """The deadline phrase the task's text gives, as written, or None."""
+    """The deadline phrases the task's text gives, as written (joined by "; " when there are several), or None."""
     text = " ".join(content.split())
-    found = _LABELLED.search(text) or _CUED.search(text)
-    return found.group("text").strip(" ,.") if found else None
+    found: list[tuple[int, int, str]] = []
+    for pattern in (_LABELLED, _CUED):
+        for match in pattern.finditer(text):
+            start, end = match.span("text")
+            # "Thời hạn: trước ngày …" is one phrase: a cue inside a labelled phrase is not taken again
+            if not any(start < other_end and other_start < end for other_start, other_end, _ in found):
+                found.append((start, end, match.group("text").strip(" ,.")))
+    return "; ".join(phrase for _, _, phrase in sorted(found)) or None

@@ -18,6 +18,8 @@ from ingest.content_deadline import deadline_in_content
     ("Báo cáo UBND tỉnh chậm nhất là ngày 15/12/2026", "chậm nhất là ngày 15/12/2026"),
     ("Tổ chức hội nghị (dự kiến tháng 8/2026)", "dự kiến tháng 8/2026"),
     ("Báo cáo định kỳ trước ngày 20 hằng tháng", "trước ngày 20 hằng tháng"),
+    ("Xây dựng kế hoạch trước ngày 15/3/2026; báo cáo kết quả chậm nhất ngày 15/12/2026",
+     "trước ngày 15/3/2026; chậm nhất ngày 15/12/2026"),
     # a date that names a document, an event or a length is not a deadline
     ("Triển khai Nghị định số 45/2026/NĐ-CP ngày 20/02/2026 của Chính phủ", None),
     ("Tổ chức hội nghị theo Quyết định số 1250/QĐ-UBND ngày 10/4/2026", None),
