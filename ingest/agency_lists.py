@@ -43,19 +43,25 @@ _BRAND = re.compile(r"^[A-Z][a-z]+[A-Z]\w*\b")  # "MobiFone", "VinaPhone": a com
 # Kinds of actor that are not state bodies: after a group of bodies they start an entry of their own
 _ACTORS = re.compile(r"^(?:các\s+)?(?:doanh nghiệp|nhà đầu tư|nhà cung cấp|nhà khoa học|cộng đồng|người dân|"
                      r"hộ gia đình|chuyên gia|hiệp hội|cá nhân)\b", re.IGNORECASE)
+# "… tỉnh", "… huyện Nông Cống", "… Trung ương": where the name of a body ends
+_ENDS_IN_PLACE = re.compile(r"\s(?:tỉnh|huyện|xã|phường|thị trấn|thị xã|thành phố|quận|Trung ương)"
+                            r"(?:\s[A-ZĐ]\w*){0,3}$")
 _GROUP = re.compile(r"^(?:\S+\s+){0,3}?các\s", re.IGNORECASE)  # "Các sở", "UBND các phường", "Ủy ban nhân dân các"
 _FOOTNOTE = re.compile(r"\s*\[\d{1,3}\]")
 _BRACKET = re.compile(r"\s*\(([^()]*)\)")
-_HELPER = re.compile(r"^(?P<who>.+?)\s+(?:cùng\s+)?phối hợp\b.*$|^phối hợp(?:\s+với)?\s*:?\s*(?P<after>.+)$",
-                     re.IGNORECASE)
-_QUALIFIER = re.compile(r"\s+(?P<note>nếu có|(?<!phối hợp )với\s+(?:các|những|mọi)\s.+)$", re.IGNORECASE)
+# "(Văn phòng Quốc hội phối hợp chuẩn bị)", "(phối hợp với Sở Tư pháp)", "(chủ trì, phối hợp với Sở Tư pháp)"
+_HELPER = re.compile(r"^(?P<leads>chủ trì\s*,?\s*)?phối hợp(?:\s+với)?\s*:?\s*(?P<after>.+)$"
+                     r"|^(?P<who>.+?)\s+(?:cùng\s+)?phối hợp\b.*$", re.IGNORECASE)
+_QUALIFIER = re.compile(r"\s+(?P<note>nếu có|(?<!phối hợp )với\s+(?:các|những|mọi)\s.+"
+                        r"|theo (?:chức năng|thẩm quyền|lĩnh vực)(?:,? nhiệm vụ)?(?: được giao| quản lý)?)$",
+                        re.IGNORECASE)
 _DISTRIBUTED = re.compile(r"^[Cc]ác\s+(?P<head>[A-ZĐ]\S*(?:\s[a-zđ]\S*)?)\s*:\s*(?P<names>.+)$")
 _COLON_GROUP = re.compile(r"^[Cc]ác\s+\S+(?:\s\S+)?\s*$")
-_REQUEST = re.compile(r"^Đề nghị\s+(?=" + PERSON_TITLE.pattern.lstrip("^") + ")", re.IGNORECASE)
+_REQUEST = re.compile(r"^Đề nghị\s+(?=" + PERSON_TITLE.pattern.lstrip("^") + "|" + HEAD_WORDS + r"\s)", re.IGNORECASE)
 _TRAILING_DUTY = re.compile(r"\s+(?:phối hợp|tổng hợp|chủ trì|thẩm định|theo dõi|báo cáo)\b.*$", re.IGNORECASE)
 _BARE_LEVEL = re.compile(r"^cấp (?:tỉnh|huyện|xã)$", re.IGNORECASE)
 _PARTS = re.compile(r"\s*(,)\s*|\s+(và)\s+|(?<=[^\s.]{2})\.\s+(?=[A-ZĐ])")
-_TWICE = re.compile(r"(?<=\S)\s+(?=(?:Bộ|Sở)\s+[A-ZĐ])")
+_TWICE = re.compile(r"(?<=\S)(?<!\svà)\s+(?=(?:Bộ|Sở)\s+[A-ZĐ])")  # not after "và": "Sở A và Sở B" is cut at "và"
 _MARK = "\u0001"  # stands for a bracket taken out of the text while it is cut
 
 
@@ -77,6 +83,9 @@ def read_list(text: str, directory: AgencyDirectory, context: str | None = None)
         if helper:
             who = helper.group("who") or helper.group("after")
             found.helpers += read_list(who, directory, context).names
+            if helper.group("leads"):  # the name before the bracket leads: its role mark stays
+                brackets.append("chủ trì")
+                return f" {_MARK}{len(brackets) - 1}{_MARK}"
             return ""
         brackets.append(inner)
         return f" {_MARK}{len(brackets) - 1}{_MARK}"
@@ -230,7 +239,7 @@ def _starts_entry(current: str, joiner: str, part: str) -> bool:
         return True
     if joiner != "và" and PERSON_TITLE.match(part) and part[:1].isupper():  # "Bí thư Chi bộ, Trưởng thôn các thôn"
         return True
-    if joiner == "," and _same_place(current, part):
+    if joiner == "," and (_same_place(current, part) or (part[:1].isupper() and _whole_before_comma(current))):
         return True
     if _HEAD.match(part):
         return joiner != "và" or not _WEAK_HEADS.match(part)
@@ -239,6 +248,18 @@ def _starts_entry(current: str, joiner: str, part: str) -> bool:
                                                                          flags=re.IGNORECASE))
         return not group_of_actors if joiner == "và" else not _GROUP.match(current)
     return bool(_BARE_LEVEL.match(part) and current.startswith("UBND"))
+
+
+def _whole_before_comma(current: str) -> bool:
+    """A name that cannot go on after a comma, so a capital after it opens another body: one word of its own
+    ("VNPT", "Viettel"; not a head such as "Sở" in "Sở, Ban, Ngành"), a name ending in its level or place
+    ("Bưu điện tỉnh", "Hiệp hội Doanh nghiệp tỉnh Thanh Hóa"; "Sở Văn hóa, Thể thao…" does not), or a group of
+    actors that are not state bodies ("Các doanh nghiệp viễn thông, Bưu điện")."""
+    if _GROUP.match(current):
+        return bool(_ACTORS.match(current))
+    if " " not in current:
+        return not re.fullmatch(HEAD_WORDS, current) and current[:1].isupper()
+    return bool(_ENDS_IN_PLACE.search(current))
 
 
 def _named_after(joiner: str, part: str) -> bool:

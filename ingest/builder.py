@@ -7,6 +7,7 @@ import re
 
 from config.agencies import AgencyDirectory, PlanScope, normalise
 from deadlines import parse, parse_day_rules
+from ingest.content_deadline import FROM_CONTENT, deadline_in_content
 from ingest.document import Document, Paragraph
 from ingest.draft import PlanDraft, TaskDraft
 from ingest.errors import NO_TASK_TABLE, ImportRefused
@@ -70,6 +71,8 @@ def _scope_warnings(scope: PlanScope, issuer: str | None, directory: AgencyDirec
 def _complete(task: TaskDraft, year: int, rules: list) -> None:
     if not task.lead:
         task.warnings.append(NO_LEAD)
+    if not task.deadline_text and task.origin == "table" and _deadline_from_content(task, year, rules):
+        return
     if not task.deadline_text:
         task.warnings.append(NO_DEADLINE)
         return
@@ -82,6 +85,20 @@ def _complete(task: TaskDraft, year: int, rules: list) -> None:
         task.warnings.append(clipped)
         if task.milestones:
             task.milestones[0].warnings.append(clipped)
+
+
+def _deadline_from_content(task: TaskDraft, year: int, rules: list) -> bool:
+    """A row without a deadline cell: the dated deadline its own text writes, flagged on every milestone."""
+    phrase = deadline_in_content(task.content)
+    milestones = [m for m in parse(phrase, year, rules=tuple(rules)) if m.due or m.occurrences] if phrase else []
+    if not milestones:
+        return False
+    warning = FROM_CONTENT.format(phrase)
+    for milestone in milestones:
+        milestone.warnings.append(warning)
+    task.deadline_text, task.milestones = phrase, milestones
+    task.warnings.append(warning)
+    return True
 
 
 def deadline_read(text: str) -> str:

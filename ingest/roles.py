@@ -18,8 +18,22 @@ from ingest.agency_lists import HEAD_WORDS, AgencyList, known_form, read_list
 _LABEL = re.compile(r"(?:(?:^|(?<=[\s.;:]))[-+•]?\s*(?P<label>(?:Cơ quan|Đơn vị|Bộ phận)\b[^:\n]{0,70}?)"
                     r"|(?:^|(?<=[\n;.])|(?<=[\n;.]\s))[-+•]?\s*(?P<bare>Chủ trì|Phối hợp|Tổng hợp))\s*:",
                     re.IGNORECASE)
-_SENTENCE = re.compile(r"^(?P<lead>.+?)\s+chủ trì(?:\s*,\s*|\s+)(?:phối hợp\s*(?:với)?\s*(?P<support>.+))?$",
-                       re.IGNORECASE)
+# "Sở Tư pháp chủ trì, phối hợp với Công an tỉnh", "Cục Viễn thông chủ trì thực hiện", "Sở Nội vụ hướng dẫn, kiểm
+# tra": a body, then its duties written in lower case (a capital after them is a name: "Tổ công tác triển khai Đề án
+# 06"), then perhaps the bodies that help it. Duties that also name a body's work ("Đoàn kiểm tra", "Tổ công tác kiểm
+# tra") only follow a first one.
+_FIRST_DUTY = r"(?:[Cc]hủ trì|thực hiện|tham mưu|hướng dẫn|triển khai)"
+_DUTY = r"(?:[Cc]hủ trì|thực hiện|tham mưu|hướng dẫn|triển khai|kiểm tra|theo dõi|đôn đốc|tổng hợp|báo cáo)"
+_SENTENCE = re.compile(r"^(?P<lead>[^:]+?)\s+(?P<duty>" + _FIRST_DUTY + r"(?:(?:\s*,\s*|\s+(?:và\s+)?)" + _DUTY
+                       + r")*)(?:\s*,?\s*phối hợp\s*(?:với)?\s*(?P<support>.+))?$")
+# "Sở Nội vụ, Công an tỉnh phối hợp": bodies that help
+_HELPING = re.compile(r"^(?P<support>.+?)\s+(?:cùng\s+)?phối hợp(?:\s+" + _DUTY + r")?$")
+# "Sở Tư pháp (chủ trì) phối hợp Sở Nội vụ": the bracket is the sentence's "chủ trì"
+_MARK_THEN_HELPERS = re.compile(r"\s*\(\s*chủ trì\s*\)\s*,?\s*phối hợp", re.IGNORECASE)
+# "(chủ trì)", "(phối hợp)" after a name: its role, not a note about it
+_ROLE_MARK = re.compile(r"^(?:cơ quan |đơn vị )?(?:chủ trì|phối hợp|thực hiện|tổng hợp|thẩm định)"
+                        r"(?:\s*(?:,|và)?\s*(?:chủ trì|phối hợp|thực hiện|tổng hợp|tham mưu|thẩm định))*$",
+                        re.IGNORECASE)
 # "Cơ quan thực hiện UBND cấp huyện": a label whose colon was left out, followed by a name (a capital)
 _BARE_LABEL = re.compile(r"((?:^|(?<=\n))[-+•]?\s*(?:Cơ quan|Đơn vị|Bộ phận)\s+(?:chủ trì|thực hiện|phối hợp|tổng hợp))"
                          r"\s+(?=(\S))", re.IGNORECASE)
@@ -28,6 +42,7 @@ _SYNTHESIS = re.compile(r"^[-+•]?\s*(?P<who>[^:,]+?)\s+tổng hợp(?:\s*,\s*b
 # "+ Chỉ số cải cách hành chính cấp xã: UBND cấp huyện": a sub-item names its topic, then who does it
 _TOPIC = re.compile(r"(?:^|(?<=\s))\+\s*(?:Chỉ số|Báo cáo|Kế hoạch|Nội dung|Lĩnh vực|Đối với|Về|Việc|Phần)\b"
                     r"[^:;+\n]*[:;]", re.IGNORECASE)
+_BARE_HEAD = re.compile(r"[-+•]?\s*" + HEAD_WORDS)  # "Tổ", "Đoàn": the start of a name, not one ("Tổ phối hợp")
 _HEAD = re.compile(r"^(?:Công chức|Cán bộ|Phòng|Sở|UBND|Trung tâm|Ban)\b")
 # Bullets and semicolons cut a cell into list items. A dash between words is a bullet only before a new body
 # ("Phòng Tư pháp - UBND cấp xã"), not inside a name ("Ban Thi đua - Khen thưởng", "tổ chức chính trị - xã hội")
@@ -47,6 +62,7 @@ class Roles:
     support: list[str] = field(default_factory=list)
     synthesis: list[str] = field(default_factory=list)
     notes: dict[str, str] = field(default_factory=dict)  # agency name → the qualifier the plan adds to it
+    marked_lead: bool = False  # a name was marked "(chủ trì)": the unmarked names after it help it
 
     def add(self, role: str, names: list[str]) -> None:
         target = getattr(self, role)
@@ -58,6 +74,7 @@ class Roles:
 def split_roles(cell: str, default: str, directory: AgencyDirectory, context: str | None = None) -> Roles:
     """Roles named in one cell; text outside any label goes to ``default`` ("lead" or "support")."""
     cell = _BARE_LABEL.sub(lambda m: f"{m.group(1)}: " if m.group(2)[:1].isupper() else m.group(0), cell)
+    cell = _MARK_THEN_HELPERS.sub(" chủ trì, phối hợp", cell)
     roles = Roles()
     position, role = 0, default
     for label in _LABEL.finditer(cell):
@@ -97,10 +114,17 @@ def _add_segment(roles: Roles, role: str, text: str, directory: AgencyDirectory,
             roles.add("synthesis", [who])
             continue
         sentence = _SENTENCE.match(piece.strip(" .;"))
-        if sentence:
-            _add_list(roles, "lead", read_list(sentence.group("lead"), directory, context))
+        if sentence and not _bare_head(sentence.group("lead")) \
+                and not directory.is_known(piece.strip(" .;"), context=context):
+            # "chủ trì" or a helper named after it makes the body the lead; other duties leave the cell's role
+            leads = "chủ trì" in sentence.group("duty").lower() or sentence.group("support")
+            _add_list(roles, "lead" if leads else role, read_list(sentence.group("lead"), directory, context))
             if sentence.group("support"):
                 _add_list(roles, "support", read_list(sentence.group("support"), directory, context))
+            continue
+        helping = _HELPING.match(piece.strip(" .;"))
+        if helping and not _bare_head(helping.group("support")):
+            _add_list(roles, "support", read_list(helping.group("support"), directory, context))
             continue
         found = read_list(piece, directory, context)
         if previous and not any(directory.is_known(n, context=context) for n in found.names):
@@ -110,11 +134,33 @@ def _add_segment(roles: Roles, role: str, text: str, directory: AgencyDirectory,
         previous = found.names[-1] if found.names else previous
 
 
+def _bare_head(names: str) -> bool:
+    """"Tổ" before "phối hợp", "Đoàn" before "kiểm tra": the duty word ends a name ("Tổ phối hợp"), not a list."""
+    return bool(_BARE_HEAD.fullmatch(re.split(r"[,;]|\s+và\s+", names)[-1].strip()))
+
+
 def _add_list(roles: Roles, role: str, found: AgencyList) -> None:
-    for each in role.split(","):
-        roles.add(each, found.names)
+    role = "support" if roles.marked_lead and role == "lead" else role
+    for name, name_role in _marked_roles(found, role).items():
+        roles.marked_lead = roles.marked_lead or (bool(_ROLE_MARK.match(found.notes.get(name, "")))
+                                                  and "lead" in name_role)
+        for each in name_role.split(","):
+            roles.add(each, [name])
     roles.add("support", found.helpers)
-    roles.notes.update(found.notes)
+    roles.notes.update({name: note for name, note in found.notes.items() if not _ROLE_MARK.match(note)})
+
+
+def _marked_roles(found: AgencyList, role: str) -> dict[str, str]:
+    """Each name's role: the one its bracket gives ("Sở Tư pháp (chủ trì)"), else ``role``. A bracket after the
+    last name marks the names before it too ("Vụ Kế hoạch - Tài chính, Văn phòng Bộ (phối hợp)"); after a name
+    marked as the lead, the unmarked ones help it ("Sở Tư pháp (chủ trì), Sở Nội vụ")."""
+    marks = {name: ",".join(_label_roles(note)) for name, note in found.notes.items()
+             if name in found.names and _ROLE_MARK.match(note)}
+    if not marks:
+        return dict.fromkeys(found.names, role)
+    last = found.names[-1]
+    other = marks[last] if last in marks else "support" if any("lead" in m for m in marks.values()) else role
+    return {name: marks.get(name, other) for name in found.names}
 
 
 def _borrowed_head(piece: str, previous: str, directory: AgencyDirectory, context: str | None) -> list[str] | None:

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from config.agencies import AgencyDirectory, normalise
 from ingest.cells import joined
 from ingest.columns import Columns, is_column_numbers, read_header, sub_header
+from ingest.content_deadline import deadline_in_content
 from ingest.document import Document, Paragraph, Table
 from ingest.draft import TaskDraft
 from ingest.grid import TT_CELL
@@ -382,6 +383,8 @@ def _inherit(row: _Row, above: _Row, *, every_cell: bool) -> list[str]:
     (and the support with the lead), which a task cannot be without.
     """
     roles = [r for r in row.cells if r != "number"] if every_cell else ["lead", "deadline"]
+    if deadline_in_content(row.own("content")):  # a task that writes its own deadline: its cell is empty, not merged
+        roles = [r for r in roles if r != "deadline"]
     filled = [r for r in roles if not row.own(r) and above.own(r)]
     if not every_cell and "lead" in filled and not row.own("support") and above.own("support"):
         filled.append("support")

@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from models import Plan, Task
-from tests.support.data import SEEDS
+from tests.support.data import SEEDS, UNSEEN
 from tests.web.conftest import csrf
 from web.review_summary import task_label
 
@@ -65,3 +65,19 @@ def test_tasks_with_the_same_number_get_labels_of_their_own_cut_at_a_word(admin:
     for label in labels:
         content = label.split(" — ", 1)[1]
         assert len(content) <= 71 and (not content.endswith("…") or content[-2] != " ")
+
+
+def test_a_deadline_read_from_the_task_text_is_flagged_on_its_task_for_review(admin: TestClient, db_session) -> None:
+    """A hand-made province plan whose three rows without a deadline cell write it in the task itself."""
+    plan_file = UNSEEN / "u10-tinh-thanh-hoa-ha-tang-so-2026.txt"
+    response = admin.post("/plans/upload", data={"csrf_token": csrf(admin, "/plans/upload")},
+                          files={"file": (plan_file.name, plan_file.read_bytes(), "text/plain")})
+    assert response.status_code == 303, response.text
+    plan_id = int(response.headers["location"].rsplit("/", 1)[1])
+    tasks = db_session.scalars(select(Task).where(Task.plan_id == plan_id)).all()
+    from_text = {t.id for t in tasks if any("đọc từ nội dung nhiệm vụ" in w for m in t.milestones
+                                            for w in m.warnings or [])}
+    assert len(from_text) == 3
+    reading = _articles(admin.get(f"/plans/{plan_id}?can_kiem_tra=1&loai=reading").text)
+    assert from_text <= set(reading)
+    assert all("đọc từ nội dung nhiệm vụ" in reading[i] for i in from_text)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import calendar
 import json
+import sys
 from pathlib import Path
 
 import docx
@@ -61,9 +62,11 @@ def sec(label: str, title: str, style: str = "stt", level: int = 0) -> dict:
 
 
 def task(cells: list[str], lead: list[str], support: list[str], ms: list[dict], note: str | None = None,
-         level: int | None = None) -> dict:
-    """A task row; ``level`` closes the nested sections deeper than it (a task that follows sub-groups)."""
-    return {"cells": cells, "lead": lead, "support": support, "ms": ms, "note": note, "level": level}
+         level: int | None = None, deadline_text: str | None = None) -> dict:
+    """A task row; ``level`` closes the nested sections deeper than it (a task that follows sub-groups);
+    ``deadline_text`` is the deadline the task's own text gives when its deadline cell is empty."""
+    return {"cells": cells, "lead": lead, "support": support, "ms": ms, "note": note, "level": level,
+            "deadline_text": deadline_text}
 
 
 # --- 1. A commune's administrative reform plan for 2026 --------------------------------------------------------
@@ -624,7 +627,121 @@ PHUONG_KIEM_TRA = {
     }],
 }
 
-PLANS = [XA_CCHC, PHUONG_CDS, SO_NOI_VU, HUYEN_CCHC, XA_PBGDPL, XA_CDS, SO_KHCN, PHUONG_VTLT, PHUONG_KIEM_TRA]
+# --- 10. A province's plan: companies among the agencies, deadlines written in the task, duty words in a cell ---
+TINH_HA_TANG_SO = {
+    "name": "u10-tinh-thanh-hoa-ha-tang-so-2026",
+    "title": "Kế hoạch phát triển hạ tầng số và chính quyền số năm 2026 của UBND tỉnh Thanh Hóa (Phụ lục)",
+    "issuer": "UBND tỉnh Thanh Hóa", "plan_year": 2026,
+    "heading": ["PHỤ LỤC", "NHIỆM VỤ PHÁT TRIỂN HẠ TẦNG SỐ VÀ CHÍNH QUYỀN SỐ NĂM 2026",
+                "(Kèm theo Kế hoạch số 48/KH-UBND ngày 05/02/2026 của UBND tỉnh Thanh Hóa)"],
+    "tables": [{
+        "header": [["TT", "Nhiệm vụ", "Cơ quan chủ trì", "Cơ quan phối hợp", "Thời gian hoàn thành", "Sản phẩm"]],
+        "rows": [
+            sec("I", "PHÁT TRIỂN HẠ TẦNG SỐ"),
+            task(["1", "Phủ sóng di động 4G, 5G tại các thôn, bản còn vùng lõm sóng", "Sở Khoa học và Công nghệ",
+                  "VNPT Thanh Hóa, Bưu điện tỉnh, Viettel Thanh Hóa", "Tháng 12/2026", "Báo cáo kết quả"],
+                 ["Sở Khoa học và Công nghệ"], ["VNPT Thanh Hóa", "Bưu điện tỉnh", "Viettel Thanh Hóa"],
+                 [once("2026-12-31")], "Three companies and a state-owned post office, one name each."),
+            task(["2", "Ngầm hóa, chỉnh trang mạng cáp viễn thông trên các tuyến phố chính, hoàn thành trước ngày "
+                  "30/6/2026", "Sở Xây dựng", "Các doanh nghiệp viễn thông, Bưu điện", "", "Tuyến cáp ngầm hóa"],
+                 ["Sở Xây dựng"], ["Các doanh nghiệp viễn thông", "Bưu điện"], [once("2026-06-29")],
+                 "No deadline cell: the deadline is the one written at the end of the task.",
+                 deadline_text="hoàn thành trước ngày 30/6/2026"),
+            task(["3", "Triển khai điểm phục vụ bưu chính công cộng kết hợp hỗ trợ dịch vụ công trực tuyến tại các "
+                  "xã (thời gian: Quý III/2026)", "Bưu điện tỉnh", "UBND các xã, phường", "", ""],
+                 ["Bưu điện tỉnh"], ["UBND các xã, phường"], [once("2026-09-30")],
+                 deadline_text="Quý III/2026"),
+            sec("II", "PHÁT TRIỂN CHÍNH QUYỀN SỐ"),
+            task(["1", "Tham mưu ban hành Quy chế vận hành Hệ thống thông tin giải quyết thủ tục hành chính tỉnh. "
+                  "Thời hạn: tháng 10/2026", "Văn phòng UBND tỉnh", "Sở Khoa học và Công nghệ, Sở Tư pháp", "",
+                  "Quyết định của UBND tỉnh"],
+                 ["Văn phòng UBND tỉnh"], ["Sở Khoa học và Công nghệ", "Sở Tư pháp"], [once("2026-10-31")],
+                 deadline_text="tháng 10/2026"),
+            task(["2", "Triển khai Nghị định số 45/2026/NĐ-CP ngày 20/02/2026 của Chính phủ về định danh điện tử, "
+                  "báo cáo trước ngày 15/4/2026", "Công an tỉnh", "Viettel Thanh Hóa, MobiFone Thanh Hóa",
+                  "Tháng 5/2026", "Báo cáo"],
+                 ["Công an tỉnh"], ["Viettel Thanh Hóa", "MobiFone Thanh Hóa"], [once("2026-05-31")],
+                 "The row has its deadline cell: the dates in the task are not read."),
+            task(["3", "Số hóa kết quả giải quyết thủ tục hành chính còn hiệu lực", "Văn phòng UBND tỉnh",
+                  "Các sở, ban, ngành cấp tỉnh", "Quý IV/2026", "Dữ liệu số hóa"],
+                 ["Văn phòng UBND tỉnh"], ["Các sở, ban, ngành cấp tỉnh"], [once("2026-12-31")]),
+            task(["4", "Làm sạch dữ liệu hộ tịch trên Cơ sở dữ liệu quốc gia về dân cư", "Sở Tư pháp",
+                  "Công an tỉnh", "^", "Dữ liệu hộ tịch"],
+                 ["Sở Tư pháp"], ["Công an tỉnh"], [once("2026-12-31")],
+                 "The deadline cell is merged with the row above (in the text: left empty under it)."),
+            task(["5", "Rà soát, chuẩn hóa quy trình nội bộ giải quyết thủ tục hành chính",
+                  "Sở Nội vụ chủ trì, phối hợp Sở Tư pháp", "", "Tháng 8/2026", "Quy trình nội bộ"],
+                 ["Sở Nội vụ"], ["Sở Tư pháp"], [once("2026-08-31")]),
+            task(["6", "Cập nhật thủ tục hành chính trên Cổng Dịch vụ công tỉnh", "Sở Tư pháp (chủ trì)",
+                  "Sở Nội vụ, Văn phòng UBND tỉnh", "Thường xuyên", ""],
+                 ["Sở Tư pháp"], ["Sở Nội vụ", "Văn phòng UBND tỉnh"], [kind("continuous")]),
+            sec("III", "PHÁT TRIỂN KINH TẾ SỐ, XÃ HỘI SỐ"),
+            task(["1", "Tổ chức hội nghị trực tuyến đến các xã, phường theo Quyết định số 1250/QĐ-UBND ngày "
+                  "10/4/2026 của UBND tỉnh", "Văn phòng UBND tỉnh", "Các doanh nghiệp viễn thông", "", ""],
+                 ["Văn phòng UBND tỉnh"], ["Các doanh nghiệp viễn thông"], [],
+                 "No deadline anywhere (the first row of its section: nothing merged above); the date of a "
+                 "decision is not a deadline."),
+            task(["2", "Tuyên truyền, phổ biến thanh toán không dùng tiền mặt", "Sở Công Thương",
+                  "Báo và Phát thanh, Truyền hình Thanh Hóa, các ngân hàng thương mại", "Hằng quý", ""],
+                 ["Sở Công Thương"], ["Báo và Phát thanh, Truyền hình Thanh Hóa", "các ngân hàng thương mại"],
+                 [quarterly(2026)], "A name holding a comma stays whole."),
+            task(["3", "Hỗ trợ doanh nghiệp nhỏ và vừa, hợp tác xã chuyển đổi số", "Sở Khoa học và Công nghệ",
+                  "Hiệp hội Doanh nghiệp tỉnh, Liên minh Hợp tác xã tỉnh", "Quý II/2026", ""],
+                 ["Sở Khoa học và Công nghệ"], ["Hiệp hội Doanh nghiệp tỉnh", "Liên minh Hợp tác xã tỉnh"],
+                 [once("2026-06-30")]),
+        ],
+    }],
+}
+
+# --- 11. A ministry's plan: one "Đơn vị thực hiện" column of duty sentences, deadlines in the task, "1." -------
+BO_KHCN = {
+    "name": "u11-bo-khcn-buu-chinh-2026",
+    "title": "Kế hoạch triển khai nhiệm vụ bưu chính, viễn thông năm 2026 của Bộ Khoa học và Công nghệ (Phụ lục)",
+    "issuer": "Bộ Khoa học và Công nghệ", "plan_year": 2026, "scope": "national",
+    "heading": ["PHỤ LỤC", "DANH MỤC NHIỆM VỤ BƯU CHÍNH, VIỄN THÔNG NĂM 2026",
+                "(Kèm theo Quyết định số 215/QĐ-BKHCN ngày 20/01/2026 của Bộ trưởng Bộ Khoa học và Công nghệ)"],
+    "tables": [{
+        "header": [["STT", "Nội dung nhiệm vụ", "Đơn vị thực hiện", "Thời gian hoàn thành", "Sản phẩm"]],
+        "rows": [
+            task(["1.", "Xây dựng Thông tư quy định chất lượng dịch vụ bưu chính công ích",
+                  "Vụ Pháp chế chủ trì, phối hợp Cục Bưu điện Trung ương", "Quý II/2026", "Thông tư"],
+                 ["Vụ Pháp chế"], ["Cục Bưu điện Trung ương"], [once("2026-06-30")]),
+            task(["2.", "Quy hoạch kho số viễn thông giai đoạn 2026 - 2030",
+                  "Cục Viễn thông (chủ trì); Vụ Kế hoạch - Tài chính, Văn phòng Bộ (phối hợp)", "Tháng 9/2026",
+                  "Quyết định của Bộ trưởng"],
+                 ["Cục Viễn thông"], ["Vụ Kế hoạch - Tài chính", "Văn phòng Bộ"], [once("2026-09-30")]),
+            task(["3.", "Vận hành nền tảng giám sát chất lượng mạng di động", "Cục Chuyển đổi số quốc gia thực hiện",
+                  "Thường xuyên", "Nền tảng vận hành"],
+                 ["Cục Chuyển đổi số quốc gia"], [], [kind("continuous")]),
+            task(["4.", "Kiểm tra an toàn thông tin mạng của các doanh nghiệp viễn thông",
+                  "Cục An toàn thông tin chủ trì; các doanh nghiệp viễn thông, Tổng công ty Bưu điện Việt Nam "
+                  "phối hợp", "Quý III/2026", "Báo cáo kiểm tra"],
+                 ["Cục An toàn thông tin"], ["các doanh nghiệp viễn thông", "Tổng công ty Bưu điện Việt Nam"],
+                 [once("2026-09-30")]),
+            task(["5.", "Hướng dẫn các địa phương rà soát mạng bưu chính công cộng; báo cáo Bộ trưởng kết quả, "
+                  "hoàn thành trước ngày 15/12/2026", "Cục Bưu điện Trung ương hướng dẫn, kiểm tra", "", ""],
+                 ["Cục Bưu điện Trung ương"], [], [once("2026-12-14")],
+                 deadline_text="hoàn thành trước ngày 15/12/2026"),
+            task(["6.", "Tổng kết 5 năm thực hiện Chiến lược phát triển bưu chính",
+                  "Văn phòng Bộ tham mưu; các cơ quan, đơn vị liên quan phối hợp", "Tháng 11/2026",
+                  "Báo cáo tổng kết"],
+                 ["Văn phòng Bộ"], ["các cơ quan, đơn vị liên quan"], [once("2026-11-30")]),
+            task(["7.", "Tổ chức Diễn đàn hợp tác quốc tế về viễn thông (Thời hạn: Quý IV/2026)",
+                  "Vụ Hợp tác quốc tế chủ trì, phối hợp VNPT, Viettel, MobiFone", "", "Diễn đàn"],
+                 ["Vụ Hợp tác quốc tế"], ["VNPT", "Viettel", "MobiFone"], [once("2026-12-31")],
+                 deadline_text="Quý IV/2026"),
+            task(["8.", "Đánh giá chất lượng dịch vụ viễn thông công ích", "Viện Chiến lược Chuyển đổi số (chủ trì), "
+                  "Trung tâm Thông tin (phối hợp)", "Tháng 10/2026", "Báo cáo đánh giá"],
+                 ["Viện Chiến lược Chuyển đổi số"], ["Trung tâm Thông tin"], [once("2026-10-31")]),
+            task(["9.", "Công bố danh sách doanh nghiệp viễn thông vi phạm chất lượng dịch vụ", "^", "^", "Danh sách"],
+                 ["Viện Chiến lược Chuyển đổi số"], ["Trung tâm Thông tin"], [once("2026-10-31")],
+                 "Agency and deadline cells merged with the row above."),
+        ],
+    }],
+}
+
+PLANS = [XA_CCHC, PHUONG_CDS, SO_NOI_VU, HUYEN_CCHC, XA_PBGDPL, XA_CDS, SO_KHCN, PHUONG_VTLT, PHUONG_KIEM_TRA,
+         TINH_HA_TANG_SO, BO_KHCN]
 
 
 def flat(text: str) -> str:
@@ -800,23 +917,29 @@ def write_gold(plan: dict) -> None:
                     above[c] = value
             number = cells[0] if cells[0] != "^" else number
             entry = {"section": " > ".join(path) or None, "number": number, "lead": row["lead"],
-                     "support": row["support"], "deadline_text": flat(above[deadline_col]),
+                     "support": row["support"],
+                     "deadline_text": row["deadline_text"] or flat(above[deadline_col]),
                      "milestones": row["ms"]}
             if row["note"]:
                 entry["note"] = row["note"]
             sample.append(entry)
     gold = {"source": "hand-made for hanchot (not a published document)", "title": plan["title"],
-            "issuer": plan["issuer"], "plan_year": plan["plan_year"], "tasks": len(sample), "sample": sample}
+            "issuer": plan["issuer"], "plan_year": plan["plan_year"], **({"scope": plan["scope"]} if "scope" in plan
+                                                                        else {}),
+            "tasks": len(sample), "sample": sample}
     (HERE / f"{plan['name']}.gold.json").write_text(json.dumps(gold, ensure_ascii=False, indent=1) + "\n",
                                                    encoding="utf-8")
 
 
-def main() -> None:
+def main(names: list[str]) -> None:
+    """Every plan, or those named on the command line (their Word files are not rewritten needlessly)."""
     for plan in PLANS:
+        if names and plan["name"] not in names:
+            continue
         write_text(plan)
         write_docx(plan)
         write_gold(plan)
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])
