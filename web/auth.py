@@ -56,10 +56,11 @@ def verify_password(password_hash: str | None, password: str) -> bool:
 
 def _page(request: Request, messages: list[tuple[str, str]] | None = None, status: int = 200,
           username: str = "", next_path: str | None = None, background: BackgroundTask | None = None,
-          pending: Pending | None = None) -> HTMLResponse:
+          pending: Pending | None = None, refused: str | None = None) -> HTMLResponse:
+    """The sign-in page; ``refused`` is why the password was not taken, shown beside the password field."""
     target = safe_next(next_path if next_path is not None else request.query_params.get("next"))
     return HTMLResponse(render(request, "login.html", {"messages": messages or [], "username": username,
-                                                        "next": target, "pending": pending}),
+                                                        "next": target, "pending": pending, "refused": refused}),
                         status_code=status, background=background)
 
 
@@ -85,11 +86,11 @@ def login_submit(request: Request, form: Form, session: DB) -> Response:
     pending = from_login_form(form)
     ip, moment, throttle = request.state.origin, now(request), _throttle(request)
     if throttle.password_blocked(session, username, ip, moment):
-        return _page(request, [("error", TOO_MANY)], 429, username, next_path, pending=pending)
+        return _page(request, None, 429, username, next_path, pending=pending, refused=TOO_MANY)
     if username != ADMIN_USER or not verify_password(request.app.state.settings.admin_password_hash, password):
         throttle.password_failed(session, username, ip, moment)
         message = TOO_MANY if throttle.password_blocked(session, username, ip, moment) else WRONG
-        return _page(request, [("error", message)], 401, username, next_path, pending=pending)
+        return _page(request, None, 401, username, next_path, pending=pending, refused=message)
     throttle.password_succeeded(session, username, ip)
     login(request, session, "admin", "Quản trị viên", moment)
     if pending is not None:  # signed in again: the edit is shown to be sent under the new session

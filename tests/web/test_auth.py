@@ -27,9 +27,14 @@ def test_it_logs_the_admin_in_with_an_httponly_lax_cookie(client: TestClient) ->
 
 def test_it_refuses_a_wrong_password_and_an_open_redirect(client: TestClient) -> None:
     token = csrf(client)
-    response = client.post("/login", data={"username": "admin", "password": "sai", "csrf_token": token})
+    response = client.post("/login", data={"username": "admin", "password": "sai-mật-khẩu", "csrf_token": token,
+                                           "next": "/plans?status=draft"})
     assert response.status_code == 401
-    assert "Tên đăng nhập hoặc mật khẩu không đúng." in response.text
+    field = re.search(r'<input type="password" name="password"[^>]*>', response.text).group(0)
+    assert 'aria-invalid="true"' in field and 'aria-describedby="login-refused"' in field and "value=" not in field
+    assert re.search(r'<p class="field-error" role="alert" id="login-refused">Tên đăng nhập hoặc mật khẩu không '
+                     r'đúng\.</p>', response.text)
+    assert 'name="next" value="/plans?status=draft"' in response.text and "sai-mật-khẩu" not in response.text
     response = client.post("/login", data={"username": "admin", "password": PASSWORD, "csrf_token": token,
                                            "next": "//evil.example/"})
     assert response.headers["location"] == "/"
@@ -41,7 +46,7 @@ def test_it_throttles_after_five_failures_even_with_the_right_password(client: T
         client.post("/login", data={"username": "admin", "password": "sai", "csrf_token": token})
     response = client.post("/login", data={"username": "admin", "password": PASSWORD, "csrf_token": token})
     assert response.status_code == 429
-    assert "Bạn đã thử quá nhiều lần" in response.text
+    assert re.search(r'id="login-refused">Bạn đã thử quá nhiều lần', response.text)  # beside the password field
     assert client.get("/plans").status_code == 303  # still not logged in
 
 

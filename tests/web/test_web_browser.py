@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 from icalendar import Calendar
+from playwright.sync_api import expect
 
 from ingest.errors import MAX_BYTES
 from tests.support.data import SEEDS
@@ -232,3 +233,28 @@ def test_the_month_calendar_has_seven_equal_columns_on_a_desktop_and_a_list_on_a
         page.goto(path)
         overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 0, f"{path} scrolls sideways by {overflow} px on a phone"
+
+
+@pytest.mark.parametrize("size", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_a_wrong_password_is_refused_beside_its_field_and_the_next_try_goes_on(page, site, size) -> None:  # type: ignore[no-untyped-def]
+    """The message sits under the password field (aria-describedby, announced), the user name and the page asked
+    for are kept, the password is not echoed, the cursor is back in it; the right password then lands on the page asked for."""
+    page.set_viewport_size(size)
+    page.goto("/plans/upload")
+    assert "/login" in page.url
+    page.fill("form[action='/login'] input[name=password]", "mật-khẩu-sai")
+    page.click("form[action='/login'] button")
+    password = page.locator("form[action='/login'] input[name=password]")
+    expect(password).to_have_attribute("aria-invalid", "true")
+    message = page.locator(f"#{password.get_attribute('aria-describedby')}")
+    expect(message).to_have_text("Tên đăng nhập hoặc mật khẩu không đúng.")
+    assert message.get_attribute("role") == "alert"
+    expect(password).to_be_focused()
+    assert password.input_value() == "" and "mật-khẩu-sai" not in page.content()
+    assert page.locator("form[action='/login'] input[name=username]").input_value() == "admin"
+    field_box, message_box = password.bounding_box(), message.bounding_box()
+    assert 0 <= message_box["y"] - (field_box["y"] + field_box["height"]) < 40  # right under the field
+    assert page.evaluate("document.documentElement.scrollWidth") <= size["width"]
+    password.fill(PASSWORD)
+    page.click("form[action='/login'] button")
+    page.wait_for_url("**/plans/upload")
