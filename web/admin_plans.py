@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import tempfile
+import unicodedata
 from collections import Counter
 from pathlib import Path
 
@@ -100,6 +101,25 @@ def agency_choices(session: Session) -> list[tuple[int, str]]:
                            .order_by(Agency.name, Unit.name)).all()
     shared = {name for name, count in Counter(name for _, name, _ in rows).items() if count > 1}
     return [(ident, f"{name} · {unit}" if name in shared and unit else name) for ident, name, unit in rows]
+
+
+def _folded(name: str) -> str:
+    return " ".join(unicodedata.normalize("NFC", name).casefold().split())
+
+
+def agency_named(session: Session, typed: str) -> Agency:
+    """The agency whose label in the "Đổi cơ quan" list (``agency_choices``) is ``typed``, case and spacing aside: how
+    a browser without JavaScript, which never gets the list, names the agency. A name two units share needs its unit."""
+    wanted = _folded(typed)
+    found = [ident for ident, label in agency_choices(session) if _folded(label) == wanted]
+    if not found:
+        shared = [label for _, label in agency_choices(session) if _folded(label).startswith(wanted + " · ")]
+        if shared:
+            raise FormError(f"Có {len(shared)} cơ quan tên «{typed}»: gõ kèm đơn vị, ví dụ «{shared[0]}».",
+                            field="agency_name")
+        raise FormError(f"Không có cơ quan tên «{typed}»: gõ đúng tên như ở trang Cơ quan, hoặc thêm cơ quan đó "
+                        "trước.", field="agency_name")
+    return session.get(Agency, found[0])
 
 
 def review_page(request: Request, session: Session, plan_id: int, failed: FailedForm | None = None) -> HTMLResponse:

@@ -14,7 +14,7 @@ from starlette.datastructures import FormData
 
 from models import Agency, Assignment, Milestone
 from models.plans import shown_text_changed
-from web.admin_plans import MILESTONE_FIELDS, refused
+from web.admin_plans import MILESTONE_FIELDS, agency_named, refused
 from web.audit import record, snapshot
 from web.deps import DB, Form, FormError, follow_dates, int_field, now, require_admin, text_field, work_rules
 from web.editing import apply_edit, expand_rrule, parse_day
@@ -134,8 +134,12 @@ def remap_assignment(request: Request, assignment_id: int, form: Form, session: 
         raise HTTPException(404)
     plan_id, task_id = assignment.task.plan_id, assignment.task_id
     try:
-        agency_id = int_field(form, "agency_id", "cơ quan", required=True)
-        agency = session.get(Agency, agency_id)
+        # a browser without JavaScript names the agency instead of choosing it from the list
+        typed = text_field(form, "agency_name", "tên cơ quan", max_length=300)
+        if typed:
+            agency = agency_named(session, typed)
+        else:
+            agency = session.get(Agency, int_field(form, "agency_id", "cơ quan", required=True))
         if agency is None:
             raise FormError("Cơ quan không tồn tại.", field="agency_id")
     except FormError as e:

@@ -273,3 +273,33 @@ def test_the_review_page_carries_the_agency_list_once_and_each_form_its_choice(a
         form = form[:form.index("</form>")]
         assert form.count("<option ") == 1  # its current agency only, until review.js copies the list in
         assert forms_on(page)[f"form-assignment-{a.id}"]["agency_id"] == str(a.agency_id)
+
+
+def test_without_javascript_the_agency_is_named_in_words_and_a_shared_name_needs_its_unit(admin: TestClient, world,
+                                                                                           db_session) -> None:
+    """The "Đổi cơ quan" form's no-JavaScript field takes the agency's label of the list (case and spacing aside); a
+    name two communes share, or a name nobody has, comes back beside that field with nothing changed."""
+    from models import Agency, Assignment, Unit
+
+    for commune in ("xã Thiệu Vân", "xã Hoàng Phú"):
+        db_session.add(Agency(name="Công an xã", unit=Unit(key=commune, name=commune, kind="xa")))
+    db_session.commit()
+    assignment = db_session.scalar(select(Assignment).where(Assignment.agency_id == world.noi_vu.id))
+    page = admin.get(f"/plans/{assignment.task.plan_id}").text
+    form = page[page.index(f'id="form-assignment-{assignment.id}"'):]
+    assert '<noscript><label>Hoặc gõ tên cơ quan đúng' in form[:form.index("</form>")]
+    url, token = f"/assignments/{assignment.id}", csrf(admin, "/")
+    for typed, words in (("Công an xã", "Có 2 cơ quan tên «Công an xã»: gõ kèm đơn vị"),
+                         ("Sở Không Có", "Không có cơ quan tên «Sở Không Có»")):
+        refused = admin.post(url, data={"csrf_token": token, "agency_id": str(world.noi_vu.id), "agency_name": typed})
+        assert refused.status_code == 400
+        assert f'id="error-assignment-{assignment.id}-agency_name">{words}' in unescape(refused.text)
+        assert forms_on(refused.text)[f"form-assignment-{assignment.id}"]["agency_name"] == typed
+    db_session.expire_all()
+    assert db_session.get(Assignment, assignment.id).agency_id == world.noi_vu.id
+    done = admin.post(url, data={"csrf_token": token, "agency_id": str(world.noi_vu.id),
+                                 "agency_name": "  CÔNG AN XÃ ·  xã hoàng phú "})
+    assert done.status_code == 303
+    db_session.expire_all()
+    chosen = db_session.get(Assignment, assignment.id).agency
+    assert (chosen.name, chosen.unit.name) == ("Công an xã", "xã Hoàng Phú")

@@ -238,7 +238,7 @@ def test_the_month_calendar_has_seven_equal_columns_on_a_desktop_and_a_list_on_a
 @pytest.mark.parametrize("size", [DESKTOP, PHONE], ids=["desktop", "phone"])
 def test_a_wrong_password_is_refused_beside_its_field_and_the_next_try_goes_on(page, site, size) -> None:  # type: ignore[no-untyped-def]
     """The message sits under the password field (aria-describedby, announced), the user name and the page asked
-    for are kept, the password is not echoed, the cursor is back in it; the right password then lands on the page asked for."""
+    for are kept, the password is not echoed, the cursor is back in it; the right password then opens that page."""
     page.set_viewport_size(size)
     page.goto("/plans/upload")
     assert "/login" in page.url

@@ -215,3 +215,41 @@ def test_an_edit_sent_after_the_session_ended_survives_the_sign_in(browser, site
     assert "10/04/2025" in _task(page, ONE_OFF).inner_text()
     assert query(site, "SELECT count(*) FROM milestones WHERE due = '2025-04-10'") == [(1,)]
     context.close()
+
+
+def test_without_javascript_an_agency_is_named_in_words(browser, site) -> None:  # type: ignore[no-untyped-def]
+    """A browser without JavaScript never gets the page's agency list (review.js copies it in): the "Đổi cơ quan"
+    form then takes the agency's name; a name nobody has comes back beside that field, nothing changed."""
+    context = browser.new_context(viewport=SIZES["phone"], base_url=site["url"], locale="vi-VN",
+                                  java_script_enabled=False)
+    page = context.new_page()
+    page.goto("/plans")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("form[action='/login'] button")
+    page.wait_for_url("**/plans")
+    _upload(page, site["folder"], SEED.name, SEED.read_text(encoding="utf-8"))
+    page.wait_for_url(PLAN_PAGE)
+    lead = _task(page, AGENCY_TASK).locator("ul.assignments li", has_text="Chủ trì").first
+    before = query(site, "SELECT agency_id FROM assignments WHERE id = ?", int(
+        lead.locator("form").get_attribute("action").rsplit("/", 1)[1]))
+    lead.locator("summary", has_text="Đổi cơ quan").click()
+    named = lead.locator("input[name=agency_name]")
+    named.fill("Cơ quan không có thật")
+    lead.locator("button", has_text=re.compile("^Lưu$")).click()
+    expect(page.locator("input[name=agency_name][aria-invalid=true]")).to_have_count(1)
+    lead = _task(page, AGENCY_TASK).locator("ul.assignments li", has_text="Chủ trì").first
+    named = lead.locator("input[name=agency_name]")
+    assert named.get_attribute("aria-invalid") == "true" and named.input_value() == "Cơ quan không có thật"
+    assert "Không có cơ quan tên «Cơ quan không có thật»" in page.locator(
+        f"#{named.get_attribute('aria-describedby')}").inner_text()
+    assignment = int(lead.locator("form").get_attribute("action").rsplit("/", 1)[1])
+    assert query(site, "SELECT agency_id FROM assignments WHERE id = ?", assignment) == before
+
+    other = query(site, "SELECT min(id), name FROM agencies WHERE id != ? GROUP BY name HAVING count(*) = 1 "
+                        "ORDER BY name LIMIT 1", before[0][0])[0]
+    named.fill(other[1].upper())  # case and spacing aside
+    lead.locator("button", has_text=re.compile("^Lưu$")).click()
+    page.wait_for_url(re.compile(r".*/plans/\d+#task-.*"))
+    assert query(site, "SELECT agency_id FROM assignments WHERE id = ?", assignment) == [(other[0],)]
+    assert page.evaluate("document.documentElement.scrollWidth") <= SIZES["phone"]["width"]
+    context.close()
