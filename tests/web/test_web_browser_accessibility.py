@@ -8,7 +8,8 @@ Two servers on copies of one SQLite file filled before they start (the focal poi
 HANCHOT_REQUIRE_LOGIN=1, where it may read only its unit): seed plan 000 published (49 tasks, prose paragraphs giving
 one sentence to several agencies), 220/KH-UBND published and 21/KH-UBND (which cites it) published with a pending
 revision under review, two communes with a focal point, a draft, a feed token, a pending extension request, a failed
-reminder and an email outage. Desktop size (1366×768); the focal point's home and a task page also at phone size.
+reminder and an email outage. Desktop size (1366×768); the admin's pages, the focal point's home and a task page
+also at phone size (390×844).
 """
 
 from __future__ import annotations
@@ -144,6 +145,14 @@ def _submit(page, check: Checker, who: str, button: str, url: str, *, says: bool
         check.announced(page, who)
 
 
+def _admin_pages(site: dict) -> tuple[str, ...]:
+    return ("/", "/plans", "/plans/upload", f"/plans/{site['seed']}", f"/plans/{site['draft']}",
+            f"/plans/{site['revision']}", f"/plans/{site['live']}/revision", f"/tasks/{site['seed_task']}",
+            f"/tasks/{site['overdue_task']}", f"/tasks/{site['citing_task']}", "/agencies",
+            f"/agencies/{site['police_tv']}", "/calendar", "/deadlines", "/policy", "/audit", "/extensions",
+            "/deliveries/stuck", "/api/docs", "/api-tokens", f"/subscribe/{site['token']}")
+
+
 def _admin(context, check: Checker, site: dict) -> None:  # type: ignore[no-untyped-def]
     page = context.new_page()
     page.goto("/plans")
@@ -152,11 +161,7 @@ def _admin(context, check: Checker, site: dict) -> None:  # type: ignore[no-unty
     _sign_in(page, check, "sai-mật-khẩu", status=401)
     _sign_in(page, check, PASSWORD)
     page.wait_for_url("**/plans")
-    for path in ("/", "/plans/upload", f"/plans/{site['seed']}", f"/plans/{site['draft']}",
-                 f"/plans/{site['revision']}", f"/plans/{site['live']}/revision", f"/tasks/{site['seed_task']}",
-                 f"/tasks/{site['overdue_task']}", f"/tasks/{site['citing_task']}", "/agencies",
-                 f"/agencies/{site['police_tv']}", "/calendar", "/deadlines", "/policy", "/audit", "/extensions",
-                 "/deliveries/stuck", "/api/docs", "/api-tokens", f"/subscribe/{site['token']}"):
+    for path in _admin_pages(site):
         _visit(page, check, "admin", path)
     _visit(page, check, "admin", "/tasks/99999999", status=404)
     for address in NOT_PAGES.values():
@@ -233,6 +238,23 @@ def _anonymous(context, check: Checker, site: dict) -> None:  # type: ignore[no-
     _submit(page, check, "anonymous", "Nhắc lại sau 2 ngày làm việc", f"**/r/{site['snooze_link']}")
     _visit(page, check, "anonymous", f"/r/{site['done_link']}")
     _visit(page, check, "anonymous", "/r/liên-kết-hỏng", status=400)
+
+
+def test_every_admin_page_passes_axe_at_phone_size_too(browser, site) -> None:  # type: ignore[no-untyped-def]
+    """Target sizes, reflow and what a narrow layout hides depend on the width: the admin's pages again at 390×844."""
+    check = Checker()
+    context = check.context(browser, base_url=site["url"], viewport=PHONE)
+    try:
+        page = context.new_page()
+        page.goto("/plans")
+        _sign_in(page, check, PASSWORD)
+        page.wait_for_url("**/plans")
+        for path in _admin_pages(site):
+            _visit(page, check, "admin (phone)", path)
+    finally:
+        context.close()
+    assert set(_admin_pages(site)) <= check.checked
+    assert not check.problems, f"{len(check.problems)} accessibility problems:\n" + "\n".join(check.problems)
 
 
 def test_every_page_passes_axe_names_its_controls_and_links_only_where_one_may_go(browser, site) -> None:  # type: ignore[no-untyped-def]
