@@ -110,10 +110,10 @@ def _folded(name: str) -> str:
 def agency_named(session: Session, typed: str) -> Agency:
     """The agency whose label in the "Đổi cơ quan" list (``agency_choices``) is ``typed``, case and spacing aside: how
     a browser without JavaScript, which never gets the list, names the agency. A name two units share needs its unit."""
-    wanted = _folded(typed)
-    found = [ident for ident, label in agency_choices(session) if _folded(label) == wanted]
+    wanted, choices = _folded(typed), agency_choices(session)
+    found = [ident for ident, label in choices if _folded(label) == wanted]
     if not found:
-        shared = [label for _, label in agency_choices(session) if _folded(label).startswith(wanted + " · ")]
+        shared = [label for _, label in choices if _folded(label).startswith(wanted + " · ")]
         if shared:
             raise FormError(f"Có {len(shared)} cơ quan tên «{typed}»: gõ kèm đơn vị, ví dụ «{shared[0]}».",
                             field="agency_name")

@@ -52,6 +52,16 @@ def _upload(page, folder: Path, name: str, text: str) -> None:  # type: ignore[n
     page.wait_for_load_state()
 
 
+def _sign_in_and_upload_seed(page, site: dict) -> None:  # type: ignore[no-untyped-def]
+    """The admin signs in and uploads the seed; the page ends on the new plan's review."""
+    page.goto("/plans")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("form[action='/login'] button")
+    page.wait_for_url("**/plans")
+    _upload(page, site["folder"], SEED.name, SEED.read_text(encoding="utf-8"))
+    page.wait_for_url(PLAN_PAGE)
+
+
 def _task(page, text: str):  # type: ignore[no-untyped-def]
     return page.locator("article.task", has_text=text).first
 
@@ -65,14 +75,8 @@ def test_review_fix_publish_revise_and_publish_again(browser, site, size: str) -
     viewport = SIZES[size]
     context = browser.new_context(viewport=viewport, base_url=site["url"], locale="vi-VN")
     page = context.new_page()
-    page.goto("/plans")
-    page.fill("input[name=password]", PASSWORD)
-    page.click("form[action='/login'] button")
-    page.wait_for_url("**/plans")
-
+    _sign_in_and_upload_seed(page, site)
     text = SEED.read_text(encoding="utf-8")
-    _upload(page, site["folder"], SEED.name, text)
-    page.wait_for_url(PLAN_PAGE)
     plan_url = page.url
     summary = page.locator("section.review-summary")
     total = page.locator("article.task").count()
@@ -189,12 +193,7 @@ def test_review_fix_publish_revise_and_publish_again(browser, site, size: str) -
 def test_an_edit_sent_after_the_session_ended_survives_the_sign_in(browser, site, size: str) -> None:  # type: ignore[no-untyped-def]
     context = browser.new_context(viewport=SIZES[size], base_url=site["url"], locale="vi-VN")
     page = context.new_page()
-    page.goto("/plans")
-    page.fill("input[name=password]", PASSWORD)
-    page.click("form[action='/login'] button")
-    page.wait_for_url("**/plans")
-    _upload(page, site["folder"], SEED.name, SEED.read_text(encoding="utf-8"))
-    page.wait_for_url(PLAN_PAGE)
+    _sign_in_and_upload_seed(page, site)
     plan_url = page.url
     milestone = _task(page, ONE_OFF).locator(".milestone", has_text="31/03/2025").first
     milestone.locator("summary", has_text="Sửa thời hạn").click()
@@ -223,15 +222,10 @@ def test_without_javascript_an_agency_is_named_in_words(browser, site) -> None: 
     context = browser.new_context(viewport=SIZES["phone"], base_url=site["url"], locale="vi-VN",
                                   java_script_enabled=False)
     page = context.new_page()
-    page.goto("/plans")
-    page.fill("input[name=password]", PASSWORD)
-    page.click("form[action='/login'] button")
-    page.wait_for_url("**/plans")
-    _upload(page, site["folder"], SEED.name, SEED.read_text(encoding="utf-8"))
-    page.wait_for_url(PLAN_PAGE)
+    _sign_in_and_upload_seed(page, site)
     lead = _task(page, AGENCY_TASK).locator("ul.assignments li", has_text="Chủ trì").first
-    before = query(site, "SELECT agency_id FROM assignments WHERE id = ?", int(
-        lead.locator("form").get_attribute("action").rsplit("/", 1)[1]))
+    assignment = int(lead.locator("form").get_attribute("action").rsplit("/", 1)[1])
+    before = query(site, "SELECT agency_id FROM assignments WHERE id = ?", assignment)
     lead.locator("summary", has_text="Đổi cơ quan").click()
     named = lead.locator("input[name=agency_name]")
     named.fill("Cơ quan không có thật")
@@ -242,7 +236,6 @@ def test_without_javascript_an_agency_is_named_in_words(browser, site) -> None: 
     assert named.get_attribute("aria-invalid") == "true" and named.input_value() == "Cơ quan không có thật"
     assert "Không có cơ quan tên «Cơ quan không có thật»" in page.locator(
         f"#{named.get_attribute('aria-describedby')}").inner_text()
-    assignment = int(lead.locator("form").get_attribute("action").rsplit("/", 1)[1])
     assert query(site, "SELECT agency_id FROM assignments WHERE id = ?", assignment) == before
 
     other = query(site, "SELECT min(id), name FROM agencies WHERE id != ? GROUP BY name HAVING count(*) = 1 "
